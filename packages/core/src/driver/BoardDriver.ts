@@ -1,0 +1,37 @@
+import type { Observable, SchedulerLike } from 'rxjs';
+import type { RawTrace } from '../results/Trace.js';
+import type { BoardInfo } from '../settings/boardInfo.js';
+import type { ResolvedAsgSettings } from '../settings/asgSettings.js';
+import type { ResolvedScopeSettings } from '../settings/scopeSettings.js';
+
+/**
+ * What a board must do for the instruments: the one seam between labrx's instruments and a
+ * transport (embedded simulator, SCPI over TCP, …). Only the driver knows the transport.
+ *
+ * Every method returns a cold Observable: nothing happens until it is subscribed, and
+ * unsubscribing stops the work on the board (an acquisition is stopped, a pending command
+ * abandoned). Settings arrive already validated and resolved.
+ */
+export interface BoardDriver {
+  /** A name for messages and fleet tags, e.g. 'sim:7' or 'scpi://127.0.0.1:5000'. */
+  readonly id: string;
+  /** Fixed facts about the board. */
+  readonly info: BoardInfo;
+  /** The clock every delay on this board runs on (virtual in tests). */
+  readonly scheduler: SchedulerLike;
+  /**
+   * Applies generator `index`'s settings (all of them) and emits the settings now in force once,
+   * then completes.
+   */
+  setAsg(index: number, settings: ResolvedAsgSettings): Observable<ResolvedAsgSettings>;
+  /**
+   * Arms the scope with `settings`, waits for the trigger and the post-trigger samples, emits one
+   * raw trace and completes. Takes bufferSize · decimation / sampleRate plus the trigger wait.
+   * Unsubscribing before then stops the acquisition.
+   */
+  acquire(settings: Omit<ResolvedScopeSettings, 'averages'>): Observable<RawTrace>;
+  /** True while an acquisition is armed or running (for tests and user interfaces). */
+  readonly scopeRunning: boolean;
+  /** Releases everything the driver holds (sockets, timers); idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,7 @@
+export { LabrxError } from './LabrxError.js';
+export { SettingsError } from './SettingsError.js';
+export { ResourceBusyError } from './ResourceBusyError.js';
+export { TimeoutError } from './TimeoutError.js';
+export { ConnectionLostError } from './ConnectionLostError.js';
+export { ScpiError } from './ScpiError.js';
+export { AbortedError } from './AbortedError.js';

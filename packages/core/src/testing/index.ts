@@ -1,0 +1,2 @@
+export { VirtualClock, drainMicrotasks } from './VirtualClock.js';
+export { marbles, type DeepEqualAssert } from './marbles.js';
