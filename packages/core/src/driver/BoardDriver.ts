@@ -32,6 +32,44 @@ export interface BoardDriver {
   acquire(settings: Omit<ResolvedScopeSettings, 'averages'>): Observable<RawTrace>;
   /** True while an acquisition is armed or running (for tests and user interfaces). */
   readonly scopeRunning: boolean;
+  /** The board's IQ demodulator modules (`info.iqCount` of them), absent when the driver has none (plain SCPI). */
+  readonly iq?: IqDriver;
   /** Releases everything the driver holds (sockets, timers); idempotent. */
   close(): Promise<void>;
+}
+
+/** One lock-in measurement by an IQ module (units in the names). */
+export interface IqMeasureRequest {
+  /** Which input the module demodulates. */
+  readonly input: 'in1' | 'in2';
+  /** Demodulation (local oscillator) frequency in Hz. */
+  readonly frequencyHz: number;
+  /** The generator whose phase the local oscillator is locked to (0 or 1), as in a lock-in amplifier. */
+  readonly lockToAsg: number;
+  /** Seconds to wait before integrating (for the device under test to settle). */
+  readonly settleS: number;
+  /** Seconds of integration; the noise bandwidth of the result is about 1 / integrationS. */
+  readonly integrationS: number;
+}
+
+/**
+ * The complex amplitude an IQ module measured: a signal A·sin(θ(t) + φ), where θ(t) is the locked
+ * generator's phase, reads as re + j·im = A·e^{jφ} (volts).
+ */
+export interface IqResult {
+  /** V */
+  readonly re: number;
+  /** V */
+  readonly im: number;
+  /** End of the integration, ms on the board's scheduler clock. */
+  readonly timestamp: number;
+}
+
+/** The IQ modules of a board. */
+export interface IqDriver {
+  /**
+   * Cold: waits `settleS`, integrates for `integrationS` (board time), emits one result and
+   * completes. Unsubscribing stops the module.
+   */
+  measure(index: number, request: IqMeasureRequest): Observable<IqResult>;
 }

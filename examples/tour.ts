@@ -1,0 +1,16 @@
+/**
+ * The main job for now: a tour of the examples on the embedded simulated board.
+ * `pnpm start` runs them all; `pnpm examples` (CI) runs them with --quick.
+ */
+import { main as scopeAveraging } from './scope-averaging.js';
+import { main as sleepConcurrency } from './sleep-concurrency.js';
+
+const quick = process.argv.includes('--quick');
+const tour: Array<[string, (o: { quick: boolean }) => Promise<void>]> = [
+  ['scope-averaging: a noisy tone averaged 1…64 times', scopeAveraging],
+  ['sleep-concurrency: N acquisitions at once take the time of one', sleepConcurrency],
+];
+for (const [title, run] of tour) {
+  console.log(`\n== ${title}`);
+  await run({ quick });
+}

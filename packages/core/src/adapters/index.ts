@@ -1,0 +1,5 @@
+export { once, type OnceOptions } from './once.js';
+export { toAsyncIterable, type ToAsyncIterableOptions } from './toAsyncIterable.js';
+export { BoundedAsyncIterable, BoundedAsyncIterator, type OverflowPolicy, type BoundedIterationSettings } from './BoundedAsyncIterable.js';
+export { BufferOverflowError } from './BufferOverflowError.js';
+export { NoResultError } from './NoResultError.js';

@@ -1,0 +1,68 @@
+import { BehaviorSubject, defer, firstValueFrom, tap, type Observable } from 'rxjs';
+import { ResourceBusyError, resolveAsgSettings, ASG_DEFAULTS, type AsgSettings, type BoardDriver, type ResolvedAsgSettings } from '@labrx/core';
+import type { LeaseHolder, LeaseManager } from './leases/LeaseManager.js';
+
+/**
+ * A signal generator (asg0 or asg1). `set` validates settings over the current ones (all or nothing),
+ * applies them on the board and resolves with the settings in force; `settings` reads them back and
+ * `settings$` streams them. While another pipeline (the network analyzer) leases the generator,
+ * `set` fails with `ResourceBusyError` unless called with that lease.
+ *
+ * @example
+ * await rp.asg0.set({ waveform: 'sine', frequency: 10e3, amplitude: 0.5, output: 'out1' });
+ */
+export class Asg {
+  /** Module name ('asg0' or 'asg1'). */
+  readonly name: string;
+  private readonly current: BehaviorSubject<ResolvedAsgSettings>;
+  /** The settings in force, now and on every change. */
+  readonly settings$: Observable<ResolvedAsgSettings>;
+
+  constructor(
+    private readonly driver: BoardDriver,
+    private readonly leases: LeaseManager,
+    /** Generator number (0 or 1). */
+    readonly index: number,
+  ) {
+    this.name = `asg${index}`;
+    this.current = new BehaviorSubject<ResolvedAsgSettings>(ASG_DEFAULTS);
+    this.settings$ = this.current.asObservable();
+  }
+
+  /** Get the settings in force. */
+  get settings(): ResolvedAsgSettings {
+    return this.current.value;
+  }
+
+  /** Validates settings over the current ones; throws `SettingsError` naming the setting. */
+  resolve(settings?: AsgSettings): ResolvedAsgSettings {
+    return resolveAsgSettings(settings, this.driver.info, this.current.value, this.name);
+  }
+
+  /**
+   * Cold: validates, checks the lease, applies, emits the settings in force. For pipelines (the NA
+   * passes its lease). Validation errors are thrown on subscribe, before anything is sent.
+   */
+  set$(settings: AsgSettings, options: { lease?: LeaseHolder } = {}): Observable<ResolvedAsgSettings> {
+    return defer(() => this.apply$(this.resolve(settings), options));
+  }
+
+  /** Cold: applies already-resolved settings (e.g. to restore earlier ones), checking the lease. */
+  apply$(resolved: ResolvedAsgSettings, options: { lease?: LeaseHolder } = {}): Observable<ResolvedAsgSettings> {
+    return defer(() => {
+      const holder = this.leases.holderOf(this.name);
+      if (holder && holder !== options.lease) throw new ResourceBusyError(this.name, holder.owner);
+      return this.driver.setAsg(this.index, resolved).pipe(tap((applied) => this.current.next(applied)));
+    });
+  }
+
+  /** Set generator settings (frequency in Hz, amplitude and offset in V, phase in degrees). Resolves with the settings in force. */
+  set(settings: AsgSettings, options: { lease?: LeaseHolder } = {}): Promise<ResolvedAsgSettings> {
+    return firstValueFrom(this.set$(settings, options));
+  }
+
+  /** Ends `settings$` (board closed). */
+  dispose(): void {
+    this.current.complete();
+  }
+}

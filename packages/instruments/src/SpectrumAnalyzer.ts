@@ -1,0 +1,116 @@
+import { defer, identity, of, switchMap, type Observable } from 'rxjs';
+import {
+  averageCount,
+  exponentialAverage,
+  initFftBackend,
+  isFftBackendReady,
+  powerSpectrumLens,
+  resolveSpecanSettings,
+  SPECAN_DEFAULTS,
+  toSpectrumUnit,
+  traceToPowerSpectrum,
+  type BoardDriver,
+  type ResolvedSpecanSettings,
+  type SpecanSettings,
+  type Spectrum,
+} from '@labrx/core';
+import { awaitSingle, pullStream, type SingleOptions, type StreamOptions } from './faces.js';
+import { InstrumentStateTracker, type InstrumentState } from './InstrumentState.js';
+import type { LeaseManager } from './leases/LeaseManager.js';
+import { leaseOptions, type LeaseRequestOptions, type Scope } from './Scope.js';
+
+/** A spectrum as the spectrum analyzer returns it. */
+export type SpecanSpectrum = Spectrum<ResolvedSpecanSettings>;
+
+/**
+ * The spectrum analyzer: the scope's trace stream through window, FFT, averaging and unit
+ * conversion (Bartlett's method, as PyRPL). It leases the scope; a scope pipeline asking for the
+ * same acquisition settings shares the traces, others queue.
+ *
+ * Each trace (16384 samples, immediate trigger, boxcar decimation) gives a one-sided spectrum of
+ * 8193 bins from 0 to span = 62.5 MHz / decimation, corrected for the boxcar's response; `rbw` is
+ * ENBW × bin width. `single$` averages `averages` spectra in linear power; `stream$` averages as
+ * PyRPL's continuous mode (running mean of the first `averages`, then exponential, weight 1/averages).
+ *
+ * @example
+ * const s = await rp.specan.single({ span: 1e6, window: 'flattop', unit: 'dBm', averages: 16 });
+ */
+export class SpectrumAnalyzer {
+  /** Name used in messages and as lease owner. */
+  readonly name = 'specan';
+  private defaults: ResolvedSpecanSettings = SPECAN_DEFAULTS;
+  private readonly tracker: InstrumentStateTracker;
+
+  constructor(
+    private readonly driver: BoardDriver,
+    leases: LeaseManager,
+    private readonly scope: Scope,
+  ) {
+    this.tracker = new InstrumentStateTracker(leases, 'scope');
+  }
+
+  /** What the spectrum analyzer is doing, and who holds the scope's lease. */
+  get state$(): Observable<InstrumentState> {
+    return this.tracker.state$;
+  }
+
+  /** The state now. */
+  get state(): InstrumentState {
+    return this.tracker.state;
+  }
+
+  /** Get the default settings. */
+  get settings(): ResolvedSpecanSettings {
+    return this.defaults;
+  }
+
+  /** Set default settings (validated, all or nothing). */
+  set(settings: SpecanSettings): ResolvedSpecanSettings {
+    this.defaults = this.resolve(settings);
+    return this.defaults;
+  }
+
+  /** Validates settings over the defaults; throws `SettingsError`. */
+  resolve(settings?: SpecanSettings): ResolvedSpecanSettings {
+    return resolveSpecanSettings(settings, this.driver.info, this.defaults, this.name);
+  }
+
+  /** Spectra in Vpk² per acquisition (no averaging): the shared first half of every face. */
+  private power$(s: ResolvedSpecanSettings, options: LeaseRequestOptions) {
+    const scopeSettings = this.scope.resolve({ decimation: s.decimation, trigger: 'immediate', boxcar: true, triggerDelay: 0, averages: 1 });
+    // 'fftjs' is always ready; 'pffft' compiles its WebAssembly once, on first use
+    const ready$: Observable<unknown> = isFftBackendReady(s.backend) ? of(null) : defer(() => initFftBackend(s.backend));
+    return ready$.pipe(
+      switchMap(() => this.scope.acquisitions$(scopeSettings, { owner: this.name, ...options })),
+      traceToPowerSpectrum({ window: s.window, backend: s.backend, input: s.input, sampleRateHz: this.driver.info.sampleRateHz }),
+    );
+  }
+
+  /** One spectrum, the mean of `averages`, then completes. Throws `SettingsError` at once on bad settings. */
+  single$(settings?: SpecanSettings, options: LeaseRequestOptions = {}): Observable<SpecanSpectrum> {
+    const s = this.resolve(settings);
+    return this.tracker.track('single', this.power$(s, options).pipe(averageCount(s.averages, powerSpectrumLens), toSpectrumUnit(s.unit, s)));
+  }
+
+  /** One spectrum per acquisition until unsubscribed, averaged as PyRPL's continuous mode. */
+  stream$(settings?: SpecanSettings, options: LeaseRequestOptions = {}): Observable<SpecanSpectrum> {
+    const s = this.resolve(settings);
+    const average = s.averages > 1 ? exponentialAverage(s.averages, powerSpectrumLens) : identity;
+    return this.tracker.track('continuous', this.power$(s, options).pipe(average, toSpectrumUnit(s.unit, s)));
+  }
+
+  /** Awaits one spectrum (see `single$`). */
+  single(settings?: SpecanSettings, options: SingleOptions = {}): Promise<SpecanSpectrum> {
+    return awaitSingle(() => this.single$(settings, leaseOptions(options)), this.driver.scheduler, 'specan.single', options);
+  }
+
+  /** Pulls spectra with a bounded buffer (see `stream$`). */
+  stream(settings?: SpecanSettings, options: StreamOptions = {}): AsyncIterable<SpecanSpectrum> {
+    return pullStream(this.stream$(settings, leaseOptions(options)), 'specan.stream', options);
+  }
+
+  /** Ends `state$` (board closed). */
+  dispose(): void {
+    this.tracker.complete();
+  }
+}

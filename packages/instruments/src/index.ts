@@ -1,0 +1,12 @@
+/**
+ * @labrx/instruments — the board and its instruments as RxJS pipelines over any `BoardDriver`.
+ */
+export { Board } from './Board.js';
+export { Scope, type LeaseRequestOptions } from './Scope.js';
+export { Asg } from './Asg.js';
+export { LeaseManager, type LeaseHolder, type LeaseOptions } from './leases/LeaseManager.js';
+export { InstrumentStateTracker, type InstrumentState, type InstrumentActivity } from './InstrumentState.js';
+export type { SingleOptions, StreamOptions } from './faces.js';
+export { Iq } from './Iq.js';
+export { SpectrumAnalyzer, type SpecanSpectrum } from './SpectrumAnalyzer.js';
+export { NetworkAnalyzer, softwareDecimation, type NaResponse, type NaPoint, type NaSweepEvent } from './NetworkAnalyzer.js';

@@ -1,0 +1,56 @@
+import { SettingsError, type BoardDriver } from '@labrx/core';
+import { Board } from '@labrx/instruments';
+import { createSimBoard, type SimBoardOptions } from '@labrx/hw-sim';
+
+/** What `connect` accepts besides a URL. */
+export interface ConnectOptions {
+  /** Options of the embedded simulated board (seed, dut, noiseDensity, tones, scheduler, …). */
+  readonly sim?: SimBoardOptions;
+  /** A ready driver to wrap (for custom transports and tests). */
+  readonly driver?: BoardDriver;
+}
+
+/** URL schemes `connect` understands. */
+export const CONNECT_SCHEMES = ['sim://', 'scpi://'] as const;
+
+/**
+ * Opens a board: the embedded simulator (`connect()`, `connect('sim://')`, `connect({ sim: {...} })`),
+ * or an SCPI server — `labrx-sim` or a real Red Pitaya — (`connect('scpi://127.0.0.1:5000')`).
+ * `sim://?seed=7&noiseDensity=1e-6` sets simulator options in the URL.
+ *
+ * @example
+ * const rp = await connect({ sim: { seed: 7, dut: resonator({ f0: 1e6, q: 20, gain: 0.5 }) } });
+ * const trace = await rp.scope.single({ decimation: 64 });
+ * await rp.close();
+ */
+export async function connect(target: string | ConnectOptions = {}, options: ConnectOptions = {}): Promise<Board> {
+  const opts: ConnectOptions = typeof target === 'string' ? options : target;
+  if (opts.driver) return new Board(opts.driver);
+  if (typeof target !== 'string' || target.startsWith('sim://')) {
+    const fromUrl = typeof target === 'string' ? simOptionsFromUrl(target) : {};
+    return new Board(createSimBoard({ ...fromUrl, ...opts.sim }));
+  }
+  if (target.startsWith('scpi://')) {
+    const { connectScpiBoard } = await import('@labrx/instruments/scpi');
+    return new Board(await connectScpiBoard(target));
+  }
+  throw new SettingsError('connect', 'target', target, `a URL starting with ${CONNECT_SCHEMES.join(' or ')}, or { sim: {...} }`);
+}
+
+/** Reads `seed` and `noiseDensity` from a `sim://?seed=7&noiseDensity=1e-6` URL. */
+function simOptionsFromUrl(url: string): SimBoardOptions {
+  const q = url.indexOf('?');
+  if (q < 0) return {};
+  const params = new URLSearchParams(url.slice(q + 1));
+  const out: { seed?: number; noiseDensity?: number } = {};
+  for (const [k, v] of params) {
+    const x = Number(v);
+    if (k === 'seed' || k === 'noiseDensity') {
+      if (!Number.isFinite(x)) throw new SettingsError('connect', k, v, 'a number');
+      out[k] = x;
+    } else {
+      throw new SettingsError('connect', k, v, "a known sim:// parameter: 'seed', 'noiseDensity'");
+    }
+  }
+  return out;
+}
