@@ -1,4 +1,4 @@
-import { concat, concatMap, defer, filter, forkJoin, identity, map, merge, of, range, repeat, switchMap, timer, finalize, type Observable } from 'rxjs';
+import { concat, concatMap, defer, filter, forkJoin, identity, map, of, range, repeat, switchMap, timer, finalize, type Observable } from 'rxjs';
 import {
   averageCount,
   exponentialAverage,
@@ -17,6 +17,7 @@ import {
 import type { Asg } from './Asg.js';
 import { awaitSingle, pullStream, type SingleOptions, type StreamOptions } from './faces.js';
 import type { Iq } from './Iq.js';
+import { failOnClose } from './failOnClose.js';
 import { InstrumentStateTracker, type InstrumentState } from './InstrumentState.js';
 import type { LeaseHolder, LeaseManager } from './leases/LeaseManager.js';
 import { leaseOptions, type LeaseRequestOptions } from './Scope.js';
@@ -162,19 +163,18 @@ export class NetworkAnalyzer {
     const modules = this.usesIqModules
       ? [this.asg.name, this.iqs[IQ_INPUT]!.name, ...(s.reference === 'in2' ? [this.iqs[IQ_REFERENCE]!.name] : [])]
       : [this.asg.name, 'scope'];
-    const leased$ = this.leases.lease$(modules, options.owner ?? this.name, { key: `na:${JSON.stringify(s)}`, ...(options.wait !== undefined ? { wait: options.wait } : {}) }).pipe(
-      switchMap((lease) => {
-        const previous = this.asg.settings;
-        return body(lease).pipe(
-          finalize(() => {
-            // Give the generator back as it was. The sweep is over (or abandoned), so there is no
-            // pipeline left to carry an error: it is kept in `lastCleanupError`.
-            this.asg.apply$(previous, { lease }).subscribe({ error: (e: unknown) => (this.lastCleanupError = e) });
-          }),
-        );
-      }),
-    );
-    return merge(leased$, this.closed$);
+    const key = `na:${JSON.stringify(s)}`;
+    const leased$ = this.leases.using$(modules, options.owner ?? this.name, { key, ...(options.wait !== undefined ? { wait: options.wait } : {}) }, (lease) => {
+      const previous = this.asg.settings;
+      return body(lease).pipe(
+        finalize(() => {
+          // Give the generator back as it was. The sweep is over (or abandoned), so there is no
+          // pipeline left to carry an error: it is kept in `lastCleanupError`.
+          this.asg.apply$(previous, { lease }).subscribe({ error: (e: unknown) => (this.lastCleanupError = e) });
+        }),
+      );
+    });
+    return leased$.pipe(failOnClose(this.closed$));
   }
 
   /** One sweep's final responses only. */

@@ -1,4 +1,4 @@
-import { identity, map, merge, repeat, share, switchMap, type Observable } from 'rxjs';
+import { identity, map, repeat, share, type Observable } from 'rxjs';
 import {
   averageCount,
   exponentialAverage,
@@ -13,6 +13,7 @@ import {
   type Trace,
 } from '@labrx/core';
 import { awaitSingle, pullStream, type SingleOptions, type StreamOptions } from './faces.js';
+import { failOnClose } from './failOnClose.js';
 import { InstrumentStateTracker, type InstrumentState } from './InstrumentState.js';
 import type { LeaseManager } from './leases/LeaseManager.js';
 
@@ -90,15 +91,14 @@ export class Scope {
     if (!loop$) {
       const { averages: _averages, ...hardware } = settings;
       const resolved = settings;
-      loop$ = this.leases.lease$([this.name], options.owner ?? this.name, { key, ...(options.wait !== undefined ? { wait: options.wait } : {}) }).pipe(
-        switchMap(() => this.driver.acquire(hardware).pipe(repeat())),
+      loop$ = this.leases.using$([this.name], options.owner ?? this.name, { key, ...(options.wait !== undefined ? { wait: options.wait } : {}) }, () => this.driver.acquire(hardware).pipe(repeat())).pipe(
         map((raw: RawTrace): Trace => ({ ...raw, averages: 1, settings: resolved })),
         share(),
       );
       this.loops.set(key, loop$);
       if (this.loops.size > 64) this.loops.delete(this.loops.keys().next().value!);
     }
-    return merge(loop$, this.closed$);
+    return loop$.pipe(failOnClose(this.closed$));
   }
 
   /** One result, the mean of `averages` acquisitions, then completes (cold). Throws `SettingsError` at once on bad settings. */

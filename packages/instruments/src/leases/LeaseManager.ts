@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, type Subscriber } from 'rxjs';
+import { BehaviorSubject, Observable, type Subscriber, type Subscription } from 'rxjs';
 import { ResourceBusyError } from '@labrx/core';
 
 /** Who holds a module, and for which settings (pipelines with equal `key` may share one lease). */
@@ -90,6 +90,34 @@ export class LeaseManager {
           this.publish();
           this.pump();
         }
+      };
+    });
+  }
+
+  /**
+   * Runs `body` while holding a lease on `resources`: subscribes to it once the lease is granted,
+   * mirrors it, and releases the lease when it completes, errors or is unsubscribed (after the
+   * body's own teardown, so a body's cleanup still holds the lease).
+   *
+   * @example
+   * leases.using$(['asg0', 'iq2'], 'na', {}, (lease) => sweep$(lease))
+   */
+  using$<T>(resources: readonly string[], owner: string, options: LeaseOptions, body: (lease: LeaseHolder) => Observable<T>): Observable<T> {
+    return new Observable<T>((subscriber) => {
+      let inner: Subscription | undefined;
+      const lease = this.lease$(resources, owner, options).subscribe({
+        next: (holder) => {
+          try {
+            inner = body(holder).subscribe(subscriber);
+          } catch (error) {
+            subscriber.error(error);
+          }
+        },
+        error: (e: unknown) => subscriber.error(e),
+      });
+      return () => {
+        inner?.unsubscribe();
+        lease.unsubscribe();
       };
     });
   }

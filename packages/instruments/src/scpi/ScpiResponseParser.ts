@@ -1,0 +1,154 @@
+/** One reply message: its `;`-separated units, text (latin1) or IEEE block payloads. */
+export type ScpiResponse = readonly (string | Buffer)[];
+
+const HASH = 0x23;
+const SEMI = 0x3b;
+const CR = 0x0d;
+const LF = 0x0a;
+const QUOTE = 0x22;
+
+type Mode =
+  | { kind: 'unit-start' }
+  | { kind: 'text'; start: number; quoted: boolean }
+  | { kind: 'block-length'; digits: number; text: string }
+  | { kind: 'block-payload'; remaining: number; parts: Buffer[] }
+  | { kind: 'after-block' };
+
+/**
+ * Cuts a reply byte stream into messages the way the Red Pitaya writes them: units joined by `;`, a
+ * message ended by CRLF (a bare LF is accepted too); an IEEE 488.2 definite-length block
+ * (`#<d><len><bytes>`) is read by its length, so CR, LF or `;` bytes inside the payload are data.
+ * Text inside double quotes (SYST:ERR? texts) may hold `;`.
+ *
+ * @example
+ * const p = new ScpiResponseParser((msg) => console.log(msg));
+ * p.push(Buffer.from('#14\x00\x00\x80\x3f;1\r\n', 'latin1')); // → [Buffer<00 00 80 3f>, '1']
+ */
+export class ScpiResponseParser {
+  private buf: Buffer = Buffer.alloc(0);
+  private pos = 0;
+  private mode: Mode = { kind: 'unit-start' };
+  private units: (string | Buffer)[] = [];
+
+  constructor(private readonly onMessage: (message: ScpiResponse) => void) {}
+
+  /** Bytes held for a message not yet complete. */
+  get pendingBytes(): number {
+    const held = this.mode.kind === 'block-payload' ? this.mode.parts.reduce((n, b) => n + b.length, 0) : 0;
+    return this.buf.length - this.pos + held;
+  }
+
+  /** Feeds received bytes; calls `onMessage` for every complete message, in order. */
+  push(chunk: Buffer): void {
+    // Keep the unread bytes, and the start of an unfinished text unit.
+    const keep = this.mode.kind === 'text' ? this.mode.start : this.pos;
+    const rest = this.buf.subarray(keep);
+    this.buf = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+    this.pos -= keep;
+    if (this.mode.kind === 'text') this.mode = { ...this.mode, start: 0 };
+    while (this.step());
+  }
+
+  private endUnit(unit: string | Buffer): void {
+    this.units.push(unit);
+  }
+
+  private endMessage(): void {
+    const message = this.units;
+    this.units = [];
+    this.mode = { kind: 'unit-start' };
+    this.onMessage(message);
+  }
+
+  /** Advances by one state; returns false when more bytes are needed. */
+  private step(): boolean {
+    const b = this.buf;
+    const m = this.mode;
+    switch (m.kind) {
+      case 'unit-start': {
+        if (this.pos >= b.length) return false;
+        if (b[this.pos] === HASH) {
+          if (this.pos + 1 >= b.length) return false;
+          const d = b[this.pos + 1]! - 0x30;
+          if (d >= 1 && d <= 9) {
+            this.pos += 2;
+            this.mode = { kind: 'block-length', digits: d, text: '' };
+            return true;
+          }
+        }
+        this.mode = { kind: 'text', start: this.pos, quoted: false };
+        return true;
+      }
+      case 'text': {
+        let quoted = m.quoted;
+        for (let i = this.pos; i < b.length; i++) {
+          const c = b[i]!;
+          if (c === QUOTE) quoted = !quoted;
+          else if (!quoted && (c === SEMI || c === LF)) {
+            let end = i;
+            if (c === LF && end > m.start && b[end - 1] === CR) end--;
+            this.endUnit(b.toString('latin1', m.start, end));
+            this.pos = i + 1;
+            if (c === LF) this.endMessage();
+            else this.mode = { kind: 'unit-start' };
+            return true;
+          }
+        }
+        this.mode = { kind: 'text', start: m.start, quoted };
+        this.pos = b.length;
+        return false;
+      }
+      case 'block-length': {
+        const need = m.digits - m.text.length;
+        const take = Math.min(need, b.length - this.pos);
+        const text = m.text + b.toString('latin1', this.pos, this.pos + take);
+        this.pos += take;
+        if (text.length < m.digits) {
+          this.mode = { kind: 'block-length', digits: m.digits, text };
+          return false;
+        }
+        const length = Number(text);
+        this.mode = { kind: 'block-payload', remaining: Number.isFinite(length) ? length : 0, parts: [] };
+        return true;
+      }
+      case 'block-payload': {
+        const take = Math.min(m.remaining, b.length - this.pos);
+        if (take > 0) m.parts.push(b.subarray(this.pos, this.pos + take));
+        this.pos += take;
+        const remaining = m.remaining - take;
+        if (remaining > 0) {
+          this.mode = { kind: 'block-payload', remaining, parts: m.parts };
+          return false;
+        }
+        // Socket chunks are fresh buffers, so slices of them can be handed out as they are.
+        this.endUnit(m.parts.length === 1 ? m.parts[0]! : Buffer.concat(m.parts));
+        this.mode = { kind: 'after-block' };
+        return true;
+      }
+      case 'after-block': {
+        // Firmware from 2.00-18 ends a block with CRLF; ';' continues the message.
+        if (this.pos >= b.length) return false;
+        const c = b[this.pos]!;
+        if (c === SEMI) {
+          this.pos++;
+          this.mode = { kind: 'unit-start' };
+          return true;
+        }
+        if (c === CR) {
+          if (this.pos + 1 >= b.length) return false;
+          this.pos += b[this.pos + 1] === LF ? 2 : 1;
+          this.endMessage();
+          return true;
+        }
+        if (c === LF) {
+          this.pos++;
+          this.endMessage();
+          return true;
+        }
+        // Anything else: the message ended with the block (firmware before 2.00-18).
+        this.endMessage();
+        return true;
+      }
+    }
+  }
+}
