@@ -1,0 +1,61 @@
+import { SettingsError } from '../errors/SettingsError.js';
+
+/** The Red Pitaya 125-14's ADC rate in samples per second, the default `sampleRateHz` below. */
+const DEFAULT_SAMPLE_RATE_HZ = 125e6;
+
+/**
+ * Magnitude response of the scope's decimation filter: with decimation D the scope keeps the mean
+ * of D consecutive ADC samples (a boxcar), whose response at frequency f is the discrete Dirichlet
+ * kernel |sin(π f D / fs) / (D · sin(π f / fs))| (dimensionless; 1 at DC, and 1 for every f when D = 1).
+ * Inside the decimated band |f| ≤ fs/(2D) it falls to 2/π ≈ 0.637 (−3.9 dB) at the band edge.
+ *
+ * @param frequencyHz frequency in Hz
+ * @param decimation D, an integer ≥ 1
+ * @param sampleRateHz ADC rate fs in samples per second (default 125e6)
+ * @throws SettingsError for a decimation that is not an integer ≥ 1
+ *
+ * @example
+ * decimationResponse(0, 64);          // 1
+ * decimationResponse(125e6 / 128, 64) // 0.6367 (band edge: 2/π for large D)
+ */
+export function decimationResponse(frequencyHz: number, decimation: number, sampleRateHz: number = DEFAULT_SAMPLE_RATE_HZ): number {
+  checkDecimation(decimation);
+  const x = (Math.PI * frequencyHz) / sampleRateHz;
+  const s = Math.sin(x);
+  // At multiples of fs both sines vanish; the limit there is 1 (every sample of the boxcar equal).
+  if (s === 0) return 1;
+  return Math.abs(Math.sin(decimation * x) / (decimation * s));
+}
+
+/**
+ * Divides a spectrum in Vpk² by the squared decimation response at each bin, as PyRPL does, so
+ * that a tone reads its true A² anywhere in the band and not only near DC. Valid inside the
+ * decimated band (|f| < fs/D), where the response has no zero.
+ *
+ * @param vpk2 spectrum in Vpk² (or any power unit, linear)
+ * @param frequenciesHz the bins' frequencies in Hz, same length
+ * @param decimation D, an integer ≥ 1
+ * @param sampleRateHz ADC rate fs in samples per second (default 125e6)
+ * @param out result, same length, owned by the caller (may be `vpk2`)
+ */
+export function compensateDecimation(
+  vpk2: Float64Array,
+  frequenciesHz: Float64Array,
+  decimation: number,
+  sampleRateHz: number = DEFAULT_SAMPLE_RATE_HZ,
+  out: Float64Array = vpk2,
+): void {
+  checkDecimation(decimation);
+  if (decimation === 1) {
+    if (out !== vpk2) out.set(vpk2);
+    return;
+  }
+  for (let k = 0; k < vpk2.length; k++) {
+    const h = decimationResponse(frequenciesHz[k]!, decimation, sampleRateHz);
+    out[k] = vpk2[k]! / (h * h);
+  }
+}
+
+function checkDecimation(decimation: number): void {
+  if (!Number.isInteger(decimation) || decimation < 1) throw new SettingsError('dsp', 'decimation', decimation, 'an integer ≥ 1');
+}

@@ -1,0 +1,133 @@
+import { SettingsError } from '../errors/SettingsError.js';
+import { crossSpectrumVpk2 } from './crossSpectrum.js';
+import { createFftPlan, type FftBackend, type RealFftPlan } from './fftPlan.js';
+import { accumulatePowerVpk2, powerSpectrumVpk2 } from './powerSpectrum.js';
+import { resolutionBandwidthHz } from './spectrumUnits.js';
+import { makeWindow, type WindowInfo, type WindowName } from './windows.js';
+
+/**
+ * Window + real FFT + normalisation to Vpk², for blocks of a fixed length: everything the
+ * spectrum analyzer does to one trace, with every buffer allocated once in the constructor.
+ * Methods write into arrays the caller owns and allocate nothing, so a pipeline can run them on
+ * every trace. Not re-entrant (it reuses its scratch buffers), which is fine: it is synchronous.
+ *
+ * @example
+ * const k = new SpectrumKernel(16384, 'flattop');
+ * const p1 = new Float64Array(k.bins), p2 = new Float64Array(k.bins);
+ * k.powerPair(trace.ch1, trace.ch2, p1, p2);        // Vpk²
+ * const rbw = k.rbwHz(trace.dt);                      // Hz
+ * convertSpectrumUnit(p1, 'dBm', rbw, p1);
+ *
+ * // Averaging many traces: power and mean in one pass (what the spectrum analyzer's loop wants).
+ * traces.forEach((tr, i) => k.accumulatePair(tr.ch1, tr.ch2, mean1, mean2, 1 / (i + 1)));
+ */
+export class SpectrumKernel {
+  /** Block (and FFT) length in samples. */
+  readonly n: number;
+  /** Output length: bins 0…n/2, i.e. n/2 + 1. */
+  readonly bins: number;
+  /** The window applied before the FFT. */
+  readonly window: WindowInfo;
+  /** The FFT plan (shared with every other kernel of the same size and backend). */
+  readonly plan: RealFftPlan;
+
+  /** The window's samples, or undefined for 'boxcar' (multiplying by 1 would waste a pass). */
+  private readonly weights: Float64Array | undefined;
+  private readonly re1: Float64Array;
+  private readonly im1: Float64Array;
+  private readonly re2: Float64Array;
+  private readonly im2: Float64Array;
+
+  /**
+   * @param n block length in samples: a power of two ≥ 4 (≥ 32 with 'pffft')
+   * @param window window name (default 'hann')
+   * @param backend FFT implementation (default 'fftjs'; 'pffft' needs `await initFftBackend('pffft')` first)
+   * @throws SettingsError for a bad length, window or backend
+   */
+  constructor(n: number, window: WindowName = 'hann', backend: FftBackend = 'fftjs') {
+    this.plan = createFftPlan(n, backend);
+    this.window = makeWindow(window, n);
+    this.n = n;
+    this.bins = (n >>> 1) + 1;
+    this.weights = window === 'boxcar' ? undefined : this.window.values;
+    this.re1 = new Float64Array(this.bins);
+    this.im1 = new Float64Array(this.bins);
+    this.re2 = new Float64Array(this.bins);
+    this.im2 = new Float64Array(this.bins);
+  }
+
+  /** Resolution bandwidth in Hz for samples `dtS` seconds apart: enbwBins / (n · dt). */
+  rbwHz(dtS: number): number {
+    return resolutionBandwidthHz(this.window, dtS);
+  }
+
+  /**
+   * One-sided power spectrum of `input` in Vpk² (see `powerSpectrumVpk2`).
+   *
+   * @param input n samples in volts
+   * @param out n/2+1 values in Vpk²
+   */
+  powerVpk2(input: Float64Array, out: Float64Array): void {
+    this.transform(input, this.re1, this.im1);
+    powerSpectrumVpk2(this.re1, this.im1, this.window.sum, out);
+  }
+
+  /**
+   * Cross-spectrum conj(X1)·X2 of two blocks in Vpk² (see `crossSpectrumVpk2`).
+   *
+   * @param in1 n samples of ch1 in volts
+   * @param in2 n samples of ch2 in volts
+   * @param outRe n/2+1 values, real part in Vpk²
+   * @param outIm n/2+1 values, imaginary part in Vpk²
+   */
+  crossSpectrum(in1: Float64Array, in2: Float64Array, outRe: Float64Array, outIm: Float64Array): void {
+    this.transform(in1, this.re1, this.im1);
+    this.transform(in2, this.re2, this.im2);
+    crossSpectrumVpk2(this.re1, this.im1, this.re2, this.im2, this.window.sum, outRe, outIm);
+  }
+
+  /**
+   * Both channels' power spectra, and optionally their cross-spectrum, from one FFT per channel
+   * (what the spectrum analyzer does per trace).
+   *
+   * @param in1 n samples of ch1 in volts
+   * @param in2 n samples of ch2 in volts
+   * @param out1 n/2+1 values, ch1 in Vpk²
+   * @param out2 n/2+1 values, ch2 in Vpk²
+   * @param crossRe if given (with `crossIm`), real part of conj(X1)·X2 in Vpk²
+   * @param crossIm imaginary part of conj(X1)·X2 in Vpk²
+   */
+  powerPair(in1: Float64Array, in2: Float64Array, out1: Float64Array, out2: Float64Array, crossRe?: Float64Array, crossIm?: Float64Array): void {
+    this.transform(in1, this.re1, this.im1);
+    this.transform(in2, this.re2, this.im2);
+    const sum = this.window.sum;
+    powerSpectrumVpk2(this.re1, this.im1, sum, out1);
+    powerSpectrumVpk2(this.re2, this.im2, sum, out2);
+    if (crossRe && crossIm) crossSpectrumVpk2(this.re1, this.im1, this.re2, this.im2, sum, crossRe, crossIm);
+  }
+
+  /**
+   * Adds both channels' power spectra to running averages in one pass each (see
+   * `accumulatePowerVpk2`): the spectrum analyzer's inner loop without intermediate arrays.
+   *
+   * @param in1 n samples of ch1 in volts
+   * @param in2 n samples of ch2 in volts
+   * @param mean1 n/2+1 values, ch1's average in Vpk², updated in place
+   * @param mean2 n/2+1 values, ch2's average in Vpk², updated in place
+   * @param weight the new spectra's weight: 1/count for an arithmetic mean, 1/N for an exponential one
+   *
+   * @example
+   * for (let i = 1; i <= averages; i++) kernel.accumulatePair(traces[i - 1].ch1, traces[i - 1].ch2, mean1, mean2, 1 / i);
+   */
+  accumulatePair(in1: Float64Array, in2: Float64Array, mean1: Float64Array, mean2: Float64Array, weight: number): void {
+    this.transform(in1, this.re1, this.im1);
+    accumulatePowerVpk2(this.re1, this.im1, this.window.sum, mean1, weight);
+    this.transform(in2, this.re1, this.im1);
+    accumulatePowerVpk2(this.re1, this.im1, this.window.sum, mean2, weight);
+  }
+
+  private transform(input: Float64Array, re: Float64Array, im: Float64Array): void {
+    if (input.length !== this.n) throw new SettingsError('dsp', 'block length', input.length, `${this.n} samples (the kernel's length)`);
+    this.plan.forward(input, re, im, this.weights);
+  }
+}

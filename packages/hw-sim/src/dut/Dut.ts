@@ -1,0 +1,44 @@
+/** A complex number (re + j·im), used for transfer functions. */
+export interface Complex {
+  readonly re: number;
+  readonly im: number;
+}
+
+/**
+ * A linear device under test between out1 and in1: its complex transfer function H(f)
+ * (dimensionless, output volts per input volt) at a frequency in Hz. The simulator applies it to
+ * every sinusoidal component of out1 (steady state: transients after a generator change are not
+ * modelled). H(0) should be real, as for every physical two-port.
+ */
+export interface Dut {
+  /** A description for messages, e.g. 'lowpass(cutoff=20000 Hz, order=1)'. */
+  readonly name: string;
+  /** H(f) at `frequencyHz` (≥ 0). */
+  response(frequencyHz: number): Complex;
+}
+
+// Duts known to be exactly H = 1 (wire(), chains of wires). The simulator then takes the exact
+// time-domain path for in1 too instead of a truncated Fourier series (no Gibbs ripple on a wire).
+const identities = new WeakSet<Dut>();
+
+/** Marks a Dut as the identity (H ≡ 1) so the simulator may skip it. Internal. */
+export function markIdentity<D extends Dut>(dut: D): D {
+  identities.add(dut);
+  return dut;
+}
+
+/** True if `dut` is known to be H ≡ 1 (a wire or a chain of wires). */
+export function isIdentity(dut: Dut): boolean {
+  return identities.has(dut);
+}
+
+/** (a·b) for complex numbers. */
+export function cmul(a: Complex, b: Complex): Complex {
+  return { re: a.re * b.re - a.im * b.im, im: a.re * b.im + a.im * b.re };
+}
+
+/** a/b for complex numbers. */
+export function cdiv(a: Complex, b: Complex): Complex {
+  const d = b.re * b.re + b.im * b.im;
+  return { re: (a.re * b.re + a.im * b.im) / d, im: (a.im * b.re - a.re * b.im) / d };
+}

@@ -1,0 +1,16 @@
+/**
+ * @labrx/hw-sim — a signal-level simulated Red Pitaya 125-14 (`SimBoard`, a `BoardDriver` with
+ * scope, two generators and three IQ modules), the DUT models it puts between out1 and in1, and
+ * its seeded noise sources.
+ */
+export { SimBoard, createSimBoard, SIM_BOARD_INFO } from './SimBoard.js';
+export type { SimBoardOptions, ResolvedSimBoardOptions } from './options.js';
+export type { Dut, Complex } from './dut/Dut.js';
+export { resonator } from './dut/resonator.js';
+export { lowpass } from './dut/lowpass.js';
+export { delay } from './dut/delay.js';
+export { wire } from './dut/wire.js';
+export { chain } from './dut/chain.js';
+export type { ExternalTone, InputComponent } from './signal/SignalModel.js';
+export { Xoshiro128 } from './prng/xoshiro128.js';
+export { fillGaussian, gaussian } from './prng/gaussian.js';

@@ -1,0 +1,70 @@
+import { SettingsError } from '@labrx/core';
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { Dut } from './dut/Dut.js';
+import { wire } from './dut/wire.js';
+import type { ExternalTone } from './signal/SignalModel.js';
+
+/** How to build a simulated board. Every field is optional. */
+export interface SimBoardOptions {
+  /** PRNG seed, an integer (default 1): the same seed and the same calls give the same samples. */
+  seed?: number;
+  /** Device under test between out1 and in1 (default: a wire, H = 1). */
+  dut?: Dut;
+  /** White noise on each input in V/√Hz over 0…62.5 MHz (default 1e-7; 0 = none). */
+  noiseDensity?: number;
+  /** Extra sine tones added at an input. */
+  tones?: ExternalTone[];
+  /** A square wave on the external trigger input at this rate (Hz); null or absent: ext never fires. */
+  extTrigger?: { frequency: number } | null;
+  /** The clock every delay runs on (default asyncScheduler); tests pass a VirtualClock. */
+  scheduler?: SchedulerLike;
+  /** The board's name (default `sim:${seed}`). */
+  id?: string;
+}
+
+/** SimBoardOptions with every default filled in (what `SimBoard.options` shows). */
+export interface ResolvedSimBoardOptions {
+  readonly seed: number;
+  readonly dut: Dut;
+  /** V/√Hz */
+  readonly noiseDensity: number;
+  readonly tones: readonly ExternalTone[];
+  readonly extTrigger: { readonly frequency: number } | null;
+  readonly scheduler: SchedulerLike;
+  readonly id: string;
+}
+
+/** Validates simulator options and fills in the defaults, or throws `SettingsError` naming the option. */
+export function resolveSimBoardOptions(options: SimBoardOptions = {}): ResolvedSimBoardOptions {
+  const bad = (setting: string, value: unknown, allowed: string) => new SettingsError('sim', setting, value, allowed);
+  const seed = options.seed ?? 1;
+  if (!Number.isSafeInteger(seed)) throw bad('seed', seed, 'an integer');
+  const dut = options.dut ?? wire();
+  if (typeof dut !== 'object' || dut === null || typeof dut.response !== 'function') throw bad('dut', dut, 'a Dut (resonator(), lowpass(), delay(), wire(), chain(), or { name, response(f) })');
+  const noiseDensity = options.noiseDensity ?? 1e-7;
+  if (!(Number.isFinite(noiseDensity) && noiseDensity >= 0)) throw bad('noiseDensity', noiseDensity, 'a noise density of 0 V/√Hz or more');
+  const tones = (options.tones ?? []).map((tone, i) => {
+    if (tone.input !== 'in1' && tone.input !== 'in2') throw bad(`tones[${i}].input`, tone.input, "'in1' or 'in2'");
+    if (!(Number.isFinite(tone.frequency) && tone.frequency >= 0)) throw bad(`tones[${i}].frequency`, tone.frequency, 'a frequency of 0 Hz or more');
+    if (!(Number.isFinite(tone.amplitude) && tone.amplitude >= 0)) throw bad(`tones[${i}].amplitude`, tone.amplitude, 'an amplitude of 0 V or more');
+    const phase = tone.phase ?? 0;
+    if (!Number.isFinite(phase)) throw bad(`tones[${i}].phase`, phase, 'a finite phase (deg)');
+    return Object.freeze({ input: tone.input, frequency: tone.frequency, amplitude: tone.amplitude, phase });
+  });
+  const ext = options.extTrigger ?? null;
+  if (ext !== null && !(typeof ext === 'object' && Number.isFinite(ext.frequency) && ext.frequency > 0)) {
+    throw bad('extTrigger', ext, 'null or { frequency } with a frequency above 0 Hz');
+  }
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const id = options.id ?? `sim:${seed}`;
+  if (typeof id !== 'string') throw bad('id', id, 'a string');
+  return Object.freeze({
+    seed,
+    dut,
+    noiseDensity,
+    tones: Object.freeze(tones),
+    extTrigger: ext === null ? null : Object.freeze({ frequency: ext.frequency }),
+    scheduler,
+    id,
+  });
+}
