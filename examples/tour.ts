@@ -4,11 +4,17 @@
  */
 import { main as scopeAveraging } from './scope-averaging.js';
 import { main as sleepConcurrency } from './sleep-concurrency.js';
+import { main as specanAveraging } from './specan-averaging.js';
+import { main as concurrentScopeNa } from './concurrent-scope-na.js';
+import { main as resonance } from './resonance.js';
 
 const quick = process.argv.includes('--quick');
 const tour: Array<[string, (o: { quick: boolean }) => Promise<void>]> = [
   ['scope-averaging: a noisy tone averaged 1…64 times', scopeAveraging],
   ['sleep-concurrency: N acquisitions at once take the time of one', sleepConcurrency],
+  ['specan-averaging: averaged FFTs of scope traces, the noise floor settling', specanAveraging],
+  ['concurrent-scope-na: scope and network analyzer at once (my_coroutine)', concurrentScopeNa],
+  ['resonance: f0 and Q of a resonator from NA sweeps', resonance],
 ];
 for (const [title, run] of tour) {
   console.log(`\n== ${title}`);
