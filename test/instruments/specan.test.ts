@@ -138,3 +138,19 @@ test('bad input throws SettingsError and changes nothing', async (t) => {
   t.is(simOf(rp).acquisitionsStarted, 0);
   await rp.close();
 });
+
+test("backend 'pffft' (Float32 SIMD) passes the same physics: tone within 0.05 dB, noise floor within 3 %", async (t) => {
+  // Float32 carries ~1e-7 relative rounding per bin (×log2 N through the FFT): far below both bounds.
+  const { clock, rp } = await board({ noiseDensity: 1e-7 });
+  await rp.asg0.set({ frequency: 123.456e3, amplitude: 0.3, output: 'out1' });
+  const s = await clock.run(rp.specan.single({ decimation: 64, window: 'flattop', unit: 'Vpk^2', backend: 'pffft' }));
+  t.true(Math.abs(10 * Math.log10(s.ch2[argmax(s.ch2)]! / 0.09)) < 0.05);
+  await rp.asg0.set({ output: 'off' });
+  const n = await clock.run(rp.specan.single({ decimation: 1, window: 'hann', unit: 'Vrms/sqrt(Hz)', averages: 64, backend: 'pffft' }));
+  const upTo = Math.floor(n.frequencies.length / 5);
+  let sum = 0;
+  for (let k = 1; k < upTo; k++) sum += n.ch1[k]!;
+  t.true(Math.abs(sum / (upTo - 1) / 1e-7 - 1) < 0.03, `floor ${sum / (upTo - 1)}`);
+  t.is(n.settings.backend, 'pffft');
+  await rp.close();
+});

@@ -39,10 +39,10 @@ export class VirtualClock extends VirtualTimeScheduler {
 
   /**
    * Advances virtual time until `promise` settles and returns its result. Throws if nothing is
-   * scheduled and the promise is still pending (it would hang in real life too), or if virtual
-   * time would pass `limitMs` from now.
+   * scheduled for `idleRealMs` of real time while the promise is still pending (it would hang in
+   * real life too), or if virtual time would pass `limitMs` from now.
    */
-  async run<T>(promise: Promise<T>, limitMs = 3_600_000): Promise<T> {
+  async run<T>(promise: Promise<T>, limitMs = 3_600_000, idleRealMs = 5000): Promise<T> {
     let settled = false;
     const tracked = promise.then(
       (v) => ((settled = true), v),
@@ -55,8 +55,14 @@ export class VirtualClock extends VirtualTimeScheduler {
     const end = this.now() + limitMs;
     await drainMicrotasks();
     while (!settled) {
-      const next = this.nextFrame();
-      if (next === undefined) throw new Error('VirtualClock.run: the promise is pending and nothing is scheduled (it would never settle)');
+      let next = this.nextFrame();
+      // Nothing scheduled: real asynchronous work (I/O, WebAssembly compilation) may still be under
+      // way; wait for it in real time, up to idleRealMs, before calling it a hang.
+      for (const started = performance.now(); next === undefined && !settled && performance.now() - started < idleRealMs; next = this.nextFrame()) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      if (settled) break;
+      if (next === undefined) throw new Error(`VirtualClock.run: the promise is pending and nothing has been scheduled for ${idleRealMs} ms of real time (it would never settle)`);
       if (next > end) throw new Error(`VirtualClock.run: still pending after ${limitMs} ms of virtual time`);
       this.step();
       await drainMicrotasks();
