@@ -7,6 +7,8 @@ import { main as sleepConcurrency } from './sleep-concurrency.js';
 import { main as specanAveraging } from './specan-averaging.js';
 import { main as concurrentScopeNa } from './concurrent-scope-na.js';
 import { main as resonance } from './resonance.js';
+import { main as tworoutine } from './tworoutine.js';
+import { main as syncReplStyle } from './sync-repl-style.js';
 
 const quick = process.argv.includes('--quick');
 const tour: Array<[string, (o: { quick: boolean }) => Promise<void>]> = [
@@ -15,6 +17,8 @@ const tour: Array<[string, (o: { quick: boolean }) => Promise<void>]> = [
   ['specan-averaging: averaged FFTs of scope traces, the noise floor settling', specanAveraging],
   ['concurrent-scope-na: scope and network analyzer at once (my_coroutine)', concurrentScopeNa],
   ['resonance: f0 and Q of a resonator from NA sweeps', resonance],
+  ['tworoutine: one implementation, called sync and async', tworoutine],
+  ['sync-repl-style: a script with no await anywhere', syncReplStyle],
 ];
 for (const [title, run] of tour) {
   console.log(`\n== ${title}`);

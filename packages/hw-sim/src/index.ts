@@ -5,7 +5,7 @@
  */
 export { SimBoard, createSimBoard, SIM_BOARD_INFO } from './SimBoard.js';
 export type { SimBoardOptions, ResolvedSimBoardOptions } from './options.js';
-export type { Dut, Complex } from './dut/Dut.js';
+export type { Dut, DutSpec, Complex } from './dut/Dut.js';
 export { resonator } from './dut/resonator.js';
 export { lowpass } from './dut/lowpass.js';
 export { delay } from './dut/delay.js';
@@ -14,3 +14,4 @@ export { chain } from './dut/chain.js';
 export type { ExternalTone, InputComponent } from './signal/SignalModel.js';
 export { Xoshiro128 } from './prng/xoshiro128.js';
 export { fillGaussian, gaussian } from './prng/gaussian.js';
+export * from './scpi/index.js';

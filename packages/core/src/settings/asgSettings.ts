@@ -56,7 +56,8 @@ export const ASG_DEFAULTS: ResolvedAsgSettings = Object.freeze({
   output: 'off',
 });
 
-function asgRules(info: BoardInfo): RuleTable<AsgSettings> {
+/** The rule table of generator settings for `info`'s board: one `Rule` per setting name (validation, help, completion). */
+export function asgRules(info: BoardInfo): RuleTable<AsgSettings> {
   return {
     waveform: oneOf(WAVEFORMS),
     frequency: numberIn(0, info.sampleRateHz / 2, 'Hz'),

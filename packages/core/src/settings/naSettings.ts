@@ -63,7 +63,8 @@ export const NA_DEFAULTS: ResolvedNaSettings = Object.freeze({
   averages: 1,
 });
 
-function naRules(info: BoardInfo): RuleTable<NaSettings> {
+/** The rule table of network analyzer settings for `info`'s board: one `Rule` per setting name (validation, help, completion). */
+export function naRules(info: BoardInfo): RuleTable<NaSettings> {
   return {
     start: numberAbove(0, 'Hz'),
     stop: numberAbove(0, 'Hz'),

@@ -65,7 +65,8 @@ export const SCOPE_DEFAULTS: ResolvedScopeSettings = Object.freeze({
 
 const MAX_DECIMATION = 65536;
 
-function scopeRules(info: BoardInfo): RuleTable<ScopeSettings> {
+/** The rule table of scope settings for `info`'s board: one `Rule` per setting name (validation, help, completion). */
+export function scopeRules(info: BoardInfo): RuleTable<ScopeSettings> {
   const longest = (info.bufferSize * MAX_DECIMATION) / info.sampleRateHz;
   return {
     decimation: powerOfTwo(1, MAX_DECIMATION),

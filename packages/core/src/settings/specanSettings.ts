@@ -49,7 +49,8 @@ export const SPECAN_DEFAULTS: ResolvedSpecanSettings = Object.freeze({
   backend: 'fftjs',
 });
 
-function specanRules(info: BoardInfo): RuleTable<SpecanSettings> {
+/** The rule table of spectrum analyzer settings for `info`'s board: one `Rule` per setting name (validation, help, completion). */
+export function specanRules(info: BoardInfo): RuleTable<SpecanSettings> {
   const nyquist = info.sampleRateHz / 2;
   return {
     span: numberIn(nyquist / 65536, nyquist, 'Hz'),

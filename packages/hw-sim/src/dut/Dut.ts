@@ -15,7 +15,21 @@ export interface Dut {
   readonly name: string;
   /** H(f) at `frequencyHz` (≥ 0). */
   response(frequencyHz: number): Complex;
+  /** The same device as plain data (so it can cross to a worker thread or into a file). */
+  readonly spec?: DutSpec;
 }
+
+/** A device under test as plain data: `{ kind: 'resonator', f0: 1e6, q: 20, gain: 0.5 }` is `resonator({ f0: 1e6, q: 20, gain: 0.5 })`. */
+export type DutSpec =
+  | { readonly kind: 'wire' }
+  /** f0 Hz, q dimensionless, gain dimensionless (default 1) */
+  | { readonly kind: 'resonator'; readonly f0: number; readonly q: number; readonly gain?: number }
+  /** cutoff Hz (−3 dB), order 1…8 (default 1) */
+  | { readonly kind: 'lowpass'; readonly cutoff: number; readonly order?: number }
+  /** seconds of delay */
+  | { readonly kind: 'delay'; readonly seconds: number }
+  /** devices in series */
+  | { readonly kind: 'chain'; readonly parts: readonly DutSpec[] };
 
 // Duts known to be exactly H = 1 (wire(), chains of wires). The simulator then takes the exact
 // time-domain path for in1 too instead of a truncated Fourier series (no Gibbs ripple on a wire).

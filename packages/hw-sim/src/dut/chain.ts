@@ -7,7 +7,10 @@ import { cmul, isIdentity, markIdentity, type Complex, type Dut } from './Dut.js
  */
 export function chain(...duts: Dut[]): Dut {
   const parts = duts.slice();
+  const specs = parts.map((d) => d.spec);
   const dut: Dut = Object.freeze({
+    // plain data only when every part has it (a custom Dut may carry only its function)
+    ...(specs.every((x) => x !== undefined) ? { spec: { kind: 'chain' as const, parts: specs as NonNullable<Dut['spec']>[] } } : {}),
     name: parts.length === 0 ? 'wire' : parts.map((d) => d.name).join(' → '),
     response(f: number) {
       let h: Complex = { re: 1, im: 0 };

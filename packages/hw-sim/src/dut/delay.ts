@@ -12,6 +12,7 @@ export function delay(p: { seconds: number }): Dut {
   if (!(Number.isFinite(p.seconds) && p.seconds >= 0)) throw new SettingsError('delay', 'seconds', p.seconds, 'a delay of 0 s or more');
   const { seconds } = p;
   return Object.freeze({
+    spec: { kind: 'delay' as const, seconds },
     name: `delay(${seconds} s)`,
     response(f: number) {
       // reduce f·τ to a fraction of a cycle first so large f·τ keeps full precision in the angle

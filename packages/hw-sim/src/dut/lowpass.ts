@@ -24,6 +24,7 @@ export function lowpass(p: { cutoff: number; order?: number }): Dut {
     poles.push({ re: Math.cos(a), im: Math.sin(a) });
   }
   return Object.freeze({
+    spec: { kind: 'lowpass' as const, cutoff, order },
     name: `lowpass(cutoff=${cutoff} Hz, order=${order})`,
     response(f: number) {
       const s: Complex = { re: 0, im: f / cutoff };

@@ -19,6 +19,7 @@ export function resonator(p: { f0: number; q: number; gain?: number }): Dut {
   if (!Number.isFinite(gain)) throw new SettingsError('resonator', 'gain', gain, 'a finite number');
   const { f0, q } = p;
   return Object.freeze({
+    spec: { kind: 'resonator' as const, f0, q, gain },
     name: `resonator(f0=${f0} Hz, q=${q}, gain=${gain})`,
     response(f: number) {
       if (f === 0) return { re: 0, im: 0 };

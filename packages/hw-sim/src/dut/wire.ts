@@ -2,6 +2,7 @@ import { markIdentity, type Dut } from './Dut.js';
 
 const WIRE: Dut = markIdentity(
   Object.freeze({
+    spec: { kind: 'wire' as const },
     name: 'wire',
     response: () => ({ re: 1, im: 0 }),
   }),

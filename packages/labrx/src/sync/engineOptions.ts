@@ -1,0 +1,92 @@
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SettingsError } from '@labrx/core';
+import type { SimBoardOptions } from '@labrx/hw-sim';
+import { toDutSpec, type DutSpec } from './dutSpec.js';
+
+/**
+ * Simulator options for the blocking face: those of `connect`, as plain data (they are sent to
+ * the engine thread): `dut` is a `DutSpec`, there is no `scheduler`, and `virtualTime` replaces it.
+ */
+export interface SyncSimOptions extends Omit<SimBoardOptions, 'dut' | 'scheduler'> {
+  /** Device under test as data, e.g. `{ kind: 'resonator', f0: 1e6, q: 20, gain: 0.5 }`. */
+  dut?: DutSpec;
+  /**
+   * Run the board on a `VirtualClock` in the engine: each blocking call runs to completion in
+   * virtual time (an 8.6 s acquisition returns at once), and board time stands still between calls.
+   * For tests and batch runs; timeouts given in settings (`timeoutMs`) count virtual milliseconds.
+   */
+  virtualTime?: boolean;
+}
+
+/** Options of `connectSync`. */
+export interface SyncConnectOptions {
+  /** The embedded simulator's options (ignored for 'scpi://' targets). */
+  sim?: SyncSimOptions;
+  /**
+   * A module of procedures, `export async function tune(board, ...args)`, loaded into the engine
+   * and run with `rp.call('tune', ...args)`: a path (relative to the working directory) or a URL
+   * (`import.meta.url` works). TypeScript modules load too.
+   */
+  procedures?: string | URL;
+  /**
+   * Wall-clock limit of each blocking call in milliseconds (default 30000): a call that has not
+   * returned by then throws `TimeoutError` and its work in the engine is cancelled. The engine's
+   * start (loading modules, opening the board) may take max(timeoutMs, 60000) ms.
+   */
+  timeoutMs?: number;
+  /**
+   * Microseconds the caller polls for a reply before sleeping in `Atomics.wait` (default 0).
+   * Polling saves the thread wake-up (~5–10 µs) on quick calls when a core is free; on a busy
+   * machine it only burns time. See bench/sync.bench.ts.
+   */
+  spinMicros?: number;
+}
+
+/** What the engine needs, all cloneable. */
+export interface EngineOptions {
+  readonly sim: SyncSimOptions;
+  /** URL of the procedures module, or null. */
+  readonly procedures: string | null;
+}
+
+/** Default wall-clock limit of a blocking call (ms). */
+export const DEFAULT_SYNC_TIMEOUT_MS = 30_000;
+
+/**
+ * Checks `connectSync`'s arguments in the caller's thread and turns them into cloneable engine
+ * options (a bad option throws `SettingsError` before any thread starts).
+ */
+export function prepareEngineOptions(target: string | SyncConnectOptions | undefined, options: SyncConnectOptions | undefined): {
+  target: string | null;
+  engine: EngineOptions;
+  timeoutMs: number;
+  spinMicros: number;
+} {
+  const opts: SyncConnectOptions = (typeof target === 'string' ? options : target) ?? {};
+  if (target !== undefined && typeof target !== 'string' && (typeof target !== 'object' || target === null)) {
+    throw new SettingsError('connectSync', 'target', target, "a URL ('sim://…', 'scpi://…') or options { sim, procedures, timeoutMs }");
+  }
+  if ('driver' in opts) throw new SettingsError('connectSync', 'driver', '(a driver)', 'no driver: the engine thread opens its own board (pass a URL or sim options)');
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_SYNC_TIMEOUT_MS;
+  if (!(typeof timeoutMs === 'number' && timeoutMs > 0)) throw new SettingsError('connectSync', 'timeoutMs', timeoutMs, 'a number of milliseconds above 0 (Infinity for none)');
+  const spinMicros = opts.spinMicros ?? 0;
+  if (!(Number.isFinite(spinMicros) && spinMicros >= 0)) throw new SettingsError('connectSync', 'spinMicros', spinMicros, 'a number of microseconds ≥ 0');
+  const sim: SyncSimOptions = { ...opts.sim };
+  if ('scheduler' in sim) throw new SettingsError('connectSync', 'sim.scheduler', '(a scheduler)', 'no scheduler: pass sim.virtualTime: true for virtual time');
+  if (sim.dut !== undefined) sim.dut = toDutSpec(sim.dut);
+  try {
+    structuredClone(sim);
+  } catch (error) {
+    throw new SettingsError('connectSync', 'sim', String((error as Error).message), 'plain data (numbers, strings, arrays, objects): options are sent to the engine thread');
+  }
+  return { target: typeof target === 'string' ? target : null, engine: { sim, procedures: procedureUrl(opts.procedures) }, timeoutMs, spinMicros };
+}
+
+function procedureUrl(p: string | URL | undefined): string | null {
+  if (p === undefined) return null;
+  if (p instanceof URL) return p.href;
+  if (typeof p !== 'string' || p === '') throw new SettingsError('connectSync', 'procedures', p, 'a module path or URL');
+  if (/^[a-z][a-z0-9+.-]*:/i.test(p) && !/^[a-z]:[\\/]/i.test(p)) return p; // a URL (file:, data:), not a Windows drive
+  return pathToFileURL(isAbsolute(p) ? p : resolve(p)).href;
+}
