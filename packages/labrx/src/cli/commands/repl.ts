@@ -1,0 +1,51 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { startRepl } from '../../repl/startRepl.js';
+import type { SyncSimOptions } from '../../sync/engineOptions.js';
+import type { DutSpec } from '../../sync/dutSpec.js';
+import type { CliCommand } from '../CliCommand.js';
+
+/** Parses `--dut resonator:f0=1e6,q=20,gain=0.5` (or `lowpass:cutoff=2e4,order=2`, `delay:seconds=5e-8`, `wire`). */
+export function parseDut(text: string): DutSpec {
+  const [kind, params = ''] = text.split(':', 2) as [string, string?];
+  const spec: Record<string, unknown> = { kind };
+  for (const pair of params.split(',').filter(Boolean)) {
+    const [k, v] = pair.split('=', 2) as [string, string?];
+    const x = Number(v);
+    if (!k || v === undefined || !Number.isFinite(x)) throw new InvalidArgumentError(`'${pair}' is not name=number`);
+    spec[k] = x;
+  }
+  return spec as DutSpec;
+}
+
+function number(text: string): number {
+  const x = Number(text);
+  if (!Number.isFinite(x)) throw new InvalidArgumentError(`'${text}' is not a number`);
+  return x;
+}
+
+/** `labrx repl`: a Node REPL with `rp` (async) and `rps` (blocking) boards. */
+export const replCommand: CliCommand = {
+  name: 'repl',
+  register(program: Command): void {
+    program
+      .command('repl')
+      .description('a Node REPL with rp (async: await rp.scope.single()) and rps (blocking: rps.scope.single()); Tab completes instruments and settings')
+      .option('-b, --board <url>', "board to open: 'sim://' (default, the embedded simulator) or 'scpi://host:port'")
+      .option('--seed <n>', 'simulator PRNG seed', number)
+      .option('--noise-density <V/√Hz>', 'simulator input noise density', number)
+      .option('--dut <spec>', "device under test, e.g. 'resonator:f0=1e6,q=20,gain=0.5', 'lowpass:cutoff=2e4,order=2'", parseDut)
+      .option('-p, --procedures <module>', "a module of procedures: rps.call('name', …), await procs.name(rp, …)")
+      .option('--virtual-time', "run rps's board in virtual time (each call completes instantly in board time)")
+      .action(async (opts: { board?: string; seed?: number; noiseDensity?: number; dut?: DutSpec; procedures?: string; virtualTime?: boolean }) => {
+        const sim: SyncSimOptions = {
+          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+          ...(opts.noiseDensity !== undefined ? { noiseDensity: opts.noiseDensity } : {}),
+          ...(opts.dut ? { dut: opts.dut } : {}),
+          ...(opts.virtualTime ? { virtualTime: true } : {}),
+        };
+        const board = opts.board && !opts.board.startsWith('sim://') ? opts.board : undefined;
+        const session = await startRepl({ sim, ...(board ? { board } : {}), ...(opts.procedures ? { procedures: opts.procedures } : {}) });
+        await session.closed;
+      });
+  },
+};

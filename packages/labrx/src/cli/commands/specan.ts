@@ -1,0 +1,58 @@
+import { Command } from 'commander';
+import type { CliCommand } from '../CliCommand.js';
+import { RED_PITAYA_125_14, resolveSpecanSettings, SPECAN_INPUTS, SPECTRUM_UNITS, WINDOW_NAMES } from '@labrx/core';
+import { acquireWithProgress } from './acquireWithProgress.js';
+import { addBoardOptions, addOutputOptions, checkOutputs, describeSpectrum, openBoard, processIo, runCommand, settingsFrom, writeOutputs, type BoardFlags, type CliIo, type OutputFlags } from './instrumentFlags.js';
+import { addGeneratorOptions, applyGenerators, generatorSettings, type GeneratorFlags } from './scope.js';
+
+const SPECAN_FLAGS = ['span', 'decimation', 'window', 'unit', 'averages', 'input', 'backend'] as const;
+
+/**
+ * `labrx specan`: one spectrum of both inputs (the mean of --averages, in linear power), with a
+ * progress bar while averaging; a summary (peaks) on stdout, the spectrum in --out and --plot.
+ *
+ * @example
+ * labrx specan --span 1e6 --window flattop --unit dBm --averages 16 --asg0 frequency=2e5,amplitude=0.5,output=out1
+ */
+export function buildSpecanCommand(io: CliIo = processIo): Command {
+  const cmd = new Command('specan')
+    .description('measure one spectrum of in1 (ch1) and in2 (ch2)')
+    .option('--span <Hz>', 'analysed band 0 … span in Hz (62.5 MHz / decimation); instead of --decimation')
+    .option('--decimation <n>', 'scope decimation: a power of 2 from 1 to 65536 (default 1)')
+    .option('--window <name>', `FFT window: ${WINDOW_NAMES.join(', ')} (default hann)`)
+    .option('--unit <unit>', `unit: ${SPECTRUM_UNITS.join(', ')} (default Vpk^2)`)
+    .option('--averages <n>', 'spectra averaged in linear power (default 1)')
+    .option('--input <which>', `inputs analysed: ${SPECAN_INPUTS.join(', ')} (default both)`)
+    .option('--backend <fft>', "FFT implementation: 'fftjs' (Float64) or 'pffft' (WebAssembly SIMD)");
+  addGeneratorOptions(cmd);
+  addBoardOptions(cmd);
+  addOutputOptions(cmd);
+  return cmd.action((opts: BoardFlags & OutputFlags & GeneratorFlags & Record<string, unknown>) =>
+    runCommand(io, async () => {
+      checkOutputs(opts);
+      const settings = settingsFrom(opts, SPECAN_FLAGS);
+      const s = resolveSpecanSettings(settings, RED_PITAYA_125_14);
+      const g = generatorSettings(opts);
+      const rp = await openBoard(opts);
+      try {
+        await applyGenerators(rp, g);
+        // with a bar to draw, count the acquisitions of the continuous face: its averages-th result is
+        // the plain mean of the first `averages`, as single$ gives
+        const what = { operation: 'specan', label: 'averaging', unit: 'spectra', ...(g.timeoutS !== undefined ? { timeoutS: g.timeoutS } : {}) };
+        const spectrum = await acquireWithProgress(io, rp, s.averages > 1 && io.stderr.isTTY ? rp.specan.stream$(settings) : rp.specan.single$(settings), s.averages, what);
+        io.stdout.write(describeSpectrum(spectrum) + '\n');
+        await writeOutputs(spectrum, opts, io);
+      } finally {
+        await rp.close();
+      }
+    }),
+  );
+}
+
+/** `labrx specan` for the program's command list. */
+export const specanCommand: CliCommand = {
+  name: 'specan',
+  register(program: Command): void {
+    program.addCommand(buildSpecanCommand());
+  },
+};

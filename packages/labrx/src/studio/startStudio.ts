@@ -1,0 +1,186 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { SettingsError } from '@labrx/core';
+import type { Board } from '@labrx/instruments';
+import { connect, type ConnectOptions } from '../connect.js';
+import { loadStudioAssets } from './studioAssets.js';
+import { StudioSession, type StudioSessionOptions } from './StudioSession.js';
+import { newStudioToken, tokenMatches } from './studioToken.js';
+
+/** Where and on what the studio runs. */
+export interface StudioOptions {
+  /** A board to show; the studio does not close it (its owner does). */
+  readonly board?: Board;
+  /** Otherwise a board to open with `connect()` ('scpi://…', 'sim://…' or options); closed with the studio. */
+  readonly target?: string | ConnectOptions;
+  /** Only '127.0.0.1': the studio drives hardware and never listens beyond this machine. */
+  readonly host?: '127.0.0.1';
+  /** TCP port (default 0: any free port). */
+  readonly port?: number;
+  /** Flow control and plot widths (see `StudioSessionOptions`). */
+  readonly session?: StudioSessionOptions;
+}
+
+/** A running studio. */
+export interface Studio {
+  /** The page's address with the per-start token, e.g. http://127.0.0.1:41234/?token=… */
+  readonly url: string;
+  readonly port: number;
+  /** The per-start token every request but the page itself must carry (`?token=`). */
+  readonly token: string;
+  /** The board shown. */
+  readonly board: Board;
+  /** Pages connected now. */
+  readonly connections: number;
+  /** Stops every page's pipelines, closes sockets and the server (and the board it opened); leaves no handle. */
+  close(): Promise<void>;
+}
+
+/** The largest message a page may send (settings are small; this bounds a hostile page). */
+const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
+
+/**
+ * Starts the studio: a local web page with live scope, spectrum analyzer and network analyzer plots
+ * and their settings, fed over a WebSocket as binary frames.
+ *
+ * Security: it binds 127.0.0.1 only. Each start makes a random token; every request except the
+ * page itself — its scripts, styles, and the WebSocket — must carry it (`?token=`), and the
+ * WebSocket upgrade must also come from the studio's own origin, so that another web site open in
+ * the same browser can neither read the page's data nor drive the hardware. The Host header must
+ * name 127.0.0.1 or localhost (against DNS rebinding). Anything refused gets 403.
+ *
+ * @example
+ * const studio = await startStudio({ target: { sim: { dut: resonator({ f0: 1e6, q: 20 }) } } });
+ * console.log(studio.url); // open in a browser
+ * await studio.close();
+ */
+export async function startStudio(options: StudioOptions = {}): Promise<Studio> {
+  const host = options.host ?? '127.0.0.1';
+  if (host !== '127.0.0.1') throw new SettingsError('studio', 'host', host, "'127.0.0.1' (the studio listens on this machine only)");
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError('studio', 'port', port, 'an integer from 0 to 65535 (0: any free port)');
+  const assets = loadStudioAssets();
+  const ownsBoard = options.board === undefined;
+  const board = options.board ?? (await connect(options.target ?? {}));
+  const token = newStudioToken();
+  const sessions = new Set<StudioSession>();
+  let boundPort = 0;
+
+  const allowedHost = (h: string | undefined) => h === `127.0.0.1:${boundPort}` || h === `localhost:${boundPort}`;
+  const allowedOrigin = (o: string | undefined) => o === undefined || o === `http://127.0.0.1:${boundPort}` || o === `http://localhost:${boundPort}`;
+  const hasToken = (req: IncomingMessage) => tokenMatches(new URL(req.url ?? '/', 'http://x').searchParams.get('token'), token);
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (!allowedHost(req.headers.host)) return refuse(res, 403, 'unknown host');
+    const isPage = path === '/' || path === '/index.html';
+    if (!isPage && !hasToken(req)) return refuse(res, 403, 'missing or wrong token');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed');
+    if (isPage) {
+      return send(res, 200, 'text/html; charset=utf-8', assets.page, {
+        'Content-Security-Policy': [
+          "default-src 'none'",
+          `script-src 'self' 'sha256-${assets.bootstrapHash}'`,
+          "style-src 'self' 'unsafe-inline'",
+          `connect-src ws://127.0.0.1:${boundPort} ws://localhost:${boundPort}`,
+          "img-src 'self' data:",
+          "frame-ancestors 'none'",
+          "base-uri 'none'",
+          "form-action 'none'",
+        ].join('; '),
+      }, req.method === 'HEAD');
+    }
+    const asset = path.startsWith('/assets/') ? assets.files.get(path.slice('/assets/'.length)) : undefined;
+    if (!asset) return refuse(res, 404, 'not found');
+    send(res, 200, asset.contentType, asset.body, {}, req.method === 'HEAD');
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path !== '/ws' || !allowedHost(req.headers.host) || !allowedOrigin(req.headers.origin) || !hasToken(req)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+  });
+
+  function attach(ws: WebSocket): void {
+    const session = new StudioSession(
+      board,
+      {
+        sendText: (text) => ws.readyState === ws.OPEN && ws.send(text),
+        sendBinary: (bytes) => ws.readyState === ws.OPEN && ws.send(bytes, { binary: true }),
+      },
+      options.session,
+    );
+    sessions.add(session);
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) return session.handle('(binary)');
+      session.handle(rawText(data));
+    });
+    const end = () => {
+      sessions.delete(session);
+      session.close();
+    };
+    ws.on('close', end);
+    // a socket error is followed by 'close'; the session ends there
+    ws.on('error', () => undefined);
+    session.start();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  boundPort = (server.address() as { port: number }).port;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${boundPort}/?token=${token}`,
+    port: boundPort,
+    token,
+    board,
+    get connections() {
+      return sessions.size;
+    },
+    close() {
+      closing ??= (async () => {
+        for (const s of sessions) s.close();
+        sessions.clear();
+        for (const ws of wss.clients) ws.terminate();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+        server.closeAllConnections();
+        await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+        if (ownsBoard) await board.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: Buffer, headers: Record<string, string>, headOnly: boolean): void {
+  res.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': body.length,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    ...headers,
+  });
+  res.end(headOnly ? undefined : body);
+}
+
+function refuse(res: ServerResponse, status: number, reason: string): void {
+  const body = Buffer.from(`${status} ${reason}\n`);
+  send(res, status, 'text/plain; charset=utf-8', body, {}, false);
+}
