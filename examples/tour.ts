@@ -9,6 +9,8 @@ import { main as concurrentScopeNa } from './concurrent-scope-na.js';
 import { main as resonance } from './resonance.js';
 import { main as tworoutine } from './tworoutine.js';
 import { main as syncReplStyle } from './sync-repl-style.js';
+import { main as asyncMap } from './async-map.js';
+import { main as telescopeTuning } from './telescope-tuning.js';
 
 const quick = process.argv.includes('--quick');
 const tour: Array<[string, (o: { quick: boolean }) => Promise<void>]> = [
@@ -19,6 +21,8 @@ const tour: Array<[string, (o: { quick: boolean }) => Promise<void>]> = [
   ['resonance: f0 and Q of a resonator from NA sweeps', resonance],
   ['tworoutine: one implementation, called sync and async', tworoutine],
   ['sync-repl-style: a script with no await anywhere', syncReplStyle],
+  ['async-map: five one-second acquisitions in about one second, sync and async mixed', asyncMap],
+  ['telescope-tuning: 256 boards, each swept, tuned to its own resonance', telescopeTuning],
 ];
 for (const [title, run] of tour) {
   console.log(`\n== ${title}`);

@@ -28,6 +28,10 @@ export interface AcquisitionHost {
   end(acquisition: RunningAcquisition): void;
 }
 
+/** Acquisitions at least this long (ms) are rendered in SPREAD_PARTS parts as time passes. */
+const SPREAD_MIN_MS = 20;
+const SPREAD_PARTS = 8;
+
 /** Least scheduler time (ms) between trigger checks once the search has fallen behind the clock. */
 const BEHIND_PAUSE_MS = 2;
 
@@ -43,11 +47,14 @@ const BEHIND_PAUSE_MS = 2;
  * - the trace is emitted when its last sample is in, at arm + (s − pre + 16384)·dt: an
  *   immediate trigger takes exactly 16384·dt.
  *
+ * Samples are rendered a part at a time once they are in the past (one part for acquisitions
+ * under 20 ms), so a generator change shows up at its instant and the work is spread over time.
+ *
  * The trigger is searched one buffer length (16384 samples) at a time, each chunk computed when
  * it begins, so a trigger that never fires costs one chunk of work per buffer time and nothing
  * else. A chunk is rendered with the same noise as the trace that is later cut around the trigger,
- * so the trace shows the crossing that fired. The trace itself is computed when it is emitted,
- * from the generators' full history, so a `setAsg` during the acquisition shows up at its instant;
+ * so the trace shows the crossing that fired. The trace itself is computed from the generators'
+ * full history as its samples pass, so a `setAsg` during the acquisition shows up at its instant;
  * only a change that lands inside the chunk being searched after its search is not seen by the
  * trigger (the trigger decision used the settings in force at the chunk's start).
  * With a real-time scheduler that cannot keep up (decimation 1 or 2 on a slow machine) the search
@@ -85,16 +92,28 @@ export function acquireTrace(host: AcquisitionHost, settings: Omit<ResolvedScope
       }, Math.max(minDelayMs, atMs - scheduler.now()));
     };
 
-    const emit = (s: number) => {
+    // The trace is rendered as time passes, a part at a time once its samples are in the past (as
+    // the hardware fills its buffer), so the work of many boards acquiring together is spread over
+    // their acquisition instead of piling up at its end. Short acquisitions render in one go.
+    const fire = (s: number) => {
       const first = s - triggerInTrace;
       const ch1 = new Float64Array(size);
       const ch2 = new Float64Array(size);
-      model.render(0, request(first), ch1);
-      model.render(1, request(first), ch2);
-      subscriber.next({ dt: dtS, t0: -triggerInTrace * dtS, ch1, ch2, timestamp: msAt(s) });
-      subscriber.complete();
+      let done = 0;
+      const renderUpTo = (to: number) => {
+        model.render(0, request(first + done), ch1, done, to);
+        model.render(1, request(first + done), ch2, done, to);
+        done = to;
+      };
+      const part = size * dtMs >= SPREAD_MIN_MS ? size / SPREAD_PARTS : size;
+      const step = () => {
+        renderUpTo(done + part);
+        if (done < size) return schedule(msAt(first + done + part), step);
+        subscriber.next({ dt: dtS, t0: -triggerInTrace * dtS, ch1, ch2, timestamp: msAt(s) });
+        subscriber.complete();
+      };
+      schedule(msAt(first + part), step);
     };
-    const fire = (s: number) => schedule(msAt(s - triggerInTrace + size), () => emit(s));
 
     // Searches chunk after chunk, starting at index `next`, with `find(first)` returning the
     // trigger's index in the chunk [first, first + size) or −1.
