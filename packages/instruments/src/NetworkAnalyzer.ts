@@ -15,12 +15,10 @@ import {
   type ResolvedNaSettings,
 } from '@labrx/core';
 import type { Asg } from './Asg.js';
-import { awaitSingle, pullStream, type SingleOptions, type StreamOptions } from './faces.js';
+import { AcquiringInstrument, type LeaseRequestOptions } from './AcquiringInstrument.js';
 import type { Iq } from './Iq.js';
 import { failOnClose } from './failOnClose.js';
-import { InstrumentStateTracker, type InstrumentState } from './InstrumentState.js';
 import type { LeaseHolder, LeaseManager } from './leases/LeaseManager.js';
-import { leaseOptions, type LeaseRequestOptions } from './Scope.js';
 
 /** A network analyzer result: H(f) = input / reference, with how many sweeps were averaged. */
 export type NaResponse = FrequencyResponse<ResolvedNaSettings> & { readonly averages: number };
@@ -66,49 +64,23 @@ const responseLens: ArrayLens<NaResponse> = {
  * const h = await rp.na.single({ start: 0.5e6, stop: 2e6, points: 101, rbw: 1e3, amplitude: 0.1 });
  * h.magnitude(); h.phaseDeg();
  */
-export class NetworkAnalyzer {
-  /** Name used in messages and as lease owner. */
-  readonly name = 'na';
-  private defaults: ResolvedNaSettings = NA_DEFAULTS;
-  private readonly tracker: InstrumentStateTracker;
+export class NetworkAnalyzer extends AcquiringInstrument<NaSettings, ResolvedNaSettings, NaResponse> {
   /** The last error met while giving the generator its settings back after a sweep, if any. */
   lastCleanupError: unknown = null;
 
   constructor(
-    private readonly driver: BoardDriver,
+    driver: BoardDriver,
     private readonly leases: LeaseManager,
     private readonly asg: Asg,
     private readonly iqs: readonly Iq[],
     /** Errors with `ConnectionLostError` when the board closes; merged into every sweep. */
     private readonly closed$: Observable<never>,
   ) {
-    this.tracker = new InstrumentStateTracker(leases, asg.name);
+    super('na', driver, leases, asg.name, NA_DEFAULTS);
   }
 
-  /** What the NA is doing, and who holds asg0's lease. */
-  get state$(): Observable<InstrumentState> {
-    return this.tracker.state$;
-  }
-
-  /** The state now. */
-  get state(): InstrumentState {
-    return this.tracker.state;
-  }
-
-  /** Get the default settings. */
-  get settings(): ResolvedNaSettings {
-    return this.defaults;
-  }
-
-  /** Set default settings (validated, all or nothing). */
-  set(settings: NaSettings): ResolvedNaSettings {
-    this.defaults = this.resolve(settings);
-    return this.defaults;
-  }
-
-  /** Validates settings over the defaults; throws `SettingsError`. */
-  resolve(settings?: NaSettings): ResolvedNaSettings {
-    return resolveNaSettings(settings, this.driver.info, this.defaults, this.name);
+  protected resolveOver(settings: NaSettings | undefined, base: ResolvedNaSettings): ResolvedNaSettings {
+    return resolveNaSettings(settings, this.driver.info, base, this.name);
   }
 
   /** Whether sweeps use the board's IQ modules (true) or software demodulation of scope traces. */
@@ -141,21 +113,6 @@ export class NetworkAnalyzer {
     const s = this.resolve(settings);
     const average = s.averages > 1 ? exponentialAverage(s.averages, responseLens) : identity;
     return this.tracker.track('continuous', this.withLease(s, options, (lease) => this.results$(s, lease).pipe(repeat())).pipe(average));
-  }
-
-  /** Awaits one response (see `single$`). */
-  single(settings?: NaSettings, options: SingleOptions = {}): Promise<NaResponse> {
-    return awaitSingle(() => this.single$(settings, leaseOptions(options)), this.driver.scheduler, 'na.single', options);
-  }
-
-  /** Pulls responses with a bounded buffer (see `stream$`). */
-  stream(settings?: NaSettings, options: StreamOptions = {}): AsyncIterable<NaResponse> {
-    return pullStream(this.stream$(settings, leaseOptions(options)), 'na.stream', options);
-  }
-
-  /** Ends `state$` (board closed). */
-  dispose(): void {
-    this.tracker.complete();
   }
 
   /** Leases the modules a sweep needs, runs `body`, and restores the generator however it ends. */

@@ -12,18 +12,9 @@ import {
   type ScopeSettings,
   type Trace,
 } from '@labrx/core';
-import { awaitSingle, pullStream, type SingleOptions, type StreamOptions } from './faces.js';
+import { AcquiringInstrument, type LeaseRequestOptions } from './AcquiringInstrument.js';
 import { failOnClose } from './failOnClose.js';
-import { InstrumentStateTracker, type InstrumentState } from './InstrumentState.js';
 import type { LeaseManager } from './leases/LeaseManager.js';
-
-/** Options for pipelines that lease the scope. */
-export interface LeaseRequestOptions {
-  /** Queue behind another user of the scope (default) or fail at once with `ResourceBusyError`. */
-  readonly wait?: boolean;
-  /** Name shown as the lease holder (default 'scope'; the spectrum analyzer passes 'specan'). */
-  readonly owner?: string;
-}
 
 /**
  * The oscilloscope: two 16384-sample channels at 125 MS/s / decimation.
@@ -38,46 +29,20 @@ export interface LeaseRequestOptions {
  * rp.scope.stream$({ decimation: 8 }).subscribe((t) => plot(t.ch1));
  * for await (const t of rp.scope.stream({}, { bufferSize: 2 })) { … break; }
  */
-export class Scope {
-  /** Module name, used for leases and messages. */
-  readonly name = 'scope';
-  private defaults: ResolvedScopeSettings = SCOPE_DEFAULTS;
+export class Scope extends AcquiringInstrument<ScopeSettings, ResolvedScopeSettings, Trace> {
   private readonly loops = new Map<string, Observable<Trace>>();
-  private readonly tracker: InstrumentStateTracker;
 
   constructor(
-    private readonly driver: BoardDriver,
+    driver: BoardDriver,
     private readonly leases: LeaseManager,
     /** Errors with `ConnectionLostError` when the board closes; merged into every pipeline. */
     private readonly closed$: Observable<never>,
   ) {
-    this.tracker = new InstrumentStateTracker(leases, this.name);
+    super('scope', driver, leases, 'scope', SCOPE_DEFAULTS);
   }
 
-  /** What the scope is doing and who holds its lease. */
-  get state$(): Observable<InstrumentState> {
-    return this.tracker.state$;
-  }
-
-  /** The state now. */
-  get state(): InstrumentState {
-    return this.tracker.state;
-  }
-
-  /** Get the default settings, used for every setting a call does not give. */
-  get settings(): ResolvedScopeSettings {
-    return this.defaults;
-  }
-
-  /** Set default settings (validated; all or nothing). Running pipelines keep their own settings. */
-  set(settings: ScopeSettings): ResolvedScopeSettings {
-    this.defaults = this.resolve(settings);
-    return this.defaults;
-  }
-
-  /** Validates `settings` over the defaults; throws `SettingsError` naming the setting. */
-  resolve(settings?: ScopeSettings): ResolvedScopeSettings {
-    return resolveScopeSettings(settings, this.driver.info, this.defaults, this.name);
+  protected resolveOver(settings: ScopeSettings | undefined, base: ResolvedScopeSettings): ResolvedScopeSettings {
+    return resolveScopeSettings(settings, this.driver.info, base, this.name);
   }
 
   /**
@@ -118,24 +83,9 @@ export class Scope {
     return this.tracker.track('continuous', this.acquisitions$(s, options).pipe(average));
   }
 
-  /** Awaits one result (see `single$`); `signal` and `timeoutMs` stop the acquisition. */
-  single(settings?: ScopeSettings, options: SingleOptions = {}): Promise<Trace> {
-    return awaitSingle(() => this.single$(settings, leaseOptions(options)), this.driver.scheduler, 'scope.single', options);
-  }
-
-  /** Pulls results with a bounded buffer (see `stream$`); `break` stops the acquisition. */
-  stream(settings?: ScopeSettings, options: StreamOptions = {}): AsyncIterable<Trace> {
-    return pullStream(this.stream$(settings, leaseOptions(options)), 'scope.stream', options);
-  }
-
   /** Ends `state$` (board closed). */
-  dispose(): void {
-    this.tracker.complete();
+  override dispose(): void {
+    super.dispose();
     this.loops.clear();
   }
-}
-
-/** Picks the lease options out of a face's options. */
-export function leaseOptions(options: { wait?: boolean }): LeaseRequestOptions {
-  return options.wait !== undefined ? { wait: options.wait } : {};
 }

@@ -14,10 +14,9 @@ import {
   type SpecanSettings,
   type Spectrum,
 } from '@labrx/core';
-import { awaitSingle, pullStream, type SingleOptions, type StreamOptions } from './faces.js';
-import { InstrumentStateTracker, type InstrumentState } from './InstrumentState.js';
+import { AcquiringInstrument, type LeaseRequestOptions } from './AcquiringInstrument.js';
 import type { LeaseManager } from './leases/LeaseManager.js';
-import { leaseOptions, type LeaseRequestOptions, type Scope } from './Scope.js';
+import type { Scope } from './Scope.js';
 
 /** A spectrum as the spectrum analyzer returns it. */
 export type SpecanSpectrum = Spectrum<ResolvedSpecanSettings>;
@@ -35,44 +34,17 @@ export type SpecanSpectrum = Spectrum<ResolvedSpecanSettings>;
  * @example
  * const s = await rp.specan.single({ span: 1e6, window: 'flattop', unit: 'dBm', averages: 16 });
  */
-export class SpectrumAnalyzer {
-  /** Name used in messages and as lease owner. */
-  readonly name = 'specan';
-  private defaults: ResolvedSpecanSettings = SPECAN_DEFAULTS;
-  private readonly tracker: InstrumentStateTracker;
-
+export class SpectrumAnalyzer extends AcquiringInstrument<SpecanSettings, ResolvedSpecanSettings, SpecanSpectrum> {
   constructor(
-    private readonly driver: BoardDriver,
+    driver: BoardDriver,
     leases: LeaseManager,
     private readonly scope: Scope,
   ) {
-    this.tracker = new InstrumentStateTracker(leases, 'scope');
+    super('specan', driver, leases, 'scope', SPECAN_DEFAULTS);
   }
 
-  /** What the spectrum analyzer is doing, and who holds the scope's lease. */
-  get state$(): Observable<InstrumentState> {
-    return this.tracker.state$;
-  }
-
-  /** The state now. */
-  get state(): InstrumentState {
-    return this.tracker.state;
-  }
-
-  /** Get the default settings. */
-  get settings(): ResolvedSpecanSettings {
-    return this.defaults;
-  }
-
-  /** Set default settings (validated, all or nothing). */
-  set(settings: SpecanSettings): ResolvedSpecanSettings {
-    this.defaults = this.resolve(settings);
-    return this.defaults;
-  }
-
-  /** Validates settings over the defaults; throws `SettingsError`. */
-  resolve(settings?: SpecanSettings): ResolvedSpecanSettings {
-    return resolveSpecanSettings(settings, this.driver.info, this.defaults, this.name);
+  protected resolveOver(settings: SpecanSettings | undefined, base: ResolvedSpecanSettings): ResolvedSpecanSettings {
+    return resolveSpecanSettings(settings, this.driver.info, base, this.name);
   }
 
   /** Spectra in Vpk² per acquisition (no averaging): the shared first half of every face. */
@@ -97,20 +69,5 @@ export class SpectrumAnalyzer {
     const s = this.resolve(settings);
     const average = s.averages > 1 ? exponentialAverage(s.averages, powerSpectrumLens) : identity;
     return this.tracker.track('continuous', this.power$(s, options).pipe(average, toSpectrumUnit(s.unit, s)));
-  }
-
-  /** Awaits one spectrum (see `single$`). */
-  single(settings?: SpecanSettings, options: SingleOptions = {}): Promise<SpecanSpectrum> {
-    return awaitSingle(() => this.single$(settings, leaseOptions(options)), this.driver.scheduler, 'specan.single', options);
-  }
-
-  /** Pulls spectra with a bounded buffer (see `stream$`). */
-  stream(settings?: SpecanSettings, options: StreamOptions = {}): AsyncIterable<SpecanSpectrum> {
-    return pullStream(this.stream$(settings, leaseOptions(options)), 'specan.stream', options);
-  }
-
-  /** Ends `state$` (board closed). */
-  dispose(): void {
-    this.tracker.complete();
   }
 }

@@ -2,7 +2,8 @@
  * @labrx/instruments — the board and its instruments as RxJS pipelines over any `BoardDriver`.
  */
 export { Board } from './Board.js';
-export { Scope, type LeaseRequestOptions } from './Scope.js';
+export { Scope } from './Scope.js';
+export { AcquiringInstrument, leaseOptions, type LeaseRequestOptions } from './AcquiringInstrument.js';
 export { Asg } from './Asg.js';
 export { LeaseManager, type LeaseHolder, type LeaseOptions } from './leases/LeaseManager.js';
 export { InstrumentStateTracker, type InstrumentState, type InstrumentActivity } from './InstrumentState.js';

@@ -5,10 +5,12 @@ import {
   first,
   firstValueFrom,
   map,
+  race,
   of,
   repeat,
   switchMap,
   timer,
+  zip,
   type SchedulerLike,
 } from 'rxjs';
 import {
@@ -35,9 +37,9 @@ export interface ScpiBoardOptions {
   /** Clock of timeouts and trigger polling (default asyncScheduler). */
   readonly scheduler?: SchedulerLike;
   /**
-   * Ask the server to answer failed queries with an empty line (`RP:RET_ON_ERROR ON`, firmware
-   * 2.07-43 and labrx-sim), so that a timed-out reply can never be mistaken for a later one (default
-   * true). On real firmware the flag is global to the board: other clients see it too.
+   * Ask the server to answer failed queries with an empty line at once (`RP:RET_ON_ERROR ON`,
+   * firmware 2.07-43 and labrx-sim) instead of leaving them to time out (default true). On real
+   * firmware the flag is global to the board: other clients see it too.
    */
   readonly retOnError?: boolean;
   /** Longest wait between trigger-state polls in ms (default 50). */
@@ -61,14 +63,19 @@ function text(message: ScpiResponse, i = 0): string {
   return typeof u === 'string' ? u : '';
 }
 
+const NATIVE_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Decodes a big-endian float32 block payload into volts. */
 function decodeFloatsBE(payload: Buffer | string | undefined, expected: number, target: string): Float64Array {
   if (!Buffer.isBuffer(payload) || payload.length !== expected * 4) {
     throw new ScpiError(-200, `expected a block of ${expected} float32 samples, got ${Buffer.isBuffer(payload) ? `${payload.length} bytes` : JSON.stringify(payload)}`, target);
   }
-  const out = new Float64Array(expected);
-  for (let i = 0; i < expected; i++) out[i] = payload.readFloatBE(i * 4);
-  return out;
+  // Copy into an aligned buffer of our own, swap the bytes there, and read it as Float32Array.
+  const own = new Float32Array(expected);
+  const bytes = Buffer.from(own.buffer);
+  payload.copy(bytes);
+  if (NATIVE_LITTLE) bytes.swap32();
+  return Float64Array.from(own);
 }
 
 /**
@@ -223,49 +230,53 @@ export class ScpiBoard implements BoardDriver {
         RP_COMMANDS.start,
         fill(RP_COMMANDS.trigger, source),
       ];
-      // Polls: the first after the shortest possible acquisition, then at most every maxPollIntervalMs.
-      // Waits under 1 ms poll at once: a timer would cost more than the round trip.
+      // Polls: the first after the shortest possible acquisition (one buffer, and at least 1 ms, the
+      // shortest timer: earlier polls would only load the server), then at most every
+      // maxPollIntervalMs; intervals under 1 ms poll at once, as a timer would cost more than the round trip.
       const wait = (ms: number): Observable<unknown> => (ms < 1 ? of(0) : timer(ms, this.scheduler));
       const interval = Math.min(this.maxPollIntervalMs, Math.max(bufferMs / 4, 0));
       // One query per poll, repeated flat (no nesting however long the trigger takes).
-      const poll$ = wait(bufferMs).pipe(
-        switchMap(() => defer(() => this.transport.request(RP_COMMANDS.triggerState, true)).pipe(repeat({ delay: () => wait(interval) }))),
+      const poll$ = defer(() => this.transport.request(RP_COMMANDS.triggerState, true)).pipe(
+        repeat({ delay: () => wait(interval) }),
         first((reply) => text(reply, 0).trim() === 'TD' && text(reply, 1).trim() === '1'),
         map(() => this.scheduler.now()),
       );
       let completed = false;
       this.running++;
-      const sub = this.checked$(setup)
-        .pipe(
-          switchMap(() => poll$),
-          switchMap((timestamp) =>
-            this.transport.request(chain([fill(RP_COMMANDS.data, undefined, 1), fill(RP_COMMANDS.data, undefined, 2)]), true).pipe(
-              map(
-                (reply): RawTrace => ({
-                  dt,
-                  t0: (delaySamples - n / 2) * dt,
-                  ch1: decodeFloatsBE(reply[0], n, this.id),
-                  ch2: decodeFloatsBE(reply[1], n, this.id),
-                  timestamp,
-                }),
-              ),
+      // The wait before the first poll runs from the moment the setup is sent, not from its reply:
+      // the setup's round trip then costs nothing when it is shorter than the acquisition.
+      const pipeline$ = zip(this.checked$(setup), wait(Math.max(bufferMs, 1))).pipe(
+        switchMap(() => poll$),
+        switchMap((timestamp) =>
+          this.transport.request(chain([fill(RP_COMMANDS.data, undefined, 1), fill(RP_COMMANDS.data, undefined, 2)]), true).pipe(
+            map(
+              (reply): RawTrace => ({
+                dt,
+                t0: (delaySamples - n / 2) * dt,
+                ch1: decodeFloatsBE(reply[0], n, this.id),
+                ch2: decodeFloatsBE(reply[1], n, this.id),
+                timestamp,
+              }),
             ),
           ),
-        )
-        .subscribe({
-          next: (trace) => subscriber.next(trace),
-          error: (err: unknown) => {
-            completed = true;
-            this.running--;
-            this.stopQuietly();
-            subscriber.error(err);
-          },
-          complete: () => {
-            completed = true;
-            this.running--;
-            subscriber.complete();
-          },
-        });
+        ),
+      );
+      // race with lost$: a link lost during a timer wait (the trigger wait) fails the acquisition at
+      // once rather than at the next poll; lost$ never emits, so the trace wins the race when it comes.
+      const sub = race(pipeline$, this.transport.lost$).subscribe({
+        next: (trace) => subscriber.next(trace),
+        error: (err: unknown) => {
+          completed = true;
+          this.running--;
+          this.stopQuietly();
+          subscriber.error(err);
+        },
+        complete: () => {
+          completed = true;
+          this.running--;
+          subscriber.complete();
+        },
+      });
       return () => {
         sub.unsubscribe();
         if (!completed) {
@@ -313,10 +324,10 @@ export async function connectScpiBoard(target: string | ScpiBoardOptions): Promi
       await firstValueFrom(transport.request(RP_COMMANDS.clearStatus, false), { defaultValue: undefined });
       return false;
     };
-    if (options.retOnError ?? true) transport.repliesAlways = await optional(setLine(RP_SCPI.retOnError, true));
+    const repliesOnError = (options.retOnError ?? true) && (await optional(setLine(RP_SCPI.retOnError, true)));
     await optional(setLine(RP_SCPI.byteOrder, 'BEND'));
     let model = RED_PITAYA_125_14.model;
-    if (transport.repliesAlways) {
+    if (repliesOnError) {
       const name = text(await ask(RP_COMMANDS.boardName)).trim();
       if (name) model = name;
     }

@@ -9,7 +9,7 @@ const QUOTE = 0x22;
 
 type Mode =
   | { kind: 'unit-start' }
-  | { kind: 'text'; start: number; quoted: boolean }
+  | { kind: 'text'; parts: Buffer[]; quoted: boolean }
   | { kind: 'block-length'; digits: number; text: string }
   | { kind: 'block-payload'; remaining: number; parts: Buffer[] }
   | { kind: 'after-block' };
@@ -32,20 +32,13 @@ export class ScpiResponseParser {
 
   constructor(private readonly onMessage: (message: ScpiResponse) => void) {}
 
-  /** Bytes held for a message not yet complete. */
-  get pendingBytes(): number {
-    const held = this.mode.kind === 'block-payload' ? this.mode.parts.reduce((n, b) => n + b.length, 0) : 0;
-    return this.buf.length - this.pos + held;
-  }
-
   /** Feeds received bytes; calls `onMessage` for every complete message, in order. */
   push(chunk: Buffer): void {
-    // Keep the unread bytes, and the start of an unfinished text unit.
-    const keep = this.mode.kind === 'text' ? this.mode.start : this.pos;
-    const rest = this.buf.subarray(keep);
+    // Unread bytes stay; finished parts of a unit were moved out, so a long reply arriving in small
+    // chunks is copied once, not once per chunk.
+    const rest = this.buf.subarray(this.pos);
     this.buf = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
-    this.pos -= keep;
-    if (this.mode.kind === 'text') this.mode = { ...this.mode, start: 0 };
+    this.pos = 0;
     while (this.step());
   }
 
@@ -76,7 +69,7 @@ export class ScpiResponseParser {
             return true;
           }
         }
-        this.mode = { kind: 'text', start: this.pos, quoted: false };
+        this.mode = { kind: 'text', parts: [], quoted: false };
         return true;
       }
       case 'text': {
@@ -85,16 +78,19 @@ export class ScpiResponseParser {
           const c = b[i]!;
           if (c === QUOTE) quoted = !quoted;
           else if (!quoted && (c === SEMI || c === LF)) {
-            let end = i;
-            if (c === LF && end > m.start && b[end - 1] === CR) end--;
-            this.endUnit(b.toString('latin1', m.start, end));
+            const last = b.subarray(this.pos, i);
+            const whole = m.parts.length === 0 ? last : Buffer.concat([...m.parts, last]);
+            // A CR before the LF belongs to the terminator.
+            const end = c === LF && whole.length > 0 && whole[whole.length - 1] === CR ? whole.length - 1 : whole.length;
+            this.endUnit(whole.toString('latin1', 0, end));
             this.pos = i + 1;
             if (c === LF) this.endMessage();
             else this.mode = { kind: 'unit-start' };
             return true;
           }
         }
-        this.mode = { kind: 'text', start: m.start, quoted };
+        if (this.pos < b.length) m.parts.push(b.subarray(this.pos));
+        this.mode = { kind: 'text', parts: m.parts, quoted };
         this.pos = b.length;
         return false;
       }

@@ -17,10 +17,10 @@ interface Request {
   readonly line: string;
   readonly expectsReply: boolean;
   readonly subscriber: Subscriber<ScpiResponse>;
-  timer: Subscription | null;
-  /** Sent, reply no longer wanted (timed out or unsubscribed): its reply, if one comes, is dropped. */
-  abandoned: boolean;
 }
+
+/** The query in flight: a caller's, or the transport's own resynchronisation marker. */
+type InFlight = { readonly kind: 'request'; readonly req: Request; readonly timer: Subscription } | { readonly kind: 'sync'; readonly expect: string; readonly timer: Subscription };
 
 /** Longest command text quoted in error messages. */
 const QUOTE_LIMIT = 60;
@@ -29,25 +29,30 @@ function shortLine(line: string): string {
   return line.length > QUOTE_LIMIT ? `${line.slice(0, QUOTE_LIMIT)}…` : line;
 }
 
+function asText(message: ScpiResponse): string {
+  return message.map((u) => (typeof u === 'string' ? u : u.toString('latin1'))).join(';');
+}
+
 /**
  * An SCPI-over-TCP link to a Red Pitaya (or `labrx-sim`): a queue that sends one command at a time
  * (the next only once the previous reply is in), reads replies with `ScpiResponseParser`, fails a
  * command that gets no complete reply within `timeoutMs` with `TimeoutError`, and fails every pending
  * and later command with `ConnectionLostError` once the socket closes or errors.
  *
- * A command that timed out may still be answered later. When the server answers every query (with
- * `RP:RET_ON_ERROR ON`, see `repliesAlways`), that late reply is recognised by its place in the
- * reply order and dropped; otherwise the transport assumes it will never come.
+ * A query given up (timed out, or unsubscribed while in flight) may still be answered later, or never
+ * (the server sends nothing for an unknown header). Before the next command the transport therefore
+ * resynchronises: it sends `*ESE a;*ESE?;*ESE b;*ESE?;*ESE 0` with a fresh pair a, b and drops every
+ * reply until `a;b` comes back, so no late reply is ever taken for another command's. A server that
+ * does not answer that either within `timeoutMs` is declared lost.
  */
 export class ScpiTransport {
-  /** True once the server is known to answer every query, even a failed one (RET_ON_ERROR). */
-  repliesAlways = false;
-
   private readonly queue: Request[] = [];
-  /** Sent queries, in order, waiting for (or absorbing) their replies. */
-  private readonly awaiting: Request[] = [];
+  private inFlight: InFlight | null = null;
+  private syncNeeded = false;
+  private syncCounter = 0;
   private readonly parser: ScpiResponseParser;
   private lost: ConnectionLostError | null = null;
+  private readonly lostListeners = new Set<(error: ConnectionLostError) => void>();
   private closed: Promise<void> | null = null;
   private readonly closedSignal: Promise<void>;
 
@@ -75,7 +80,7 @@ export class ScpiTransport {
     const target = `scpi://${options.host}:${options.port}`;
     return new Promise<ScpiTransport>((resolve, reject) => {
       const socket = netConnect({ host: options.host, port: options.port });
-      // Replies are small requests and answers: send each command at once.
+      // Commands are short lines that each wait for a reply: send every one at once.
       socket.setNoDelay(true);
       const timer = options.scheduler.schedule(() => {
         socket.destroy();
@@ -100,15 +105,29 @@ export class ScpiTransport {
     return this.lost === null;
   }
 
-  /** Commands queued or waiting for a reply (for tests: 0 when idle). */
+  /**
+   * Errors with the ConnectionLostError once the link is lost (at once if it already is); never
+   * emits. Raced against long operations that may be between commands when it happens (a trigger wait).
+   */
+  readonly lost$: Observable<never> = new Observable<never>((subscriber) => {
+    if (this.lost) {
+      subscriber.error(this.lost);
+      return;
+    }
+    const listener = (error: ConnectionLostError): void => subscriber.error(error);
+    this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
+  });
+
+  /** Caller commands queued or waiting for a reply (0 when idle). */
   get pending(): number {
-    return this.queue.length + this.awaiting.filter((r) => !r.abandoned).length;
+    return this.queue.length + (this.inFlight?.kind === 'request' ? 1 : 0);
   }
 
   /**
    * Sends `line` (CRLF appended) when its turn comes. With `expectsReply`, emits the reply message and
    * completes; otherwise completes once the line is handed to the socket. Cold; unsubscribing before
-   * the turn removes it, after sending abandons the reply.
+   * the turn removes it, after sending gives the reply up.
    */
   request(line: string, expectsReply: boolean): Observable<ScpiResponse> {
     return new Observable<ScpiResponse>((subscriber) => {
@@ -116,13 +135,13 @@ export class ScpiTransport {
         subscriber.error(this.lost);
         return;
       }
-      const req: Request = { line, expectsReply, subscriber, timer: null, abandoned: false };
+      const req: Request = { line, expectsReply, subscriber };
       this.queue.push(req);
       this.pump();
       return () => {
         const i = this.queue.indexOf(req);
         if (i >= 0) this.queue.splice(i, 1);
-        else if (this.awaiting.includes(req)) this.abandon(req);
+        else if (this.inFlight?.kind === 'request' && this.inFlight.req === req) this.giveUp();
       };
     });
   }
@@ -131,7 +150,7 @@ export class ScpiTransport {
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = this.closedSignal;
-      // end() flushes what was written (a final ACQ:STOP); destroy() below covers a peer that never answers FIN.
+      // end() flushes what was written (a final ACQ:STOP); destroy() covers a peer that never answers FIN.
       this.socket.end();
       const fallback = this.options.scheduler.schedule(() => this.socket.destroy(), this.options.timeoutMs);
       void this.closedSignal.then(() => fallback.unsubscribe());
@@ -140,61 +159,77 @@ export class ScpiTransport {
     return this.closed;
   }
 
-  private busy(): boolean {
-    return this.awaiting.some((r) => !r.abandoned);
-  }
-
   private pump(): void {
-    while (!this.lost && !this.busy() && this.queue.length > 0) {
-      const req = this.queue.shift()!;
+    while (!this.lost && !this.inFlight) {
+      if (this.syncNeeded && this.queue.length > 0) {
+        this.sendSync();
+        return;
+      }
+      const req = this.queue.shift();
+      if (!req) return;
       this.socket.write(`${req.line}\r\n`, 'latin1');
       if (!req.expectsReply) {
         req.subscriber.complete();
         continue;
       }
-      this.awaiting.push(req);
-      req.timer = this.options.scheduler.schedule(() => {
-        req.timer = null;
+      const timer = this.options.scheduler.schedule(() => {
+        // Give the reply up first, so that the error handler may already queue the next command.
+        this.giveUp();
         req.subscriber.error(new TimeoutError(`SCPI ${shortLine(req.line)}`, this.options.timeoutMs));
-        this.abandon(req);
       }, this.options.timeoutMs);
+      this.inFlight = { kind: 'request', req, timer };
     }
   }
 
-  private abandon(req: Request): void {
-    if (req.abandoned) return;
-    req.timer?.unsubscribe();
-    req.timer = null;
-    req.abandoned = true;
-    // Without a guaranteed reply, a timed-out query is assumed to have failed silently.
-    const i = this.awaiting.indexOf(req);
-    if (!this.repliesAlways && i >= 0) this.awaiting.splice(i, 1);
+  /** Stops waiting for the query in flight; the next command is preceded by a resynchronisation. */
+  private giveUp(): void {
+    if (this.inFlight?.kind !== 'request') return;
+    this.inFlight.timer.unsubscribe();
+    this.inFlight = null;
+    this.syncNeeded = true;
     this.pump();
   }
 
+  private sendSync(): void {
+    // Two values from 1 to 255 that change every time: a stale reply cannot read "a;b" by chance.
+    const a = (this.syncCounter++ % 255) + 1;
+    const b = ((a * 7 + 3) % 255) + 1;
+    this.socket.write(`*ESE ${a};*ESE?;*ESE ${b};*ESE?;*ESE 0\r\n`, 'latin1');
+    const timer = this.options.scheduler.schedule(() => {
+      this.fail(new ConnectionLostError(this.target, `no reply within ${this.options.timeoutMs} ms, not even to a resynchronisation`));
+    }, this.options.timeoutMs);
+    this.inFlight = { kind: 'sync', expect: `${a};${b}`, timer };
+  }
+
   private onMessage(message: ScpiResponse): void {
-    const req = this.awaiting.shift();
-    if (!req || req.abandoned) {
+    const f = this.inFlight;
+    // A reply nobody waits for is a late one to a query given up: drop it.
+    if (!f) return;
+    if (f.kind === 'sync') {
+      if (asText(message) !== f.expect) return;
+      f.timer.unsubscribe();
+      this.inFlight = null;
+      this.syncNeeded = false;
       this.pump();
       return;
     }
-    req.timer?.unsubscribe();
-    req.timer = null;
-    req.subscriber.next(message);
-    req.subscriber.complete();
+    f.timer.unsubscribe();
+    this.inFlight = null;
+    f.req.subscriber.next(message);
+    f.req.subscriber.complete();
     this.pump();
   }
 
   private fail(error: ConnectionLostError): void {
     if (this.lost) return;
     this.lost = error;
-    const all = [...this.awaiting, ...this.queue];
-    this.awaiting.length = 0;
+    const f = this.inFlight;
+    this.inFlight = null;
+    f?.timer.unsubscribe();
+    const waiting = [...(f?.kind === 'request' ? [f.req] : []), ...this.queue];
     this.queue.length = 0;
-    for (const req of all) {
-      req.timer?.unsubscribe();
-      if (!req.abandoned) req.subscriber.error(error);
-    }
+    for (const req of waiting) req.subscriber.error(error);
+    for (const listener of [...this.lostListeners]) listener(error);
     this.socket.destroy();
   }
 }
