@@ -1,4 +1,4 @@
-import { identity, map, repeat, share, type Observable } from 'rxjs';
+import { identity, map, repeat, share, take, type Observable } from 'rxjs';
 import {
   averageCount,
   exponentialAverage,
@@ -69,7 +69,9 @@ export class Scope extends AcquiringInstrument<ScopeSettings, ResolvedScopeSetti
   /** One result, the mean of `averages` acquisitions, then completes (cold). Throws `SettingsError` at once on bad settings. */
   single$(settings?: ScopeSettings, options: LeaseRequestOptions = {}): Observable<Trace> {
     const s = this.resolve(settings);
-    return this.tracker.track('single', this.acquisitions$(s, options).pipe(averageCount(s.averages, traceLens)));
+    // one acquisition needs no averaging (and no copy of its 2 × 16384 samples)
+    const average = s.averages > 1 ? averageCount(s.averages, traceLens) : take<Trace>(1);
+    return this.tracker.track('single', this.acquisitions$(s, options).pipe(average));
   }
 
   /**
