@@ -29,6 +29,7 @@ import { ScpiTransport } from './ScpiTransport.js';
 
 /** How to reach an SCPI board. */
 export interface ScpiBoardOptions {
+  /** Host name or address of the board (or of labrx-sim). */
   readonly host: string;
   /** TCP port (default 5000). */
   readonly port?: number;
@@ -86,8 +87,13 @@ function decodeFloatsBE(payload: Buffer | string | undefined, expected: number, 
  *
  * `acquire` sets the scope up in one line (format, units, gains, DEC, AVG, LEV, HYST, DLY, START,
  * TRig), checks the error count, polls `ACQ:TRig:STAT?;FILL?` on the scheduler until `TD;1`, then
- * reads both channels; unsubscribing sends `ACQ:STOP`. `setAsg` sends one line per generator (with
- * `VOLT 0` before the offset, so that |amplitude| + |offset| ≤ 1 V holds at every step).
+ * reads both channels; unsubscribing before the trace sends `ACQ:STOP`. The trigger delay travels in
+ * whole samples (DLY), so `t0` is exact to one sample; 'asg1' has no SCPI trigger source (SettingsError).
+ *
+ * `setAsg` sends one line per generator (with `VOLT 0` before the offset, so that
+ * |amplitude| + |offset| ≤ 1 V holds at every step) and checks the error count. Over SCPI generator
+ * n drives output n only, the Red Pitaya plays no 'noise' (both SettingsError), and labrx's 'dc' (the
+ * offset alone) is sent as `FUNC DC` with `VOLT 0`, since the DAC adds VOLT to the offset.
  *
  * Use `connectScpiBoard`.
  */
@@ -264,18 +270,22 @@ export class ScpiBoard implements BoardDriver {
       // race with lost$: a link lost during a timer wait (the trigger wait) fails the acquisition at
       // once rather than at the next poll; lost$ never emits, so the trace wins the race when it comes.
       const sub = race(pipeline$, this.transport.lost$).subscribe({
-        next: (trace) => subscriber.next(trace),
-        error: (err: unknown) => {
+        next: (trace) => {
+          // Done once the trace is read (the FPGA stopped writing at TD): a consumer that unsubscribes
+          // on this value (firstValueFrom) must not trigger an ACQ:STOP.
           completed = true;
           this.running--;
-          this.stopQuietly();
+          subscriber.next(trace);
+        },
+        error: (err: unknown) => {
+          if (!completed) {
+            completed = true;
+            this.running--;
+            this.stopQuietly();
+          }
           subscriber.error(err);
         },
-        complete: () => {
-          completed = true;
-          this.running--;
-          subscriber.complete();
-        },
+        complete: () => subscriber.complete(),
       });
       return () => {
         sub.unsubscribe();

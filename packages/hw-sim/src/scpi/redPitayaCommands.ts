@@ -1,0 +1,15 @@
+import { ACQUIRE_COMMANDS } from './acquireCommands.js';
+import { GENERATE_COMMANDS } from './generateCommands.js';
+import { PIN_COMMANDS } from './pinCommands.js';
+import { ScpiCommandTable } from './ScpiCommandTable.js';
+import { systemCommands } from './systemCommands.js';
+
+/**
+ * The command table of the simulated Red Pitaya (firmware 2.07 level), in the server's order.
+ * Built once per server; `SYST:Help?` lists its patterns.
+ */
+export function createRedPitayaCommandTable(): ScpiCommandTable {
+  // SYST:Help? lists the table it belongs to, which exists only once built: it reads it lazily.
+  const table: ScpiCommandTable = new ScpiCommandTable([...systemCommands(() => table.patterns), ...PIN_COMMANDS, ...ACQUIRE_COMMANDS, ...GENERATE_COMMANDS]);
+  return table;
+}

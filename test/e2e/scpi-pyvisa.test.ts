@@ -1,0 +1,46 @@
+import test from 'ava';
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createSimBoard } from '@labrx/hw-sim';
+import { startScpiServer } from '../../packages/hw-sim/src/scpi/index.js';
+
+// An independent client (pyvisa + pyvisa-py, Debian's /usr/bin/python3) against the SCPI server over
+// the embedded simulator in real time. .ci/run installs python3-pyvisa python3-pyvisa-py python3-numpy.
+
+const PYTHON = '/usr/bin/python3';
+const SCRIPT = fileURLToPath(new URL('./scpi_pyvisa.py', import.meta.url));
+
+function pyvisaAvailable(): boolean {
+  const r = spawnSync(PYTHON, ['-c', 'import pyvisa, pyvisa_py, numpy'], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+test('pyvisa (pyvisa-py) reads *IDN?, sets a generator, acquires in ASCII and BIN, and reads error codes', async (t) => {
+  if (!pyvisaAvailable()) {
+    t.log(`SKIPPED: ${PYTHON} cannot import pyvisa, pyvisa_py and numpy (apt-get install python3-pyvisa python3-pyvisa-py python3-numpy)`);
+    t.pass();
+    return;
+  }
+  const board = createSimBoard({ seed: 11, noiseDensity: 1e-7 });
+  const server = await startScpiServer({ board, port: 0 });
+  t.teardown(async () => {
+    await server.close();
+    await board.close();
+  });
+  const child = spawn(PYTHON, [SCRIPT, String(server.port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    child.on('exit', (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  t.is(code, 0, `python exited with ${code}\nstdout: ${stdout}\nstderr: ${stderr}`);
+  const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { ok?: boolean; amplitude?: number; frequency?: number };
+  t.true(summary.ok);
+  t.log(`pyvisa measured ${summary.amplitude?.toFixed(5)} V at ${summary.frequency?.toFixed(1)} Hz`);
+});
