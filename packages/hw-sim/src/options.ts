@@ -1,5 +1,5 @@
-import { SettingsError } from '@labrx/core';
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { preciseScheduler, SettingsError } from '@labrx/core';
+import type { SchedulerLike } from 'rxjs';
 import type { Dut } from './dut/Dut.js';
 import { wire } from './dut/wire.js';
 import type { ExternalTone } from './signal/SignalModel.js';
@@ -16,7 +16,11 @@ export interface SimBoardOptions {
   tones?: ExternalTone[];
   /** A square wave on the external trigger input at this rate (Hz); null or absent: ext never fires. */
   extTrigger?: { frequency: number } | null;
-  /** The clock every delay runs on (default asyncScheduler); tests pass a VirtualClock. */
+  /**
+   * The clock every delay runs on; tests pass a VirtualClock. Default `preciseScheduler` from
+   * @labrx/core: delays within ~5 µs (median) of the hardware's time, where `asyncScheduler` rounds
+   * to whole milliseconds (a 131 µs acquisition would take 1 ms); see docs/decisions/0004.
+   */
   scheduler?: SchedulerLike;
   /** The board's name (default `sim:${seed}`). */
   id?: string;
@@ -55,7 +59,7 @@ export function resolveSimBoardOptions(options: SimBoardOptions = {}): ResolvedS
   if (ext !== null && !(typeof ext === 'object' && Number.isFinite(ext.frequency) && ext.frequency > 0)) {
     throw bad('extTrigger', ext, 'null or { frequency } with a frequency above 0 Hz');
   }
-  const scheduler = options.scheduler ?? asyncScheduler;
+  const scheduler = options.scheduler ?? preciseScheduler;
   const id = options.id ?? `sim:${seed}`;
   if (typeof id !== 'string') throw bad('id', id, 'a string');
   return Object.freeze({
