@@ -2,7 +2,7 @@ import test from 'ava';
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { SettingsError } from '@labrx/core';
-import { parseDutSpec, parseLabrxSimArgs, runLabrxSim } from '../../packages/hw-sim/src/scpi/index.js';
+import { parseDutSpec, parseLabrxSimArgs, runLabrxSim } from '@labrx/hw-sim';
 import { RawClient } from './scpiRawClient.js';
 
 test('labrx-sim arguments: defaults, values, and SettingsError for anything else', (t) => {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { startScpiServer, type ScpiServer } from '../../packages/hw-sim/src/scpi/index.js';
+import { startScpiServer, type ScpiServer } from '@labrx/hw-sim';
 import { fakeBoard, type FakeBoard } from './scpiFakeBoard.js';
 import { RawClient } from './scpiRawClient.js';
 

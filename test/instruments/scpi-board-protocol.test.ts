@@ -2,7 +2,7 @@ import test from 'ava';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { ASG_DEFAULTS, ConnectionLostError, SCOPE_DEFAULTS, ScpiError, SettingsError, TimeoutError, type ResolvedScopeSettings } from '@labrx/core';
 import { VirtualClock } from '@labrx/core/testing';
-import { connectScpiBoard, type ScpiBoard } from '../../packages/instruments/src/scpi/index.js';
+import { connectScpiBoard, type ScpiBoard } from '@labrx/instruments/scpi';
 import { expectedProtocol, type ExpectedProtocolPeer, type ProtocolPair } from '../../packages/instruments/src/scpi/expectedProtocol.js';
 
 // Protocol tests in the pymeasure style: the driver must send exactly these bytes and is fed exactly

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { SettingsError } from '@labrx/core';
-import { parseScpiUrl } from '../../packages/instruments/src/scpi/index.js';
+import { parseScpiUrl } from '@labrx/instruments/scpi';
 import { ScpiResponseParser, type ScpiResponse } from '../../packages/instruments/src/scpi/ScpiResponseParser.js';
 
 function parseAll(chunks: Buffer[]): ScpiResponse[] {

@@ -11,6 +11,7 @@ export { lowpass } from './dut/lowpass.js';
 export { delay } from './dut/delay.js';
 export { wire } from './dut/wire.js';
 export { chain } from './dut/chain.js';
+export { parseDutSpec, DUT_ALLOWED } from './dut/parseDutSpec.js';
 export type { ExternalTone, InputComponent } from './signal/SignalModel.js';
 export { Xoshiro128 } from './prng/xoshiro128.js';
 export { fillGaussian, gaussian } from './prng/gaussian.js';

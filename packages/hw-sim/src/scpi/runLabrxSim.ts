@@ -1,11 +1,7 @@
 import { parseArgs } from 'node:util';
 import { SettingsError } from '@labrx/core';
-import { chain } from '../dut/chain.js';
-import { delay } from '../dut/delay.js';
 import type { Dut } from '../dut/Dut.js';
-import { lowpass } from '../dut/lowpass.js';
-import { resonator } from '../dut/resonator.js';
-import { wire } from '../dut/wire.js';
+import { parseDutSpec } from '../dut/parseDutSpec.js';
 import { createSimBoard, type SimBoard } from '../SimBoard.js';
 import { startScpiServer, type ScpiServer } from './startScpiServer.js';
 
@@ -43,49 +39,6 @@ Options:
 
 Prints "listening on scpi://HOST:PORT" for each board; stops cleanly on SIGINT or SIGTERM.`;
 
-const DUT_ALLOWED = "wire, resonator:f0=<Hz>,q=<Q>[,gain=<g>], lowpass:cutoff=<Hz>[,order=<n>], delay:seconds=<s>, joined by '+'";
-
-function parseDutPart(spec: string, whole: string): Dut {
-  const [kind, params = ''] = spec.split(':', 2) as [string, string?];
-  const p: Record<string, number> = {};
-  for (const kv of params.split(',').filter(Boolean)) {
-    const [k, v] = kv.split('=', 2);
-    const x = Number(v);
-    if (!k || v === undefined || !Number.isFinite(x)) throw new SettingsError('labrx-sim', 'dut', whole, DUT_ALLOWED);
-    p[k.trim()] = x;
-  }
-  const only = (...names: string[]) => {
-    for (const k of Object.keys(p)) if (!names.includes(k)) throw new SettingsError('labrx-sim', 'dut', whole, `${kind} takes ${names.join(', ')}`);
-  };
-  const need = (k: string): number => {
-    if (p[k] === undefined) throw new SettingsError('labrx-sim', 'dut', whole, `${kind} needs ${k}=<value>`);
-    return p[k]!;
-  };
-  switch (kind.trim()) {
-    case 'wire':
-      only();
-      return wire();
-    case 'resonator':
-      only('f0', 'q', 'gain');
-      return resonator({ f0: need('f0'), q: need('q'), ...(p.gain !== undefined ? { gain: p.gain } : {}) });
-    case 'lowpass':
-      only('cutoff', 'order');
-      return lowpass({ cutoff: need('cutoff'), ...(p.order !== undefined ? { order: p.order } : {}) });
-    case 'delay':
-      only('seconds');
-      return delay({ seconds: need('seconds') });
-    default:
-      throw new SettingsError('labrx-sim', 'dut', whole, DUT_ALLOWED);
-  }
-}
-
-/** Parses a `--dut` spec such as `resonator:f0=1e6,q=20` (parts joined by `+` are chained). */
-export function parseDutSpec(spec: string): Dut {
-  const parts = spec.split('+').map((s) => s.trim());
-  if (parts.some((s) => s === '')) throw new SettingsError('labrx-sim', 'dut', spec, DUT_ALLOWED);
-  const duts = parts.map((s) => parseDutPart(s, spec));
-  return duts.length === 1 ? duts[0]! : chain(...duts);
-}
 
 function integer(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
   if (text === undefined) return fallback;

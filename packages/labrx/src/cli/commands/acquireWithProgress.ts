@@ -1,7 +1,9 @@
 import { last, take, tap, type Observable } from 'rxjs';
 import { once } from '@labrx/core';
 import type { Board } from '@labrx/instruments';
-import { progressBar, type CliIo } from './instrumentFlags.js';
+import type { SavableResult } from '../../datafiles/index.js';
+import { checkOutputs, openBoard, progressBar, runCommand, settingsFrom, writeOutputs, type BoardFlags, type CliIo, type OutputFlags } from './instrumentFlags.js';
+import { applyGenerators, generatorSettings, type GeneratorFlags } from './generatorFlags.js';
 
 /**
  * Awaits the `count`-th result of `stream$` (whose results carry how many acquisitions they
@@ -24,4 +26,47 @@ export function acquireWithProgress<T extends { averages: number }>(
     ),
     { operation: what.operation, scheduler: board.driver.scheduler, ...(what.timeoutS !== undefined ? { timeoutMs: 1000 * what.timeoutS } : {}) },
   ).finally(() => bar.stop());
+}
+
+/** How `averagedAction` measures with one instrument (scope or specan). */
+export interface AveragedCommand<R extends { averages: number }> {
+  /** Instrument name, for messages and the operation name. */
+  readonly operation: string;
+  /** What is counted while averaging ('traces', 'spectra'). */
+  readonly unit: string;
+  /** The setting names that have a flag (commander's camelCase). */
+  readonly flags: readonly string[];
+  /** Validates settings against the Red Pitaya's rules before connecting; returns how many are averaged. */
+  resolve(settings: Record<string, unknown>): { readonly averages: number };
+  /** The instrument's faces on a board. */
+  faces(rp: Board): { single$(s: Record<string, unknown>): Observable<R>; stream$(s: Record<string, unknown>): Observable<R> };
+  /** One line (or a few) for stdout. */
+  describe(result: R): string;
+}
+
+/**
+ * The action of `labrx scope` and `labrx specan`: validate the flags (a typo costs no connection),
+ * open the board, apply --asg0/--asg1, take one averaged result — with a progress bar on a
+ * terminal, counting the continuous face's results, whose `averages`-th is the plain mean of the
+ * first `averages`, as `single$` gives — print it, write --out/--plot, close the board.
+ */
+export function averagedAction<R extends { averages: number } & SavableResult>(io: CliIo, spec: AveragedCommand<R>) {
+  return (opts: BoardFlags & OutputFlags & GeneratorFlags & Record<string, unknown>) =>
+    runCommand(io, async () => {
+      checkOutputs(opts);
+      const settings = settingsFrom(opts, spec.flags);
+      const { averages } = spec.resolve(settings);
+      const g = generatorSettings(opts);
+      const rp = await openBoard(opts);
+      try {
+        await applyGenerators(rp, g);
+        const what = { operation: spec.operation, label: 'averaging', unit: spec.unit, ...(g.timeoutS !== undefined ? { timeoutS: g.timeoutS } : {}) };
+        const faces = spec.faces(rp);
+        const result = await acquireWithProgress(io, rp, averages > 1 && io.stderr.isTTY ? faces.stream$(settings) : faces.single$(settings), averages, what);
+        io.stdout.write(spec.describe(result) + '\n');
+        await writeOutputs(result, opts, io);
+      } finally {
+        await rp.close();
+      }
+    });
 }

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { SettingsError, type Spectrum, type Trace } from '@labrx/core';
 import type { Board } from '@labrx/instruments';
-import { delay, lowpass, resonator, wire, type Dut, type SimBoardOptions } from '@labrx/hw-sim';
+import { DUT_ALLOWED, parseDutSpec, type SimBoardOptions } from '@labrx/hw-sim';
 import { connect } from '../../connect.js';
 import { dataFormatOf, saveResult, savePlotSvg, type SavableResult } from '../../datafiles/index.js';
 
@@ -55,7 +55,7 @@ export interface OutputFlags {
 }
 
 /** A DUT description the flag `--dut` accepts. */
-export const DUT_HELP = "resonator:f0=<Hz>,q=<Q>[,gain=<g>] | lowpass:cutoff=<Hz>[,order=<n>] | delay:seconds=<s> | wire";
+export const DUT_HELP = DUT_ALLOWED;
 
 /** Adds --board, --seed, --dut, --noise-density. */
 export function addBoardOptions(cmd: Command, defaults: { dut?: string } = {}): Command {
@@ -107,31 +107,6 @@ export function keyValues(text: string, flag: string): Record<string, unknown> {
   return out;
 }
 
-/** Builds the DUT a `--dut` flag describes; throws `SettingsError` naming 'dut' (or the DUT's own parameter). */
-export function parseDut(spec: string): Dut {
-  const [kind, params = ''] = spec.split(/:(.*)/s) as [string, string?];
-  const p = keyValues(params, 'dut') as Record<string, number>;
-  const known = (names: string[]) => {
-    for (const k of Object.keys(p)) if (!names.includes(k)) throw new SettingsError('dut', k, p[k], `a parameter of ${kind}: ${names.join(', ')}`);
-  };
-  switch (kind.trim()) {
-    case 'resonator':
-      known(['f0', 'q', 'gain']);
-      return resonator({ f0: p.f0!, q: p.q!, ...(p.gain !== undefined ? { gain: p.gain } : {}) });
-    case 'lowpass':
-      known(['cutoff', 'order']);
-      return lowpass({ cutoff: p.cutoff!, ...(p.order !== undefined ? { order: p.order } : {}) });
-    case 'delay':
-      known(['seconds']);
-      return delay({ seconds: p.seconds! });
-    case 'wire':
-      known([]);
-      return wire();
-    default:
-      throw new SettingsError('cli', 'dut', spec, DUT_HELP);
-  }
-}
-
 /** Opens the board the flags name: the embedded simulator (with seed, DUT, noise) or an SCPI server. */
 export async function openBoard(flags: BoardFlags): Promise<Board> {
   const target = flags.board ?? 'sim://';
@@ -143,7 +118,7 @@ export async function openBoard(flags: BoardFlags): Promise<Board> {
   const sim: SimBoardOptions = {};
   if (flags.seed !== undefined) sim.seed = settingValue(flags.seed) as number;
   if (flags.noiseDensity !== undefined) sim.noiseDensity = settingValue(flags.noiseDensity) as number;
-  if (flags.dut !== undefined) sim.dut = parseDut(flags.dut);
+  if (flags.dut !== undefined) sim.dut = parseDutSpec(flags.dut);
   return connect(target, { sim });
 }
 

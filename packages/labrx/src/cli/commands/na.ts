@@ -4,7 +4,7 @@ import { defer, filter, map, range, concatMap, last, scan, tap } from 'rxjs';
 import { frequencyResponse, NA_INPUTS, NA_REFERENCES, once, RED_PITAYA_125_14, resolveNaSettings } from '@labrx/core';
 import type { NaResponse, NaSweepEvent } from '@labrx/instruments';
 import { addBoardOptions, addOutputOptions, checkOutputs, fmt, openBoard, processIo, progressBar, runCommand, settingsFrom, writeOutputs, type BoardFlags, type CliIo, type OutputFlags } from './instrumentFlags.js';
-import { addGeneratorOptions, applyGenerators, generatorSettings, type GeneratorFlags } from './scope.js';
+import { addGeneratorOptions, applyGenerators, generatorSettings, type GeneratorFlags } from './generatorFlags.js';
 
 const NA_FLAGS = ['start', 'stop', 'points', 'rbw', 'amplitude', 'averagePerPoint', 'settle', 'input', 'reference', 'averages'] as const;
 

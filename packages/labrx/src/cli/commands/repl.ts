@@ -3,18 +3,15 @@ import { startRepl } from '../../repl/startRepl.js';
 import type { SyncSimOptions } from '../../sync/engineOptions.js';
 import type { DutSpec } from '../../sync/dutSpec.js';
 import type { CliCommand } from '../CliCommand.js';
+import { parseDutSpec } from '@labrx/hw-sim';
 
-/** Parses `--dut resonator:f0=1e6,q=20,gain=0.5` (or `lowpass:cutoff=2e4,order=2`, `delay:seconds=5e-8`, `wire`). */
+/** Parses `--dut resonator:f0=1e6,q=20,gain=0.5` (as every labrx command does) into plain data for the engine. */
 export function parseDut(text: string): DutSpec {
-  const [kind, params = ''] = text.split(':', 2) as [string, string?];
-  const spec: Record<string, unknown> = { kind };
-  for (const pair of params.split(',').filter(Boolean)) {
-    const [k, v] = pair.split('=', 2) as [string, string?];
-    const x = Number(v);
-    if (!k || v === undefined || !Number.isFinite(x)) throw new InvalidArgumentError(`'${pair}' is not name=number`);
-    spec[k] = x;
+  try {
+    return parseDutSpec(text).spec!;
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
   }
-  return spec as DutSpec;
 }
 
 function number(text: string): number {

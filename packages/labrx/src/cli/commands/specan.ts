@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import type { CliCommand } from '../CliCommand.js';
 import { RED_PITAYA_125_14, resolveSpecanSettings, SPECAN_INPUTS, SPECTRUM_UNITS, WINDOW_NAMES } from '@labrx/core';
-import { acquireWithProgress } from './acquireWithProgress.js';
-import { addBoardOptions, addOutputOptions, checkOutputs, describeSpectrum, openBoard, processIo, runCommand, settingsFrom, writeOutputs, type BoardFlags, type CliIo, type OutputFlags } from './instrumentFlags.js';
-import { addGeneratorOptions, applyGenerators, generatorSettings, type GeneratorFlags } from './scope.js';
+import { averagedAction } from './acquireWithProgress.js';
+import { addGeneratorOptions } from './generatorFlags.js';
+import { addBoardOptions, addOutputOptions, describeSpectrum, processIo, type CliIo } from './instrumentFlags.js';
 
 const SPECAN_FLAGS = ['span', 'decimation', 'window', 'unit', 'averages', 'input', 'backend'] as const;
 
@@ -27,24 +27,14 @@ export function buildSpecanCommand(io: CliIo = processIo): Command {
   addGeneratorOptions(cmd);
   addBoardOptions(cmd);
   addOutputOptions(cmd);
-  return cmd.action((opts: BoardFlags & OutputFlags & GeneratorFlags & Record<string, unknown>) =>
-    runCommand(io, async () => {
-      checkOutputs(opts);
-      const settings = settingsFrom(opts, SPECAN_FLAGS);
-      const s = resolveSpecanSettings(settings, RED_PITAYA_125_14);
-      const g = generatorSettings(opts);
-      const rp = await openBoard(opts);
-      try {
-        await applyGenerators(rp, g);
-        // with a bar to draw, count the acquisitions of the continuous face: its averages-th result is
-        // the plain mean of the first `averages`, as single$ gives
-        const what = { operation: 'specan', label: 'averaging', unit: 'spectra', ...(g.timeoutS !== undefined ? { timeoutS: g.timeoutS } : {}) };
-        const spectrum = await acquireWithProgress(io, rp, s.averages > 1 && io.stderr.isTTY ? rp.specan.stream$(settings) : rp.specan.single$(settings), s.averages, what);
-        io.stdout.write(describeSpectrum(spectrum) + '\n');
-        await writeOutputs(spectrum, opts, io);
-      } finally {
-        await rp.close();
-      }
+  return cmd.action(
+    averagedAction(io, {
+      operation: 'specan',
+      unit: 'spectra',
+      flags: SPECAN_FLAGS,
+      resolve: (settings) => resolveSpecanSettings(settings, RED_PITAYA_125_14),
+      faces: (rp) => rp.specan,
+      describe: describeSpectrum,
     }),
   );
 }
