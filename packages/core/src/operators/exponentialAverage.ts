@@ -37,15 +37,24 @@ import { MeanAccumulator } from './MeanAccumulator.js';
  */
 export function exponentialAverage<T>(n: number, lens: ArrayLens<T>): OperatorFunction<T, T> {
   checkPositiveInteger(n, 'exponentialAverage', 'n');
+  return meanOfRecent(n, lens, 'exponentialAverage');
+}
+
+/**
+ * One output per input: the running mean of the first `depth` inputs, then an exponential average
+ * with weight 1/depth (depth Infinity: the mean of everything so far). Shared by
+ * `exponentialAverage` and `runningAverage`; `name` goes into error messages.
+ */
+export function meanOfRecent<T>(depth: number, lens: ArrayLens<T>, name: string): OperatorFunction<T, T> {
   return (source) =>
     new Observable<T>((subscriber) => {
-      const acc = new MeanAccumulator(lens, 'exponentialAverage');
+      const acc = new MeanAccumulator(lens, name);
       return source.subscribe({
         next(value) {
           if (subscriber.closed) return;
           let mean: T;
           try {
-            acc.add(value, n);
+            acc.add(value, depth);
             mean = acc.result();
           } catch (err) {
             subscriber.error(err);

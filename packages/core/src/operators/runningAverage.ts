@@ -1,6 +1,6 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import type { ArrayLens } from './ArrayLens.js';
-import { MeanAccumulator } from './MeanAccumulator.js';
+import { meanOfRecent } from './exponentialAverage.js';
 
 /**
  * Emits, for every input, the element-wise mean of all inputs so far (the cumulative mean), with
@@ -30,24 +30,5 @@ import { MeanAccumulator } from './MeanAccumulator.js';
  * @returns An operator emitting the cumulative mean after each input.
  */
 export function runningAverage<T>(lens: ArrayLens<T>): OperatorFunction<T, T> {
-  return (source) =>
-    new Observable<T>((subscriber) => {
-      const acc = new MeanAccumulator(lens, 'runningAverage');
-      return source.subscribe({
-        next(value) {
-          if (subscriber.closed) return;
-          let mean: T;
-          try {
-            acc.add(value, Infinity);
-            mean = acc.result();
-          } catch (err) {
-            subscriber.error(err);
-            return;
-          }
-          subscriber.next(mean);
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
-      });
-    });
+  return meanOfRecent(Infinity, lens, 'runningAverage');
 }
