@@ -100,7 +100,7 @@ export function traceToPowerSpectrum(options: TraceToPowerSpectrumOptions): Oper
           }
           subscriber.next(out);
         },
-        error: (e) => subscriber.error(e),
+        error: (e: unknown) => subscriber.error(e),
         complete: () => subscriber.complete(),
       });
     });

@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, type Subscriber, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, type Subscription } from 'rxjs';
 import { ResourceBusyError } from '@labrx/core';
 
 /** Who holds a module, and for which settings (pipelines with equal `key` may share one lease). */
@@ -20,7 +20,10 @@ export interface LeaseOptions {
 interface Waiter {
   readonly resources: readonly string[];
   readonly holder: LeaseHolder;
-  readonly subscriber: Subscriber<LeaseHolder>;
+  /** Called once when the modules are granted. */
+  readonly granted: (holder: LeaseHolder) => void;
+  /** Called instead when the request fails (busy with `wait: false`, board closed). */
+  readonly failed: (error: Error) => void;
 }
 
 /**
@@ -59,45 +62,17 @@ export class LeaseManager {
    * (or requested earlier by someone still waiting).
    */
   lease$(resources: readonly string[], owner: string, options: LeaseOptions = {}): Observable<LeaseHolder> {
-    const holder: LeaseHolder = { owner, key: options.key ?? owner };
-    return new Observable<LeaseHolder>((subscriber) => {
-      const waiter: Waiter = { resources: [...new Set(resources)], holder, subscriber };
-      if (this.canGrant(waiter, this.queue.length)) {
-        this.grant(waiter);
-      } else if (options.wait === false) {
-        const busy = waiter.resources.find((r) => this.held.has(r)) ?? waiter.resources[0]!;
-        const by = this.held.get(busy)?.owner ?? this.queue.find((w) => w.resources.includes(busy))?.holder.owner ?? 'a queued request';
-        subscriber.error(new ResourceBusyError(busy, by));
-        return;
-      } else {
-        this.queue.push(waiter);
-      }
-      return () => {
-        const i = this.queue.indexOf(waiter);
-        if (i >= 0) {
-          this.queue.splice(i, 1);
-          this.pump();
-          return;
-        }
-        let released = false;
-        for (const r of waiter.resources) {
-          if (this.held.get(r) === holder) {
-            this.held.delete(r);
-            released = true;
-          }
-        }
-        if (released) {
-          this.publish();
-          this.pump();
-        }
-      };
-    });
+    return new Observable<LeaseHolder>((subscriber) =>
+      this.request(resources, owner, options, (holder) => subscriber.next(holder), (error) => subscriber.error(error)),
+    );
   }
 
   /**
    * Runs `body` while holding a lease on `resources`: subscribes to it once the lease is granted,
-   * mirrors it, and releases the lease when it completes, errors or is unsubscribed (after the
-   * body's own teardown, so a body's cleanup still holds the lease).
+   * mirrors it, and releases the lease when it completes, errors or is unsubscribed — after the
+   * body's own teardown, so that a body's cleanup (the NA giving the generator back) still holds
+   * the lease and cannot race the next holder. (`lease$.pipe(switchMap(body))` could not: the
+   * lease never completes, and its teardown order is not the body's first.)
    *
    * @example
    * leases.using$(['asg0', 'iq2'], 'na', {}, (lease) => sweep$(lease))
@@ -105,21 +80,62 @@ export class LeaseManager {
   using$<T>(resources: readonly string[], owner: string, options: LeaseOptions, body: (lease: LeaseHolder) => Observable<T>): Observable<T> {
     return new Observable<T>((subscriber) => {
       let inner: Subscription | undefined;
-      const lease = this.lease$(resources, owner, options).subscribe({
-        next: (holder) => {
+      const release = this.request(
+        resources,
+        owner,
+        options,
+        (holder) => {
           try {
             inner = body(holder).subscribe(subscriber);
           } catch (error) {
             subscriber.error(error);
           }
         },
-        error: (e: unknown) => subscriber.error(e),
-      });
+        (error) => subscriber.error(error),
+      );
       return () => {
         inner?.unsubscribe();
-        lease.unsubscribe();
+        release();
       };
     });
+  }
+
+  /**
+   * Queues (or grants at once) a request; `granted` or `failed` is called exactly once, unless the
+   * returned function is called first. That function releases the modules, or leaves the queue.
+   */
+  private request(resources: readonly string[], owner: string, options: LeaseOptions, granted: (holder: LeaseHolder) => void, failed: (error: Error) => void): () => void {
+    const holder: LeaseHolder = { owner, key: options.key ?? owner };
+    const waiter: Waiter = { resources: [...new Set(resources)], holder, granted, failed };
+    if (this.canGrant(waiter, this.queue.length)) {
+      this.grant(waiter);
+    } else if (options.wait === false) {
+      const busy = waiter.resources.find((r) => this.held.has(r)) ?? waiter.resources[0]!;
+      const by = this.held.get(busy)?.owner ?? this.queue.find((w) => w.resources.includes(busy))?.holder.owner ?? 'a queued request';
+      failed(new ResourceBusyError(busy, by));
+      return () => undefined;
+    } else {
+      this.queue.push(waiter);
+    }
+    return () => {
+      const i = this.queue.indexOf(waiter);
+      if (i >= 0) {
+        this.queue.splice(i, 1);
+        this.pump();
+        return;
+      }
+      let released = false;
+      for (const r of waiter.resources) {
+        if (this.held.get(r) === holder) {
+          this.held.delete(r);
+          released = true;
+        }
+      }
+      if (released) {
+        this.publish();
+        this.pump();
+      }
+    };
   }
 
   /** Free when none of its modules is held and no earlier waiter (before index `upTo`) wants one of them. */
@@ -135,7 +151,7 @@ export class LeaseManager {
   private grant(w: Waiter): void {
     for (const r of w.resources) this.held.set(r, w.holder);
     this.publish();
-    w.subscriber.next(w.holder);
+    w.granted(w.holder);
   }
 
   /** Grants every queued request that has become free, in order. */
@@ -160,6 +176,6 @@ export class LeaseManager {
   /** Ends every pending request with `error` (used when the board closes). */
   failAll(error: Error): void {
     const pending = this.queue.splice(0);
-    for (const w of pending) w.subscriber.error(error);
+    for (const w of pending) w.failed(error);
   }
 }
