@@ -1,4 +1,4 @@
-import test from 'ava';
+import { testNeeding } from '../helpers/testNeeding.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -32,34 +32,29 @@ a = numpy.load(sys.argv[1])
 print(json.dumps({"dtype": str(a.dtype), "shape": list(a.shape), "fortran": bool(numpy.isfortran(a)), "rows": a.tolist()}))
 `;
 
-if (!numpy) {
-  console.warn(`npy e2e test skipped: ${PYTHON} with numpy is absent (apt-get install -y python3-numpy)`);
-  test.skip('labrx na --out na.npy is read by numpy with the same numbers (needs python3-numpy)', () => undefined);
-} else {
-  test('labrx na --start 5e5 --stop 2e6 --points 201 --out na.npy: numpy reads the same numbers', async (t) => {
-    const dir = await mkdtemp(join(tmpdir(), 'labrx-npy-'));
-    try {
-      const na = await run(process.execPath, [BIN, 'na', '--start', '5e5', '--stop', '2e6', '--points', '201', '--out', 'na.npy'], dir);
-      t.is(na.code, 0, na.stderr);
-      t.regex(na.stderr, /wrote na\.npy, na\.npy\.json/);
-      const py = await run(PYTHON, ['-c', READ, 'na.npy'], dir);
-      t.is(py.code, 0, py.stderr);
-      const fromNumpy = JSON.parse(py.stdout) as { dtype: string; shape: number[]; fortran: boolean; rows: number[][] };
-      t.is(fromNumpy.dtype, 'float64');
-      // 201 frequencies × (f, re, im, |H|, phase)
-      t.deepEqual(fromNumpy.shape, [201, 5]);
-      t.false(fromNumpy.fortran);
-      const h = (await loadResult(join(dir, 'na.npy'))).result as SavedFrequencyResponse;
-      const m = h.magnitude();
-      const p = h.phaseDeg();
-      const ours = Array.from(h.frequencies, (f, i) => [f, h.re[i]!, h.im[i]!, m[i]!, p[i]!]);
-      t.deepEqual(fromNumpy.rows, ours);
-      // and the numbers are the sweep asked for: 5e5 … 2e6, log spaced
-      t.is(fromNumpy.rows[0]![0], 5e5);
-      t.is(fromNumpy.rows[200]![0], 2e6);
-      t.true(Math.abs(fromNumpy.rows[100]![0]! - 1e6) < 1e-6);
-    } finally {
-      await rm(dir, { recursive: true });
-    }
-  });
-}
+testNeeding(numpy, `${PYTHON} with numpy (apt-get install -y python3-numpy)`, 'labrx na --start 5e5 --stop 2e6 --points 201 --out na.npy: numpy reads the same numbers', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'labrx-npy-'));
+  try {
+    const na = await run(process.execPath, [BIN, 'na', '--start', '5e5', '--stop', '2e6', '--points', '201', '--out', 'na.npy'], dir);
+    t.is(na.code, 0, na.stderr);
+    t.regex(na.stderr, /wrote na\.npy, na\.npy\.json/);
+    const py = await run(PYTHON, ['-c', READ, 'na.npy'], dir);
+    t.is(py.code, 0, py.stderr);
+    const fromNumpy = JSON.parse(py.stdout) as { dtype: string; shape: number[]; fortran: boolean; rows: number[][] };
+    t.is(fromNumpy.dtype, 'float64');
+    // 201 frequencies × (f, re, im, |H|, phase)
+    t.deepEqual(fromNumpy.shape, [201, 5]);
+    t.false(fromNumpy.fortran);
+    const h = (await loadResult(join(dir, 'na.npy'))).result as SavedFrequencyResponse;
+    const m = h.magnitude();
+    const p = h.phaseDeg();
+    const ours = Array.from(h.frequencies, (f, i) => [f, h.re[i]!, h.im[i]!, m[i]!, p[i]!]);
+    t.deepEqual(fromNumpy.rows, ours);
+    // and the numbers are the sweep asked for: 5e5 … 2e6, log spaced
+    t.is(fromNumpy.rows[0]![0], 5e5);
+    t.is(fromNumpy.rows[200]![0], 2e6);
+    t.true(Math.abs(fromNumpy.rows[100]![0]! - 1e6) < 1e-6);
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});

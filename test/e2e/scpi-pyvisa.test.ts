@@ -1,4 +1,4 @@
-import test from 'ava';
+import { testNeeding } from '../helpers/testNeeding.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createSimBoard } from '@labrx/hw-sim';
@@ -15,12 +15,7 @@ function pyvisaAvailable(): boolean {
   return r.status === 0;
 }
 
-test('pyvisa (pyvisa-py) reads *IDN?, sets a generator, acquires in ASCII and BIN, and reads error codes', async (t) => {
-  if (!pyvisaAvailable()) {
-    t.log(`SKIPPED: ${PYTHON} cannot import pyvisa, pyvisa_py and numpy (apt-get install python3-pyvisa python3-pyvisa-py python3-numpy)`);
-    t.pass();
-    return;
-  }
+testNeeding(pyvisaAvailable(), `${PYTHON} with pyvisa, pyvisa_py and numpy (apt-get install python3-pyvisa python3-pyvisa-py python3-numpy)`, 'pyvisa (pyvisa-py) reads *IDN?, sets a generator, acquires in ASCII and BIN, and reads error codes', async (t) => {
   const board = createSimBoard({ seed: 11, noiseDensity: 1e-7 });
   const server = await startScpiServer({ board, port: 0 });
   t.teardown(async () => {

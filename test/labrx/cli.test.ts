@@ -1,4 +1,5 @@
 import test from 'ava';
+import { testNeeding } from '../helpers/testNeeding.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -158,12 +159,7 @@ test('labrx na over a resonator: the summary, --out and --plot agree on the peak
   await rm(dir, { recursive: true });
 });
 
-test('on a terminal the sweep shows a progress bar on stderr', async (t) => {
-  if (!existsSync('/usr/bin/script')) {
-    t.log('skipped: /usr/bin/script (util-linux) is needed to give the command a terminal');
-    t.pass();
-    return;
-  }
+testNeeding(existsSync('/usr/bin/script'), '/usr/bin/script (util-linux), to give the command a terminal', 'on a terminal the sweep shows a progress bar on stderr', async (t) => {
   // script(1) runs the command on a pseudo-terminal, as a person would
   const r = spawnSync('/usr/bin/script', ['-qec', `${process.execPath} ${BIN} na --start 1e5 --stop 1e6 --points 30 --averages 2`, '/dev/null'], { encoding: 'utf8' });
   t.is(r.status, 0, r.stderr);
