@@ -19,11 +19,15 @@ export class SettingsError extends LabrxError {
     /** Human-readable description of what is allowed. */
     readonly allowed: string,
   ) {
-    super(`${instrument}.${setting} = ${formatValue(value)} is not allowed: ${allowed}`);
+    super(`${instrument}.${setting} = ${formatSettingValue(value)} is not allowed: ${allowed}`);
   }
 }
 
-function formatValue(value: unknown): string {
+/**
+ * A setting's value as messages show it: strings quoted, typed arrays as `Float64Array(16384)`,
+ * anything else as (at most 80 characters of) JSON.
+ */
+export function formatSettingValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
   try {

@@ -1,5 +1,5 @@
 export { LabrxError } from './LabrxError.js';
-export { SettingsError } from './SettingsError.js';
+export { SettingsError, formatSettingValue } from './SettingsError.js';
 export { ResourceBusyError } from './ResourceBusyError.js';
 export { TimeoutError } from './TimeoutError.js';
 export { ConnectionLostError } from './ConnectionLostError.js';

@@ -1,4 +1,4 @@
-import { LabrxError, SettingsError } from '@labrx/core';
+import { formatSettingValue, LabrxError, SettingsError } from '@labrx/core';
 
 /** Instruments the page runs (Single / Run / Stop). */
 export const STUDIO_INSTRUMENTS = ['scope', 'specan', 'na'] as const;
@@ -46,19 +46,11 @@ export type ServerMessage =
 /** An error as the page shows it: every `SettingsError` field, the message and kind of others. */
 export function errorInfo(error: unknown): ErrorInfo {
   if (error instanceof SettingsError) {
-    return { name: error.name, code: error.code, message: error.message, instrument: error.instrument, setting: error.setting, value: valueText(error.value), allowed: error.allowed };
+    return { name: error.name, code: error.code, message: error.message, instrument: error.instrument, setting: error.setting, value: formatSettingValue(error.value), allowed: error.allowed };
   }
   if (error instanceof LabrxError) return { name: error.name, code: error.code, message: error.message };
   if (error instanceof Error) return { name: error.name, code: 'Error', message: error.message };
   return { name: 'Error', code: 'Error', message: String(error) };
-}
-
-function valueText(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }
 
 /** Checks a parsed page message; throws `SettingsError` (instrument 'studio') naming what is wrong. */

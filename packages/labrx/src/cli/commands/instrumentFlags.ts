@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { SettingsError, type Spectrum, type Trace } from '@labrx/core';
+import { formatSettingValue, SettingsError, type Spectrum, type Trace } from '@labrx/core';
 import type { Board } from '@labrx/instruments';
 import { DUT_ALLOWED, parseDutSpec, type SimBoardOptions } from '@labrx/hw-sim';
 import { connect } from '../../connect.js';
@@ -167,20 +167,12 @@ export async function runCommand(io: CliIo, body: () => Promise<void>): Promise<
 /** Prints an error for people and returns its exit code. */
 export function reportError(io: CliIo, error: unknown): number {
   if (error instanceof SettingsError) {
-    io.stderr.write(`error: ${error.message}\n  setting: ${error.setting}\n  value:   ${formatValue(error.value)}\n  allowed: ${error.allowed}\n`);
+    io.stderr.write(`error: ${error.message}\n  setting: ${error.setting}\n  value:   ${formatSettingValue(error.value)}\n  allowed: ${error.allowed}\n`);
     return EXIT.settings;
   }
   const e = error as { name?: string; message?: string };
   io.stderr.write(`error: ${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(error)}\n`);
   return EXIT.failure;
-}
-
-function formatValue(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }
 
 /** Short human summaries of results, for stdout. */
