@@ -54,7 +54,7 @@ export class SpectrumAnalyzer extends AcquiringInstrument<SpecanSettings, Resolv
     const ready$: Observable<unknown> = isFftBackendReady(s.backend) ? of(null) : defer(() => initFftBackend(s.backend));
     return ready$.pipe(
       switchMap(() => this.scope.acquisitions$(scopeSettings, { owner: this.name, ...options })),
-      traceToPowerSpectrum({ window: s.window, backend: s.backend, input: s.input, sampleRateHz: this.driver.info.sampleRateHz }),
+      traceToPowerSpectrum({ window: s.window, backend: s.backend, input: s.input, sampleRateHz: this.driver.info.sampleRateHz, zeroPad: s.zeroPad }),
     );
   }
 

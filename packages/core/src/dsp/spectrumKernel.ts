@@ -22,9 +22,11 @@ import { makeWindow, type WindowInfo, type WindowName } from './windows.js';
  * traces.forEach((tr, i) => k.accumulatePair(tr.ch1, tr.ch2, mean1, mean2, 1 / (i + 1)));
  */
 export class SpectrumKernel {
-  /** Block (and FFT) length in samples. */
+  /** Block length in samples (the window's length). */
   readonly n: number;
-  /** Output length: bins 0…n/2, i.e. n/2 + 1. */
+  /** Zero-padding factor: the FFT is n · zeroPad points long (1: no padding). */
+  readonly zeroPad: number;
+  /** Output length: bins 0…(n·zeroPad)/2, i.e. n·zeroPad/2 + 1. */
   readonly bins: number;
   /** The window applied before the FFT. */
   readonly window: WindowInfo;
@@ -37,18 +39,27 @@ export class SpectrumKernel {
   private readonly im1: Float64Array;
   private readonly re2: Float64Array;
   private readonly im2: Float64Array;
+  /** With zero-padding: the windowed block followed by zeros, n · zeroPad samples. */
+  private readonly padded: Float64Array | undefined;
 
   /**
    * @param n block length in samples: a power of two ≥ 4 (≥ 32 with 'pffft')
    * @param window window name (default 'hann')
    * @param backend FFT implementation (default 'fftjs'; 'pffft' needs `await initFftBackend('pffft')` first)
-   * @throws SettingsError for a bad length, window or backend
+   * @param zeroPad zero-padding factor, a power of 2 (default 1): the spectrum is interpolated
+   *   zeroPad times more finely (as PyRPL's ×16), which shows a tone's true peak between the
+   *   unpadded bins; resolution (rbw) and each bin's density are unchanged, but neighbouring bins
+   *   are no longer independent, so sums over bins count the power zeroPad times
+   * @throws SettingsError for a bad length, window, backend or padding
    */
-  constructor(n: number, window: WindowName = 'hann', backend: FftBackend = 'fftjs') {
-    this.plan = createFftPlan(n, backend);
+  constructor(n: number, window: WindowName = 'hann', backend: FftBackend = 'fftjs', zeroPad = 1) {
+    if (!Number.isInteger(zeroPad) || zeroPad < 1 || (zeroPad & (zeroPad - 1)) !== 0) throw new SettingsError('dsp', 'zeroPad', zeroPad, 'a power of 2 ≥ 1');
+    this.plan = createFftPlan(n * zeroPad, backend);
     this.window = makeWindow(window, n);
     this.n = n;
-    this.bins = (n >>> 1) + 1;
+    this.zeroPad = zeroPad;
+    this.padded = zeroPad > 1 ? new Float64Array(n * zeroPad) : undefined;
+    this.bins = ((n * zeroPad) >>> 1) + 1;
     this.weights = window === 'boxcar' ? undefined : this.window.values;
     this.re1 = new Float64Array(this.bins);
     this.im1 = new Float64Array(this.bins);
@@ -128,6 +139,11 @@ export class SpectrumKernel {
 
   private transform(input: Float64Array, re: Float64Array, im: Float64Array): void {
     if (input.length !== this.n) throw new SettingsError('dsp', 'block length', input.length, `${this.n} samples (the kernel's length)`);
-    this.plan.forward(input, re, im, this.weights);
+    const padded = this.padded;
+    if (!padded) return this.plan.forward(input, re, im, this.weights);
+    // window into the first n samples; the rest stays zero from construction
+    const w = this.weights;
+    for (let i = 0; i < this.n; i++) padded[i] = w ? input[i]! * w[i]! : input[i]!;
+    this.plan.forward(padded, re, im);
   }
 }

@@ -36,6 +36,8 @@ export interface TraceToPowerSpectrumOptions {
   readonly input?: 'both' | 'in1' | 'in2';
   /** ADC rate in Hz, for the decimation-filter correction (default 125e6). */
   readonly sampleRateHz?: number;
+  /** Zero-padding factor of the FFT (a power of 2, default 1; PyRPL uses 16). */
+  readonly zeroPad?: number;
 }
 
 /**
@@ -69,9 +71,9 @@ export function traceToPowerSpectrum(options: TraceToPowerSpectrumOptions): Oper
           let out: PowerSpectrumVpk2;
           try {
             const n = trace.ch1.length;
-            if (!kernel || kernel.n !== n) kernel = new SpectrumKernel(n, options.window, options.backend ?? 'fftjs');
+            if (!kernel || kernel.n !== n) kernel = new SpectrumKernel(n, options.window, options.backend ?? 'fftjs', options.zeroPad ?? 1);
             if (!frequencies || lastDt !== trace.dt || frequencies.length !== kernel.bins) {
-              frequencies = rfftFrequencies(n, trace.dt);
+              frequencies = rfftFrequencies(n * kernel.zeroPad, trace.dt);
               lastDt = trace.dt;
             }
             const decimation = trace.settings.decimation;

@@ -24,6 +24,11 @@ export interface SpecanSettings {
   input?: (typeof SPECAN_INPUTS)[number];
   /** FFT implementation: 'fftjs' (Float64, default) or 'pffft' (WebAssembly SIMD, Float32). */
   backend?: FftBackend;
+  /**
+   * Zero-padding factor (power of 2, 1…16; default 1): interpolates the spectrum that many times
+   * more finely, as PyRPL's ×16, so a tone between bins shows its true peak. rbw is unchanged.
+   */
+  zeroPad?: number;
 }
 
 /** Resolved spectrum analyzer settings. */
@@ -36,6 +41,7 @@ export interface ResolvedSpecanSettings {
   readonly averages: number;
   readonly input: (typeof SPECAN_INPUTS)[number];
   readonly backend: FftBackend;
+  readonly zeroPad: number;
 }
 
 /** Defaults: full span, Hann window, Vpk² (as PyRPL), one spectrum. */
@@ -47,6 +53,7 @@ export const SPECAN_DEFAULTS: ResolvedSpecanSettings = Object.freeze({
   averages: 1,
   input: 'both',
   backend: 'fftjs',
+  zeroPad: 1,
 });
 
 /** The rule table of spectrum analyzer settings for `info`'s board: one `Rule` per setting name (validation, help, completion). */
@@ -60,6 +67,7 @@ export function specanRules(info: BoardInfo): RuleTable<SpecanSettings> {
     averages: integerIn(1, 1_000_000),
     input: oneOf(SPECAN_INPUTS),
     backend: oneOf(FFT_BACKENDS),
+    zeroPad: powerOfTwo(1, 16),
   };
 }
 
@@ -90,5 +98,6 @@ export function resolveSpecanSettings(
     averages: s.averages ?? base.averages,
     input: s.input ?? base.input,
     backend: s.backend ?? base.backend,
+    zeroPad: s.zeroPad ?? base.zeroPad,
   });
 }

@@ -5,7 +5,7 @@ import { averagedAction } from './acquireWithProgress.js';
 import { addGeneratorOptions } from './generatorFlags.js';
 import { addBoardOptions, addOutputOptions, describeSpectrum, processIo, type CliIo } from './instrumentFlags.js';
 
-const SPECAN_FLAGS = ['span', 'decimation', 'window', 'unit', 'averages', 'input', 'backend'] as const;
+const SPECAN_FLAGS = ['span', 'decimation', 'window', 'unit', 'averages', 'input', 'backend', 'zeroPad'] as const;
 
 /**
  * `labrx specan`: one spectrum of both inputs (the mean of --averages, in linear power), with a
@@ -23,7 +23,8 @@ export function buildSpecanCommand(io: CliIo = processIo): Command {
     .option('--unit <unit>', `unit: ${SPECTRUM_UNITS.join(', ')} (default Vpk^2)`)
     .option('--averages <n>', 'spectra averaged in linear power (default 1)')
     .option('--input <which>', `inputs analysed: ${SPECAN_INPUTS.join(', ')} (default both)`)
-    .option('--backend <fft>', "FFT implementation: 'fftjs' (Float64) or 'pffft' (WebAssembly SIMD)");
+    .option('--backend <fft>', "FFT implementation: 'fftjs' (Float64) or 'pffft' (WebAssembly SIMD)")
+    .option('--zero-pad <n>', 'zero-padding factor of the FFT: 1, 2, 4, 8 or 16 (PyRPL uses 16; default 1)');
   addGeneratorOptions(cmd);
   addBoardOptions(cmd);
   addOutputOptions(cmd);
