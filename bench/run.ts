@@ -26,7 +26,8 @@ for (const name of run) {
 const sections = readdirSync(join(here, 'results'))
   .filter((f) => f.endsWith('.md'))
   .sort()
-  .map((f) => readFileSync(join(here, 'results', f), 'utf8').trim());
+  // links in a section are relative to bench/results/; RESULTS.md sits one folder up
+  .map((f) => readFileSync(join(here, 'results', f), 'utf8').trim().replaceAll('](../', ']('));
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const header = `# Benchmark results
 
