@@ -25,7 +25,7 @@ import {
   traceToPowerSpectrum,
   type Trace,
 } from '@labrx/core';
-import { VirtualClock } from '@labrx/core/testing';
+import { gaussianSource, VirtualClock } from '@labrx/core/testing';
 import { connect, resonator } from 'labrx';
 
 const N = 16384;
@@ -34,17 +34,10 @@ const PER_ROUND = 100;
 const ROUNDS = 5;
 
 function gaussianTrace(seed: number): Trace {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const normal = gaussianSource(seed);
   const ch = () => {
     const x = new Float64Array(N);
-    for (let i = 0; i < N; i++) x[i] = 0.3 * Math.sin((2 * Math.PI * 1234.5 * i) / N) + 1e-3 * Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+    for (let i = 0; i < N; i++) x[i] = 0.3 * Math.sin((2 * Math.PI * 1234.5 * i) / N) + 1e-3 * normal();
     return x;
   };
   return { dt: 8e-9, t0: -8192 * 8e-9, ch1: ch(), ch2: ch(), averages: 1, settings: SCOPE_DEFAULTS, timestamp: 0 };

@@ -29,6 +29,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SpectrumKernel, addToRunningMean, createFftPlan, initFftBackend, makeWindow, type FftBackend } from '@labrx/core';
+import { gaussianSource } from '@labrx/core/testing';
 
 const N = 16384;
 const BINS = N / 2 + 1;
@@ -49,19 +50,9 @@ type RowId = keyof typeof ROWS;
 
 // Seeded data: a tone plus noise per channel (mulberry32 + Box–Muller), like a scope trace.
 function makeData(seed: number): Float64Array {
-  let a = seed >>> 0;
-  const uniform = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const normal = gaussianSource(seed);
   const x = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    const noise = 1e-3 * Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-    x[i] = 0.3 * Math.sin((2 * Math.PI * 1234.5 * i) / N) + noise;
-  }
+  for (let i = 0; i < N; i++) x[i] = 0.3 * Math.sin((2 * Math.PI * 1234.5 * i) / N) + 1e-3 * normal();
   return x;
 }
 const ch1 = makeData(1);

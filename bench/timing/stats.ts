@@ -18,16 +18,7 @@ export function fraction(values: ArrayLike<number>, predicate: (v: number) => bo
 }
 
 /** A seeded PRNG (mulberry32): deterministic shuffles, no Math.random. Returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '@labrx/core/testing';
 
 /** Fisher–Yates shuffle in place with a seeded PRNG. */
 export function shuffle<T>(items: T[], random: () => number): T[] {

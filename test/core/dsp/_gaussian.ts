@@ -3,16 +3,7 @@
  * mulberry32 for uniforms, Box–Muller for normals: deterministic for a seed, good enough for
  * statistics at the percent level over ~1e6 draws.
  */
-export function uniformSource(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as uniformSource } from '@labrx/core/testing';
 
 /** Fills `out` with independent N(0, sigma²) samples. */
 export function fillGaussian(out: Float64Array, sigma: number, uniform: () => number): Float64Array {

@@ -22,24 +22,8 @@ export function out(count: number, ...xs: number[]): Vec {
   return { x: Float64Array.from(xs), count };
 }
 
-/**
- * Seeded standard-normal generator (mulberry32 uniform + Box–Muller), so noise tests are
- * reproducible.
- */
-export function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => {
-    const u = 1 - uniform(); // (0, 1]: log is finite
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
-  };
-}
+/** Seeded standard-normal generator (mulberry32 uniform + Box–Muller), so noise tests are reproducible. */
+export { gaussianSource as gaussian } from '@labrx/core/testing';
 
 /** A trace with given channels and timestamp; the other fields are fixed placeholders. */
 export function trace(ch1: Float64Array, ch2: Float64Array, timestamp: number): Trace {

@@ -1,19 +1,10 @@
 import test from 'ava';
+import { mulberry32 } from '@labrx/core/testing';
 import { DeadlineQueue, type Deadline } from '../../../packages/core/src/time/DeadlineQueue.js';
 
-/** A seeded PRNG (mulberry32), so that the random operations are the same every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), a | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('pops in (due, seq) order through random pushes and removals, like a sorted list', (t) => {
-  const random = prng(42);
+  const random = mulberry32(42);
   const queue = new DeadlineQueue<Deadline>();
   let reference: Deadline[] = [];
   let seq = 0;

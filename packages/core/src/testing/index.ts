@@ -1,2 +1,3 @@
 export { VirtualClock, drainMicrotasks } from './VirtualClock.js';
 export { marbles, type DeepEqualAssert } from './marbles.js';
+export { mulberry32, gaussianSource } from './seededRandom.js';
