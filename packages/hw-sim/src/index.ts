@@ -15,4 +15,4 @@ export { parseDutSpec, DUT_ALLOWED } from './dut/parseDutSpec.js';
 export type { ExternalTone, InputComponent } from './signal/SignalModel.js';
 export { Xoshiro128 } from './prng/xoshiro128.js';
 export { fillGaussian, gaussian } from './prng/gaussian.js';
-export * from './scpi/index.js';
+export { runLabrxSim, startLabrxSim, parseLabrxSimArgs, LABRX_SIM_USAGE, type LabrxSim, type LabrxSimOptions, type LabrxSimIo } from './cli/runLabrxSim.js';

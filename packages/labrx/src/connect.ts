@@ -31,7 +31,7 @@ export async function connect(target: string | ConnectOptions = {}, options: Con
     return new Board(createSimBoard({ ...fromUrl, ...opts.sim }));
   }
   if (target.startsWith('scpi://')) {
-    const { connectScpiBoard } = await import('@labrx/instruments/scpi');
+    const { connectScpiBoard } = await import('@labrx/scpi');
     return new Board(await connectScpiBoard(target));
   }
   throw new SettingsError('connect', 'target', target, `a URL starting with ${CONNECT_SCHEMES.join(' or ')}, or { sim: {...} }`);

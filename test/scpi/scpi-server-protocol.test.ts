@@ -1,5 +1,5 @@
 import test from 'ava';
-import { startScpiServer, type ScpiServer } from '@labrx/hw-sim';
+import { startScpiServer, type ScpiServer } from '@labrx/scpi';
 import { fakeBoard, type FakeBoard } from './scpiFakeBoard.js';
 import { RawClient } from './scpiRawClient.js';
 

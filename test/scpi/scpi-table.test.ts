@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createSimBoard } from '@labrx/hw-sim';
-import { startScpiServer } from '@labrx/hw-sim';
-import { connectScpiBoard, fill, RP_COMMANDS, RP_SCPI, setLine, type ScpiControl } from '@labrx/instruments/scpi';
+import { startScpiServer } from '@labrx/scpi';
+import { connectScpiBoard, fill, RP_COMMANDS, RP_SCPI, setLine, type ScpiControl } from '@labrx/scpi';
 
 // The driver's command table (one declaration per command) is played against the server's: every
 // setting the driver writes reads back the same through the server, and every command it uses exists
