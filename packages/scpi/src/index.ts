@@ -5,3 +5,4 @@
  */
 export * from './client/index.js';
 export * from './server/index.js';
+export * from './protocol/redPitayaScpi.js';

@@ -1,4 +1,5 @@
 import { compileHeaderPattern, type HeaderPattern } from './headerPattern.js';
+import type { ScpiControl } from '../protocol/redPitayaScpi.js';
 import type { ScpiCommand, ScpiCommandContext, ScpiCommandLookup, ScpiMatch, ScpiReply } from './ScpiSession.js';
 
 export type { ScpiCommand, ScpiCommandContext, ScpiMatch, ScpiReply } from './ScpiSession.js';
@@ -12,8 +13,19 @@ export function command(pattern: string, doc: string, run: ScpiCommand['run']): 
  * Declares a setting as one setter and one query (`ACQ:DEC` and `ACQ:DEC?`), pymeasure-style:
  * one declaration per setting.
  */
-export function control(pattern: string, doc: string, body: { get: (ctx: ScpiCommandContext) => ScpiReply; set: (ctx: ScpiCommandContext) => void }): ScpiCommand[] {
-  return [command(pattern, doc, body.set), command(`${pattern}?`, doc, body.get)];
+export function control(pattern: string, doc: string, body: ControlBody): ScpiCommand[];
+/** Declares a setting of the shared protocol table (`RP_SCPI`): header and doc come from there. */
+export function control(shared: ScpiControl<unknown>, body: ControlBody): ScpiCommand[];
+export function control(a: string | ScpiControl<unknown>, b: string | ControlBody, c?: ControlBody): ScpiCommand[] {
+  const [pattern, doc, body] = typeof a === 'string' ? [a, b as string, c!] : [a.header, a.doc, b as ControlBody];
+  const set = command(pattern, doc, body.set);
+  return typeof a !== 'string' && !a.query ? [set] : [set, command(`${pattern}?`, doc, body.get)];
+}
+
+/** The two bodies of a setting: the query's reply and the setter. */
+export interface ControlBody {
+  readonly get: (ctx: ScpiCommandContext) => ScpiReply;
+  readonly set: (ctx: ScpiCommandContext) => void;
 }
 
 interface Compiled {
