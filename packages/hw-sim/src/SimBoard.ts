@@ -164,7 +164,7 @@ export class SimBoard implements BoardDriver {
       }
       const frozen = Object.isFrozen(settings) ? settings : Object.freeze({ ...settings });
       const now = this.timeS();
-      this.model.asg[index]!.apply(frozen, now, now - 2 * LONGEST_TRACE_S);
+      this.model.asg[index].apply(frozen, now, now - 2 * LONGEST_TRACE_S);
       subscriber.next(frozen);
       subscriber.complete();
     });

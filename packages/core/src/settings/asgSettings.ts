@@ -64,7 +64,7 @@ export function asgRules(info: BoardInfo): RuleTable<AsgSettings> {
     amplitude: numberIn(0, info.fullScaleV, 'V'),
     offset: numberIn(-info.fullScaleV, info.fullScaleV, 'V'),
     phase: numberIn(-360, 360, 'deg'),
-    data: sampleTable(1, info.bufferSize, -1, 1) as never,
+    data: sampleTable(1, info.bufferSize, -1, 1),
     output: oneOf(ASG_OUTPUTS),
   };
 }
