@@ -94,3 +94,34 @@ test('no import cycles among the library\'s modules', (t) => {
   for (const f of graph.keys()) if (!state.has(f)) visit(f);
   t.deepEqual(cycles, []);
 });
+
+test('every export a package.json declares exists', (t) => {
+  const missing: string[] = [];
+  for (const pkg of readdirSync('packages')) {
+    const manifest = JSON.parse(readFileSync(join('packages', pkg, 'package.json'), 'utf8')) as { exports?: Record<string, string | null> };
+    for (const [entry, target] of Object.entries(manifest.exports ?? {})) {
+      if (target === null || entry.includes('*')) continue;
+      try {
+        statSync(join('packages', pkg, target));
+      } catch {
+        missing.push(`${pkg} ${entry} → ${target}`);
+      }
+    }
+  }
+  t.deepEqual(missing, []);
+});
+
+test("labrx's public API is a curated list (no `export *`)", (t) => {
+  const index = readFileSync(join('packages', 'labrx', 'src', 'index.ts'), 'utf8');
+  t.notRegex(index, /^export \*/m);
+});
+
+test('tests, benchmarks and examples import packages by name, never packages/*/src', (t) => {
+  const bad: string[] = [];
+  for (const dir of ['test', 'bench', 'examples']) {
+    for (const file of sources(dir)) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]*packages\/[^'"]+\/src\/[^'"]*)['"]/g)) bad.push(`${file}: ${m[1]}`);
+    }
+  }
+  t.deepEqual(bad, []);
+});

@@ -12,6 +12,7 @@ export { delay } from './dut/delay.js';
 export { wire } from './dut/wire.js';
 export { chain } from './dut/chain.js';
 export { parseDutSpec, DUT_ALLOWED } from './dut/parseDutSpec.js';
+export { dutFromSpec, toDutSpec } from './dut/dutFromSpec.js';
 export type { ExternalTone, InputComponent } from './signal/SignalModel.js';
 export { Xoshiro128 } from './prng/xoshiro128.js';
 export { fillGaussian, gaussian } from './prng/gaussian.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { mulberry32 } from '@labrx/core/testing';
-import { DeadlineQueue, type Deadline } from '../../../packages/core/src/time/DeadlineQueue.js';
+import { DeadlineQueue, type Deadline } from '@labrx/core/testing';
 
 
 test('pops in (due, seq) order through random pushes and removals, like a sorted list', (t) => {

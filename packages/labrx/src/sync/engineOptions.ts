@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SettingsError } from '@labrx/core';
 import type { SimBoardOptions } from '@labrx/hw-sim';
-import { toDutSpec, type DutSpec } from './dutSpec.js';
+import { toDutSpec, type DutSpec } from '@labrx/hw-sim';
 
 /**
  * Simulator options for the blocking face: those of `connect`, as plain data (they are sent to

@@ -10,7 +10,7 @@ import { AbortedError, LabrxError, SettingsError } from '@labrx/core';
 import { VirtualClock } from '@labrx/core/testing';
 import type { Board } from '@labrx/instruments';
 import { connect } from '../../connect.js';
-import { dutFromSpec } from '../dutSpec.js';
+import { dutFromSpec } from '@labrx/hw-sim';
 import type { ProcedureContext } from '../ProcedureContext.js';
 import type { CrashNotice, EngineHello, EngineRequest, EngineWorkerData, MemberRequest, Reply } from '../protocol.js';
 import { REPLY_COUNTER } from '../protocol.js';
