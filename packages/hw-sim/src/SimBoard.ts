@@ -33,7 +33,7 @@ const DIRECT_SERIAL_BASE = 0x80000000;
  * each input adds white noise, the external tones, and a 14-bit ADC (±1 V). The scope and the
  * three IQ modules (`iq`) both observe this one signal model. Every acquisition
  * takes as long as on hardware on the injected scheduler, and every random draw comes from the
- * seeded PRNG. See DESIGN.md, "The simulated board", and `SignalModel` for the physics.
+ * seeded PRNG. See docs/architecture.md, "The simulator", and `SignalModel` for the physics.
  *
  * Generator conventions (documented here because users see them on the scope):
  * - periods start at the phase origin, the board time at which `setAsg` applied the settings

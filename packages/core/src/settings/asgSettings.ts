@@ -2,7 +2,7 @@ import { SettingsError } from '../errors/SettingsError.js';
 import type { BoardInfo } from './boardInfo.js';
 import { checkSettings, numberIn, oneOf, sampleTable, type RuleTable } from './rules.js';
 
-/** Generator waveforms (DESIGN.md). */
+/** Generator waveforms (docs/architecture.md). */
 export const WAVEFORMS = ['sine', 'square', 'triangle', 'ramp-up', 'ramp-down', 'dc', 'noise', 'arbitrary'] as const;
 /** A generator waveform. */
 export type Waveform = (typeof WAVEFORMS)[number];
