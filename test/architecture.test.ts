@@ -4,15 +4,16 @@ import { join } from 'node:path';
 
 // docs/architecture.md: core ← scpi, core ← instruments, core + scpi ← hw-sim (labrx-sim serves the
 // simulator over SCPI), labrx → all; instruments never imports hw-sim or a protocol package;
-// core knows nothing of hardware or of the other packages.
+// core knows nothing of hardware or of the other packages; catalogue (the run database) needs core only.
 const allowed: Record<string, string[]> = {
   core: [],
   scpi: ['@labrx/core'],
   'hw-sim': ['@labrx/core', '@labrx/scpi'],
   instruments: ['@labrx/core'],
-  labrx: ['@labrx/core', '@labrx/hw-sim', '@labrx/instruments', '@labrx/scpi'],
+  catalogue: ['@labrx/core'],
+  labrx: ['@labrx/catalogue', '@labrx/core', '@labrx/hw-sim', '@labrx/instruments', '@labrx/scpi'],
 };
-const workspace = ['@labrx/core', '@labrx/hw-sim', '@labrx/instruments', '@labrx/scpi', 'labrx'];
+const workspace = ['@labrx/catalogue', '@labrx/core', '@labrx/hw-sim', '@labrx/instruments', '@labrx/scpi', 'labrx'];
 
 function* sources(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {

@@ -1,0 +1,105 @@
+import { frequencyResponse, type FrequencyResponse, type Spectrum, type Trace } from '@labrx/core';
+
+/** The kinds of result the catalogue keeps (the same names as labrx's data files). */
+export const CATALOGUE_KINDS = ['trace', 'spectrum', 'frequency-response'] as const;
+/** A result kind. */
+export type CatalogueKind = (typeof CATALOGUE_KINDS)[number];
+
+/** A frequency response as the network analyzer returns it (`averages` optional). */
+export type CatalogueFrequencyResponse = FrequencyResponse & { readonly averages?: number };
+/** Any result the catalogue keeps: a scope `Trace`, a `Spectrum` or a `FrequencyResponse`. */
+export type CatalogueResult = Trace | Spectrum | CatalogueFrequencyResponse;
+
+/** A result read back from the catalogue, tagged with its kind. */
+export type CatalogueLoaded =
+  | { readonly kind: 'trace'; readonly result: Trace }
+  | { readonly kind: 'spectrum'; readonly result: Spectrum }
+  | { readonly kind: 'frequency-response'; readonly result: CatalogueFrequencyResponse };
+
+/** The instrument that makes each kind, for `find({ instrument })`. */
+export const INSTRUMENT_OF_KIND: Readonly<Record<CatalogueKind, string>> = { trace: 'scope', spectrum: 'specan', 'frequency-response': 'na' };
+
+/**
+ * A result split into what the catalogue stores: its own arrays (only those the result holds, not
+ * derived ones such as a trace's times or a response's magnitude), its scalar fields and its settings.
+ */
+export interface EncodedRun {
+  readonly kind: CatalogueKind;
+  readonly arrays: readonly { readonly name: string; readonly values: Float64Array }[];
+  readonly scalars: Readonly<Record<string, unknown>>;
+  readonly settings: unknown;
+}
+
+/** Which kind `r` is, by its fields; null for anything else. */
+export function catalogueKind(r: unknown): CatalogueKind | null {
+  const o = r as Record<string, unknown> | null;
+  if (o && typeof o === 'object') {
+    if (o.re instanceof Float64Array && o.im instanceof Float64Array && o.frequencies instanceof Float64Array) return 'frequency-response';
+    if (typeof o.dt === 'number' && o.ch1 instanceof Float64Array && o.ch2 instanceof Float64Array) return 'trace';
+    if (typeof o.unit === 'string' && o.frequencies instanceof Float64Array && o.ch1 instanceof Float64Array) return 'spectrum';
+  }
+  return null;
+}
+
+/** Splits a result (see `EncodedRun`); null when it is not a Trace, Spectrum or FrequencyResponse. */
+export function encodeRun(r: CatalogueResult): EncodedRun | null {
+  const kind = catalogueKind(r);
+  switch (kind) {
+    case 'trace': {
+      const t = r as Trace;
+      return {
+        kind,
+        arrays: [
+          { name: 'ch1', values: t.ch1 },
+          { name: 'ch2', values: t.ch2 },
+        ],
+        scalars: { dt: t.dt, t0: t.t0, averages: t.averages, timestamp: t.timestamp },
+        settings: t.settings ?? null,
+      };
+    }
+    case 'spectrum': {
+      const s = r as Spectrum;
+      return {
+        kind,
+        arrays: [
+          { name: 'frequencies', values: s.frequencies },
+          { name: 'ch1', values: s.ch1 },
+          { name: 'ch2', values: s.ch2 },
+        ],
+        scalars: { unit: s.unit, rbw: s.rbw, window: s.window, averages: s.averages },
+        settings: s.settings ?? null,
+      };
+    }
+    case 'frequency-response': {
+      const h = r as CatalogueFrequencyResponse;
+      return {
+        kind,
+        arrays: [
+          { name: 'frequencies', values: h.frequencies },
+          { name: 're', values: h.re },
+          { name: 'im', values: h.im },
+        ],
+        scalars: h.averages !== undefined ? { averages: h.averages } : {},
+        settings: h.settings ?? null,
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+/** Rebuilds the result that `encodeRun` split; the arrays are used as given (not copied). */
+export function decodeRun(run: EncodedRun): CatalogueLoaded {
+  const a = (name: string): Float64Array => run.arrays.find((x) => x.name === name)?.values ?? new Float64Array(0);
+  const s = run.scalars as { dt: number; t0: number; averages: number; timestamp: number; unit: Spectrum['unit']; rbw: number; window: string };
+  switch (run.kind) {
+    case 'trace':
+      return { kind: 'trace', result: { dt: s.dt, t0: s.t0, ch1: a('ch1'), ch2: a('ch2'), averages: s.averages, settings: run.settings as Trace['settings'], timestamp: s.timestamp } };
+    case 'spectrum':
+      return { kind: 'spectrum', result: { frequencies: a('frequencies'), ch1: a('ch1'), ch2: a('ch2'), unit: s.unit, rbw: s.rbw, window: s.window, averages: s.averages, settings: run.settings } };
+    case 'frequency-response': {
+      const h = frequencyResponse(a('frequencies'), a('re'), a('im'), run.settings);
+      return { kind: 'frequency-response', result: typeof s.averages === 'number' ? { ...h, averages: s.averages } : h };
+    }
+  }
+}
