@@ -62,6 +62,10 @@ export type { SimBoardOptions, Dut, DutSpec } from '@labrx/hw-sim';
 export { saveResult, loadResult, resultToSvg, savePlotSvg, encodeNpy, decodeNpy, DataFileError, DATA_FORMATS } from './datafiles/index.js';
 export type { DataFormat, PlotOptions, SavableResult, SavedFrequencyResponse, LoadedResult, NpyArray } from './datafiles/index.js';
 
+// The run catalogue
+export { openRunCatalogue, rerunRun, LABRX_VERSION, type RerunReport } from './catalogue/index.js';
+export { recordTo, CatalogueError, boardSnapshot, type Catalogue, type SaveOptions, type FindQuery, type RunSummary, type CatalogueRun, type BoardSnapshot } from '@labrx/catalogue';
+
 // Screens
 export { startStudio, type Studio, type StudioOptions } from './studio/index.js';
 export { startRepl, completeSetting, SETTING_TABLES, type ReplOptions, type LabrxRepl } from './repl/index.js';
