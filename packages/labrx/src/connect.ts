@@ -8,6 +8,11 @@ export interface ConnectOptions {
   readonly sim?: SimBoardOptions;
   /** A ready driver to wrap (for custom transports and tests). */
   readonly driver?: BoardDriver;
+  /**
+   * scpi:// only: record the session's SCPI traffic into this `.labrx-rec` file (closed with the
+   * board); `labrx-sim --replay FILE` serves it back to the same script.
+   */
+  readonly record?: string;
 }
 
 /** URL schemes `connect` understands. */
@@ -28,14 +33,17 @@ export async function connect(target: string | ConnectOptions = {}, options: Con
   // second argument's are added to the first's (a `sim` in both merged field by field).
   const opts: ConnectOptions =
     typeof target === 'string' ? options : { ...target, ...options, ...(target.sim && options.sim ? { sim: { ...target.sim, ...options.sim } } : {}) };
+  if (opts.record !== undefined && !(typeof target === 'string' && target.startsWith('scpi://'))) {
+    throw new SettingsError('connect', 'record', opts.record, "a file name with an 'scpi://' target: recordings are of SCPI traffic");
+  }
   if (opts.driver) return new Board(opts.driver);
   if (typeof target !== 'string' || target.startsWith('sim://')) {
     const fromUrl = typeof target === 'string' ? simOptionsFromUrl(target) : {};
     return new Board(createSimBoard({ ...fromUrl, ...opts.sim }));
   }
   if (target.startsWith('scpi://')) {
-    const { connectScpiBoard } = await import('@labrx/scpi');
-    return new Board(await connectScpiBoard(target));
+    const { connectScpiBoard, parseScpiUrl } = await import('@labrx/scpi');
+    return new Board(await connectScpiBoard(opts.record === undefined ? target : { ...parseScpiUrl(target), record: opts.record }));
   }
   throw new SettingsError('connect', 'target', target, `a URL starting with ${CONNECT_SCHEMES.join(' or ')}, or { sim: {...} }`);
 }

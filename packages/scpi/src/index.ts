@@ -6,3 +6,4 @@
 export * from './client/index.js';
 export * from './server/index.js';
 export * from './protocol/redPitayaScpi.js';
+export * from './recording/index.js';

@@ -4,6 +4,7 @@ import type { Dut } from '../dut/Dut.js';
 import { parseDutSpec } from '../dut/parseDutSpec.js';
 import { createSimBoard, type SimBoard } from '../SimBoard.js';
 import { startScpiServer, type ScpiServer } from '@labrx/scpi';
+import { startReplay } from './startReplay.js';
 
 /** What `labrx-sim` runs. */
 export interface LabrxSimOptions {
@@ -19,6 +20,8 @@ export interface LabrxSimOptions {
   readonly dut: Dut;
   /** White noise on each input in V/√Hz (the simulator's default when absent). */
   readonly noiseDensity?: number;
+  /** Serve this `.labrx-rec` recording instead of simulated boards (one port). */
+  readonly replay?: string;
 }
 
 /** `labrx-sim --help` */
@@ -35,6 +38,8 @@ Options:
                      delay:seconds=1e-6   wire   and chains: resonator:f0=1e6,q=20+delay:seconds=1e-7
   --noise <V/√Hz>  white noise density on each input (default 1e-7)
   --host <addr>    interface to bind (default 127.0.0.1)
+  --replay <file>  serve a session recorded with connect(url, { record: FILE }) instead: the same
+                   script gets the same bytes; a departure is reported on stderr, naming where
   -h, --help       show this help
 
 Prints "listening on scpi://HOST:PORT" for each board; stops cleanly on SIGINT or SIGTERM.`;
@@ -65,6 +70,7 @@ export function parseLabrxSimArgs(argv: readonly string[]): LabrxSimOptions | nu
         dut: { type: 'string' },
         noise: { type: 'string' },
         host: { type: 'string' },
+        replay: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -85,6 +91,7 @@ export function parseLabrxSimArgs(argv: readonly string[]): LabrxSimOptions | nu
     seed: integer('seed', values.seed as string | undefined, 1, -(2 ** 52), 2 ** 52),
     dut: parseDutSpec((values.dut as string | undefined) ?? 'wire'),
     ...(noiseDensity !== undefined ? { noiseDensity } : {}),
+    ...(typeof values.replay === 'string' ? { replay: values.replay } : {}),
   };
 }
 
@@ -154,7 +161,7 @@ export async function runLabrxSim(argv: readonly string[], io: LabrxSimIo = { ou
   }
   let sim: LabrxSim;
   try {
-    sim = await startLabrxSim(options);
+    sim = options.replay === undefined ? await startLabrxSim(options) : await startReplay(options.replay, options, io);
   } catch (err) {
     io.err.write(`labrx-sim: ${(err as Error).message}\n`);
     return 1;

@@ -26,6 +26,7 @@ import {
 import { RP_COMMANDS, RP_SCPI, TRIGGER_SOURCE_NAMES, WAVEFORM_NAMES, chain, fill, setLine } from '../protocol/redPitayaScpi.js';
 import type { ScpiResponse } from './ScpiResponseParser.js';
 import { ScpiTransport } from './ScpiTransport.js';
+import { ScpiRecorder } from '../recording/ScpiRecorder.js';
 
 /** How to reach an SCPI board. */
 export interface ScpiBoardOptions {
@@ -45,6 +46,11 @@ export interface ScpiBoardOptions {
   readonly retOnError?: boolean;
   /** Longest wait between trigger-state polls in ms (default 50). */
   readonly maxPollIntervalMs?: number;
+  /**
+   * Record the session's traffic (lines sent, bytes received, with times) into this `.labrx-rec`
+   * file, written as it goes and closed with the board; `labrx-sim --replay FILE` serves it back.
+   */
+  readonly record?: string;
 }
 
 /** The default port of a Red Pitaya's SCPI server. */
@@ -110,6 +116,8 @@ export class ScpiBoard implements BoardDriver {
     readonly idn: string,
     scheduler: SchedulerLike,
     private readonly maxPollIntervalMs: number,
+    /** Closed after the transport (the session's recording). */
+    private readonly recorder?: ScpiRecorder,
   ) {
     this.id = transport.target;
     this.scheduler = scheduler;
@@ -303,8 +311,12 @@ export class ScpiBoard implements BoardDriver {
     if (this.transport.open) this.transport.request(RP_COMMANDS.stop, false).subscribe({ error: () => undefined });
   }
 
-  close(): Promise<void> {
-    return this.transport.close();
+  async close(): Promise<void> {
+    try {
+      await this.transport.close();
+    } finally {
+      await this.recorder?.close();
+    }
   }
 }
 
@@ -323,7 +335,15 @@ export async function connectScpiBoard(target: string | ScpiBoardOptions): Promi
   const options: ScpiBoardOptions = typeof target === 'string' ? parseScpiUrl(target) : target;
   const scheduler = options.scheduler ?? asyncScheduler;
   const timeoutMs = options.timeoutMs ?? 5000;
-  const transport = await ScpiTransport.open({ host: options.host, port: options.port ?? SCPI_DEFAULT_PORT, timeoutMs, scheduler });
+  const port = options.port ?? SCPI_DEFAULT_PORT;
+  const recorder = options.record === undefined ? undefined : new ScpiRecorder(options.record, `scpi://${options.host}:${port}`, scheduler);
+  let transport: ScpiTransport;
+  try {
+    transport = await ScpiTransport.open({ host: options.host, port, timeoutMs, scheduler, ...(recorder ? { tap: recorder } : {}) });
+  } catch (err) {
+    await recorder?.close();
+    throw err;
+  }
   try {
     const ask = (line: string) => firstValueFrom(transport.request(line, true));
     const idn = text(await ask(RP_COMMANDS.idn));
@@ -342,9 +362,10 @@ export async function connectScpiBoard(target: string | ScpiBoardOptions): Promi
       if (name) model = name;
     }
     const info: BoardInfo = Object.freeze({ ...RED_PITAYA_125_14, model, iqCount: 0 });
-    return new ScpiBoard(transport, info, idn, scheduler, options.maxPollIntervalMs ?? 50);
+    return new ScpiBoard(transport, info, idn, scheduler, options.maxPollIntervalMs ?? 50, recorder);
   } catch (err) {
     await transport.close();
+    await recorder?.close();
     throw err;
   }
 }

@@ -2,6 +2,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { ConnectionLostError, TimeoutError } from '@labrx/core';
 import { ScpiResponseParser, type ScpiResponse } from './ScpiResponseParser.js';
+import type { ScpiTrafficTap } from '../recording/ScpiTrafficTap.js';
 
 /** Options of an SCPI transport. */
 export interface ScpiTransportOptions {
@@ -11,6 +12,8 @@ export interface ScpiTransportOptions {
   readonly timeoutMs: number;
   /** The clock of every timeout. */
   readonly scheduler: SchedulerLike;
+  /** Sees every line sent and every chunk received (a `ScpiRecorder`). */
+  readonly tap?: ScpiTrafficTap;
 }
 
 interface Request {
@@ -64,7 +67,10 @@ export class ScpiTransport {
     this.parser = new ScpiResponseParser((message) => this.onMessage(message));
     let signalClosed!: () => void;
     this.closedSignal = new Promise<void>((resolve) => (signalClosed = resolve));
-    socket.on('data', (chunk: Buffer) => this.parser.push(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      this.options.tap?.received(chunk);
+      this.parser.push(chunk);
+    });
     socket.on('error', (err) => this.fail(new ConnectionLostError(this.target, err.message, { cause: err })));
     socket.on('close', () => {
       this.fail(new ConnectionLostError(this.target, this.closed ? 'closed by the client' : 'closed by the server'));
@@ -168,6 +174,7 @@ export class ScpiTransport {
       const req = this.queue.shift();
       if (!req) return;
       this.socket.write(`${req.line}\r\n`, 'latin1');
+      this.options.tap?.sent(req.line);
       if (!req.expectsReply) {
         req.subscriber.complete();
         continue;
@@ -194,7 +201,9 @@ export class ScpiTransport {
     // Two values from 1 to 255 that change every time: a stale reply cannot read "a;b" by chance.
     const a = (this.syncCounter++ % 255) + 1;
     const b = ((a * 7 + 3) % 255) + 1;
-    this.socket.write(`*ESE ${a};*ESE?;*ESE ${b};*ESE?;*ESE 0\r\n`, 'latin1');
+    const line = `*ESE ${a};*ESE?;*ESE ${b};*ESE?;*ESE 0`;
+    this.socket.write(`${line}\r\n`, 'latin1');
+    this.options.tap?.sent(line);
     const timer = this.options.scheduler.schedule(() => {
       this.fail(new ConnectionLostError(this.target, `no reply within ${this.options.timeoutMs} ms, not even to a resynchronisation`));
     }, this.options.timeoutMs);

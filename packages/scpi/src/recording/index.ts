@@ -1,0 +1,9 @@
+/**
+ * Record and replay of SCPI sessions: `ScpiRecorder` taps a transport into a `.labrx-rec` file,
+ * `startReplayServer` (and `labrx-sim --replay`) serves it back.
+ */
+export type { ScpiTrafficTap } from './ScpiTrafficTap.js';
+export { ScpiRecorder, readScpiRecording } from './ScpiRecorder.js';
+export { parseRecording, RecordingFormatError, type ScpiRecording, type ScpiExchange, type ScpiRecordingHeader } from './scpiRecordingFormat.js';
+export { ReplayDepartureError } from './ReplayDepartureError.js';
+export { startReplayServer, type ReplayServer, type ReplayServerOptions } from './startReplayServer.js';
