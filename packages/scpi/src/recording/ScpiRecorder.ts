@@ -18,6 +18,8 @@ export class ScpiRecorder implements ScpiTrafficTap {
   private readonly done: Promise<void>;
   private closing: Promise<void> | null = null;
   private failure: Error | null = null;
+  /** Records not yet handed to gzip: joined and written once per turn of the event loop. */
+  private pending: Buffer[] = [];
 
   constructor(
     /** The file written. */
@@ -57,14 +59,24 @@ export class ScpiRecorder implements ScpiTrafficTap {
     head[0] = kind;
     head.writeDoubleLE(this.scheduler.now() - this.startMs, 1);
     head.writeUInt32LE(payload.length, 9);
-    this.gzip.write(head);
-    // The transport's chunk is not reused after the handler, but copy anyway: the gzip stream reads it later.
-    this.gzip.write(kind === RECORD_RECEIVED ? Buffer.from(payload) : payload);
+    // One gzip write per event-loop turn rather than two per record: each write is a job on
+    // zlib's thread pool, and a trace's exchange is a dozen small records around two big ones.
+    if (this.pending.length === 0) setImmediate(() => this.flush());
+    this.pending.push(head, payload);
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    // concat copies: the gzip stream reads the bytes later, after the socket's buffers may be reused.
+    const bytes = Buffer.concat(this.pending);
+    this.pending = [];
+    this.gzip.write(bytes);
   }
 
   /** Flushes and closes the file; rejects when it could not be written. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.flush();
       this.gzip.end();
       await this.done;
       if (this.failure) throw new RecordingFormatError(this.path, `could not be written: ${this.failure.message}`, { cause: this.failure });
