@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startScpiServer, startReplayServer, readScpiRecording, ReplayDepartureError } from '@labrx/scpi';
+import { startScpiServer, startReplayServer, readScpiRecording, ReplayDepartureError, RecordingFormatError } from '@labrx/scpi';
 import { createSimBoard, runLabrxSim } from '@labrx/hw-sim';
 import { connect, ConnectionLostError, SettingsError, type Trace } from 'labrx';
 
@@ -86,4 +86,16 @@ test('a script that departs from the recording is stopped at the exchange where 
 
 test('connect refuses record for a target that is not scpi://', async (t) => {
   await t.throwsAsync(connect('sim://', { record: 'x.labrx-rec' }), { instanceOf: SettingsError, message: /connect\.record = "x\.labrx-rec" is not allowed: a file name with an 'scpi:\/\/' target/ });
+});
+
+test('a recording file that cannot be created fails connect, naming the file, before any traffic', async (t) => {
+  const board = createSimBoard({ seed: 5 });
+  const server = await startScpiServer({ board, port: 0 });
+  t.teardown(async () => {
+    await server.close();
+    await board.close();
+  });
+  const file = join(tmpdir(), 'no-such-folder-labrx', 'run.labrx-rec');
+  await t.throwsAsync(connect(server.url, { record: file }), { instanceOf: RecordingFormatError, message: /no-such-folder-labrx[\\/]run\.labrx-rec: cannot be written/ });
+  t.is(server.connections, 0);
 });

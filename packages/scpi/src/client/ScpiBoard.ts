@@ -339,9 +339,11 @@ export async function connectScpiBoard(target: string | ScpiBoardOptions): Promi
   const recorder = options.record === undefined ? undefined : new ScpiRecorder(options.record, `scpi://${options.host}:${port}`, scheduler);
   let transport: ScpiTransport;
   try {
+    await recorder?.opened();
     transport = await ScpiTransport.open({ host: options.host, port, timeoutMs, scheduler, ...(recorder ? { tap: recorder } : {}) });
   } catch (err) {
-    await recorder?.close();
+    // The first failure is the one to report; the recording's own is secondary.
+    await recorder?.close().catch(() => undefined);
     throw err;
   }
   try {
@@ -365,7 +367,8 @@ export async function connectScpiBoard(target: string | ScpiBoardOptions): Promi
     return new ScpiBoard(transport, info, idn, scheduler, options.maxPollIntervalMs ?? 50, recorder);
   } catch (err) {
     await transport.close();
-    await recorder?.close();
+    // The first failure is the one to report; the recording's own is secondary.
+    await recorder?.close().catch(() => undefined);
     throw err;
   }
 }

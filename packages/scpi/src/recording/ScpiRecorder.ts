@@ -73,6 +73,22 @@ export class ScpiRecorder implements ScpiTrafficTap {
     this.gzip.write(bytes);
   }
 
+  /**
+   * Resolves once the file is open for writing; rejects with RecordingFormatError when it cannot be
+   * created (a missing folder, no permission), so that a session is not run unrecorded by mistake.
+   */
+  opened(): Promise<void> {
+    if (this.file.pending === false) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const onError = (error: Error): void => reject(new RecordingFormatError(this.path, `cannot be written: ${error.message}`, { cause: error }));
+      this.file.once('error', onError);
+      this.file.once('ready', () => {
+        this.file.off('error', onError);
+        resolve();
+      });
+    });
+  }
+
   /** Flushes and closes the file; rejects when it could not be written. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
