@@ -208,3 +208,25 @@ test('bad input throws SettingsError and changes nothing', async (t) => {
   t.is(simOf(rp).acquisitionsStarted, 0);
   await rp.close();
 });
+
+test('#12 case 3: three queued sweeps each give asg0 back before the next takes it', async (t) => {
+  // Before the fix, the lease of a sweep granted from the queue was released before its teardown
+  // restored the generator: with a third sweep waiting, that one was granted first and the
+  // restore failed with "asg0 is busy: leased by na" (one or two sweeps hid it).
+  const { clock, rp } = await board();
+  await rp.asg0.set({ frequency: 1234, amplitude: 0.05, output: 'out1' });
+  const before = rp.asg0.settings;
+  const frequencies: number[] = [];
+  const watch = rp.asg0.settings$.subscribe((s) => frequencies.push(s.frequency));
+  const s = { start: 1e5, stop: 2e5, points: 3, rbw: 1e3, logscale: false };
+  await clock.run(Promise.all([rp.na.single(s), rp.na.single(s), rp.na.single(s)]));
+  watch.unsubscribe();
+  t.is(rp.na.lastCleanupError, null);
+  t.deepEqual(rp.asg0.settings, before);
+  t.deepEqual(simOf(rp).asgSettings(0), before);
+  t.is(rp.leases.holderOf('asg0'), undefined);
+  // every sweep starts from the user's settings and gives them back
+  const sweep = [1e5, 1.5e5, 2e5];
+  t.deepEqual(frequencies, [1234, ...sweep, 1234, ...sweep, 1234, ...sweep, 1234]);
+  await rp.close();
+});
