@@ -237,3 +237,48 @@ test('#11: the owner is per subscriber: a shared lease names whoever still holds
   t.is(rp.scope.state.holder, null);
   await rp.close();
 });
+
+test('#12 case 2: bad face options reject with SettingsError before anything starts', async (t) => {
+  const { clock, rp } = await virtualBoard();
+  const started = sim(rp).acquisitionsStarted;
+  const single: Array<[object, string, unknown, RegExp]> = [
+    [{ signal: {} }, 'signal', {}, /AbortSignal/],
+    [{ signal: 'stop' }, 'signal', 'stop', /AbortSignal/],
+    [{ timeoutMs: -1 }, 'timeoutMs', -1, /≥ 0/],
+    [{ timeoutMs: '10' }, 'timeoutMs', '10', /≥ 0/],
+    [{ wait: 'no' }, 'wait', 'no', /true or false/],
+  ];
+  for (const [options, setting, value, allowed] of single) {
+    const e = await t.throwsAsync(rp.scope.single({ decimation: 64 }, options as never));
+    t.true(e instanceof SettingsError, `${setting}: ${e}`);
+    const se = e as SettingsError;
+    t.is(se.instrument, 'scope.single');
+    t.is(se.setting, setting);
+    t.deepEqual(se.value, value);
+    t.regex(se.allowed, allowed);
+  }
+  const stream: Array<[object, string, unknown, RegExp]> = [
+    [{ signal: {} }, 'signal', {}, /AbortSignal/],
+    [{ bufferSize: 0 }, 'bufferSize', 0, /integer from 1 to 1048576/],
+    [{ bufferSize: 2 ** 32 }, 'bufferSize', 2 ** 32, /integer from 1 to 1048576/],
+    [{ bufferSize: 1.5 }, 'bufferSize', 1.5, /integer from 1 to 1048576/],
+    [{ overflow: 'oldest' }, 'overflow', 'oldest', /'drop-oldest'/],
+    [{ wait: 1 }, 'wait', 1, /true or false/],
+  ];
+  for (const [options, setting, value, allowed] of stream) {
+    const e = t.throws(() => rp.scope.stream({ decimation: 64 }, options as never));
+    t.true(e instanceof SettingsError, `${setting}: ${e}`);
+    const se = e as SettingsError;
+    t.is(se.instrument, 'scope.stream');
+    t.is(se.setting, setting);
+    t.deepEqual(se.value, value);
+    t.regex(se.allowed, allowed);
+  }
+  // nothing started, nothing holds the scope; running the clock on raises nothing
+  t.is(sim(rp).activeAcquisitions, 0);
+  t.is(sim(rp).acquisitionsStarted, started);
+  t.is(rp.leases.holderOf('scope'), undefined);
+  await clock.advanceBy(100);
+  t.is(sim(rp).acquisitionsStarted, started);
+  await rp.close();
+});
