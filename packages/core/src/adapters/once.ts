@@ -37,7 +37,9 @@ export interface OnceOptions {
  * handle is left to keep the process alive.
  *
  * Unlike `firstValueFrom`, it stops the source the moment it has its value, honours an
- * AbortSignal and a time limit on an injectable clock, and raises typed labrx errors.
+ * AbortSignal and a time limit on an injectable clock, and raises typed labrx errors. It is
+ * labrx's one Promise-with-abort adapter: the instruments' `single`, `asg.set`, `asyncMap` and
+ * `fleet.map` all await through it (a second copy would be a bug waiting for its first fix).
  *
  * ## Example
  * ```ts
