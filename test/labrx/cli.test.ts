@@ -10,13 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { loadResult, type Spectrum, type Trace, type SavedFrequencyResponse } from 'labrx';
 import { fitSine } from '../helpers/fit.js';
-import type { CliIo } from '../../packages/labrx/src/cli/commands/instrumentFlags.js';
-import { buildScopeCommand } from '../../packages/labrx/src/cli/commands/scope.js';
-import { buildSpecanCommand } from '../../packages/labrx/src/cli/commands/specan.js';
-import { buildNaCommand } from '../../packages/labrx/src/cli/commands/na.js';
-import { buildStudioCommand } from '../../packages/labrx/src/cli/commands/studio.js';
-import { buildSimCommand } from '../../packages/labrx/src/cli/commands/sim.js';
-import { buildProgram } from '../../packages/labrx/src/cli/main.js';
+import type { CliIo } from 'labrx/testing';
+import { buildScopeCommand } from 'labrx/testing';
+import { buildSpecanCommand } from 'labrx/testing';
+import { buildNaCommand } from 'labrx/testing';
+import { buildStudioCommand } from 'labrx/testing';
+import { buildSimCommand } from 'labrx/testing';
+import { buildProgram } from 'labrx/testing';
 
 /** A subcommand as commander builds it (commander is labrx's dependency, not the tests'). */
 type Command = ReturnType<typeof buildScopeCommand>;

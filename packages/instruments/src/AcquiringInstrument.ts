@@ -21,7 +21,7 @@ export function leaseOptions(options: { wait?: boolean } | undefined): LeaseRequ
  * What every acquiring instrument (scope, spectrum analyzer, network analyzer) shares: default
  * settings, `state$`, and the awaited and pulled faces built from its two pipelines. A subclass
  * defines `resolve` (validation), `single$` and `stream$`; everything else comes from here, so
- * every instrument's faces behave the same way (DESIGN.md, decision 0001).
+ * every instrument's faces behave the same way (docs/architecture.md, decision 0001).
  *
  * @typeParam S  settings as a user gives them
  * @typeParam R  resolved settings

@@ -24,14 +24,17 @@ export const CONNECT_SCHEMES = ['sim://', 'scpi://'] as const;
  * await rp.close();
  */
 export async function connect(target: string | ConnectOptions = {}, options: ConnectOptions = {}): Promise<Board> {
-  const opts: ConnectOptions = typeof target === 'string' ? options : target;
+  // connect(url, options) and connect(options, moreOptions) both honour every option given: the
+  // second argument's are added to the first's (a `sim` in both merged field by field).
+  const opts: ConnectOptions =
+    typeof target === 'string' ? options : { ...target, ...options, ...(target.sim && options.sim ? { sim: { ...target.sim, ...options.sim } } : {}) };
   if (opts.driver) return new Board(opts.driver);
   if (typeof target !== 'string' || target.startsWith('sim://')) {
     const fromUrl = typeof target === 'string' ? simOptionsFromUrl(target) : {};
     return new Board(createSimBoard({ ...fromUrl, ...opts.sim }));
   }
   if (target.startsWith('scpi://')) {
-    const { connectScpiBoard } = await import('@labrx/instruments/scpi');
+    const { connectScpiBoard } = await import('@labrx/scpi');
     return new Board(await connectScpiBoard(target));
   }
   throw new SettingsError('connect', 'target', target, `a URL starting with ${CONNECT_SCHEMES.join(' or ')}, or { sim: {...} }`);

@@ -216,10 +216,10 @@ export class BoundedAsyncIterator<T> implements AsyncIterableIterator<T, undefin
   /** Settles every waiting next(): the first gets the ending's error (if any), the rest are done. */
   private flushWaiters(ending: Ending | null): void {
     const waiters = this.waiters.splice(0);
-    for (let i = 0; i < waiters.length; i++) {
-      if (i === 0 && ending?.error) waiters[i].reject(ending.reason);
-      else waiters[i].resolve(DONE);
-    }
+    waiters.forEach((w, i) => {
+      if (i === 0 && ending?.error) w.reject(ending.reason);
+      else w.resolve(DONE);
+    });
   }
 
   /** Unsubscribes from the source and removes the abort listeners; idempotent. */

@@ -2,7 +2,7 @@ import { SettingsError } from '../errors/SettingsError.js';
 import type { BoardInfo } from './boardInfo.js';
 import { checkSettings, numberIn, oneOf, sampleTable, type RuleTable } from './rules.js';
 
-/** Generator waveforms (DESIGN.md). */
+/** Generator waveforms (docs/architecture.md). */
 export const WAVEFORMS = ['sine', 'square', 'triangle', 'ramp-up', 'ramp-down', 'dc', 'noise', 'arbitrary'] as const;
 /** A generator waveform. */
 export type Waveform = (typeof WAVEFORMS)[number];
@@ -64,7 +64,7 @@ export function asgRules(info: BoardInfo): RuleTable<AsgSettings> {
     amplitude: numberIn(0, info.fullScaleV, 'V'),
     offset: numberIn(-info.fullScaleV, info.fullScaleV, 'V'),
     phase: numberIn(-360, 360, 'deg'),
-    data: sampleTable(1, info.bufferSize, -1, 1) as never,
+    data: sampleTable(1, info.bufferSize, -1, 1),
     output: oneOf(ASG_OUTPUTS),
   };
 }

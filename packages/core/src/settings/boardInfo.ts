@@ -16,7 +16,7 @@ export interface BoardInfo {
   readonly iqCount: number;
 }
 
-/** The Red Pitaya STEMlab 125-14 with LV inputs, as DESIGN.md describes. */
+/** The Red Pitaya STEMlab 125-14 with LV inputs (docs/architecture.md). */
 export const RED_PITAYA_125_14: BoardInfo = Object.freeze({
   model: 'STEMlab 125-14',
   sampleRateHz: 125e6,

@@ -2,7 +2,7 @@ import { SettingsError } from '../errors/SettingsError.js';
 import type { BoardInfo } from './boardInfo.js';
 import { bool, checkSettings, integerIn, numberIn, oneOf, powerOfTwo, type RuleTable } from './rules.js';
 
-/** Scope trigger sources (DESIGN.md). 'asg0'/'asg1' fire at the start of each generator period. */
+/** Scope trigger sources (docs/architecture.md). 'asg0'/'asg1' fire at the start of each generator period. */
 export const TRIGGER_SOURCES = [
   'immediate',
   'ch1-rising',

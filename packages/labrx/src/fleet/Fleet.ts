@@ -5,7 +5,6 @@ import {
   MapErrors,
   once,
   SettingsError,
-  type AsyncMapFn,
   type AsyncMapFulfilled,
   type AsyncMapRejected,
   type NaSettings,
@@ -16,37 +15,8 @@ import {
 import type { Board, NaResponse, SpecanSpectrum } from '@labrx/instruments';
 import type { FleetConnectFailure, FleetFulfilled, FleetMapEvent, FleetProgress, FleetSettled } from './FleetEntry.js';
 import { FleetInstrument } from './FleetInstrument.js';
+import type { FleetFn, FleetMapOptions, FleetMapPromiseOptions } from './FleetMapOptions.js';
 import { withTimeout } from './withTimeout.js';
-
-/** The function `fleet.map` applies: a board, its position in `fleet.boards`, and a signal that aborts when its work is no longer wanted. */
-export type FleetFn<R> = AsyncMapFn<Board, R>;
-
-/** Options of `fleet.map$` (and the fleet instruments' `single$`). */
-export interface FleetMapOptions {
-  /** Most boards working at once: an integer ≥ 1, or `Infinity` (default: every board at once). */
-  readonly concurrency?: number;
-  /**
-   * `'stop'` (default): the first board's error fails the whole operation, unchanged, and cancels
-   * the others; `'collect'`: each board's error is reported with its board and the others finish.
-   */
-  readonly onError?: 'stop' | 'collect';
-  /**
-   * Time limit per board in milliseconds, on that board's clock (virtual in tests); past it the
-   * board's work is cancelled and it fails with `TimeoutError('<name> <board id>', timeoutMs)`.
-   * Default: none. One hung board then cannot hold up the fleet.
-   */
-  readonly timeoutMs?: number;
-  /** Names the operation in errors (default 'fleet.map'). */
-  readonly name?: string;
-}
-
-/** Options of the Promise faces `fleet.map` and `fleet.<instrument>.single`. */
-export interface FleetMapPromiseOptions extends FleetMapOptions {
-  /** Called each time a board finishes (succeeded or failed), with the progress so far. */
-  readonly onProgress?: (progress: FleetProgress, entry: FleetSettled<unknown>) => void;
-  /** Aborting cancels every board's work and rejects with `AbortedError`. */
-  readonly signal?: AbortSignal;
-}
 
 /**
  * Many boards driven together from one process — embedded simulators and boards over SCPI mixed.

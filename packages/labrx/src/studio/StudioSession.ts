@@ -162,7 +162,7 @@ export class StudioSession {
   private store(instrument: StudioInstrument, settings: Record<string, unknown>): boolean {
     try {
       // validate now, so the page hears about a bad value even while the instrument is stopped
-      const resolved = this.board[instrument].resolve(settings as never);
+      const resolved = this.board[instrument].resolve(settings);
       this.settings[instrument] = settings;
       this.send({ type: 'applied', instrument, settings: resolved });
       return true;

@@ -3,18 +3,9 @@ import { SettingsError, resolveAsgSettings, type AsgOutput, type AsgSettings, ty
 import type { ScpiErrorSink } from './errorSink.js';
 import { ScpiApiError, outOfRange, RP_API_ERROR } from './scpiErrors.js';
 
-/** `SOUR<n>:FUNC` waveform names. */
-export const GEN_FUNCTIONS = ['SINE', 'SQUARE', 'TRIANGLE', 'SAWU', 'SAWD', 'PWM', 'ARBITRARY', 'DC', 'DC_NEG'] as const;
-/** A generator waveform name. */
-export type GenFunction = (typeof GEN_FUNCTIONS)[number];
-/** `SOUR<n>:TRig:SOUR` names. */
-export const GEN_TRIGGER_SOURCES = ['INT', 'EXT_PE', 'EXT_NE', 'GATED'] as const;
-/** A generator trigger source. */
-export type GenTriggerSource = (typeof GEN_TRIGGER_SOURCES)[number];
-/** `SOUR<n>:BURS:STAT` names. */
-export const GEN_BURST_MODES = ['CONTINUOUS', 'BURST', 'STREAM'] as const;
-/** A generator mode. */
-export type GenBurstMode = (typeof GEN_BURST_MODES)[number];
+import type { GenBurstMode, GenFunction, GenTriggerSource } from '../protocol/redPitayaScpi.js';
+
+export { GEN_BURST_MODES, GEN_FUNCTIONS, GEN_TRIGGER_SOURCES, type GenBurstMode, type GenFunction, type GenTriggerSource } from '../protocol/redPitayaScpi.js';
 
 /** Everything `SOUR<n>:*` and `OUTPUT<n>:STATE` control on one generator. */
 export interface GenState {

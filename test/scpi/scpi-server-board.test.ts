@@ -2,7 +2,7 @@ import test from 'ava';
 import { lsbVolts } from '@labrx/core';
 import { VirtualClock } from '@labrx/core/testing';
 import { createSimBoard, type SimBoard } from '@labrx/hw-sim';
-import { startScpiServer } from '@labrx/hw-sim';
+import { startScpiServer } from '@labrx/scpi';
 import { fitSine } from '../helpers/fit.js';
 import { RawClient } from './scpiRawClient.js';
 

@@ -1,10 +1,48 @@
 import type { ScpiErrorSink } from './errorSink.js';
-import type { ScpiCommandTable, ScpiReply } from './ScpiCommandTable.js';
 import type { ScpiDevice } from './ScpiDevice.js';
 import { ScpiApiError, ScpiCommandError, ScpiErrorQueue, RP_ERR_CODE, RP_ERR_CODE_FATAL, SCPI_ERROR_TEXT, type ScpiErrorEntry } from './scpiErrors.js';
 import type { BlockFormat, ByteOrder } from './scpiFormat.js';
 import { tokenizeParameters, ScpiParams } from './scpiParams.js';
 import { composeHeader, parseProgramUnit, splitProgramMessage } from './splitProgramMessage.js';
+
+/** What a command body gets. */
+export interface ScpiCommandContext {
+  /** The connection that sent the command (its format, byte order and error queues). */
+  readonly session: ScpiSession;
+  /** The board-level state every connection shares. */
+  readonly device: ScpiDevice;
+  /** The command's parameters, read in order. */
+  readonly params: ScpiParams;
+  /** Numeric suffixes of the pattern's `#` keywords (1 where none was sent). */
+  readonly suffixes: readonly number[];
+  /** The header as received with relative paths resolved (`SOUR1:FREQ:FIX`), for error texts. */
+  readonly header: string;
+}
+
+/** A query's reply: text (sent as latin1) or bytes (an IEEE block). */
+export type ScpiReply = string | Buffer;
+
+/** One command: a pattern, a one-line doc, and its body. */
+export interface ScpiCommand {
+  /** Header pattern, e.g. `ACQ:SOUR#:DATA?` (see headerPattern.ts). */
+  readonly pattern: string;
+  /** What it does, starting with Set/Get/Measure/Control/Run, with units. */
+  readonly doc: string;
+  /** Runs the command; a query returns its reply. Throws ScpiCommandError or ScpiApiError on failure. */
+  readonly run: (ctx: ScpiCommandContext) => ScpiReply | void;
+}
+
+/** A found command and the suffixes its header carried. */
+export interface ScpiMatch {
+  readonly command: ScpiCommand;
+  readonly suffixes: readonly number[];
+}
+
+/** Finds the command for a header (the command table; an interface here so the session does not depend on the table). */
+export interface ScpiCommandLookup {
+  /** The command for a header with relative paths resolved, or null. */
+  find(header: string): ScpiMatch | null;
+}
 
 /** Where a session writes its replies. */
 export interface ScpiOutput {
@@ -56,7 +94,7 @@ export class ScpiSession implements ScpiErrorSink {
 
   constructor(
     readonly device: ScpiDevice,
-    readonly commands: ScpiCommandTable,
+    readonly commands: ScpiCommandLookup,
     private readonly out: ScpiOutput,
   ) {}
 

@@ -2,8 +2,8 @@ import test from 'ava';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { ASG_DEFAULTS, ConnectionLostError, SCOPE_DEFAULTS, ScpiError, SettingsError, TimeoutError, type ResolvedScopeSettings } from '@labrx/core';
 import { VirtualClock } from '@labrx/core/testing';
-import { connectScpiBoard, type ScpiBoard } from '@labrx/instruments/scpi';
-import { expectedProtocol, type ExpectedProtocolPeer, type ProtocolPair } from '../../packages/instruments/src/scpi/expectedProtocol.js';
+import { connectScpiBoard, type ScpiBoard } from '@labrx/scpi';
+import { expectedProtocol, type ExpectedProtocolPeer, type ProtocolPair } from '@labrx/scpi/testing';
 
 // Protocol tests in the pymeasure style: the driver must send exactly these bytes and is fed exactly
 // these replies; any other byte, or an exchange left over, fails the test.

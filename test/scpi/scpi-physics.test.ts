@@ -3,8 +3,8 @@ import { firstValueFrom } from 'rxjs';
 import { ConnectionLostError, SCOPE_DEFAULTS, type Trace } from '@labrx/core';
 import { createSimBoard, lowpass, resonator, type SimBoardOptions } from '@labrx/hw-sim';
 import { connect, type Board } from 'labrx';
-import { startScpiServer } from '@labrx/hw-sim';
-import { connectScpiBoard } from '@labrx/instruments/scpi';
+import { startScpiServer } from '@labrx/scpi';
+import { connectScpiBoard } from '@labrx/scpi';
 import { fitSine, rmsAc, wrapPi } from '../helpers/fit.js';
 
 // One physics suite, two drivers: the embedded simulator, and the same simulator served by the SCPI

@@ -3,10 +3,9 @@ import { lsbVolts, resolveScopeSettings, type BoardDriver, type RawTrace, type R
 import { NO_ERROR_SINK, type ScpiErrorSink } from './errorSink.js';
 import { ScpiApiError, outOfRange, RP_API_ERROR } from './scpiErrors.js';
 
-/** Acquisition trigger sources of `ACQ:TRig` on a 2-input board (§3 of the reference). */
-export const ACQ_TRIGGER_SOURCES = ['DISABLED', 'NOW', 'CH1_PE', 'CH1_NE', 'CH2_PE', 'CH2_NE', 'EXT_PE', 'EXT_NE', 'AWG_PE', 'AWG_NE'] as const;
-/** An `ACQ:TRig` source name. */
-export type AcqTriggerSource = (typeof ACQ_TRIGGER_SOURCES)[number];
+import type { AcqGain, AcqTriggerSource } from '../protocol/redPitayaScpi.js';
+
+export { ACQ_TRIGGER_SOURCES, type AcqGain, type AcqTriggerSource } from '../protocol/redPitayaScpi.js';
 
 /**
  * How each armed source maps onto the board's scope triggers. The simulated generator trigger is an
@@ -25,8 +24,6 @@ export const ACQ_TRIGGER_TO_BOARD: Readonly<Record<Exclude<AcqTriggerSource, 'DI
   AWG_NE: 'asg0',
 });
 
-/** Input gain setting (jumper calibration) of `ACQ:SOUR<n>:GAIN`. */
-export type AcqGain = 'LV' | 'HV';
 /** Data units of `ACQ:DATA:UNITS`. */
 export type AcqUnits = 'VOLTS' | 'RAW';
 

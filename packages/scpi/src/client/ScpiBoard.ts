@@ -23,7 +23,7 @@ import {
   type ResolvedAsgSettings,
   type ResolvedScopeSettings,
 } from '@labrx/core';
-import { RP_COMMANDS, RP_SCPI, TRIGGER_SOURCE_NAMES, WAVEFORM_NAMES, chain, fill, setLine } from './redPitayaScpi.js';
+import { RP_COMMANDS, RP_SCPI, TRIGGER_SOURCE_NAMES, WAVEFORM_NAMES, chain, fill, setLine } from '../protocol/redPitayaScpi.js';
 import type { ScpiResponse } from './ScpiResponseParser.js';
 import { ScpiTransport } from './ScpiTransport.js';
 

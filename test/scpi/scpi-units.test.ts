@@ -1,10 +1,10 @@
 import test from 'ava';
-import { compileHeaderPattern } from '../../packages/hw-sim/src/scpi/headerPattern.js';
-import { createLineFramer } from '../../packages/hw-sim/src/scpi/lineFramer.js';
-import { formatF, formatG, formatSampleRate } from '../../packages/hw-sim/src/scpi/scpiFormat.js';
-import { ScpiCommandError } from '../../packages/hw-sim/src/scpi/scpiErrors.js';
-import { ScpiParams, tokenizeParameters } from '../../packages/hw-sim/src/scpi/scpiParams.js';
-import { composeHeader, splitProgramMessage } from '../../packages/hw-sim/src/scpi/splitProgramMessage.js';
+import { compileHeaderPattern } from '@labrx/scpi/testing';
+import { createLineFramer } from '@labrx/scpi/testing';
+import { formatF, formatG, formatSampleRate } from '@labrx/scpi/testing';
+import { ScpiCommandError } from '@labrx/scpi/testing';
+import { ScpiParams, tokenizeParameters } from '@labrx/scpi/testing';
+import { composeHeader, splitProgramMessage } from '@labrx/scpi/testing';
 
 test('formatG is C printf %g: six significant digits, exponent form below 1e-4 and from 1e6', (t) => {
   const cases: [number, string][] = [

@@ -1,23 +1,20 @@
-import { ACQ_TRIGGER_SOURCES, type AcqGain } from './AcquisitionModel.js';
+import { ACQ_GAINS, ACQ_TRIGGER_SOURCES, BYTE_ORDERS, DATA_UNITS, RP_COMMANDS, RP_SCPI } from '../protocol/redPitayaScpi.js';
 import { adcChannel, dataReply, readIndex } from './commandHelpers.js';
 import { command, control, type ScpiCommand } from './ScpiCommandTable.js';
 import { ScpiApiError, ScpiCommandError, RP_API_ERROR } from './scpiErrors.js';
 import { formatG, formatSampleRate } from './scpiFormat.js';
 
-const GAINS = ['LV', 'HV'] as const satisfies readonly AcqGain[];
-const UNITS = ['VOLTS', 'RAW'] as const;
-const BYTE_ORDERS = ['BEND', 'LEND'] as const;
 const TRIG_REQUESTS = ['PRE_TRIG', 'POST_TRIG', 'PRE_POST_TRIG'] as const;
 
 /** Acquisition commands of firmware 2.07 (reference §1, Acquisition). */
 export const ACQUIRE_COMMANDS: readonly ScpiCommand[] = [
-  command('ACQ:START', 'Run: arm the scope (trigger state WAIT once a source is set).', (c) => c.device.acq.start(c.session, c.header)),
-  command('ACQ:STOP', 'Run: stop writing the buffer.', (c) => c.device.acq.stop()),
+  command(RP_COMMANDS.start, 'Run: arm the scope (trigger state WAIT once a source is set).', (c) => c.device.acq.start(c.session, c.header)),
+  command(RP_COMMANDS.stop, 'Run: stop writing the buffer.', (c) => c.device.acq.stop()),
   command('ACQ:RST', 'Run: reset acquisition settings to defaults and this connection to ASCII (byte order kept).', (c) => {
     c.device.acq.reset();
     c.session.format = 'ASCII';
   }),
-  ...control('ACQ:DEC', 'Control the decimation (power of 2 from 1 to 65536).', {
+  ...control(RP_SCPI.decimation, {
     get: (c) => String(c.device.acq.decimation),
     set: (c) => c.device.acq.setDecimation(c.params.int()),
   }),
@@ -25,17 +22,17 @@ export const ACQUIRE_COMMANDS: readonly ScpiCommand[] = [
     get: (c) => String(c.device.acq.decimation),
     set: (c) => c.device.acq.setDecimationFactor(c.params.int()),
   }),
-  ...control('ACQ:AVG', 'Control averaging within a decimation step (ON/OFF).', {
+  ...control(RP_SCPI.averaging, {
     get: (c) => (c.device.acq.averaging ? 'ON' : 'OFF'),
     set: (c) => c.device.acq.setAveraging(c.params.bool()),
   }),
   command('ACQ:SRATe?', 'Measure the sample rate in Hz ("%9.0f Hz").', (c) => formatSampleRate(c.device.acq.sampleRateHz)),
-  command('ACQ:TRig', 'Set the trigger source (DISABLED, NOW, CH1_PE, CH1_NE, CH2_PE, CH2_NE, EXT_PE, EXT_NE, AWG_PE, AWG_NE).', (c) =>
+  command(RP_COMMANDS.trigger, 'Set the trigger source (DISABLED, NOW, CH1_PE, CH1_NE, CH2_PE, CH2_NE, EXT_PE, EXT_NE, AWG_PE, AWG_NE).', (c) =>
     c.device.acq.setSource(c.params.choice(ACQ_TRIGGER_SOURCES), c.session, c.header),
   ),
-  command('ACQ:TRig:STAT?', 'Measure the trigger state: WAIT, or TD once triggered.', (c) => c.device.acq.triggerState),
-  command('ACQ:TRig:FILL?', 'Measure whether all post-trigger samples are written (0/1).', (c) => (c.device.acq.filled ? '1' : '0')),
-  ...control('ACQ:TRig:DLY', 'Control the trigger delay in samples (0 = trigger mid-buffer; below −8192 clamps).', {
+  command(RP_COMMANDS.triggerStatus, 'Measure the trigger state: WAIT, or TD once triggered.', (c) => c.device.acq.triggerState),
+  command(RP_COMMANDS.triggerFill, 'Measure whether all post-trigger samples are written (0/1).', (c) => (c.device.acq.filled ? '1' : '0')),
+  ...control(RP_SCPI.triggerDelay, {
     get: (c) => String(c.device.acq.delaySamples),
     // The firmware reads this parameter as optional: a bare `ACQ:TRig:DLY` sets 0.
     set: (c) => c.device.acq.setDelaySamples(c.params.hasMore ? c.params.int() : 0),
@@ -44,28 +41,28 @@ export const ACQUIRE_COMMANDS: readonly ScpiCommand[] = [
     get: (c) => String(c.device.acq.delayNs),
     set: (c) => c.device.acq.setDelayNs(c.params.hasMore ? c.params.int() : 0),
   }),
-  ...control('ACQ:TRig:LEV', 'Control the trigger level in V (±1 LV, ±20 HV; unit suffix allowed).', {
+  ...control(RP_SCPI.triggerLevel, {
     get: (c) => formatG(c.device.acq.level),
     set: (c) => c.device.acq.setLevel(c.params.number('V')),
   }),
-  ...control('ACQ:TRig:HYST', 'Control the trigger hysteresis in V.', {
+  ...control(RP_SCPI.triggerHysteresis, {
     get: (c) => formatG(c.device.acq.hysteresis),
     set: (c) => c.device.acq.setHysteresis(c.params.number('V')),
   }),
-  ...control('ACQ:SOUR#:GAIN', 'Control the input calibration (LV ±1 V, HV ±20 V).', {
+  ...control(RP_SCPI.gain, {
     get: (c) => c.device.acq.gain[adcChannel(c)]!,
     set: (c) => {
       const ch = adcChannel(c);
-      c.device.acq.setGain(ch, c.params.choice(GAINS));
+      c.device.acq.setGain(ch, c.params.choice(ACQ_GAINS));
     },
   }),
-  ...control('ACQ:DATA:UNITS', 'Control the data units, VOLTS or RAW (shared by all connections).', {
+  ...control(RP_SCPI.dataUnits, {
     get: (c) => c.device.acq.units,
     set: (c) => {
-      c.device.acq.units = c.params.choice(UNITS);
+      c.device.acq.units = c.params.choice(DATA_UNITS);
     },
   }),
-  ...control('ACQ:DATA:FORMAT', 'Control this connection\'s data format, ASCII or BIN.', {
+  ...control(RP_SCPI.dataFormat, {
     get: (c) => (c.session.format === 'BIN' ? 'BIN' : 'ASCII'),
     set: (c) => {
       // The firmware compares the characters itself and fails without an API error: −200.
@@ -74,7 +71,7 @@ export const ACQUIRE_COMMANDS: readonly ScpiCommand[] = [
       c.session.format = v;
     },
   }),
-  ...control('ACQ:DATA:BYTE:ORDER', 'Control this connection\'s binary byte order, BEND or LEND.', {
+  ...control(RP_SCPI.byteOrder, {
     get: (c) => c.session.byteOrder,
     set: (c) => {
       c.session.byteOrder = c.params.choice(BYTE_ORDERS);
@@ -119,7 +116,7 @@ export const ACQUIRE_COMMANDS: readonly ScpiCommand[] = [
     const size = mode === 'PRE_POST_TRIG' ? 2 * count + 1 : count + 1;
     return dataReply(c, c.device.acq.samples(ch, start, size));
   }),
-  command('ACQ:SOUR#:DATA?', 'Get the whole buffer, oldest sample first.', (c) => {
+  command(RP_COMMANDS.data, 'Get the whole buffer, oldest sample first.', (c) => {
     const ch = adcChannel(c);
     return dataReply(c, c.device.acq.samples(ch, c.device.acq.oldestPosition, c.device.board.info.bufferSize));
   }),

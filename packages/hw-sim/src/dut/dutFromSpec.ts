@@ -1,12 +1,10 @@
 import { SettingsError } from '@labrx/core';
-import { chain, delay, lowpass, resonator, wire, type Dut, type DutSpec } from '@labrx/hw-sim';
-
-/**
- * A device under test as plain data, so it can cross to the engine thread (a `Dut` object carries
- * its `response` function, which cannot). Defined by @labrx/hw-sim, where every DUT helper's result
- * carries its own `spec`.
- */
-export type { DutSpec };
+import { chain } from './chain.js';
+import { delay } from './delay.js';
+import type { Dut, DutSpec } from './Dut.js';
+import { lowpass } from './lowpass.js';
+import { resonator } from './resonator.js';
+import { wire } from './wire.js';
 
 const KINDS = "{ kind: 'wire' | 'resonator' | 'lowpass' | 'delay' | 'chain', … }";
 

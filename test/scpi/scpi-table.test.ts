@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createSimBoard } from '@labrx/hw-sim';
-import { startScpiServer } from '@labrx/hw-sim';
-import { connectScpiBoard, fill, RP_COMMANDS, RP_SCPI, setLine, type ScpiControl } from '@labrx/instruments/scpi';
+import { startScpiServer } from '@labrx/scpi';
+import { connectScpiBoard, createRedPitayaCommandTable, fill, queryLine, RP_COMMANDS, RP_SCPI, setLine, type ScpiControl } from '@labrx/scpi';
 
 // The driver's command table (one declaration per command) is played against the server's: every
 // setting the driver writes reads back the same through the server, and every command it uses exists
@@ -39,10 +39,10 @@ test('every RP_SCPI setting round-trips through the server; every RP_COMMANDS co
   });
   for (const [name, control] of Object.entries(RP_SCPI) as [keyof typeof RP_SCPI, ScpiControl<unknown>][]) {
     const value = SAMPLES[name];
-    for (const ch of control.set.includes('{ch}') ? [1, 2] : [undefined]) {
+    for (const ch of control.header.includes('#') ? [1, 2] : [undefined]) {
       await board.send(setLine(control, value, ch));
       t.is(await board.query('SYST:ERR:COUN?'), '0', `${name}: ${setLine(control, value, ch)}`);
-      if (control.get) t.deepEqual(control.codec.parse(await board.query(fill(control.get, undefined, ch))), value, name);
+      if (control.query) t.deepEqual(control.codec.parse(await board.query(queryLine(control, ch))), value, name);
     }
   }
   const uses: string[] = [
@@ -60,5 +60,16 @@ test('every RP_SCPI setting round-trips through the server; every RP_COMMANDS co
   for (const c of [RP_COMMANDS.start, fill(RP_COMMANDS.trigger, 'NOW'), RP_COMMANDS.stop, fill(RP_COMMANDS.genArbitrary, '0.5,0.25', 2), fill(RP_COMMANDS.genTrigger, undefined, 2), RP_COMMANDS.clearStatus]) {
     await board.send(c);
     t.is(await board.query(RP_COMMANDS.errorCount), '0', c);
+  }
+});
+
+test('the server registers every shared setting from the one protocol table: same header, same doc', (t) => {
+  const table = createRedPitayaCommandTable();
+  for (const [name, control] of Object.entries(RP_SCPI) as [string, ScpiControl<unknown>][]) {
+    const setter = table.commands.find((c) => c.pattern === control.header);
+    t.truthy(setter, `${name}: ${control.header} is not a server command`);
+    t.is(setter?.doc, control.doc, name);
+    const query = table.commands.find((c) => c.pattern === `${control.header}?`);
+    t.is(query !== undefined, control.query, `${name}: query registered iff declared`);
   }
 });

@@ -3,7 +3,7 @@ import { SettingsError } from '@labrx/core';
 import type { Dut } from '../dut/Dut.js';
 import { parseDutSpec } from '../dut/parseDutSpec.js';
 import { createSimBoard, type SimBoard } from '../SimBoard.js';
-import { startScpiServer, type ScpiServer } from './startScpiServer.js';
+import { startScpiServer, type ScpiServer } from '@labrx/scpi';
 
 /** What `labrx-sim` runs. */
 export interface LabrxSimOptions {

@@ -1,10 +1,10 @@
 import test from 'ava';
-import { startScpiServer, type ScpiServer } from '@labrx/hw-sim';
+import { startScpiServer, type ScpiServer } from '@labrx/scpi';
 import { fakeBoard, type FakeBoard } from './scpiFakeBoard.js';
 import { RawClient } from './scpiRawClient.js';
 
 // Byte-exact protocol tests of the SCPI server against a fake board whose every acquisition returns
-// the same known samples. Expected bytes follow the reference (../shared/reference/redpitaya-scpi.md).
+// the same known samples. Expected bytes follow the reference (the Red Pitaya SCPI reference, firmware 2.07).
 
 const N = 16384;
 // Oldest-first samples; the first ones probe %f: exact ties (odd multiples of 1/128 round half to even

@@ -1,3 +1,4 @@
+import { RP_COMMANDS, RP_SCPI } from '../protocol/redPitayaScpi.js';
 import { dacChannel, floatReply } from './commandHelpers.js';
 import { GEN_BURST_MODES, GEN_FUNCTIONS, GEN_TRIGGER_SOURCES, type GenState } from './GeneratorModel.js';
 import { command, control, type ScpiCommand, type ScpiCommandContext } from './ScpiCommandTable.js';
@@ -33,30 +34,30 @@ export const GENERATE_COMMANDS: readonly ScpiCommand[] = [
     const on = c.params.bool();
     for (const g of c.device.gen) g.update({ output: on }, 'output state', c.session, c.header);
   }),
-  ...control('OUTPUT#:STATE', 'Control output <n>, ON or OFF (generator <n> drives output <n>).', {
+  ...control(RP_SCPI.genOutput, {
     get: (c) => (state(c).output ? 'ON' : 'OFF'),
     set: (c) => update(c, { output: c.params.bool() }, 'output state'),
   }),
   command('SOUR:TRig:INT', 'Run: trigger both generators together.', (c) => {
     for (const g of c.device.gen) g.update({ triggered: true }, 'trigger', c.session, c.header);
   }),
-  ...control('SOUR#:FREQ:FIX', 'Control the frequency in Hz (0 to 62.5e6; unit suffix allowed).', {
+  ...control(RP_SCPI.genFrequency, {
     get: (c) => formatG(Math.fround(state(c).frequency)),
     set: (c) => update(c, { frequency: c.params.number('Hz') }, 'frequency'),
   }),
-  ...control('SOUR#:FUNC', 'Control the waveform (SINE, SQUARE, TRIANGLE, SAWU, SAWD, PWM, ARBITRARY, DC, DC_NEG).', {
+  ...control(RP_SCPI.genFunction, {
     get: (c) => state(c).func,
     set: (c) => update(c, { func: c.params.choice(GEN_FUNCTIONS) }, 'waveform'),
   }),
-  ...control('SOUR#:VOLT', 'Control the peak amplitude in V (|amplitude| + |offset| ≤ 1 V).', {
+  ...control(RP_SCPI.genAmplitude, {
     get: (c) => formatG(Math.fround(state(c).amplitude)),
     set: (c) => update(c, { amplitude: c.params.number('V') }, 'amplitude'),
   }),
-  ...control('SOUR#:VOLT:OFFS', 'Control the offset in V.', {
+  ...control(RP_SCPI.genOffset, {
     get: (c) => formatG(Math.fround(state(c).offset)),
     set: (c) => update(c, { offset: c.params.number('V') }, 'offset'),
   }),
-  ...control('SOUR#:PHAS', 'Control the start phase in degrees (−360 to 360).', {
+  ...control(RP_SCPI.genPhase, {
     get: (c) => formatG(Math.fround(state(c).phase)),
     set: (c) => update(c, { phase: c.params.number('deg') }, 'phase'),
   }),
@@ -68,7 +69,7 @@ export const GENERATE_COMMANDS: readonly ScpiCommand[] = [
       update(c, { dutyCycle: v }, 'duty cycle');
     },
   }),
-  ...control('SOUR#:TRAC:DATA:DATA', 'Control the arbitrary waveform: 1 to 16384 values in −1…1, scaled by VOLT (query follows ACQ:DATA:FORMAT).', {
+  ...control(RP_COMMANDS.genArbitrary, 'Control the arbitrary waveform: 1 to 16384 values in −1…1, scaled by VOLT (query follows ACQ:DATA:FORMAT).', {
     get: (c) => floatReply(c, state(c).arbitrary ?? new Float32Array(0)),
     set: (c) => {
       const ch = dacChannel(c);
@@ -78,7 +79,7 @@ export const GENERATE_COMMANDS: readonly ScpiCommand[] = [
       c.device.gen[ch]!.update({ arbitrary: Float32Array.from(values) }, 'arbitrary waveform', c.session, c.header);
     },
   }),
-  ...control('SOUR#:BURS:STAT', 'Control the mode: CONTINUOUS, BURST or STREAM.', {
+  ...control(RP_SCPI.genBurstMode, {
     get: (c) => state(c).burstMode,
     set: (c) => update(c, { burstMode: c.params.choice(GEN_BURST_MODES) }, 'generate mode'),
   }),
@@ -122,12 +123,12 @@ export const GENERATE_COMMANDS: readonly ScpiCommand[] = [
       update(c, { initValue: v }, 'init value');
     },
   }),
-  ...control('SOUR#:TRig:SOUR', 'Control the generator trigger: INT, EXT_PE, EXT_NE or GATED (external ones wait for TRig:INT here).', {
+  ...control(RP_SCPI.genTriggerSource, {
     get: (c) => state(c).triggerSource,
     set: (c) => {
       const source = c.params.choice(GEN_TRIGGER_SOURCES);
       update(c, { triggerSource: source, triggered: source === 'INT' }, 'trigger source');
     },
   }),
-  command('SOUR#:TRig:INT', 'Run: trigger generator <n> (restarts its waveform).', (c) => update(c, { triggered: true }, 'trigger')),
+  command(RP_COMMANDS.genTrigger, 'Run: trigger generator <n> (restarts its waveform).', (c) => update(c, { triggered: true }, 'trigger')),
 ];

@@ -1,3 +1,4 @@
+import { RP_COMMANDS, RP_SCPI } from '../protocol/redPitayaScpi.js';
 import { ScpiCommandError } from './scpiErrors.js';
 import { command, control, type ScpiCommand, type ScpiCommandContext } from './ScpiCommandTable.js';
 
@@ -34,7 +35,7 @@ function triple(text: string, sep: string): [number, number, number] {
 /** IEEE 488.2 common commands, SYSTem, RP: (reference §1, System). `help` lists every pattern. */
 export function systemCommands(help: () => readonly string[]): readonly ScpiCommand[] {
   return [
-    command('*CLS', 'Run: clear both error queues and the event status register.', (c) => c.session.clearStatus()),
+    command(RP_COMMANDS.clearStatus, 'Run: clear both error queues and the event status register.', (c) => c.session.clearStatus()),
     ...control('*ESE', 'Control the event status enable register (0 to 255).', {
       get: (c) => String(c.session.ese),
       set: (c) => {
@@ -46,7 +47,7 @@ export function systemCommands(help: () => readonly string[]): readonly ScpiComm
       c.session.esr = 0;
       return String(v);
     }),
-    command('*IDN?', 'Get the identification (2.07 form).', () => IDN_2_07),
+    command(RP_COMMANDS.idn, 'Get the identification (2.07 form).', () => IDN_2_07),
     command('*OPC', 'Run: set the operation-complete bit.', (c) => {
       c.session.esr |= 0x01;
     }),
@@ -103,8 +104,11 @@ export function systemCommands(help: () => readonly string[]): readonly ScpiComm
       c.device.pins.resetDigital();
       c.device.pins.resetAnalog();
     }),
-    command('RP:RET_ON_ERROR', 'Set whether a failed query replies with an empty field (ON/OFF; per connection here).', (c) => {
-      c.session.retOnError = c.params.bool();
+    ...control(RP_SCPI.retOnError, {
+      get: (c) => (c.session.retOnError ? 'ON' : 'OFF'),
+      set: (c) => {
+        c.session.retOnError = c.params.bool();
+      },
     }),
   ];
 }

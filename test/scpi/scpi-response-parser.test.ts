@@ -1,7 +1,7 @@
 import test from 'ava';
 import { SettingsError } from '@labrx/core';
-import { parseScpiUrl } from '@labrx/instruments/scpi';
-import { ScpiResponseParser, type ScpiResponse } from '../../packages/instruments/src/scpi/ScpiResponseParser.js';
+import { parseScpiUrl } from '@labrx/scpi';
+import { ScpiResponseParser, type ScpiResponse } from '@labrx/scpi';
 
 function parseAll(chunks: Buffer[]): ScpiResponse[] {
   const out: ScpiResponse[] = [];
