@@ -123,19 +123,16 @@ export class NetworkAnalyzer extends AcquiringInstrument<NaSettings, ResolvedNaS
       ? [this.asg.name, this.iqs[IQ_INPUT]!.name, ...(s.reference === 'in2' ? [this.iqs[IQ_REFERENCE]!.name] : [])]
       : [this.asg.name, 'scope'];
     const key = `na:${JSON.stringify(s)}`;
-    const leased$ = this.leases.using$(modules, options.owner ?? this.name, { key, ...(options.wait !== undefined ? { wait: options.wait } : {}) }, (lease) =>
-      new Observable<T>((subscriber) => {
-        const previous = this.asg.settings;
-        const sweep = body(lease).subscribe(subscriber);
-        return () => {
-          sweep.unsubscribe();
-          // Give the generator back as it was, still under the lease (see LeaseManager.using$).
-          // The sweep is over or abandoned, so no pipeline is left to carry an error: it is kept
-          // in `lastCleanupError`.
-          this.asg.apply$(previous, { lease }).subscribe({ error: (e: unknown) => (this.lastCleanupError = e) });
-        };
-      }),
-    );
+    const leased$ = this.leases.using$(modules, options.owner ?? this.name, { key, ...(options.wait !== undefined ? { wait: options.wait } : {}) }, (lease) => {
+      const previous = this.asg.settings;
+      return {
+        work$: body(lease),
+        // Give the generator back as it was, still under the lease: the next holder waits for it
+        // (see LeaseManager.using$). The sweep is over or abandoned, so no pipeline is left to
+        // carry an error: it is kept in `lastCleanupError`.
+        cleanup: { run$: this.asg.apply$(previous, { lease }), onError: (e: unknown) => (this.lastCleanupError = e) },
+      };
+    });
     return leased$.pipe(failOnClose(this.closed$));
   }
 
