@@ -8,7 +8,7 @@ export * from '@labrx/core';
 export { createSimBoard, resonator, lowpass, delay, type SimBoardOptions } from '@labrx/hw-sim';
 export * from './fleet/index.js';
 export * from './datafiles/index.js';
-export { startStudio, type Studio, type StudioOptions } from './studio/index.js';
+export { startStudio, MAX_CLIENT_BUFFERED_BYTES, STREAM_HIGH_WATER_BYTES, type Studio, type StudioOptions } from './studio/index.js';
 export {
   connectSync,
   SyncStream,
