@@ -3,5 +3,5 @@
  */
 export { ScpiBoard, connectScpiBoard, parseScpiUrl, SCPI_DEFAULT_PORT, type ScpiBoardOptions } from './ScpiBoard.js';
 export { ScpiTransport, type ScpiTransportOptions } from './ScpiTransport.js';
-export { ScpiResponseParser, type ScpiResponse } from './ScpiResponseParser.js';
+export { ScpiResponseParser, MAX_REPLY_BYTES, type ScpiResponse } from './ScpiResponseParser.js';
 export { RP_SCPI, RP_COMMANDS, TRIGGER_SOURCE_NAMES, WAVEFORM_NAMES, chain, fill, setLine, type ScpiControl, type ScpiCodec } from './redPitayaScpi.js';
