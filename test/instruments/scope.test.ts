@@ -67,14 +67,16 @@ test('a trigger that never fires ends single() with TimeoutError and stops the a
   await rp.close();
 });
 
-test('an 8.6 s acquisition (decimation 65536) costs well under a second in virtual time', async (t) => {
+test('an 8.6 s acquisition (decimation 65536) runs in virtual time, faster than the hardware would', async (t) => {
   const { clock, rp } = await virtualBoard();
   const started = performance.now();
   const tr = await clock.run(rp.scope.single({ decimation: 65536 }));
   const realMs = performance.now() - started;
   t.is(tr.ch1.length, 16384);
   t.true(Math.abs(clock.now() - 8589.934592) < 1e-6, `virtual time ${clock.now()} ms`);
-  t.true(realMs < 1000, `${realMs} ms real`);
+  // Not a speed claim (bench/ measures speed): virtual time must not wait for the 8.6 s, even on a
+  // loaded machine (it takes ~0.1 s here alone, 4 s with the CPU over-subscribed 8×).
+  t.true(realMs < 8589.934592, `${realMs} ms real`);
   await rp.close();
 });
 

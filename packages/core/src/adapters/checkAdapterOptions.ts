@@ -1,5 +1,5 @@
 import { SettingsError } from '../errors/SettingsError.js';
-import type { OverflowPolicy } from './BoundedAsyncIterable.js';
+import type { OverflowPolicy } from './OverflowPolicy.js';
 
 /**
  * Most unread values a pull face may hold (2^20). Its ring buffer allocates one slot per value up
