@@ -6,6 +6,7 @@ import {
   iqDemodulate,
   NA_DEFAULTS,
   resolveNaSettings,
+  SCOPE_DEFAULTS,
   sweepFrequencies,
   type ArrayLens,
   type BoardDriver,
@@ -199,7 +200,7 @@ export class NetworkAnalyzer extends AcquiringInstrument<NaSettings, ResolvedNaS
     const settleMs = (1000 * s.settle) / s.rbw;
     return timer(settleMs, this.driver.scheduler).pipe(
       switchMap(() =>
-        this.driver.acquire({ decimation, trigger: `asg${this.asg.index}` as 'asg0', threshold: 0, hysteresis: 0, triggerDelay: (info.bufferSize / 2) * dt, boxcar: true }),
+        this.driver.acquire({ ...SCOPE_DEFAULTS, decimation, trigger: `asg${this.asg.index}` as 'asg0', threshold: 0, hysteresis: 0, triggerDelay: (info.bufferSize / 2) * dt, boxcar: true }),
       ),
       map((trace) => {
         const input = s.input === 'in1' ? trace.ch1 : trace.ch2;
