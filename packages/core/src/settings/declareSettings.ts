@@ -113,9 +113,9 @@ export interface SettingsKind<D extends SettingsTable> {
   /** Setting names in declaration order. */
   readonly names: readonly (keyof D & string)[];
   /** Names kept in the resolved settings. */
-  readonly resolvedNames: readonly (keyof D & string)[];
+  readonly resolvedNames: readonly (keyof ResolvedSettingsOf<D> & string)[];
   /** Names that shape an acquisition (the sharing key), in declaration order. */
-  readonly acquisitionNames: readonly (keyof D & string)[];
+  readonly acquisitionNames: readonly (keyof ResolvedSettingsOf<D> & string)[];
   /** The defaults of every kept setting (frozen). */
   readonly defaults: ResolvedSettingsOf<D>;
   /** The rule of every setting for `info`'s board (null-prototype; cached per board). */
