@@ -31,4 +31,4 @@ export {
   type ProcedureArgs,
   type ProcedureContext,
 } from './sync/index.js';
-export { startRepl, completeSetting, SETTING_TABLES, type ReplOptions, type LabrxRepl } from './repl/index.js';
+export { startRepl, completeSetting, SETTING_KINDS, type ReplOptions, type LabrxRepl } from './repl/index.js';
