@@ -39,7 +39,6 @@ export interface InputSettingDeclaration<T, U = T> extends SettingCommon<T, U> {
 }
 
 /** Any row of a settings table. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnySettingDeclaration = SettingDeclaration<any, any> | InputSettingDeclaration<any, any>;
 
 /** A settings table: one row per setting name, in the order help and forms show them. */

@@ -44,7 +44,14 @@ export const SCOPE_SETTINGS = defineSettings(
      * Input gain of both inputs: 'lv' ±1 V or 'hv' ±20 V full scale (the Red Pitaya's LV/HV jumpers).
      * The ADC's 14 bits span the chosen full scale, so the LSB is 2·FS/2^14 and signals clip at ±FS.
      */
-    gain: setting({ rule: () => oneOf(INPUT_GAINS), default: 'lv', doc: "input gain: 'lv' ±1 V or 'hv' ±20 V full scale (jumpers)", acquisition: true }),
+    gain: setting({
+      rule: () => oneOf(INPUT_GAINS),
+      default: 'lv',
+      doc: "input gain: 'lv' ±1 V or 'hv' ±20 V full scale (jumpers)",
+      acquisition: true,
+      // the Red Pitaya's `ACQ:SOUR<n>:GAIN LV|HV`, for both inputs
+      wire: { scpi: (g) => g.toUpperCase() },
+    }),
     /** Number of traces averaged into one result. */
     averages: setting({ rule: () => integerIn(1, 1_000_000), default: 1, doc: 'acquisitions averaged into one result' }),
   },
