@@ -21,3 +21,4 @@ export { traceToPowerSpectrum, powerSpectrumLens, type PowerSpectrumVpk2, type T
 export { toSpectrumUnit } from './operators/toSpectrumUnit.js';
 export * from './concurrency/index.js';
 export * from './settings/declareSettings.js';
+export * from './settings/iqSettings.js';

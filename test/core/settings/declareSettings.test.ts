@@ -4,6 +4,8 @@ import {
   defineSettings,
   formatSettingValue,
   inputSetting,
+  IQ_SETTINGS,
+  resolveIqSettings,
   NA_SETTINGS,
   numberIn,
   oneOf,
@@ -151,4 +153,14 @@ test('defaults and names of the contract are unchanged', (t) => {
   t.deepEqual(ASG_SETTINGS.names, ['waveform', 'frequency', 'amplitude', 'offset', 'phase', 'data', 'output']);
   t.deepEqual(SPECAN_SETTINGS.names, ['span', 'decimation', 'window', 'unit', 'averages', 'input', 'backend', 'zeroPad']);
   t.deepEqual(NA_SETTINGS.names, ['start', 'stop', 'points', 'logscale', 'rbw', 'averagePerPoint', 'settle', 'amplitude', 'input', 'reference', 'averages']);
+});
+
+test('the IQ request is declared too: ranges from the board, unknown and prototype names refused, times bounded', (t) => {
+  t.like(resolveIqSettings({ input: 'in2', frequencyHz: 1e6, lockToAsg: 1, settleS: 0, integrationS: 1e-3 }, INFO), { input: 'in2', lockToAsg: 1 });
+  t.like(t.throws(() => resolveIqSettings({ lockToAsg: 2 }, INFO), { instanceOf: SettingsError }), { setting: 'lockToAsg', allowed: 'an integer from 0 to 1' });
+  t.like(t.throws(() => resolveIqSettings({ integrationS: Infinity }, INFO), { instanceOf: SettingsError }), { setting: 'integrationS' });
+  t.like(t.throws(() => resolveIqSettings({ frequencyHz: 1e8 }, INFO), { instanceOf: SettingsError }), { allowed: 'a number from 0 to 62500000 (Hz)' });
+  t.like(t.throws(() => resolveIqSettings(JSON.parse('{"constructor": 1}') as never, INFO), { instanceOf: SettingsError }), { setting: 'constructor' });
+  t.deepEqual(NA_SETTINGS.acquisitionNames, ['start', 'stop', 'points', 'logscale', 'rbw', 'averagePerPoint', 'settle', 'amplitude', 'input', 'reference']);
+  t.deepEqual(IQ_SETTINGS.names, ['input', 'frequencyHz', 'lockToAsg', 'settleS', 'integrationS']);
 });

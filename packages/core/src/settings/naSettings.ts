@@ -15,33 +15,36 @@ export const NA_INPUTS = ['in1', 'in2'] as const;
  */
 export const NA_MAX_POINT_S = 86_400;
 
-/** The network analyzer's settings, declared once; see `SCOPE_SETTINGS` for what derives from it. */
+/**
+ * The network analyzer's settings, declared once; see `SCOPE_SETTINGS` for what derives from it.
+ * Every setting but `averages` shapes a sweep (`NA_SETTINGS.key`).
+ */
 export const NA_SETTINGS = defineSettings(
   'na',
   {
     /** First frequency in Hz. */
-    start: setting({ rule: (info) => numberAbove(0, 'Hz', info.sampleRateHz / 2), default: 1e3, unit: 'Hz', doc: 'first frequency' }),
+    start: setting({ rule: (info) => numberAbove(0, 'Hz', info.sampleRateHz / 2), default: 1e3, unit: 'Hz', doc: 'first frequency', acquisition: true }),
     /** Last frequency in Hz (≥ start). */
-    stop: setting({ rule: (info) => numberAbove(0, 'Hz', info.sampleRateHz / 2), default: 1e6, unit: 'Hz', doc: 'last frequency (≥ start)' }),
+    stop: setting({ rule: (info) => numberAbove(0, 'Hz', info.sampleRateHz / 2), default: 1e6, unit: 'Hz', doc: 'last frequency (≥ start)', acquisition: true }),
     /** Number of frequencies. */
-    points: setting({ rule: () => integerIn(1, 1_000_000), default: 101, doc: 'number of frequencies' }),
+    points: setting({ rule: () => integerIn(1, 1_000_000), default: 101, doc: 'number of frequencies', acquisition: true }),
     /** Logarithmic (true) or linear (false) spacing. */
-    logscale: setting({ rule: () => bool(), default: true, doc: 'logarithmic frequency spacing (false: linear)' }),
+    logscale: setting({ rule: () => bool(), default: true, doc: 'logarithmic frequency spacing (false: linear)', acquisition: true }),
     /**
      * Resolution bandwidth in Hz: the demodulator integrates for averagePerPoint / rbw seconds. At
      * most fs/2 (no wider than the input's band); at least what keeps a point within `NA_MAX_POINT_S`.
      */
-    rbw: setting({ rule: (info) => numberIn(1 / NA_MAX_POINT_S, info.sampleRateHz / 2, 'Hz'), default: 1000, unit: 'Hz', doc: 'resolution bandwidth: integration of averagePerPoint / rbw per point' }),
+    rbw: setting({ rule: (info) => numberIn(1 / NA_MAX_POINT_S, info.sampleRateHz / 2, 'Hz'), default: 1000, unit: 'Hz', doc: 'resolution bandwidth: integration of averagePerPoint / rbw per point', acquisition: true }),
     /** Integration time per point in units of 1 / rbw. */
-    averagePerPoint: setting({ rule: () => integerIn(1, 100_000), default: 1, doc: 'integration per point in units of 1 / rbw' }),
+    averagePerPoint: setting({ rule: () => integerIn(1, 100_000), default: 1, doc: 'integration per point in units of 1 / rbw', acquisition: true }),
     /** Settling time before each point in units of 1 / rbw (PyRPL waits 0.5). */
-    settle: setting({ rule: () => numberIn(0, 1000), default: 0.5, doc: 'settling before each point in units of 1 / rbw' }),
+    settle: setting({ rule: () => numberIn(0, 1000), default: 0.5, doc: 'settling before each point in units of 1 / rbw', acquisition: true }),
     /** Excitation amplitude in volts (peak), sent on out1 by asg0. */
-    amplitude: setting({ rule: (info) => numberIn(0, info.fullScaleV, 'V'), default: 0.1, unit: 'V', doc: 'excitation amplitude on out1' }),
+    amplitude: setting({ rule: (info) => numberIn(0, info.fullScaleV, 'V'), default: 0.1, unit: 'V', doc: 'excitation amplitude on out1', acquisition: true }),
     /** Measured input. */
-    input: setting({ rule: () => oneOf(NA_INPUTS), default: 'in1', doc: 'measured input' }),
+    input: setting({ rule: () => oneOf(NA_INPUTS), default: 'in1', doc: 'measured input', acquisition: true }),
     /** 'in2': the ratio input / in2 (out1 is wired to in2); 'amplitude': input / excitation amplitude. */
-    reference: setting({ rule: () => oneOf(NA_REFERENCES), default: 'in2', doc: 'divide by: in2 or the excitation amplitude' }),
+    reference: setting({ rule: () => oneOf(NA_REFERENCES), default: 'in2', doc: 'divide by: in2 or the excitation amplitude', acquisition: true }),
     /** Sweeps averaged by `single$` (and the weight of `stream$`'s running average). */
     averages: setting({ rule: () => integerIn(1, 1_000_000), default: 1, doc: 'sweeps averaged (complex mean)' }),
   },

@@ -22,7 +22,7 @@ export const SPECAN_SETTINGS = defineSettings(
       form: false,
     }),
     /** Scope decimation (power of 2, 1…max); span = fs/2 / decimation. Excludes `span`. */
-    decimation: setting({ rule: (info) => powerOfTwo(1, info.maxDecimation), default: 1, doc: 'scope decimation (span = fs/2 / decimation)' }),
+    decimation: setting({ rule: (info) => powerOfTwo(1, info.maxDecimation), default: 1, doc: 'scope decimation (span = fs/2 / decimation)', acquisition: true }),
     /** FFT window. */
     window: setting({ rule: () => oneOf(WINDOW_NAMES), default: 'hann', doc: 'FFT window' }),
     /** Unit of the result. 'dBm' and 'dBm/Hz' refer to 50 Ω. */

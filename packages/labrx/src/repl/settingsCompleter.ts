@@ -1,4 +1,4 @@
-import { ASG_SETTINGS, NA_SETTINGS, ownEntry, RED_PITAYA_125_14, SCOPE_SETTINGS, SPECAN_SETTINGS, type BoardInfo, type SettingField } from '@labrx/core';
+import { ASG_SETTINGS, IQ_SETTINGS, NA_SETTINGS, ownEntry, RED_PITAYA_125_14, SCOPE_SETTINGS, SPECAN_SETTINGS, type BoardInfo, type SettingField } from '@labrx/core';
 
 /** The declared settings behind each instrument, by instrument name (from @labrx/core). */
 export const SETTING_KINDS: Readonly<Record<string, { fields(info: BoardInfo): SettingField[] }>> = Object.freeze(
@@ -8,11 +8,14 @@ export const SETTING_KINDS: Readonly<Record<string, { fields(info: BoardInfo): S
     na: NA_SETTINGS,
     asg0: ASG_SETTINGS,
     asg1: ASG_SETTINGS,
+    iq0: IQ_SETTINGS,
+    iq1: IQ_SETTINGS,
+    iq2: IQ_SETTINGS,
   }),
 );
 
 // `rp.scope.single({ decimation: 8, tri` — an instrument call whose settings object is still open.
-const OPEN_SETTINGS = /\b[A-Za-z_$][\w$]*\.(scope|specan|na|asg0|asg1)\.[A-Za-z_$][\w$]*\(\s*\{([^{}]*)$/;
+const OPEN_SETTINGS = /\b[A-Za-z_$][\w$]*\.(scope|specan|na|asg0|asg1|iq0|iq1|iq2)\.[A-Za-z_$][\w$]*\(\s*\{([^{}]*)$/;
 const KEY_PREFIX = /(?:^|,)\s*([A-Za-z_$][\w$]*)?$/;
 const VALUE_PREFIX = /([A-Za-z_$][\w$]*)\s*:\s*(['"])([^'"]*)$/;
 
