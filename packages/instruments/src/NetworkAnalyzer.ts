@@ -195,7 +195,7 @@ export class NetworkAnalyzer extends AcquiringInstrument<NaSettings, ResolvedNaS
    */
   private softwarePoint$(s: ResolvedNaSettings, frequencyHz: number): Observable<{ re: number; im: number }> {
     const info = this.driver.info;
-    const decimation = softwareDecimation(frequencyHz, s.averagePerPoint / s.rbw, info.sampleRateHz, info.bufferSize);
+    const decimation = softwareDecimation(frequencyHz, s.averagePerPoint / s.rbw, info.sampleRateHz, info.bufferSize, info.maxDecimation);
     const dt = decimation / info.sampleRateHz;
     const settleMs = (1000 * s.settle) / s.rbw;
     return timer(settleMs, this.driver.scheduler).pipe(
@@ -230,11 +230,12 @@ function boxcarGain(f: number, d: number, fs: number): number {
 
 /**
  * Decimation for software demodulation: the smallest power of 2 whose buffer spans `integrationS`,
- * but no larger than keeps f below 0.4 × fs / D (so the tone is well inside the band).
+ * but no larger than keeps f below 0.4 × fs / D (so the tone is well inside the band), and at most
+ * `maxDecimation` (the board's, `BoardInfo.maxDecimation`).
  */
-export function softwareDecimation(frequencyHz: number, integrationS: number, sampleRateHz: number, bufferSize: number): number {
+export function softwareDecimation(frequencyHz: number, integrationS: number, sampleRateHz: number, bufferSize: number, maxDecimation: number): number {
   let d = 1;
-  while (d < 65536 && (bufferSize * d) / sampleRateHz < integrationS) d *= 2;
+  while (d < maxDecimation && (bufferSize * d) / sampleRateHz < integrationS) d *= 2;
   while (d > 1 && frequencyHz > (0.4 * sampleRateHz) / d) d /= 2;
   return d;
 }
