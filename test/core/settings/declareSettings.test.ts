@@ -20,7 +20,12 @@ import {
   setting,
   SettingsError,
   SPECAN_SETTINGS,
+  type AsgSettings,
   type BoardInfo,
+  type ResolvedAsgSettings,
+  type ResolvedScopeSettings,
+  type ScopeSettings,
+  type TriggerSource,
   type ResolvedSettingsOf,
   type UserSettingsOf,
 } from '@labrx/core';
@@ -163,4 +168,23 @@ test('the IQ request is declared too: ranges from the board, unknown and prototy
   t.like(t.throws(() => resolveIqSettings(JSON.parse('{"constructor": 1}') as never, INFO), { instanceOf: SettingsError }), { setting: 'constructor' });
   t.deepEqual(NA_SETTINGS.acquisitionNames, ['start', 'stop', 'points', 'logscale', 'rbw', 'averagePerPoint', 'settle', 'amplitude', 'input', 'reference']);
   t.deepEqual(IQ_SETTINGS.names, ['input', 'frequencyHz', 'lockToAsg', 'settleS', 'integrationS']);
+});
+
+test('the types are inferred from the tables (checked by the compiler; this test only runs the values)', (t) => {
+  type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+  const checks: [
+    Equal<ResolvedScopeSettings['gain'], 'lv' | 'hv'>,
+    Equal<ResolvedScopeSettings['trigger'], TriggerSource>,
+    Equal<ResolvedScopeSettings['decimation'], number>,
+    Equal<keyof ResolvedScopeSettings, 'decimation' | 'trigger' | 'threshold' | 'hysteresis' | 'triggerDelay' | 'boxcar' | 'gain' | 'averages'>,
+    Equal<NonNullable<ScopeSettings['duration']>, number>,
+    Equal<ResolvedAsgSettings['data'], Float64Array | null>,
+    Equal<NonNullable<AsgSettings['data']>, ArrayLike<number>>,
+  ] = [true, true, true, true, true, true, true];
+  // @ts-expect-error a gain that is not declared
+  const bad: ScopeSettings = { gain: 'mv' };
+  // @ts-expect-error a setting that is not declared
+  const unknown: ScopeSettings = { gainn: 'hv' };
+  t.deepEqual(checks, [true, true, true, true, true, true, true]);
+  t.truthy(bad && unknown);
 });
