@@ -1,7 +1,7 @@
 import test from 'ava';
 import { PassThrough } from 'node:stream';
 import { startRepl, completeSetting, type LabrxRepl } from 'labrx';
-import { buildProgram, parseDut } from '../../packages/labrx/src/cli/index.js';
+import { buildProgram, parseDut } from 'labrx/testing';
 
 /** A REPL on streams (not a TTY), and a way to send a line and wait until `expect` appears in the output. */
 async function driven(): Promise<{ session: LabrxRepl; send(line: string, expect: RegExp): Promise<string> }> {

@@ -5,11 +5,11 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { VirtualClock } from '@labrx/core/testing';
 import { connect, resonator, SettingsError, startStudio, type Board, type Trace } from 'labrx';
-import { decodeFrame, FRAME_FLAG_ENVELOPE, FRAME_KIND, type Frame } from '../../packages/labrx/src/studio/frames.js';
-import { minMaxEnvelope, envelopeStep } from '../../packages/labrx/src/studio/minMaxEnvelope.js';
-import { traceFrame } from '../../packages/labrx/src/studio/resultFrames.js';
-import { StudioSession } from '../../packages/labrx/src/studio/StudioSession.js';
-import type { ServerMessage } from '../../packages/labrx/src/studio/protocol.js';
+import { decodeFrame, FRAME_FLAG_ENVELOPE, FRAME_KIND, type Frame } from 'labrx/testing';
+import { minMaxEnvelope, envelopeStep } from 'labrx/testing';
+import { traceFrame } from 'labrx/testing';
+import { StudioSession } from 'labrx/testing';
+import type { ServerMessage } from 'labrx/testing';
 
 // `ws` is a dependency of the labrx package, not of the tests: load it the way labrx does.
 const requireFromLabrx = createRequire(fileURLToPath(new URL('../../packages/labrx/package.json', import.meta.url)));

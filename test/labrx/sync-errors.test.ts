@@ -138,3 +138,13 @@ test('options that cannot be sent to the engine are refused before any thread st
   t.true(seed instanceof SettingsError);
   t.like(seed, { instrument: 'sim', setting: 'seed', value: 1.5 });
 });
+
+test('connectSync(options, moreOptions) honours the second argument (procedures, sim fields) instead of dropping it', (t) => {
+  const rps = connectSync<typeof Procedures>({ sim: { seed: 3, virtualTime: true } }, { procedures, sim: { noiseDensity: 0 } });
+  t.teardown(() => rps.close());
+  t.is(rps.call('echo', 42), 42); // before: "unknown procedure" — the procedures were silently ignored
+  const twin = connectSync({ sim: { seed: 3, virtualTime: true, noiseDensity: 0 } });
+  t.teardown(() => twin.close());
+  // sim fields from both arguments are in force: the same seed and noise give the same samples
+  t.deepEqual(rps.scope.single({ decimation: 64 }).ch1, twin.scope.single({ decimation: 64 }).ch1);
+});

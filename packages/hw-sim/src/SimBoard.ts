@@ -34,7 +34,7 @@ const DIRECT_SERIAL_BASE = 0x80000000;
  * each input adds white noise, the external tones, and a 14-bit ADC (±1 V). The scope and the
  * three IQ modules (`iq`) both observe this one signal model. Every acquisition
  * takes as long as on hardware on the injected scheduler, and every random draw comes from the
- * seeded PRNG. See DESIGN.md, "The simulated board", and `SignalModel` for the physics.
+ * seeded PRNG. See docs/architecture.md, "The simulator", and `SignalModel` for the physics.
  *
  * Generator conventions (documented here because users see them on the scope):
  * - periods start at the phase origin, the board time at which `setAsg` applied the settings
@@ -165,7 +165,7 @@ export class SimBoard implements BoardDriver {
       }
       const frozen = Object.isFrozen(settings) ? settings : Object.freeze({ ...settings });
       const now = this.timeS();
-      this.model.asg[index]!.apply(frozen, now, now - 2 * LONGEST_TRACE_S);
+      this.model.asg[index].apply(frozen, now, now - 2 * LONGEST_TRACE_S);
       subscriber.next(frozen);
       subscriber.complete();
     });

@@ -27,7 +27,10 @@ export const CONNECT_SCHEMES = ['sim://', 'scpi://'] as const;
  * await rp.close();
  */
 export async function connect(target: string | ConnectOptions = {}, options: ConnectOptions = {}): Promise<Board> {
-  const opts: ConnectOptions = typeof target === 'string' ? options : target;
+  // connect(url, options) and connect(options, moreOptions) both honour every option given: the
+  // second argument's are added to the first's (a `sim` in both merged field by field).
+  const opts: ConnectOptions =
+    typeof target === 'string' ? options : { ...target, ...options, ...(target.sim && options.sim ? { sim: { ...target.sim, ...options.sim } } : {}) };
   if (typeof opts !== 'object' || opts === null) throw new SettingsError('connect', 'options', opts, 'an object: { sim } or { driver }');
   checkKnownKeys('connect', opts, Object.keys(CONNECT_OPTIONS));
   if (opts.driver) return new Board(opts.driver);
@@ -36,7 +39,7 @@ export async function connect(target: string | ConnectOptions = {}, options: Con
     return new Board(createSimBoard({ ...fromUrl, ...opts.sim }));
   }
   if (target.startsWith('scpi://')) {
-    const { connectScpiBoard } = await import('@labrx/instruments/scpi');
+    const { connectScpiBoard } = await import('@labrx/scpi');
     return new Board(await connectScpiBoard(target));
   }
   throw new SettingsError('connect', 'target', target, `a URL starting with ${CONNECT_SCHEMES.join(' or ')}, or { sim: {...} }`);

@@ -3,3 +3,4 @@ export { toAsyncIterable, type ToAsyncIterableOptions } from './toAsyncIterable.
 export { BoundedAsyncIterable, BoundedAsyncIterator, type OverflowPolicy, type BoundedIterationSettings } from './BoundedAsyncIterable.js';
 export { BufferOverflowError } from './BufferOverflowError.js';
 export { NoResultError } from './NoResultError.js';
+export { checkAdapterOptions, MAX_BUFFER_SIZE, OVERFLOW_POLICIES } from './checkAdapterOptions.js';

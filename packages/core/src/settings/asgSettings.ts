@@ -3,7 +3,7 @@ import type { BoardInfo } from './boardInfo.js';
 import { defineSettings, setting, type ResolvedSettingsOf, type UserSettingsOf } from './declareSettings.js';
 import { numberIn, oneOf, sampleTable } from './rules.js';
 
-/** Generator waveforms (DESIGN.md). */
+/** Generator waveforms (docs/architecture.md). */
 export const WAVEFORMS = ['sine', 'square', 'triangle', 'ramp-up', 'ramp-down', 'dc', 'noise', 'arbitrary'] as const;
 /** A generator waveform. */
 export type Waveform = (typeof WAVEFORMS)[number];

@@ -25,7 +25,7 @@ export interface BoardInfo {
   readonly iqCount: number;
 }
 
-/** The Red Pitaya STEMlab 125-14, as DESIGN.md describes. */
+/** The Red Pitaya STEMlab 125-14 (docs/architecture.md). */
 export const RED_PITAYA_125_14: BoardInfo = Object.freeze({
   model: 'STEMlab 125-14',
   sampleRateHz: 125e6,

@@ -183,7 +183,7 @@ export function defineSettings<const D extends SettingsTable>(instrument: string
     fields(info: BoardInfo): SettingField[] {
       const r = rules(info);
       return rows.map(([n, d]) => {
-        const rule = r[n]!;
+        const rule = r[n];
         const def = isInputOnly(d) ? null : (d.default as unknown);
         return {
           name: n,
@@ -191,7 +191,7 @@ export function defineSettings<const D extends SettingsTable>(instrument: string
           unit: d.unit ?? null,
           kind: rule.kind,
           allowed: rule.allowed,
-          choices: rule.choices ? (rule.choices as readonly (string | number)[]) : null,
+          choices: rule.choices ? rule.choices : null,
           min: rule.min ?? null,
           max: rule.max ?? null,
           default: typeof def === 'string' || typeof def === 'number' || typeof def === 'boolean' ? def : null,

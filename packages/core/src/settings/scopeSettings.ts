@@ -3,7 +3,7 @@ import { INPUT_GAINS, longestTraceS, type BoardInfo } from './boardInfo.js';
 import { defineSettings, inputSetting, setting, type ResolvedSettingsOf, type UserSettingsOf } from './declareSettings.js';
 import { bool, integerIn, numberIn, oneOf, powerOfTwo } from './rules.js';
 
-/** Scope trigger sources (DESIGN.md). 'asg0'/'asg1' fire at the start of each generator period. */
+/** Scope trigger sources (docs/architecture.md). 'asg0'/'asg1' fire at the start of each generator period. */
 export const TRIGGER_SOURCES = [
   'immediate',
   'ch1-rising',

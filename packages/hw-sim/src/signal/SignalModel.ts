@@ -165,14 +165,14 @@ export class SignalModel {
     const s = seg.settings;
     const h0 = viaDut ? this.dut.response(0).re : 1;
     const level = s.offset * h0;
-    if (level !== 0) for (let j = jA; j < jB; j++) out[j] += level;
+    if (level !== 0) for (let j = jA; j < jB; j++) out[j]! += level;
     if (s.amplitude === 0 || s.waveform === 'dc') return;
     if (s.waveform === 'noise') return this.addNoiseWaveform(out, jA, jB, iA, seg, g, viaDut, req, dtS);
     if (s.frequency === 0) {
       // a stopped generator holds its start phase: a constant
       const shape = waveformShape(s);
       const v = s.amplitude * (shape ? shape.value(frac(s.phase / 360)) : Math.sin((s.phase * Math.PI) / 180)) * h0;
-      for (let j = jA; j < jB; j++) out[j] += v;
+      for (let j = jA; j < jB; j++) out[j]! += v;
       return;
     }
     const shape = viaDut ? null : waveformShape(s);
@@ -185,7 +185,7 @@ export class SignalModel {
     const s = seg.settings;
     const series = waveformSeries(s, this.fs / 2);
     const meanLevel = s.amplitude * series.mean * h0;
-    if (meanLevel !== 0) for (let j = jA; j < jB; j++) out[j] += meanLevel;
+    if (meanLevel !== 0) for (let j = jA; j < jB; j++) out[j]! += meanLevel;
     for (let k = 0; k < series.harmonic.length; k++) {
       const harmonic = series.harmonic[k]!;
       const fk = harmonic * s.frequency;
@@ -216,7 +216,7 @@ export class SignalModel {
     if (!req.boxcar || req.decimation === 1 || width < 1e-6) {
       // point sampling; a window too short to integrate accurately is its centre value
       const centre = req.boxcar ? (f * (req.decimation - 1)) / (2 * this.fs) : 0;
-      for (let j = jA; j < jB; j++) out[j] += a * shape.value(frac(cA + (j - jA) * step + centre));
+      for (let j = jA; j < jB; j++) out[j]! += a * shape.value(frac(cA + (j - jA) * step + centre));
       return;
     }
     const half = (0.5 * f) / this.fs;
@@ -226,7 +226,7 @@ export class SignalModel {
       const ua = frac(cA + (j - jA) * step - half);
       const ub = ua + width;
       const whole = Math.floor(ub);
-      out[j] += (whole * p + shape.integral(ub - whole) - shape.integral(ua)) * inv;
+      out[j]! += (whole * p + shape.integral(ub - whole) - shape.integral(ua)) * inv;
     }
   }
 
@@ -245,7 +245,7 @@ export class SignalModel {
       const off = idx - blk * size;
       const len = Math.min(jB - j, size - off);
       filterBlock(req.noise.block(stream, blk), this.filtered, dtS, this.dut);
-      for (let m = 0; m < len; m++) out[j + m] += std * this.filtered[off + m]!;
+      for (let m = 0; m < len; m++) out[j + m]! += std * this.filtered[off + m]!;
       j += len;
       idx += len;
     }

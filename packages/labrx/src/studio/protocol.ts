@@ -86,7 +86,7 @@ export function parseClientMessage(text: string): ClientMessage {
       return { type: 'settings', instrument: oneOf('instrument', STUDIO_SETTABLE), settings: settingsObject(m.settings) };
     case 'view': {
       const w = (m.widths ?? {}) as Record<string, unknown>;
-      const width = (k: string) => (typeof w[k] === 'number' && Number.isFinite(w[k]) ? { [k]: w[k] as number } : {});
+      const width = (k: string) => (typeof w[k] === 'number' && Number.isFinite(w[k]) ? { [k]: w[k] } : {});
       return { type: 'view', widths: { ...width('scope'), ...width('specan') } };
     }
     case 'ack':
