@@ -206,6 +206,24 @@ test('bad input throws SettingsError naming setting, value and what is allowed, 
   await rp.close();
 });
 
+test("gain 'hv' through the scope: a 5 V tone reads 5 V, a 5 V threshold is allowed only at 'hv', a bad gain names what is allowed", async (t) => {
+  const f = 1e5;
+  const { clock, rp } = await virtualBoard({ sim: { noiseDensity: 0, tones: [{ input: 'in1', frequency: f, amplitude: 5 }] } });
+  const tr = await clock.run(rp.scope.single({ decimation: 8, boxcar: false, gain: 'hv' }));
+  t.is(tr.settings.gain, 'hv');
+  // quantisation at 2.44 mV LSB errs 8e-6 V on the fitted amplitude (see test/hw-sim/inputGain.test.ts)
+  t.true(Math.abs(fitSine(tr.ch1, tr.dt, tr.t0, f).amplitude / 5 - 1) < 1e-4);
+  const lv = await clock.run(rp.scope.single({ decimation: 8, boxcar: false }));
+  t.is(Math.min(...lv.ch1), -1, "the default gain 'lv' clips at −1 V");
+  t.is(rp.scope.resolve({ gain: 'hv', threshold: 5 }).threshold, 5);
+  const e = t.throws(() => rp.scope.resolve({ threshold: 5 }), { instanceOf: SettingsError });
+  t.like(e, { instrument: 'scope', setting: 'threshold', value: 5 });
+  t.regex(e.allowed, /from -1 to 1 \(V\) at gain 'lv'/);
+  const g = t.throws(() => rp.scope.resolve({ gain: 'mv' as never }), { instanceOf: SettingsError });
+  t.like(g, { setting: 'gain', allowed: "one of 'lv', 'hv'" });
+  await rp.close();
+});
+
 test('#11: a { wait: false } request that failed leaves nothing behind; a later request with the same settings queues and succeeds', async (t) => {
   const { clock, rp } = await virtualBoard();
   const busy = rp.scope.stream$({ decimation: 64 }).subscribe();

@@ -1,6 +1,7 @@
 import { Observable, type SchedulerLike } from 'rxjs';
 import {
   ConnectionLostError,
+  longestTraceS,
   RED_PITAYA_125_14,
   SettingsError,
   type BoardDriver,
@@ -21,8 +22,8 @@ import { SignalModel, type InputComponent } from './signal/SignalModel.js';
 /** The simulated board's fixed facts: a STEMlab 125-14 with LV inputs. */
 export const SIM_BOARD_INFO: BoardInfo = Object.freeze({ ...RED_PITAYA_125_14, model: 'STEMlab 125-14 (simulated)' });
 
-/** Longest trace (s): 16384 samples at decimation 65536. Generator history older than twice this is dropped. */
-const LONGEST_TRACE_S = (SIM_BOARD_INFO.bufferSize * 65536) / SIM_BOARD_INFO.sampleRateHz;
+/** Longest trace (s): 16384 samples at the largest decimation. Generator history older than twice this is dropped. */
+const LONGEST_TRACE_S = longestTraceS(SIM_BOARD_INFO);
 
 /** Serials of direct `sampleInputs` calls live above the acquisitions' (which count from 1). */
 const DIRECT_SERIAL_BASE = 0x80000000;

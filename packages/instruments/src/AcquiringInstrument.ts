@@ -68,8 +68,12 @@ export abstract class AcquiringInstrument<S, R, T> {
     return this.defaults;
   }
 
-  /** Set default settings (validated; all or nothing). Running pipelines keep their own settings. */
-  set(settings: S): R {
+  /**
+   * Set the default settings of later calls (validated over the current defaults; all or nothing).
+   * Touches no hardware and running pipelines keep their own settings: an acquiring instrument has
+   * no `set`, which on modules (asg, iq) means "apply to the hardware" (docs/decisions/0009).
+   */
+  setDefaults(settings: S): R {
     this.defaults = this.resolve(settings);
     return this.defaults;
   }

@@ -8,6 +8,7 @@ import {
   iqDemodulate,
   NA_DEFAULTS,
   resolveNaSettings,
+  SCOPE_DEFAULTS,
   sweepFrequencies,
   type ArrayLens,
   type BoardDriver,
@@ -193,12 +194,12 @@ export class NetworkAnalyzer extends AcquiringInstrument<NaSettings, ResolvedNaS
    */
   private softwarePoint$(s: ResolvedNaSettings, frequencyHz: number): Observable<{ re: number; im: number }> {
     const info = this.driver.info;
-    const decimation = softwareDecimation(frequencyHz, s.averagePerPoint / s.rbw, info.sampleRateHz, info.bufferSize);
+    const decimation = softwareDecimation(frequencyHz, s.averagePerPoint / s.rbw, info.sampleRateHz, info.bufferSize, info.maxDecimation);
     const dt = decimation / info.sampleRateHz;
     const settleMs = (1000 * s.settle) / s.rbw;
     return timer(settleMs, this.driver.scheduler).pipe(
       switchMap(() =>
-        this.driver.acquire({ decimation, trigger: `asg${this.asg.index}` as 'asg0', threshold: 0, hysteresis: 0, triggerDelay: (info.bufferSize / 2) * dt, boxcar: true }),
+        this.driver.acquire({ ...SCOPE_DEFAULTS, decimation, trigger: `asg${this.asg.index}` as 'asg0', threshold: 0, hysteresis: 0, triggerDelay: (info.bufferSize / 2) * dt, boxcar: true }),
       ),
       map((trace) => {
         const input = s.input === 'in1' ? trace.ch1 : trace.ch2;
@@ -217,11 +218,12 @@ export class NetworkAnalyzer extends AcquiringInstrument<NaSettings, ResolvedNaS
 
 /**
  * Decimation for software demodulation: the smallest power of 2 whose buffer spans `integrationS`,
- * but no larger than keeps f below 0.4 × fs / D (so the tone is well inside the band).
+ * but no larger than keeps f below 0.4 × fs / D (so the tone is well inside the band), and at most
+ * `maxDecimation` (the board's, `BoardInfo.maxDecimation`).
  */
-export function softwareDecimation(frequencyHz: number, integrationS: number, sampleRateHz: number, bufferSize: number): number {
+export function softwareDecimation(frequencyHz: number, integrationS: number, sampleRateHz: number, bufferSize: number, maxDecimation: number): number {
   let d = 1;
-  while (d < 65536 && (bufferSize * d) / sampleRateHz < integrationS) d *= 2;
+  while (d < maxDecimation && (bufferSize * d) / sampleRateHz < integrationS) d *= 2;
   while (d > 1 && frequencyHz > (0.4 * sampleRateHz) / d) d /= 2;
   return d;
 }

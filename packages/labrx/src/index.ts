@@ -64,7 +64,7 @@ export type { DataFormat, PlotOptions, SavableResult, SavedFrequencyResponse, Lo
 
 // Screens
 export { startStudio, MAX_CLIENT_BUFFERED_BYTES, STREAM_HIGH_WATER_BYTES, type Studio, type StudioOptions } from './studio/index.js';
-export { startRepl, completeSetting, SETTING_TABLES, type ReplOptions, type LabrxRepl } from './repl/index.js';
+export { startRepl, completeSetting, SETTING_KINDS, type ReplOptions, type LabrxRepl } from './repl/index.js';
 
 // The blocking face
 export {
