@@ -2,9 +2,7 @@ import test from 'ava';
 import { Writable } from 'node:stream';
 import { connect, connectMany, connectSync, createSimBoard, SettingsError } from 'labrx';
 import { VirtualClock } from '@labrx/core/testing';
-import type { CliIo } from '../../packages/labrx/src/cli/commands/instrumentFlags.js';
-import { buildScopeCommand } from '../../packages/labrx/src/cli/commands/scope.js';
-import { buildNaCommand } from '../../packages/labrx/src/cli/commands/na.js';
+import { buildNaCommand, buildScopeCommand, type CliIo } from 'labrx/testing';
 
 // Issue #12 case 7: setting names that exist on Object.prototype, through every face.
 const PROTOTYPE_NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty'] as const;
