@@ -126,9 +126,9 @@ export class LeaseManager {
         return undefined;
       }
       lease.join(member);
-      if (shared) this.shareable.set(id, lease as Lease<unknown>);
-      if (this.canGrant(modules, this.queue.length)) this.grant(lease as Lease<unknown>);
-      else this.queue.push(lease as Lease<unknown>);
+      if (shared) this.shareable.set(id, lease);
+      if (this.canGrant(modules, this.queue.length)) this.grant(lease);
+      else this.queue.push(lease);
       return () => lease.leave(member);
     });
   }
