@@ -3,10 +3,10 @@ import { AsyncIterableX } from 'ix/asynciterable';
 import { AbortedError } from '../errors/AbortedError.js';
 import { BufferOverflowError } from './BufferOverflowError.js';
 import { checkAdapterOptions } from './checkAdapterOptions.js';
+import type { OverflowPolicy } from './OverflowPolicy.js';
 import { RingBuffer } from './RingBuffer.js';
 
-/** What to do with a value that arrives while `bufferSize` unread values are waiting. */
-export type OverflowPolicy = 'drop-oldest' | 'drop-newest' | 'error';
+export type { OverflowPolicy } from './OverflowPolicy.js';
 
 /** The settings a {@link BoundedAsyncIterable} runs with (checked by its constructor). */
 export interface BoundedIterationSettings {
