@@ -1,6 +1,7 @@
 import test from 'ava';
+import { runProcess, type ProcessResult } from '../helpers/runProcess.js';
 import { testNeeding } from '../helpers/testNeeding.js';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -24,16 +25,8 @@ type Command = ReturnType<typeof buildScopeCommand>;
 const BIN = fileURLToPath(new URL('../../packages/labrx/bin/labrx.mjs', import.meta.url));
 
 /** Runs `labrx …` as a script would: its own process, no terminal; resolves with exit code and output. */
-function labrx(args: string[], cwd?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function labrx(args: string[], cwd?: string): Promise<ProcessResult> {
+  return runProcess(process.execPath, [BIN, ...args], cwd);
 }
 
 /**

@@ -59,11 +59,11 @@ export { createSimBoard, resonator, lowpass, delay, chain, wire, parseDutSpec } 
 export type { SimBoardOptions, Dut, DutSpec } from '@labrx/hw-sim';
 
 // Data files
-export { saveResult, loadResult, resultToSvg, savePlotSvg, encodeNpy, decodeNpy, DataFileError, DATA_FORMATS } from './datafiles/index.js';
+export { saveResult, loadResult, encodeResult, decodeResult, resultToSvg, savePlotSvg, encodeNpy, decodeNpy, DataFileError, DATA_FORMATS } from './datafiles/index.js';
 export type { DataFormat, PlotOptions, SavableResult, SavedFrequencyResponse, LoadedResult, NpyArray } from './datafiles/index.js';
 
 // Screens
-export { startStudio, type Studio, type StudioOptions } from './studio/index.js';
+export { startStudio, MAX_CLIENT_BUFFERED_BYTES, STREAM_HIGH_WATER_BYTES, type Studio, type StudioOptions } from './studio/index.js';
 export { startRepl, completeSetting, SETTING_TABLES, type ReplOptions, type LabrxRepl } from './repl/index.js';
 
 // The blocking face

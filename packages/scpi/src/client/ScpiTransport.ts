@@ -1,7 +1,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { ConnectionLostError, TimeoutError } from '@labrx/core';
-import { ScpiResponseParser, type ScpiResponse } from './ScpiResponseParser.js';
+import { MAX_REPLY_BYTES, ScpiResponseParser, type ScpiResponse } from './ScpiResponseParser.js';
 
 /** Options of an SCPI transport. */
 export interface ScpiTransportOptions {
@@ -61,7 +61,12 @@ export class ScpiTransport {
     private readonly options: ScpiTransportOptions,
     readonly target: string,
   ) {
-    this.parser = new ScpiResponseParser((message) => this.onMessage(message));
+    // A reply past MAX_REPLY_BYTES without its end (a server that never ends it) loses the link: the
+    // stream cannot be followed any further, and memory stays bounded.
+    this.parser = new ScpiResponseParser(
+      (message) => this.onMessage(message),
+      (held) => this.fail(new ConnectionLostError(this.target, `a reply of ${held} bytes or more without its end, over the ${MAX_REPLY_BYTES}-byte bound: not the SCPI this driver reads`)),
+    );
     let signalClosed!: () => void;
     this.closedSignal = new Promise<void>((resolve) => (signalClosed = resolve));
     socket.on('data', (chunk: Buffer) => this.parser.push(chunk));
