@@ -1,5 +1,5 @@
 import test from 'ava';
-import { concat, mergeMap, NEVER, Observable, of, throwError } from 'rxjs';
+import { concat, mergeMap, NEVER, Observable, of, take, throwError } from 'rxjs';
 import { ResourceBusyError } from '@labrx/core';
 import { marbles } from '@labrx/core/testing';
 import { LeaseManager } from '@labrx/instruments';
@@ -258,4 +258,31 @@ test('closing the board fails every queued member, shared or not', (t) => {
   t.is(leases.waiting, 0);
   held.unsubscribe();
   t.is(leases.holderOf('scope'), undefined);
+});
+
+test('synchronous bodies: a value taken at once, a body that completes at once, a body that throws: each ends its lease, after its teardown', (t) => {
+  const leases = new LeaseManager();
+  const log: string[] = [];
+  const body = (name: string, values: number[]) => () =>
+    new Observable<number>((s) => {
+      for (const v of values) s.next(v);
+      return () => log.push(`${name} teardown under ${leases.holderOf('scope')?.owner}`);
+    });
+  const got: number[] = [];
+  leases.shared$(['scope'], 'a', { key: 'k' }, body('a', [1, 2, 3])).pipe(take(1)).subscribe((v) => got.push(v));
+  t.deepEqual(got, [1]);
+  t.is(leases.holderOf('scope'), undefined);
+  let completed = false;
+  leases.using$(['scope'], 'b', {}, () => of(7)).subscribe({ next: (v) => got.push(v), complete: () => (completed = true) });
+  t.true(completed);
+  t.is(leases.holderOf('scope'), undefined);
+  const boom = new Error('bad body');
+  let error: unknown;
+  leases.using$(['scope'], 'c', {}, () => {
+    throw boom;
+  }).subscribe({ error: (e) => (error = e) });
+  t.is(error, boom);
+  t.is(leases.holderOf('scope'), undefined);
+  t.deepEqual(log, ['a teardown under a']);
+  t.deepEqual(got, [1, 7]);
 });

@@ -1,5 +1,5 @@
 import { SettingsError } from '../errors/SettingsError.js';
-import type { OverflowPolicy } from './OverflowPolicy.js';
+import { OVERFLOW_POLICIES, type OverflowPolicy } from './OverflowPolicy.js';
 
 /**
  * Most unread values a pull face may hold (2^20). Its ring buffer allocates one slot per value up
@@ -7,9 +7,6 @@ import type { OverflowPolicy } from './OverflowPolicy.js';
  * (2^32 throws RangeError).
  */
 export const MAX_BUFFER_SIZE = 2 ** 20;
-
-/** The overflow policies, in the order messages list them. */
-export const OVERFLOW_POLICIES: readonly OverflowPolicy[] = ['drop-oldest', 'drop-newest', 'error'];
 
 /**
  * Checks the options of the awaited and pull faces (`once`, `toAsyncIterable`, an instrument's
