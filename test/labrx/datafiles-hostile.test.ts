@@ -55,3 +55,18 @@ test('CSV cells 0x10, 0b11, 0o7 and 1e999 are not numbers; NaN, ±Infinity and d
     t.is(loaded.frequencies[1], value, cell);
   }
 });
+
+// Found by test/fuzz/datafiles.fuzz.test.ts (seed 8): a JSON document with a null column was a TypeError.
+test('fuzz regression: a labrx JSON document with a null column, an array as meta, or a column named constructor is a DataFileError', (t) => {
+  const docs = [
+    '{"format":"labrx","version":1,"kind":{},"meta":[],"columns":[null],"data":{}}',
+    '{"format":"labrx","version":1,"kind":"trace","meta":[],"columns":[],"data":{}}',
+    '{"format":"labrx","version":1,"kind":"trace","meta":{},"columns":[{"name":"constructor","unit":"1"}],"data":{}}',
+    '{"format":"labrx","version":1,"kind":"trace","meta":{},"columns":[{"name":"t","unit":"s"}],"data":[[1]]}',
+    '[]',
+    'null',
+  ];
+  for (const doc of docs) t.throws(() => decodeResult('json', doc, undefined, 'odd.json'), { instanceOf: DataFileError, message: /odd\.json/ }, doc);
+  // the same checks guard the .npy sidecar
+  t.throws(() => decodeResult('npy', valid.main, '{"format":"labrx","version":1,"kind":"trace","columns":[null]}', 'odd.npy'), { instanceOf: DataFileError });
+});

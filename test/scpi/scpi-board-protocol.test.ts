@@ -37,7 +37,7 @@ function twoBlocks(ch1: (i: number) => number, ch2: (i: number) => number): Buff
   return Buffer.concat([block(ch1), Buffer.from(';'), block(ch2), Buffer.from('\r\n')]);
 }
 
-async function open(t: { teardown(fn: () => unknown): void }, pairs: ProtocolPair[], options: { timeoutMs?: number; scheduler?: VirtualClock } = {}): Promise<{ peer: ExpectedProtocolPeer; board: ScpiBoard }> {
+async function open(t: { teardown(fn: () => unknown): void }, pairs: ProtocolPair[], options: { timeoutMs?: number; connectTimeoutMs?: number; scheduler?: VirtualClock } = {}): Promise<{ peer: ExpectedProtocolPeer; board: ScpiBoard }> {
   const peer = await expectedProtocol(pairs);
   const board = await connectScpiBoard({ host: peer.host, port: peer.port, ...options });
   t.teardown(async () => {
@@ -196,7 +196,7 @@ test('after a query is given up, a late reply (or none at all) is never taken fo
       ['*ESE 2;*ESE?;*ESE 18;*ESE?;*ESE 0', '2;18'],
       ['ACQ:DEC?', '64'],
     ],
-    { timeoutMs: 150 },
+    { timeoutMs: 150, connectTimeoutMs: 5000 }, // the handshake gets a loaded machine's time
   );
   await t.throwsAsync(board.query('SYST:BRD:Name?'), { instanceOf: TimeoutError });
   t.is(await board.query('*IDN?'), IDN);
@@ -206,7 +206,7 @@ test('after a query is given up, a late reply (or none at all) is never taken fo
 });
 
 test('a server that answers nothing, not even the resynchronisation, is declared lost', async (t) => {
-  const { peer, board } = await open(t, [...CONNECT, ['*OPC?', null], ['*ESE 1;*ESE?;*ESE 11;*ESE?;*ESE 0', null]], { timeoutMs: 100 });
+  const { peer, board } = await open(t, [...CONNECT, ['*OPC?', null], ['*ESE 1;*ESE?;*ESE 11;*ESE?;*ESE 0', null]], { timeoutMs: 100, connectTimeoutMs: 5000 });
   await t.throwsAsync(board.query('*OPC?'), { instanceOf: TimeoutError });
   await t.throwsAsync(board.query('*IDN?'), { instanceOf: ConnectionLostError, message: /not even to a resynchronisation/ });
   await t.throwsAsync(board.query('*IDN?'), { instanceOf: ConnectionLostError });

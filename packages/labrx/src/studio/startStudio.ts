@@ -199,6 +199,12 @@ function rawText(data: RawData): string {
   return Buffer.from(data as ArrayBuffer).toString('utf8');
 }
 
+/**
+ * The Content-Security-Policy of every response but the page (which has its own, as strict, that
+ * allows its scripts): nothing may load, run or frame it (docs/threat-model.md).
+ */
+const STRICT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 function send(res: ServerResponse, status: number, contentType: string, body: Buffer, headers: Record<string, string>, headOnly: boolean): void {
   res.writeHead(status, {
     'Content-Type': contentType,
@@ -206,6 +212,11 @@ function send(res: ServerResponse, status: number, contentType: string, body: Bu
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
+    // no framing (clickjacking), by old and new browsers alike; no other origin may embed or open it
+    'X-Frame-Options': 'DENY',
+    'Content-Security-Policy': STRICT_CSP,
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Cross-Origin-Opener-Policy': 'same-origin',
     ...headers,
   });
   res.end(headOnly ? undefined : body);

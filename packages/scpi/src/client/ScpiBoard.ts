@@ -17,6 +17,7 @@ import {
   RED_PITAYA_125_14,
   ScpiError,
   SettingsError,
+  TimeoutError,
   type BoardDriver,
   type BoardInfo,
   type RawTrace,
@@ -35,6 +36,8 @@ export interface ScpiBoardOptions {
   readonly port?: number;
   /** Per-command limit in ms, from sending to the complete reply (default 5000). */
   readonly timeoutMs?: number;
+  /** Limit in ms of the whole connect: socket, `*IDN?` and the option queries together (default `timeoutMs`). */
+  readonly connectTimeoutMs?: number;
   /** Clock of timeouts and trigger polling (default asyncScheduler). */
   readonly scheduler?: SchedulerLike;
   /**
@@ -323,7 +326,19 @@ export async function connectScpiBoard(target: string | ScpiBoardOptions): Promi
   const options: ScpiBoardOptions = typeof target === 'string' ? parseScpiUrl(target) : target;
   const scheduler = options.scheduler ?? asyncScheduler;
   const timeoutMs = options.timeoutMs ?? 5000;
-  const transport = await ScpiTransport.open({ host: options.host, port: options.port ?? SCPI_DEFAULT_PORT, timeoutMs, scheduler });
+  const connectTimeoutMs = options.connectTimeoutMs ?? timeoutMs;
+  // One deadline for the whole handshake (socket, *IDN?, options): a server that accepts and never
+  // answers fails the connect after timeoutMs, not after a per-command timeout plus a graceful close.
+  const started = scheduler.now();
+  const transport = await ScpiTransport.open({ host: options.host, port: options.port ?? SCPI_DEFAULT_PORT, timeoutMs, connectTimeoutMs, scheduler });
+  let timedOut = false;
+  const deadline = scheduler.schedule(
+    () => {
+      timedOut = true;
+      void transport.abort();
+    },
+    Math.max(0, connectTimeoutMs - (scheduler.now() - started)),
+  );
   try {
     const ask = (line: string) => firstValueFrom(transport.request(line, true));
     const idn = text(await ask(RP_COMMANDS.idn));
@@ -342,10 +357,13 @@ export async function connectScpiBoard(target: string | ScpiBoardOptions): Promi
       if (name) model = name;
     }
     const info: BoardInfo = Object.freeze({ ...RED_PITAYA_125_14, model, iqCount: 0 });
+    deadline.unsubscribe();
     return new ScpiBoard(transport, info, idn, scheduler, options.maxPollIntervalMs ?? 50);
   } catch (err) {
-    await transport.close();
-    throw err;
+    deadline.unsubscribe();
+    // a server that failed the handshake gets no graceful close to wait for either
+    await transport.abort();
+    throw timedOut ? new TimeoutError(`connect ${transport.target}`, connectTimeoutMs) : err;
   }
 }
 

@@ -11,6 +11,8 @@ export interface ScpiTransportOptions {
   readonly timeoutMs: number;
   /** The clock of every timeout. */
   readonly scheduler: SchedulerLike;
+  /** Limit in ms for the socket to connect (default `timeoutMs`). */
+  readonly connectTimeoutMs?: number;
 }
 
 interface Request {
@@ -89,8 +91,8 @@ export class ScpiTransport {
       socket.setNoDelay(true);
       const timer = options.scheduler.schedule(() => {
         socket.destroy();
-        reject(new TimeoutError(`connect ${target}`, options.timeoutMs));
-      }, options.timeoutMs);
+        reject(new TimeoutError(`connect ${target}`, options.connectTimeoutMs ?? options.timeoutMs));
+      }, options.connectTimeoutMs ?? options.timeoutMs);
       const onError = (err: Error): void => {
         timer.unsubscribe();
         socket.destroy();
@@ -161,6 +163,16 @@ export class ScpiTransport {
       void this.closedSignal.then(() => fallback.unsubscribe());
       if (this.lost) this.socket.destroy();
     }
+    return this.closed;
+  }
+
+  /**
+   * Drops the link now, without the graceful end `close()` gives a server time for: pending
+   * commands fail with ConnectionLostError; resolves once the socket closed (no handle left).
+   */
+  abort(): Promise<void> {
+    this.closed ??= this.closedSignal;
+    this.socket.destroy();
     return this.closed;
   }
 
