@@ -2,7 +2,7 @@ import test from 'ava';
 import { createServer, type Socket } from 'node:net';
 import { TimeoutError } from '@labrx/core';
 import { VirtualClock } from '@labrx/core/testing';
-import { connectScpiBoard } from '@labrx/instruments/scpi';
+import { connectScpiBoard } from '@labrx/scpi';
 
 // One deadline for the whole SCPI connect handshake (issue #12, case 10): a server that accepts the
 // connection and never answers makes connect reject after timeoutMs, not twice that (the *IDN?
