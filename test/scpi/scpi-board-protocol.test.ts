@@ -20,9 +20,9 @@ const POLL = 'ACQ:TRig:STAT?;FILL?';
 const DATA = 'ACQ:SOUR1:DATA?;:ACQ:SOUR2:DATA?';
 const N = 16384;
 
-function setupLine(s: { dec: number; avg: string; lev: string; hyst: string; dly: number; trig: string }): string {
+function setupLine(s: { dec: number; avg: string; lev: string; hyst: string; dly: number; trig: string; gain?: 'LV' | 'HV' }): string {
   return (
-    `ACQ:DATA:FORMAT BIN;:ACQ:DATA:UNITS VOLTS;:ACQ:SOUR1:GAIN LV;:ACQ:SOUR2:GAIN LV;:ACQ:DEC ${s.dec};:ACQ:AVG ${s.avg};` +
+    `ACQ:DATA:FORMAT BIN;:ACQ:DATA:UNITS VOLTS;:ACQ:SOUR1:GAIN ${s.gain ?? 'LV'};:ACQ:SOUR2:GAIN ${s.gain ?? 'LV'};:ACQ:DEC ${s.dec};:ACQ:AVG ${s.avg};` +
     `:ACQ:TRig:LEV ${s.lev};:ACQ:TRig:HYST ${s.hyst};:ACQ:TRig:DLY ${s.dly};:ACQ:START;:ACQ:TRig ${s.trig};:SYST:ERR:COUN?`
   );
 }
@@ -118,6 +118,22 @@ test('acquire sets up in one line, polls STAT?;FILL? until TD;1, then reads both
   t.is(trace.ch2[N - 1], -(N - 1) / 65536);
   t.false(board.scopeRunning);
   peer.assertConsumed();
+});
+
+test("the scope's gain travels as ACQ:SOUR<n>:GAIN on both inputs: 'hv' is HV", async (t) => {
+  const clock = new VirtualClock();
+  const { peer, board } = await open(
+    t,
+    [...CONNECT, [setupLine({ dec: 65536, avg: 'ON', lev: '5', hyst: '0.005', dly: 0, trig: 'CH1_PE', gain: 'HV' }), '0'], ['ACQ:STOP', null]],
+    { scheduler: clock },
+  );
+  const sub = board.acquire({ ...SCOPE_DEFAULTS, decimation: 65536, gain: 'hv', trigger: 'ch1-rising', threshold: 5 }).subscribe();
+  await peer.waitFor(CONNECT.length + 1);
+  while (board.pendingCommands > 0) await new Promise((r) => setImmediate(r));
+  sub.unsubscribe();
+  await peer.waitFor(CONNECT.length + 2);
+  peer.assertConsumed();
+  t.pass();
 });
 
 test('unsubscribing while waiting for the trigger sends ACQ:STOP', async (t) => {

@@ -15,6 +15,7 @@ import {
 } from 'rxjs';
 import {
   RED_PITAYA_125_14,
+  SCOPE_SETTINGS,
   ScpiError,
   SettingsError,
   TimeoutError,
@@ -24,7 +25,7 @@ import {
   type ResolvedAsgSettings,
   type ResolvedScopeSettings,
 } from '@labrx/core';
-import { RP_COMMANDS, RP_SCPI, TRIGGER_SOURCE_NAMES, WAVEFORM_NAMES, chain, fill, setLine } from '../protocol/redPitayaScpi.js';
+import { RP_COMMANDS, RP_SCPI, type AcqGain, TRIGGER_SOURCE_NAMES, WAVEFORM_NAMES, chain, fill, setLine } from '../protocol/redPitayaScpi.js';
 import type { ScpiResponse } from './ScpiResponseParser.js';
 import { ScpiTransport } from './ScpiTransport.js';
 
@@ -225,12 +226,13 @@ export class ScpiBoard implements BoardDriver {
       const n = this.info.bufferSize;
       const dt = settings.decimation / this.info.sampleRateHz;
       const delaySamples = Math.round(settings.triggerDelay / dt);
+      const gain = SCOPE_SETTINGS.wireValue('scpi', 'gain', settings.gain) as AcqGain;
       const bufferMs = n * dt * 1e3;
       const setup = [
         setLine(RP_SCPI.dataFormat, 'BIN'),
         setLine(RP_SCPI.dataUnits, 'VOLTS'),
-        setLine(RP_SCPI.gain, 'LV', 1),
-        setLine(RP_SCPI.gain, 'LV', 2),
+        setLine(RP_SCPI.gain, gain, 1),
+        setLine(RP_SCPI.gain, gain, 2),
         setLine(RP_SCPI.decimation, settings.decimation),
         setLine(RP_SCPI.averaging, settings.boxcar),
         setLine(RP_SCPI.triggerLevel, settings.threshold),
