@@ -8,9 +8,10 @@ const allowed: Record<string, string[]> = {
   core: [],
   'hw-sim': ['@labrx/core'],
   instruments: ['@labrx/core'],
-  labrx: ['@labrx/core', '@labrx/hw-sim', '@labrx/instruments'],
+  pyrpl: ['@labrx/core'],
+  labrx: ['@labrx/core', '@labrx/hw-sim', '@labrx/instruments', '@labrx/pyrpl'],
 };
-const workspace = ['@labrx/core', '@labrx/hw-sim', '@labrx/instruments', 'labrx'];
+const workspace = ['@labrx/core', '@labrx/hw-sim', '@labrx/instruments', '@labrx/pyrpl', 'labrx'];
 
 function* sources(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
