@@ -28,6 +28,8 @@ export interface PyrplServer {
   readonly url: string;
   /** Open client connections now. */
   readonly connections: number;
+  /** Reply bytes queued for clients and not yet sent (bounded: at most 1 MiB plus one reply per client). */
+  readonly bufferedBytes: number;
   /** Clients dropped for a protocol fault (unknown command, address outside the FPGA, stalled request). */
   readonly dropped: number;
   /** Stops listening, ends every connection and stops board work; resolves when nothing is left open. */
@@ -151,6 +153,11 @@ export async function startPyrplServer(options: PyrplServerOptions): Promise<Pyr
     },
     get dropped() {
       return dropped;
+    },
+    get bufferedBytes() {
+      let n = 0;
+      for (const s of sockets) n += s.writableLength;
+      return n;
     },
     close() {
       closing ??= new Promise<void>((resolve) => {
