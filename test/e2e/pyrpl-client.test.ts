@@ -47,7 +47,6 @@ if (pythonOk && sources === null) {
   pythonOk,
   `${PYTHON} with ${modules} (apt-get install python3-numpy python3-scipy python3-yaml python3-pandas python3-qtpy python3-pyqt5 python3-pyqtgraph python3-paramiko python3-scp)`,
   TITLE,
-  async (t) => { (MonitorClient, Scope, Asg0, Iq.na_trace) reads a trace and sweeps a resonator against the simulated monitor_server",
   async (t) => {
     const f0 = 1e6, q = 20, gain = 0.5;
     const board = createSimBoard({ seed: 12, dut: resonator({ f0, q, gain }), noiseDensity: 1e-7 });
