@@ -9,5 +9,6 @@ export { LeaseManager, type LeaseHolder, type LeaseOptions } from './leases/Leas
 export { InstrumentStateTracker, type InstrumentState, type InstrumentActivity } from './InstrumentState.js';
 export type { SingleOptions, StreamOptions } from './faces.js';
 export { Iq } from './Iq.js';
+export { Pid } from './Pid.js';
 export { SpectrumAnalyzer, type SpecanSpectrum } from './SpectrumAnalyzer.js';
 export { NetworkAnalyzer, softwareDecimation, type NaResponse, type NaPoint, type NaSweepEvent } from './NetworkAnalyzer.js';

@@ -13,3 +13,5 @@ export { asgTable, NOISE_TABLE_RMS } from './driver/asgTable.js';
 export { startPyrplServer, type PyrplServer, type PyrplServerOptions } from './server/startPyrplServer.js';
 export { tableShape, type TableShape } from './server/tableShape.js';
 export { filterCutoffsHz, filterResponse } from './server/filterResponse.js';
+export { PyrplPids, type RegisterPort } from './driver/PyrplPids.js';
+export { PyrplSampler } from './driver/PyrplSampler.js';

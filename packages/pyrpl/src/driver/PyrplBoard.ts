@@ -8,7 +8,9 @@ import {
   type IqDriver,
   type IqMeasureRequest,
   type IqResult,
+  type PidDriver,
   type RawTrace,
+  type SamplerDriver,
   type ResolvedAsgSettings,
   type ResolvedScopeSettings,
   type TriggerSource,
@@ -17,6 +19,8 @@ import { BUFFER_WORDS, DSP_SIGNALS, FPGA_CLOCK_HZ, SCOPE_CONTROL, SCOPE_TRIGGER_
 import { encodeField, encodeFixed, type FixedPointField } from '../map/fieldCodec.js';
 import { MonitorTransport } from '../protocol/MonitorTransport.js';
 import { asgTable, NOISE_TABLE_RMS } from './asgTable.js';
+import { PyrplPids } from './PyrplPids.js';
+import { PyrplSampler } from './PyrplSampler.js';
 
 /** How to reach a board running PyRPL's FPGA image and monitor_server. */
 export interface PyrplBoardOptions {
@@ -113,6 +117,10 @@ export class PyrplBoard implements BoardDriver {
   readonly id: string;
   readonly scheduler: SchedulerLike;
   readonly iq: IqDriver;
+  /** The three PID modules (PyRPL's pid0-pid2), typed: `pid.set(0, { input: 'in1', outputDirect: 'out1', p: 1, i: 1e3 })`. */
+  readonly pid: PidDriver = new PyrplPids(this);
+  /** Momentary values of every DSP signal (PyRPL's sampler). */
+  readonly sampler: SamplerDriver = new PyrplSampler(this);
   private running = 0;
   private readonly asgSettings: (ResolvedAsgSettings | null)[] = [null, null];
   private readonly asgTables: (string | null)[] = [null, null];

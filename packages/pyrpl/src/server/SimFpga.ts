@@ -55,7 +55,8 @@ interface Slot {
  * The board has two generators: PyRPL's asg0 and asg1 play on slots 0 and 1; an IQ module whose
  * oscillator drives an output (amplitude ≠ 0, output_direct ≠ off) takes a slot no asg is using.
  * PID, IIR and trigger modules keep their registers but do not act on the signals (closed loops are
- * not simulated yet); the sampler's `signal` registers read 0.
+ * not simulated yet); the sampler's `signal` registers of in1 and in2 read the board's sampler
+ * (one fresh sample per read), the others 0.
  */
 export class SimFpga {
   private readonly store = new Map<number, number>();
@@ -128,7 +129,8 @@ export class SimFpga {
       const n = (a - DSP_BASE) >>> 16;
       const off = a & 0xffff;
       if (off === 0xc) return this.sync;
-      if (off === 0x8 || off === 0x10) return 0;
+      if (off === 0x10) return this.signalNow(n);
+      if (off === 0x8) return 0;
       if (n >= IQ_FIRST && n < IQ_FIRST + 3) {
         const q = this.iq[n - IQ_FIRST]!;
         if (off === 0x100) return ((this.store.get(a) ?? 0) & 0x3e) | ((this.sync >> n) & 1);
@@ -175,6 +177,17 @@ export class SimFpga {
       }
     }
     this.store.set(a, v >>> 0);
+  }
+
+  /** The `signal` register of DSP slot `n` (what PyRPL's sampler reads): in1 and in2 from the board's sampler, others 0. */
+  private signalNow(n: number): number {
+    const name = n === DSP_SIGNALS.in1 ? 'in1' : n === DSP_SIGNALS.in2 ? 'in2' : null;
+    const sampler = this.board.sampler;
+    if (!name || !sampler?.signals.includes(name)) return 0;
+    let v = 0;
+    sampler.sample(name).subscribe({ next: (x) => (v = x), error: () => undefined });
+    const code = Math.max(-8192, Math.min(8191, Math.round(v * 8191)));
+    return code < 0 ? code + 16384 : code;
   }
 
   // ---- generators ------------------------------------------------------------------------------
