@@ -15,3 +15,4 @@ export { tableShape, type TableShape } from './server/tableShape.js';
 export { filterCutoffsHz, filterResponse } from './server/filterResponse.js';
 export { PyrplPids, type RegisterPort } from './driver/PyrplPids.js';
 export { PyrplSampler } from './driver/PyrplSampler.js';
+export { startPyrplSim, type PyrplSim, type PyrplSimOptions } from './server/startPyrplSim.js';
