@@ -349,7 +349,9 @@ export class PyrplBoard implements BoardDriver {
       started.catch(() => undefined); // a measurement unsubscribed before its start owes no one the error
       const durationMs = ((sleep + averages) * 1000) / FPGA_CLOCK_HZ;
       const readSums$ = defer(() => this.read$(base + 0x140, 4)).pipe(
-        repeat({ count: 20, delay: () => timer(Math.max(1, durationMs / 100), this.scheduler) }),
+        // still averaging (the server's clock ran a little behind): read again, at once for short
+        // averages as PyRPL does, else after a twentieth of the average
+        repeat({ count: 50, delay: () => (durationMs / 20 < 1 ? of(0) : timer(durationMs / 20, this.scheduler)) }),
         first((w) => (w[0]! | w[1]! | w[2]! | w[3]!) >>> 31 === 0),
         map((w): IqResult => {
           const sum = (lo: number, hi: number): number => {

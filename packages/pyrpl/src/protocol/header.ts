@@ -64,18 +64,36 @@ export function closeRequest(): Buffer {
   return encodeHeader('close', 0, 0);
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /** The words of a payload (u32 LE) as a Uint32Array copy. */
 export function decodeWords(payload: Uint8Array): Uint32Array {
   const n = payload.length >>> 2;
   const out = new Uint32Array(n);
+  if (LITTLE_ENDIAN) {
+    new Uint8Array(out.buffer).set(payload.subarray(0, 4 * n));
+    return out;
+  }
   const view = new DataView(payload.buffer, payload.byteOffset, n * 4);
   for (let i = 0; i < n; i++) out[i] = view.getUint32(4 * i, true);
   return out;
 }
 
-/** Encodes words as a u32 LE payload. */
-export function encodeWords(words: ArrayLike<number>): Buffer {
-  const b = Buffer.alloc(4 * words.length);
+/** Encodes words as a u32 LE payload, after `prefix` bytes (a header) when given. */
+export function encodeWords(words: ArrayLike<number>, prefix?: Uint8Array): Buffer {
+  const head = prefix?.length ?? 0;
+  if (LITTLE_ENDIAN && words instanceof Uint32Array) {
+    const b = Buffer.allocUnsafe(head + 4 * words.length);
+    if (prefix) b.set(prefix, 0);
+    b.set(new Uint8Array(words.buffer, words.byteOffset, 4 * words.length), head);
+    return b;
+  }
+  const b = Buffer.alloc(head + 4 * words.length);
+  if (prefix) b.set(prefix, 0);
+  if (head) {
+    for (let i = 0; i < words.length; i++) b.writeUInt32LE(words[i]! >>> 0, head + 4 * i);
+    return b;
+  }
   for (let i = 0; i < words.length; i++) b.writeUInt32LE(words[i]! >>> 0, 4 * i);
   return b;
 }

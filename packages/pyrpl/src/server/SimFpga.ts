@@ -71,6 +71,7 @@ export class SimFpga {
   readonly scope: ScopeModel;
   private readonly warned = new Set<string>();
   private disposed = false;
+  private dirty = false;
 
   constructor(
     private readonly board: BoardDriver,
@@ -98,6 +99,10 @@ export class SimFpga {
 
   /** Reads `count` words from `address` (FPGA space, word-aligned). */
   read(address: number, count: number): Uint32Array {
+    // the scope buffers in one copy (PyRPL reads them whole)
+    for (const [base, buf] of [[SCOPE_BASE + 0x10000, this.scope.ch1], [SCOPE_BASE + 0x20000, this.scope.ch2]] as const) {
+      if (address >= base && address + 4 * count <= base + 4 * BUFFER_WORDS) return buf.slice((address - base) >>> 2, ((address - base) >>> 2) + count);
+    }
     const out = new Uint32Array(count);
     for (let i = 0; i < count; i++) out[i] = this.readWord(address + 4 * i) >>> 0;
     return out;
@@ -106,7 +111,18 @@ export class SimFpga {
   /** Writes `words` from `address` (FPGA space, word-aligned). */
   write(address: number, words: Uint32Array): void {
     for (let i = 0; i < words.length; i++) this.writeWord(address + 4 * i, words[i]!);
-    // generators first, so that a measurement started by this write sees the oscillators in place
+    this.dirty = true;
+  }
+
+  /**
+   * Applies what the writes since the last flush changed: the generator slots first, then the IQ
+   * averages those writes started (so that they see the oscillators in place). The server flushes
+   * once per batch of requests that arrived together, so a burst of register writes restarts each
+   * simulated generator once, as the FPGA's settings take effect together.
+   */
+  flush(): void {
+    if (!this.dirty || this.disposed) return;
+    this.dirty = false;
     this.reconcile();
     for (const index of this.pendingStarts.splice(0)) this.startMeasurement(index);
   }

@@ -110,8 +110,9 @@ export async function startPyrplServer(options: PyrplServerOptions): Promise<Pyr
           header = { ...h, bytes };
         }
         if (header.command === COMMAND.read) {
+          fpga.flush(); // a read sees every write before it
           const words = header.address % 4 === 0 ? fpga.read(header.address, header.count) : new Uint32Array(header.count);
-          socket.write(Buffer.concat([header.bytes, encodeWords(words)]));
+          socket.write(encodeWords(words, header.bytes));
           header = null;
           continue;
         }
@@ -121,6 +122,7 @@ export async function startPyrplServer(options: PyrplServerOptions): Promise<Pyr
         socket.write(header.bytes);
         header = null;
       }
+      fpga.flush();
       // a request left incomplete: the client has stallMs to finish it
       stall?.unsubscribe();
       stall = header || input.length > 0 ? scheduler.schedule(drop, stallMs) : null;
