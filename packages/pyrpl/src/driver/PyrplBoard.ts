@@ -188,7 +188,6 @@ export class PyrplBoard implements BoardDriver {
   private applyAsg$(ch: 0 | 1, s: ResolvedAsgSettings, amplitudeOverride?: number): Observable<void> {
     const v = ch * 0x20;
     const bits = asgControlBits(ch);
-    const table = asgTable(s);
     const tableKey = s.waveform === 'arbitrary' ? null : s.waveform;
     const writeTable = s.waveform === 'arbitrary' || this.asgTables[ch] !== tableKey;
     const amplitude = amplitudeOverride ?? (s.waveform === 'dc' ? 0 : s.waveform === 'noise' ? s.amplitude / NOISE_TABLE_RMS : s.amplitude);
@@ -206,7 +205,7 @@ export class PyrplBoard implements BoardDriver {
     stop = stop >>> 0;
     go = go >>> 0;
     const items: Array<readonly [number, ArrayLike<number>]> = [[ASG, [stop]]];
-    if (writeTable) items.push([addressOf(`asg${ch}`, 'data'), table]);
+    if (writeTable) items.push([addressOf(`asg${ch}`, 'data'), asgTable(s)]);
     items.push(
       [ASG + 0x4 + v, [word, 2 ** 30 - 1, phaseRaw, step]],
       [ASG + 0x18 + v, [0, 0, 0]],

@@ -137,8 +137,8 @@ function pidModule(index: 0 | 1 | 2): ModuleDecl {
       reg('i', 0x10c, 'rw', 'integral unity-gain frequency, Hz (norm 2^ISR·2π·8 ns)', { field: fixed(24, 2 ** 32 * 2 * Math.PI * 8e-9, true, 'Hz') }),
       reg('d', 0x110, 'rw', 'derivative gain (disabled in this FPGA build: DERIVATIVE = 0)', { field: fixed(24, 2 ** 10, true, '1') }),
       ...inputFilter(4, 5, 10),
-      reg('min_voltage', 0x124, 'rw', 'lower output limit', { field: VOLTS_14, reset: 0x2000 }),
-      reg('max_voltage', 0x128, 'rw', 'upper output limit', { field: VOLTS_14, reset: 0x1fff }),
+      reg('min_voltage', 0x124, 'rw', 'lower output limit (reset −1 V, pid_block.v:130)', { field: VOLTS_14, reset: 0x2000 }),
+      reg('max_voltage', 0x128, 'rw', 'upper output limit (reset 8191/8192 V, pid_block.v:131)', { field: VOLTS_14, reset: 0x1fff }),
       reg('pause_gains', 0x12c, 'rw', 'bits 0-2: gains frozen while paused (i, p, d); bit 3: differential mode', {
         field: select({ off: 0, i: 1, p: 2, pi: 3, d: 4, id: 5, pd: 6, pid: 7 }, 3),
       }),
@@ -320,7 +320,7 @@ const HK: ModuleDecl = {
   base: 0x40000000,
   source: 'pyrpl/hardware_modules/hk.py:15-44; pyrpl/fpga/rtl/red_pitaya_hk.v:124-157',
   registers: [
-    reg('id', 0x0, 'ro', "device ID (PyRPL's options: 0 prototype0, 1 release1)", { constant: 1 }),
+    reg('id', 0x0, 'ro', "device ID: 1, release 1 (red_pitaya_hk.v:107-110; PyRPL's options 0 prototype0, 1 release1)", { constant: 1 }),
     reg('dna_lo', 0x4, 'ro', 'device DNA bits 0-31'),
     reg('dna_hi', 0x8, 'ro', 'device DNA bits 32-56'),
     reg('digital_loop', 0xc, 'rw', 'digital loop-back (bit 0)', { field: int(1) }),
