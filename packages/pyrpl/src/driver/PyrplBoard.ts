@@ -1,4 +1,4 @@
-import { Observable, asyncScheduler, concat, defer, firstValueFrom, forkJoin, lastValueFrom, map, of, race, repeat, switchMap, timer, first, type SchedulerLike } from 'rxjs';
+import { Observable, asyncScheduler, concat, defer, firstValueFrom, forkJoin, lastValueFrom, map, of, race, repeat, switchMap, tap, timer, first, type SchedulerLike } from 'rxjs';
 import {
   LabrxError,
   RED_PITAYA_125_14,
@@ -128,6 +128,8 @@ export class PyrplBoard implements BoardDriver {
   private sync = 0xff;
   private lending: Lending | null = null;
   private starts: IqStart[] = [];
+  /** IQ configuration words as this driver last wrote them (cleared when a write may not have arrived). */
+  private readonly written = new Map<number, number>();
 
   /** @internal use connectPyrplBoard */
   constructor(
@@ -164,7 +166,12 @@ export class PyrplBoard implements BoardDriver {
 
   /** Writes several (address, words) at once, pipelined; completes when all are acknowledged. */
   private writes$(items: ReadonlyArray<readonly [number, ArrayLike<number>]>): Observable<void> {
-    return forkJoin(items.map(([a, w]) => this.transport.write(a, w))).pipe(map(() => undefined));
+    if (items.length === 0) return of(undefined);
+    return forkJoin(items.map(([a, w]) => this.transport.write(a, w))).pipe(
+      map(() => undefined),
+      // a write that may not have arrived makes the record of written words unreliable
+      tap({ error: () => this.written.clear() }),
+    );
   }
 
   // ---- generators -----------------------------------------------------------------------------
@@ -333,11 +340,24 @@ export class PyrplBoard implements BoardDriver {
       this.lending.users++;
       const base = dspBase(`iq${index}` as 'iq0');
       const iqAmplitude = isOwner ? g.amplitude : 0;
+      const amplitudeField = fieldOf(`iq${index}`, 'amplitude') as FixedPointField;
+      // the module's configuration, each word written only when it differs from what this driver last
+      // wrote there (an NA sweep then writes little more than the phase steps per point)
       const setup = this.writes$([
-        [base + 0x0, [DSP_SIGNALS[request.input]]],
-        [base + 0x4, [isOwner ? OUTPUT_CODE[g.output] : 0]],
-        [base + 0x104, [0, encodeFixed(fieldOf(`iq${index}`, 'frequency') as FixedPointField, request.frequencyHz), 1, 0, encodeFixed(fieldOf(`iq${index}`, 'amplitude') as FixedPointField, iqAmplitude), 0, 0, 0, 0]],
-        [base + 0x130, [averages, sleep]],
+        ...this.changed([
+          [base + 0x0, DSP_SIGNALS[request.input]],
+          [base + 0x4, isOwner ? OUTPUT_CODE[g.output] : 0],
+          [base + 0x104, 0], // demodulation phase
+          [base + 0x10c, 1], // output_signal: output_direct
+          [base + 0x110, 0], // g1
+          [base + 0x114, encodeFixed(amplitudeField, iqAmplitude)],
+          [base + 0x118, 0], // g3
+          [base + 0x11c, 0], // g4
+          [base + 0x120, 0], // input filter off
+          [base + 0x124, 0], // quadrature filter off: the sums average the raw quadratures
+          [base + 0x130, averages],
+          [base + 0x134, sleep],
+        ]),
         ...(isOwner ? [[ASG + 0x4 + request.lockToAsg * 0x20, [encodeField(fieldOf(`asg${request.lockToAsg}`, 'offset'), g.offset, 0)]] as const] : []),
       ]);
       // Every measurement that starts in this tick joins one group: their oscillators restart together.
@@ -373,15 +393,25 @@ export class PyrplBoard implements BoardDriver {
     });
   }
 
+  /** The writes among `items` whose word differs from what this driver last wrote there (recorded as written). */
+  private changed(items: ReadonlyArray<readonly [number, number]>): Array<readonly [number, number[]]> {
+    const out: Array<readonly [number, number[]]> = [];
+    for (const [address, word] of items) {
+      if (this.written.get(address) === word) continue;
+      this.written.set(address, word);
+      out.push([address, [word]]);
+    }
+    return out;
+  }
+
   /** Restarts the oscillators of the group together, then each one's average (a second phase-step write). */
   private startGroup(): void {
     const group = this.starts.splice(0);
     const mask = group.reduce((m, s) => m | (1 << (DSP_SIGNALS.iq0 + s.index)), 0);
-    const items: Array<readonly [number, ArrayLike<number>]> = [
-      [SYNC, [this.sync & ~mask]],
-      [SYNC, [this.sync | mask]],
-    ];
-    for (const s of group) items.push([dspBase(`iq${s.index}` as 'iq0') + 0x108, [encodeFixed(fieldOf(`iq${s.index}`, 'frequency') as FixedPointField, s.request.frequencyHz)]]);
+    const steps = group.map((s) => [dspBase(`iq${s.index}` as 'iq0') + 0x108, [encodeFixed(fieldOf(`iq${s.index}`, 'frequency') as FixedPointField, s.request.frequencyHz)]] as const);
+    // the new phase steps, then the oscillators restarted together (sync bits off and on: equal phases
+    // from then on), then the phase steps again, which restart the averages after the restart
+    const items: Array<readonly [number, ArrayLike<number>]> = [...steps, [SYNC, [this.sync & ~mask]], [SYNC, [this.sync | mask]], ...steps];
     this.sync |= mask;
     this.writes$(items).subscribe({ complete: () => group.forEach((s) => s.resolve()), error: (e: unknown) => group.forEach((s) => s.reject(e)) });
   }
@@ -397,11 +427,10 @@ export class PyrplBoard implements BoardDriver {
     if (!this.transport.open || !g) return;
     const base = dspBase(`iq${l.owner}` as 'iq0');
     const word = encodeField(fieldOf(`asg${l.asg}`, 'offset'), g.offset, encodeField(fieldOf(`asg${l.asg}`, 'amplitude'), g.amplitude));
-    this.writes$([
-      [base + 0x114, [0]],
-      [base + 0x4, [0]],
-      [ASG + 0x4 + l.asg * 0x20, [word]],
-    ]).subscribe({ error: () => undefined });
+    this.writes$([...this.changed([
+      [base + 0x114, 0],
+      [base + 0x4, 0],
+    ]), [ASG + 0x4 + l.asg * 0x20, [word]]]).subscribe({ error: () => undefined });
   }
 
   /** Releases the socket; idempotent. */
