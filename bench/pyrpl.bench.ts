@@ -13,7 +13,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { firstValueFrom } from 'rxjs';
 import { ASG_DEFAULTS, SCOPE_DEFAULTS } from '@labrx/core';
 import { createSimBoard, resonator } from '@labrx/hw-sim';
@@ -22,6 +22,7 @@ import { connect } from 'labrx';
 import { connectScpiBoard } from '../packages/instruments/src/scpi/index.js';
 
 const ROUNDS = 5;
+const loadAtStart = loadavg()[0]!;
 const ROUND_MS = 1000;
 const DUT = 'resonator:f0=1e6,q=20,gain=0.5';
 const settings = { ...SCOPE_DEFAULTS, decimation: 1 };
@@ -152,7 +153,8 @@ writeFileSync(
 Command: \`npx tsx bench/pyrpl.bench.ts\`. Machine: ${cpus().length} × ${cpu}, Node ${process.version}. One run;
 the servers (simulated monitor_server with a bare echo server beside it, and \`labrx-sim\` for SCPI) run in
 their own processes. Traces and round trips: ${ROUNDS} alternating rounds of ${ROUND_MS} ms after a warm-up, median
-round shown (all rounds in brackets). DUT ${DUT}. Figures are ratios from one run on a shared 2-core machine.
+round shown (all rounds in brackets). DUT ${DUT}. Figures are ratios from one run on a shared 2-core machine
+(1-minute load average ${loadAtStart.toFixed(1)} at the start of this run, ${loadavg()[0]!.toFixed(1)} at the end: absolute rates scale with it).
 
 | what | figure | baseline (same run) | ratio |
 |---|---|---|---|
