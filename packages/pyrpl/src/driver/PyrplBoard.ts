@@ -344,6 +344,8 @@ export class PyrplBoard implements BoardDriver {
       // the module's configuration, each word written only when it differs from what this driver last
       // wrote there (an NA sweep then writes little more than the phase steps per point)
       const setup = this.writes$([
+        // the generator muted first, so that its simulated generator is free before the module plays
+        ...(isOwner ? [[ASG + 0x4 + request.lockToAsg * 0x20, [encodeField(fieldOf(`asg${request.lockToAsg}`, 'offset'), g.offset, 0)]] as const] : []),
         ...this.changed([
           [base + 0x0, DSP_SIGNALS[request.input]],
           [base + 0x4, isOwner ? OUTPUT_CODE[g.output] : 0],
@@ -358,7 +360,6 @@ export class PyrplBoard implements BoardDriver {
           [base + 0x130, averages],
           [base + 0x134, sleep],
         ]),
-        ...(isOwner ? [[ASG + 0x4 + request.lockToAsg * 0x20, [encodeField(fieldOf(`asg${request.lockToAsg}`, 'offset'), g.offset, 0)]] as const] : []),
       ]);
       // Every measurement that starts in this tick joins one group: their oscillators restart together.
       const started = new Promise<void>((resolve, reject) => {
