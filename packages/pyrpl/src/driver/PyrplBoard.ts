@@ -1,6 +1,7 @@
-import { Observable, asyncScheduler, concat, defer, firstValueFrom, forkJoin, lastValueFrom, map, of, race, repeat, switchMap, tap, timer, first, type SchedulerLike } from 'rxjs';
+import { Observable, concat, defer, firstValueFrom, forkJoin, lastValueFrom, map, of, race, repeat, switchMap, tap, timer, first, type SchedulerLike } from 'rxjs';
 import {
   LabrxError,
+  preciseScheduler,
   RED_PITAYA_125_14,
   SettingsError,
   type BoardDriver,
@@ -29,7 +30,11 @@ export interface PyrplBoardOptions {
   readonly port?: number;
   /** Per-request limit in ms, from sending to the complete reply (default 2000). */
   readonly timeoutMs?: number;
-  /** Clock of timeouts and polling (default asyncScheduler). */
+  /**
+   * Clock of timeouts, polling and the IQ modules' waits (default `preciseScheduler` from @labrx/core:
+   * an NA point waits (settle + averagePerPoint)/rbw, 150 µs at rbw 10 kHz, which asyncScheduler would
+   * round up to whole milliseconds; docs/decisions/0004).
+   */
   readonly scheduler?: SchedulerLike;
   /** Longest wait between scope-state polls in ms (default 20). */
   readonly maxPollIntervalMs?: number;
@@ -485,7 +490,7 @@ function afterCompletion<T>(): (source: Observable<T>) => Observable<null> {
  */
 export async function connectPyrplBoard(target: string | PyrplBoardOptions): Promise<PyrplBoard> {
   const options: PyrplBoardOptions = typeof target === 'string' ? parsePyrplUrl(target) : target;
-  const scheduler = options.scheduler ?? asyncScheduler;
+  const scheduler = options.scheduler ?? preciseScheduler;
   const transport = await MonitorTransport.open({ host: options.host, port: options.port ?? PYRPL_DEFAULT_PORT, timeoutMs: options.timeoutMs ?? 2000, scheduler });
   const board = new PyrplBoard(transport, Object.freeze({ ...RED_PITAYA_125_14, model: 'STEMlab 125-14 (PyRPL FPGA)' }), scheduler, options.maxPollIntervalMs ?? 20);
   try {
