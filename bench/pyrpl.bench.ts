@@ -173,7 +173,7 @@ ${na.map((x) => `| NA on the FPGA IQ modules, rbw ${x.rbw / 1e3} kHz, ${x.points
 
 The two 1001-point sweeps agree to max |ΔH| = ${maxDiff.toExponential(1)} (|H| ≤ 0.5).
 Time per NA point beyond the hardware formula: ${na.map((x) => `${(((x.seconds - x.formula) / x.points) * 1e3).toFixed(1)} ms at rbw ${x.rbw / 1e3} kHz over pyrpl:// (embedded: ${(((x.embeddedS - x.formula) / x.points) * 1e3).toFixed(1)} ms)`).join(', ')}.
-The same at both rbw, so it is per-point overhead, not hardware time. Per point the driver sends about 17
+Milliseconds at both rbw while the hardware time differs tenfold: per-point overhead. Per point the driver sends about 17
 requests in 4 pipelined bursts (generator: 5 writes; mute + IQ phase steps, sync restart, phase steps;
 2 sum reads; 2-3 writes giving the excitation back), each burst a round trip plus the server's
 simulated-generator update, and sleeps (settle + averagePerPoint)/rbw on a timer.
