@@ -10,5 +10,6 @@ export { failOnClose } from './failOnClose.js';
 export { InstrumentStateTracker, type InstrumentState, type InstrumentActivity } from './InstrumentState.js';
 export type { SingleOptions, StreamOptions } from './faces.js';
 export { Iq } from './Iq.js';
+export { Pid } from './Pid.js';
 export { SpectrumAnalyzer, type SpecanSpectrum } from './SpectrumAnalyzer.js';
 export { NetworkAnalyzer, softwareDecimation, type NaResponse, type NaPoint, type NaSweepEvent } from './NetworkAnalyzer.js';

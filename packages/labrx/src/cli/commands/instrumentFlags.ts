@@ -60,7 +60,7 @@ export const DUT_HELP = DUT_ALLOWED;
 /** Adds --board, --seed, --dut, --noise-density. */
 export function addBoardOptions(cmd: Command, defaults: { dut?: string } = {}): Command {
   return cmd
-    .option('--board <url>', "board to use: 'sim://' (the embedded simulator) or 'scpi://host:port' (labrx-sim or a Red Pitaya)", 'sim://')
+    .option('--board <url>', "board to use: 'sim://' (the embedded simulator), 'scpi://host:port' (labrx-sim or a Red Pitaya) or 'pyrpl://host:2222' (a board running PyRPL's FPGA image and monitor_server)", 'sim://')
     .option('--seed <n>', 'simulator: PRNG seed (an integer)')
     .addOption(new Option('--dut <spec>', `simulator: device between out1 and in1: ${DUT_HELP}`).default(defaults.dut))
     .option('--noise-density <V/√Hz>', 'simulator: white noise on each input (V/√Hz)');
@@ -108,7 +108,7 @@ export function keyValues(text: string, flag: string): Record<string, unknown> {
   return out;
 }
 
-/** Opens the board the flags name: the embedded simulator (with seed, DUT, noise) or an SCPI server. */
+/** Opens the board the flags name: the embedded simulator (with seed, DUT, noise), an SCPI server or a PyRPL monitor_server. */
 export async function openBoard(flags: BoardFlags): Promise<Board> {
   const target = flags.board ?? 'sim://';
   if (!target.startsWith('sim://')) {
