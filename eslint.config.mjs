@@ -11,7 +11,7 @@ export default tseslint.config(
       parser: tseslint.parser,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
-    plugins: { 'rxjs-x': rxjsX },
+    plugins: { 'rxjs-x': rxjsX, '@typescript-eslint': tseslint.plugin },
     rules: {
       ...rxjsX.configs.recommended.rules,
       'rxjs-x/no-nested-subscribe': 'error',
@@ -21,6 +21,8 @@ export default tseslint.config(
       'rxjs-x/no-unsafe-takeuntil': 'error',
       'rxjs-x/no-internal': 'error',
       'rxjs-x/throw-error': 'error',
+      // With noUncheckedIndexedAccess on, a `!` the compiler does not need is noise that hides the ones it does.
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
     },
   },
 );

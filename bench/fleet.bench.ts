@@ -20,6 +20,7 @@ import { cpus } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { connectMany, createSimBoard, type Fleet } from 'labrx';
+import { startScpiServer } from '@labrx/scpi';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -108,12 +109,8 @@ for (const n of [1, 10, 100, 1000]) {
 
 // SCPI: each board its own server (own port, own seed), served from this process.
 let scpiNote = '';
-type StartScpi = (o: { board: ReturnType<typeof createSimBoard>; host?: string; port?: number }) => Promise<{ url: string; close(): Promise<void> }>;
-const hwSim = (await import('@labrx/hw-sim')) as unknown as { startScpiServer?: StartScpi };
-if (typeof hwSim.startScpiServer !== 'function') {
-  scpiNote = '`startScpiServer` is not exported by @labrx/hw-sim yet: SCPI rows not measured.';
-} else {
-  const start = hwSim.startScpiServer;
+const start = startScpiServer;
+{
   try {
     for (const n of [1, 10, 100]) {
       rows.push(

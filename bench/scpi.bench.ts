@@ -17,7 +17,7 @@ import { cpus } from 'node:os';
 import { firstValueFrom } from 'rxjs';
 import { ASG_DEFAULTS, SCOPE_DEFAULTS } from '@labrx/core';
 import { createSimBoard } from '@labrx/hw-sim';
-import { connectScpiBoard, type ScpiBoard } from '../packages/instruments/src/scpi/index.js';
+import { connectScpiBoard, type ScpiBoard } from '@labrx/scpi';
 
 const ROUNDS = 5;
 const ROUND_MS = 1200;

@@ -23,8 +23,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createConnection, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createSimBoard, startScpiServer } from '@labrx/hw-sim';
-import { connectScpiBoard, type ScpiBoard } from '@labrx/instruments/scpi';
+import { createSimBoard } from '@labrx/hw-sim';
+import { connectScpiBoard, startScpiServer, type ScpiBoard } from '@labrx/scpi';
 import { connect, startStudio } from 'labrx';
 
 const args = process.argv.slice(2);

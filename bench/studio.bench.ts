@@ -21,16 +21,15 @@
  * Run alone: npx tsx bench/studio.bench.ts   (writes bench/results/studio.md)
  */
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../test/helpers/chromium.js';
 import { connect, resonator, startStudio, type Board } from 'labrx';
 
 /** The page's `window.labrx` (page.evaluate callbacks run in the browser; Node has no `window`). */
 declare const window: { labrx?: { ready: boolean; scope: PageStats } };
 
-const CHROMIUM = '/usr/bin/chromium';
 const DECIMATION = 64;
 const WARMUP_S = 2;
 const WINDOW_S = 8;
@@ -74,13 +73,7 @@ const pageStats = (page: Page) =>
 
 async function studioRow(board: Board, name: string, fixedWidth: number | undefined): Promise<Row> {
   const studio = await startStudio({ board, ...(fixedWidth !== undefined ? { session: { fixedWidth } } : {}) });
-  const profile = mkdtempSync(join(tmpdir(), 'labrx-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 1000 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const { context, close } = await launchChromium();
   try {
     const page = await context.newPage();
     await page.goto(studio.url);
@@ -98,8 +91,7 @@ async function studioRow(board: Board, name: string, fixedWidth: number | undefi
     await page.click('#scope [data-run=stop]');
     return { name, seconds, acquisitions: p1.seq - p0.seq, cpuMs: c1 - c0, received: p1.received - p0.received, drawn: p1.drawn - p0.drawn, points: p1.nPoints };
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close();
     await studio.close();
   }
 }

@@ -90,7 +90,7 @@ export function renderSvg(panels: readonly Panel[], title: string, panelWidth = 
       const runs: string[][] = [[]];
       for (const [x, y] of s.points) {
         if (!Number.isFinite(y) || (log && y <= 0)) runs.push([]);
-        else runs[runs.length - 1].push(`${sx(x).toFixed(1)},${sy(y).toFixed(1)}`);
+        else runs[runs.length - 1]!.push(`${sx(x).toFixed(1)},${sy(y).toFixed(1)}`);
       }
       for (const run of runs.filter((r) => r.length > 0)) {
         out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="1.4"${s.dashed ? ' stroke-dasharray="4 3"' : ''} points="${run.join(' ')}"/>`);

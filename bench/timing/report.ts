@@ -58,7 +58,7 @@ export function eventLoopTable(runs: readonly EventLoopRun[]): string {
   );
 }
 
-/** PyRPL's figures (docs, `timers.ipynb`, Python 3.5 on Windows 10), from /work/shared/reference/pyrpl.md §2. */
+/** PyRPL's figures (docs, `timers.ipynb`, Python 3.5 on Windows 10), as PyRPL documents them. */
 export const PYRPL_TABLE = table(
   ['PyRPL method', 'CPU idle', 'CPU / calc/s with competing task', 'precision'],
   [

@@ -50,7 +50,7 @@ function log(line: string): void {
 function cpuModel(): string {
   try {
     const m = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m) return m[1].trim();
+    if (m) return m[1]!.trim();
   } catch {
     // not Linux: fall through to os.cpus()
   }
@@ -183,7 +183,7 @@ async function main(): Promise<void> {
   const seriesOf = (pass: 'idle' | 'loaded', abs: boolean): Series[] =>
     results.map((r, i) => ({
       name: r.method.label,
-      color: palette[i % palette.length],
+      color: palette[i % palette.length]!,
       dashed: r.method.key.startsWith('hybrid'),
       points: medianErrorByDelay(r[pass]).map(({ delay, median }) => [delay, abs ? Math.abs(median) : median] as const),
     }));
@@ -247,7 +247,7 @@ need a DOM (jsdom), and ECharts' server-side SVG renderer is a large dependency 
 
 ### Hand-over margin (\`spinMs\`) sweep
 
-PreciseScheduler with each waker and margin; ${sweep.length ? `${sweep[0].idle.requested.length} sleeps per pass (fewer than above, so noisier)` : 'skipped (--no-sweep)'}.
+PreciseScheduler with each waker and margin; ${sweep.length ? `${sweep[0]!.idle.requested.length} sleeps per pass (fewer than above, so noisier)` : 'skipped (--no-sweep)'}.
 
 ${sweep.length ? sweepTable(sweep) : ''}
 
@@ -256,7 +256,7 @@ covers that time); resident memory +${start.rssMiB.toFixed(1)} MiB (one thread w
 
 ### Long waits (acquisition pacing)
 
-Each delay ${long.length ? `${long[0].pass.error.length} times` : '(skipped: --no-long)'}, event loop otherwise idle. 134.2 ms is one trace at decimation 1024.
+Each delay ${long.length ? `${long[0]!.pass.error.length} times` : '(skipped: --no-long)'}, event loop otherwise idle. 134.2 ms is one trace at decimation 1024.
 
 ${long.length ? longTable(long) : ''}
 

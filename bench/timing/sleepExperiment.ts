@@ -73,7 +73,7 @@ export async function runPass(method: SleepMethod, delays: readonly number[], wi
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
   for (let i = 0; i < delays.length; i++) {
-    const ms = delays[i];
+    const ms = delays[i]!;
     let t1 = 0;
     const t0 = performance.now();
     await new Promise<void>((resolve) =>
@@ -149,7 +149,8 @@ export interface ErrorStats {
 export function errorStats(pass: SleepPass, loMs = -Infinity, hiMs = Infinity): ErrorStats {
   const picked: number[] = [];
   for (let i = 0; i < pass.requested.length; i++) {
-    if (pass.requested[i] >= loMs && pass.requested[i] <= hiMs) picked.push(pass.error[i]);
+    const r = pass.requested[i]!;
+    if (r >= loMs && r <= hiMs) picked.push(pass.error[i]!);
   }
   return {
     median: quantile(picked, 0.5),
@@ -164,9 +165,10 @@ export function errorStats(pass: SleepPass, loMs = -Infinity, hiMs = Infinity): 
 export function medianErrorByDelay(pass: SleepPass): { delay: number; median: number }[] {
   const groups = new Map<number, number[]>();
   for (let i = 0; i < pass.requested.length; i++) {
-    const list = groups.get(pass.requested[i]) ?? [];
-    list.push(pass.error[i]);
-    groups.set(pass.requested[i], list);
+    const r = pass.requested[i]!;
+    const list = groups.get(r) ?? [];
+    list.push(pass.error[i]!);
+    groups.set(r, list);
   }
   return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([delay, errors]) => ({ delay, median: quantile(errors, 0.5) }));
 }

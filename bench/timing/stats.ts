@@ -7,13 +7,13 @@ export function quantile(values: ArrayLike<number>, q: number): number {
   const pos = q * (sorted.length - 1);
   const lo = Math.floor(pos);
   const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
 /** Fraction (0…1) of `values` for which `predicate` holds. */
 export function fraction(values: ArrayLike<number>, predicate: (v: number) => boolean): number {
   let n = 0;
-  for (let i = 0; i < values.length; i++) if (predicate(values[i])) n++;
+  for (let i = 0; i < values.length; i++) if (predicate(values[i]!)) n++;
   return values.length === 0 ? NaN : n / values.length;
 }
 
@@ -24,7 +24,7 @@ export { mulberry32 } from '@labrx/core/testing';
 export function shuffle<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j], items[i]];
+    [items[i], items[j]] = [items[j]!, items[i]!];
   }
   return items;
 }

@@ -1,5 +1,6 @@
 import { testNeeding } from '../helpers/testNeeding.js';
-import { spawn, spawnSync } from 'node:child_process';
+import { runProcess } from '../helpers/runProcess.js';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,17 +13,7 @@ const PYTHON = '/usr/bin/python3';
 
 const numpy = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 
-function run(cmd: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = runProcess;
 
 // numpy reads the array and prints it back as JSON: Python's float repr is the shortest decimal
 // that round-trips, so equal JSON numbers mean equal doubles, bit for bit.

@@ -2,7 +2,7 @@ import { testNeeding } from '../helpers/testNeeding.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createSimBoard } from '@labrx/hw-sim';
-import { startScpiServer } from '@labrx/hw-sim';
+import { startScpiServer } from '@labrx/scpi';
 
 // An independent client (pyvisa + pyvisa-py, Debian's /usr/bin/python3) against the SCPI server over
 // the embedded simulator in real time. .ci/run installs python3-pyvisa python3-pyvisa-py python3-numpy.

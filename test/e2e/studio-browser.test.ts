@@ -1,31 +1,12 @@
 import { testNeeding } from '../helpers/testNeeding.js';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
 import { connect, resonator, startStudio } from 'labrx';
 
-const CHROMIUM = '/usr/bin/chromium';
 const F0 = 1e6;
 const ARTIFACTS = 'test-artifacts';
-
-/** Chromium as CI runs it: Debian's build, headless, no GPU, nothing phoning home, a fresh profile. */
-export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
-  const profile = mkdtempSync(join(tmpdir(), 'labrx-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 1000 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  return {
-    context,
-    close: async () => {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
 
 type Studio = {
   ready: boolean;
@@ -57,6 +38,12 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     await page.goto(studio.url);
     await page.waitForFunction(() => window.labrx?.ready === true);
+
+    // the controls are built from the server's field descriptors (the declarations): the scope's
+    // gain is a select of its declared choices, with the declared doc and allowed values as tooltip
+    const gainOptions = await page.$$eval('#scope select[data-setting=gain] option', (os) => os.map((o) => (o as unknown as { value: string }).value));
+    t.deepEqual(gainOptions, ['lv', 'hv']);
+    t.regex((await page.getAttribute('#scope label:has([data-setting=gain])', 'title')) ?? '', /input gain: 'lv' ±1 V or 'hv' ±20 V full scale \(jumpers\): one of 'lv', 'hv'/);
 
     // a bad setting is refused and shown with the setting, the value and what is allowed
     await page.fill('#na [data-setting=points]', '0');

@@ -1,8 +1,9 @@
 import test from 'ava';
 import { asyncScheduler, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
 import { ConnectionLostError, LabrxError, ScpiError, TimeoutError } from '@labrx/core';
-import { createSimBoard, startScpiServer, type ScpiServer, type SimBoard } from '@labrx/hw-sim';
-import { connectScpiBoard, type ScpiBoard } from '@labrx/instruments/scpi';
+import { createSimBoard, type SimBoard } from '@labrx/hw-sim';
+import { startScpiServer, type ScpiServer } from '@labrx/scpi';
+import { connectScpiBoard, type ScpiBoard } from '@labrx/scpi';
 import { connect, type Board } from 'labrx';
 import { startFaultProxy, type FaultProxy } from '../helpers/faultProxy.js';
 

@@ -1,7 +1,8 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { createSimBoard, startScpiServer } from '@labrx/hw-sim';
-import { RawClient } from '../hw-sim/scpiRawClient.js';
+import { createSimBoard } from '@labrx/hw-sim';
+import { startScpiServer } from '@labrx/scpi';
+import { RawClient } from '../scpi/scpiRawClient.js';
 
 // Fuzz of the SCPI server's line parser against a live server (issue #12): random program messages
 // (real headers with random suffixes, parameters and separators, and random bytes) from one client

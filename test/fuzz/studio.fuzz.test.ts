@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { VirtualClock } from '@labrx/core/testing';
 import { connect, startStudio } from 'labrx';
-import { StudioSession } from '../../packages/labrx/src/studio/StudioSession.js';
+import { StudioSession } from 'labrx/testing';
 
 // Fuzz of studio client→server messages (issue #12): any text a page sends gets a typed 'error'
 // reply or is applied; handling never throws, and the server stays up for other pages. Seeded and

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { ASG_DEFAULTS, type ResolvedAsgSettings } from '@labrx/core';
-import { AsgHistory, MAX_ASG_HISTORY_BYTES, MAX_ASG_SEGMENTS } from '../../packages/hw-sim/src/signal/AsgHistory.js';
+import { AsgHistory, MAX_ASG_HISTORY_BYTES, MAX_ASG_SEGMENTS } from '@labrx/hw-sim/testing';
 import { fitSine } from '../helpers/fit.js';
 import { FS, acquire, setAsg, virtualSim } from './simHelpers.js';
 

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { SettingsError } from '@labrx/core';
 import { parseDutSpec, parseLabrxSimArgs, runLabrxSim } from '@labrx/hw-sim';
-import { RawClient } from './scpiRawClient.js';
+import { RawClient } from '../scpi/scpiRawClient.js';
 
 test('labrx-sim arguments: defaults, values, and SettingsError for anything else', (t) => {
   const d = parseLabrxSimArgs([])!;

@@ -1,6 +1,7 @@
 import test from 'ava';
+import { runProcess, type ProcessResult } from '../helpers/runProcess.js';
 import { testNeeding } from '../helpers/testNeeding.js';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -10,13 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { loadResult, type Spectrum, type Trace, type SavedFrequencyResponse } from 'labrx';
 import { fitSine } from '../helpers/fit.js';
-import type { CliIo } from '../../packages/labrx/src/cli/commands/instrumentFlags.js';
-import { buildScopeCommand } from '../../packages/labrx/src/cli/commands/scope.js';
-import { buildSpecanCommand } from '../../packages/labrx/src/cli/commands/specan.js';
-import { buildNaCommand } from '../../packages/labrx/src/cli/commands/na.js';
-import { buildStudioCommand } from '../../packages/labrx/src/cli/commands/studio.js';
-import { buildSimCommand } from '../../packages/labrx/src/cli/commands/sim.js';
-import { buildProgram } from '../../packages/labrx/src/cli/main.js';
+import type { CliIo } from 'labrx/testing';
+import { buildScopeCommand } from 'labrx/testing';
+import { buildSpecanCommand } from 'labrx/testing';
+import { buildNaCommand } from 'labrx/testing';
+import { buildStudioCommand } from 'labrx/testing';
+import { buildSimCommand } from 'labrx/testing';
+import { buildProgram } from 'labrx/testing';
 
 /** A subcommand as commander builds it (commander is labrx's dependency, not the tests'). */
 type Command = ReturnType<typeof buildScopeCommand>;
@@ -24,16 +25,8 @@ type Command = ReturnType<typeof buildScopeCommand>;
 const BIN = fileURLToPath(new URL('../../packages/labrx/bin/labrx.mjs', import.meta.url));
 
 /** Runs `labrx …` as a script would: its own process, no terminal; resolves with exit code and output. */
-function labrx(args: string[], cwd?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function labrx(args: string[], cwd?: string): Promise<ProcessResult> {
+  return runProcess(process.execPath, [BIN, ...args], cwd);
 }
 
 /**
@@ -99,8 +92,10 @@ test('--help works everywhere', async (t) => {
   t.is(root.code, 0);
   t.regex(root.stdout, /scope \[options\][\s\S]*specan \[options\][\s\S]*na \[options\][\s\S]*studio \[options\]/);
   const help = (build: (io: CliIo) => Command) => build({ stdout: process.stdout, stderr: process.stderr, fail: () => undefined }).helpInformation();
-  t.regex(help(buildScopeCommand), /--decimation <n>[\s\S]*--trigger <source> +trigger: immediate, ch1-rising/);
-  t.regex(help(buildSpecanCommand), /--window <name> +FFT window: boxcar, hann/);
+  // flags and their help come from the declarations (SCOPE_SETTINGS, …): doc, what is allowed, default
+  t.regex(help(buildScopeCommand), /--decimation <n>[\s\S]*--trigger <name> +trigger source: one of 'immediate', 'ch1-rising'/);
+  t.regex(help(buildScopeCommand), /--gain <name> +input gain: 'lv' ±1 V or 'hv' ±20 V full scale\s+\(jumpers\): one of 'lv', 'hv' \(default lv\)/);
+  t.regex(help(buildSpecanCommand), /--window <name> +FFT window: one of 'boxcar', 'hann'/);
   t.regex(help(buildNaCommand), /--start <Hz>[\s\S]*--stop <Hz>[\s\S]*--points <n>[\s\S]*--rbw <Hz>[\s\S]*--amplitude <V>/);
   t.regex(help(buildStudioCommand), /--port <n>[\s\S]*--check/);
   t.deepEqual(buildProgram().commands.map((c) => c.name()).filter((n) => ['scope', 'specan', 'na', 'studio'].includes(n)), ['scope', 'specan', 'na', 'studio']);

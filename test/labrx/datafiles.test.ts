@@ -10,7 +10,6 @@ import {
   encodeNpy,
   frequencyResponse,
   loadResult,
-  plotSpec,
   resonator,
   resultToSvg,
   saveResult,
@@ -20,6 +19,7 @@ import {
   type Spectrum,
   type Trace,
 } from 'labrx';
+import { plotSpec } from 'labrx/testing';
 
 const F0 = 1e6;
 const GAIN = 0.5;

@@ -4,7 +4,7 @@
 import test from 'ava';
 import { createServer } from 'node:net';
 import { ConnectionLostError, connectMany, createSimBoard } from 'labrx';
-import { startScpiServer, type ScpiServer } from '@labrx/hw-sim';
+import { startScpiServer, type ScpiServer } from '@labrx/scpi';
 
 async function servers(seeds: number[]): Promise<ScpiServer[]> {
   return Promise.all(seeds.map((seed) => startScpiServer({ board: createSimBoard({ seed }), host: '127.0.0.1', port: 0 })));

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { PassThrough } from 'node:stream';
 import { startRepl, completeSetting, type LabrxRepl } from 'labrx';
-import { buildProgram, parseDut } from '../../packages/labrx/src/cli/index.js';
+import { buildProgram, parseDut } from 'labrx/testing';
 
 /** A REPL on streams (not a TTY), and a way to send a line and wait until `expect` appears in the output. */
 async function driven(): Promise<{ session: LabrxRepl; send(line: string, expect: RegExp): Promise<string> }> {
@@ -76,4 +76,11 @@ test('labrx repl: the command line parses its options', async (t) => {
   const help = program.commands.find((c) => c.name() === 'repl')!.helpInformation();
   t.regex(help, /--board <url>/);
   t.regex(help, /--procedures <module>/);
+});
+
+test('completion comes from the declarations: a new setting (scope gain) completes with its choices; prototype names complete nothing', (t) => {
+  t.deepEqual(completeSetting('rps.scope.single({ ga'), [['gain'], 'ga']);
+  t.deepEqual(completeSetting("rps.scope.setDefaults({ gain: '"), [["'lv'", "'hv'"], "'"]);
+  t.deepEqual(completeSetting("rps.scope.single({ constructor: '"), [[], '']);
+  t.deepEqual(completeSetting("rps.asg0.set({ toString: 'x"), [[], '']);
 });

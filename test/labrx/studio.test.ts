@@ -5,11 +5,11 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { VirtualClock } from '@labrx/core/testing';
 import { connect, resonator, SettingsError, startStudio, type Board, type Trace } from 'labrx';
-import { decodeFrame, FRAME_FLAG_ENVELOPE, FRAME_KIND, type Frame } from '../../packages/labrx/src/studio/frames.js';
-import { minMaxEnvelope, envelopeStep } from '../../packages/labrx/src/studio/minMaxEnvelope.js';
-import { traceFrame } from '../../packages/labrx/src/studio/resultFrames.js';
-import { StudioSession } from '../../packages/labrx/src/studio/StudioSession.js';
-import type { ServerMessage } from '../../packages/labrx/src/studio/protocol.js';
+import { decodeFrame, FRAME_FLAG_ENVELOPE, FRAME_KIND, type Frame } from 'labrx/testing';
+import { minMaxEnvelope, envelopeStep } from 'labrx/testing';
+import { traceFrame } from 'labrx/testing';
+import { StudioSession } from 'labrx/testing';
+import type { ServerMessage } from 'labrx/testing';
 
 // `ws` is a dependency of the labrx package, not of the tests: load it the way labrx does.
 const requireFromLabrx = createRequire(fileURLToPath(new URL('../../packages/labrx/package.json', import.meta.url)));
@@ -225,4 +225,22 @@ test('it listens on 127.0.0.1 only', async (t) => {
     });
     t.is(refused, 'ECONNREFUSED');
   });
+});
+
+test('hello carries every panel’s field descriptors from the declarations; a new setting (scope gain) is on the page and runs', async (t) => {
+  const { texts, send, board, clock } = await session();
+  const hello = texts.find((m) => m.type === 'hello') as Extract<ServerMessage, { type: 'hello' }>;
+  t.deepEqual(Object.keys(hello.fields), ['scope', 'specan', 'na', 'asg0', 'asg1']);
+  const gain = hello.fields.scope.find((f) => f.name === 'gain');
+  t.like(gain, { kind: 'choice', choices: ['lv', 'hv'], default: 'lv', form: true, doc: "input gain: 'lv' ±1 V or 'hv' ±20 V full scale (jumpers)" });
+  // the board's own limits: decimation offers 1 … maxDecimation
+  t.deepEqual(hello.fields.specan.find((f) => f.name === 'decimation')!.choices!.at(-1), board.info.maxDecimation);
+  t.false(hello.fields.asg0.find((f) => f.name === 'data')!.form, 'sample tables are not a form field');
+  send({ type: 'run', instrument: 'scope', mode: 'single', settings: { decimation: 8, gain: 'hv' } });
+  await clock.advanceBy(5);
+  t.like(texts.find((m) => m.type === 'applied' && m.instrument === 'scope'), { settings: { gain: 'hv', decimation: 8 } });
+  t.falsy(texts.find((m) => m.type === 'error'));
+  send({ type: 'settings', instrument: 'scope', settings: JSON.parse('{"__proto__": 1}') });
+  t.like(texts.at(-1), { type: 'error', instrument: 'scope', error: { code: 'SettingsError', setting: '__proto__' } });
+  await board.close();
 });

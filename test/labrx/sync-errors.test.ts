@@ -38,9 +38,9 @@ test('bad settings throw SettingsError with its fields and both stacks, and chan
 test('arguments that cannot cross threads throw SettingsError in the caller, and the link stays usable', (t) => {
   const rps = connectSync({ sim: { seed: 1, virtualTime: true } });
   t.teardown(() => rps.close());
-  const { error } = thrown(() => rps.scope.set({ decimation: 8, trigger: (() => 'immediate') as never }));
+  const { error } = thrown(() => rps.scope.setDefaults({ decimation: 8, trigger: (() => 'immediate') as never }));
   t.true(error instanceof SettingsError);
-  t.like(error as SettingsError, { instrument: 'scope.set', setting: 'arguments' });
+  t.like(error as SettingsError, { instrument: 'scope.setDefaults', setting: 'arguments' });
   // an AbortSignal would clone to an empty object and silently do nothing: refused by name
   const signal = thrown(() => rps.scope.single({}, { signal: new AbortController().signal })).error;
   t.like(signal as SettingsError, { instrument: 'scope.single', setting: 'signal' });
@@ -137,4 +137,14 @@ test('options that cannot be sent to the engine are refused before any thread st
   const seed = thrown(() => connectSync({ sim: { seed: 1.5 } })).error as SettingsError;
   t.true(seed instanceof SettingsError);
   t.like(seed, { instrument: 'sim', setting: 'seed', value: 1.5 });
+});
+
+test('connectSync(options, moreOptions) honours the second argument (procedures, sim fields) instead of dropping it', (t) => {
+  const rps = connectSync<typeof Procedures>({ sim: { seed: 3, virtualTime: true } }, { procedures, sim: { noiseDensity: 0 } });
+  t.teardown(() => rps.close());
+  t.is(rps.call('echo', 42), 42); // before: "unknown procedure" — the procedures were silently ignored
+  const twin = connectSync({ sim: { seed: 3, virtualTime: true, noiseDensity: 0 } });
+  t.teardown(() => twin.close());
+  // sim fields from both arguments are in force: the same seed and noise give the same samples
+  t.deepEqual(rps.scope.single({ decimation: 64 }).ch1, twin.scope.single({ decimation: 64 }).ch1);
 });

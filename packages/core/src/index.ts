@@ -20,3 +20,5 @@ export * from './settings/naSettings.js';
 export { traceToPowerSpectrum, powerSpectrumLens, type PowerSpectrumVpk2, type TraceToPowerSpectrumOptions } from './operators/traceToPowerSpectrum.js';
 export { toSpectrumUnit } from './operators/toSpectrumUnit.js';
 export * from './concurrency/index.js';
+export * from './settings/declareSettings.js';
+export * from './settings/iqSettings.js';

@@ -4,5 +4,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { runLabrxSim } = await import('../src/scpi/runLabrxSim.ts');
+const { runLabrxSim } = await import('../src/cli/runLabrxSim.ts');
 process.exitCode = await runLabrxSim(process.argv.slice(2));

@@ -1,6 +1,7 @@
 import { Observable, type SchedulerLike } from 'rxjs';
 import {
   ConnectionLostError,
+  longestTraceS,
   RED_PITAYA_125_14,
   SettingsError,
   type BoardDriver,
@@ -21,8 +22,8 @@ import { SignalModel, type InputComponent } from './signal/SignalModel.js';
 /** The simulated board's fixed facts: a STEMlab 125-14 with LV inputs. */
 export const SIM_BOARD_INFO: BoardInfo = Object.freeze({ ...RED_PITAYA_125_14, model: 'STEMlab 125-14 (simulated)' });
 
-/** Longest trace (s): 16384 samples at decimation 65536. Generator history older than twice this is dropped. */
-const LONGEST_TRACE_S = (SIM_BOARD_INFO.bufferSize * 65536) / SIM_BOARD_INFO.sampleRateHz;
+/** Longest trace (s): 16384 samples at the largest decimation. Generator history older than twice this is dropped. */
+const LONGEST_TRACE_S = longestTraceS(SIM_BOARD_INFO);
 
 /** Serials of direct `sampleInputs` calls live above the acquisitions' (which count from 1). */
 const DIRECT_SERIAL_BASE = 0x80000000;
@@ -33,7 +34,7 @@ const DIRECT_SERIAL_BASE = 0x80000000;
  * each input adds white noise, the external tones, and a 14-bit ADC (±1 V). The scope and the
  * three IQ modules (`iq`) both observe this one signal model. Every acquisition
  * takes as long as on hardware on the injected scheduler, and every random draw comes from the
- * seeded PRNG. See DESIGN.md, "The simulated board", and `SignalModel` for the physics.
+ * seeded PRNG. See docs/architecture.md, "The simulator", and `SignalModel` for the physics.
  *
  * Generator conventions (documented here because users see them on the scope):
  * - periods start at the phase origin, the board time at which `setAsg` applied the settings
@@ -164,7 +165,7 @@ export class SimBoard implements BoardDriver {
       }
       const frozen = Object.isFrozen(settings) ? settings : Object.freeze({ ...settings });
       const now = this.timeS();
-      this.model.asg[index]!.apply(frozen, now, now - 2 * LONGEST_TRACE_S);
+      this.model.asg[index].apply(frozen, now, now - 2 * LONGEST_TRACE_S);
       subscriber.next(frozen);
       subscriber.complete();
     });

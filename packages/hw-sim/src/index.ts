@@ -5,6 +5,7 @@
  */
 export { SimBoard, createSimBoard, SIM_BOARD_INFO } from './SimBoard.js';
 export type { SimBoardOptions, ResolvedSimBoardOptions } from './options.js';
+export { SIM_BOARD_OPTION_NAMES } from './options.js';
 export type { Dut, DutSpec, Complex } from './dut/Dut.js';
 export { resonator } from './dut/resonator.js';
 export { lowpass } from './dut/lowpass.js';
@@ -12,7 +13,8 @@ export { delay } from './dut/delay.js';
 export { wire } from './dut/wire.js';
 export { chain } from './dut/chain.js';
 export { parseDutSpec, DUT_ALLOWED } from './dut/parseDutSpec.js';
+export { dutFromSpec, toDutSpec } from './dut/dutFromSpec.js';
 export type { ExternalTone, InputComponent } from './signal/SignalModel.js';
 export { Xoshiro128 } from './prng/xoshiro128.js';
 export { fillGaussian, gaussian } from './prng/gaussian.js';
-export * from './scpi/index.js';
+export { runLabrxSim, startLabrxSim, parseLabrxSimArgs, LABRX_SIM_USAGE, type LabrxSim, type LabrxSimOptions, type LabrxSimIo } from './cli/runLabrxSim.js';

@@ -1,11 +1,14 @@
 import { concat, concatMap, defer, filter, forkJoin, identity, map, Observable, of, range, repeat, switchMap, timer } from 'rxjs';
 import {
+  cdiv,
+  decimationResponse,
   averageCount,
   exponentialAverage,
   frequencyResponse,
   iqDemodulate,
   NA_DEFAULTS,
   resolveNaSettings,
+  SCOPE_DEFAULTS,
   sweepFrequencies,
   type ArrayLens,
   type BoardDriver,
@@ -121,19 +124,16 @@ export class NetworkAnalyzer extends AcquiringInstrument<NaSettings, ResolvedNaS
       ? [this.asg.name, this.iqs[IQ_INPUT]!.name, ...(s.reference === 'in2' ? [this.iqs[IQ_REFERENCE]!.name] : [])]
       : [this.asg.name, 'scope'];
     const key = `na:${JSON.stringify(s)}`;
-    const leased$ = this.leases.using$(modules, options.owner ?? this.name, { key, ...(options.wait !== undefined ? { wait: options.wait } : {}) }, (lease) =>
-      new Observable<T>((subscriber) => {
-        const previous = this.asg.settings;
-        const sweep = body(lease).subscribe(subscriber);
-        return () => {
-          sweep.unsubscribe();
-          // Give the generator back as it was, still under the lease (see LeaseManager.using$).
-          // The sweep is over or abandoned, so no pipeline is left to carry an error: it is kept
-          // in `lastCleanupError`.
-          this.asg.apply$(previous, { lease }).subscribe({ error: (e: unknown) => (this.lastCleanupError = e) });
-        };
-      }),
-    );
+    const leased$ = this.leases.using$(modules, options.owner ?? this.name, { key, ...(options.wait !== undefined ? { wait: options.wait } : {}) }, (lease) => {
+      const previous = this.asg.settings;
+      return {
+        work$: body(lease),
+        // Give the generator back as it was, still under the lease: the next holder waits for it
+        // (see LeaseManager.using$). The sweep is over or abandoned, so no pipeline is left to
+        // carry an error: it is kept in `lastCleanupError`.
+        cleanup: { run$: this.asg.apply$(previous, { lease }), onError: (e: unknown) => (this.lastCleanupError = e) },
+      };
+    });
     return leased$.pipe(failOnClose(this.closed$));
   }
 
@@ -183,7 +183,7 @@ export class NetworkAnalyzer extends AcquiringInstrument<NaSettings, ResolvedNaS
     });
     const zIn$ = this.iqs[IQ_INPUT]!.measure$(request(s.input), { lease });
     if (s.reference === 'amplitude') return zIn$.pipe(map((z) => ({ re: z.re / s.amplitude, im: z.im / s.amplitude })));
-    return forkJoin([zIn$, this.iqs[IQ_REFERENCE]!.measure$(request('in2'), { lease })]).pipe(map(([a, b]) => divide(a, b)));
+    return forkJoin([zIn$, this.iqs[IQ_REFERENCE]!.measure$(request('in2'), { lease })]).pipe(map(([a, b]) => cdiv(a, b)));
   }
 
   /**
@@ -194,20 +194,20 @@ export class NetworkAnalyzer extends AcquiringInstrument<NaSettings, ResolvedNaS
    */
   private softwarePoint$(s: ResolvedNaSettings, frequencyHz: number): Observable<{ re: number; im: number }> {
     const info = this.driver.info;
-    const decimation = softwareDecimation(frequencyHz, s.averagePerPoint / s.rbw, info.sampleRateHz, info.bufferSize);
+    const decimation = softwareDecimation(frequencyHz, s.averagePerPoint / s.rbw, info.sampleRateHz, info.bufferSize, info.maxDecimation);
     const dt = decimation / info.sampleRateHz;
     const settleMs = (1000 * s.settle) / s.rbw;
     return timer(settleMs, this.driver.scheduler).pipe(
       switchMap(() =>
-        this.driver.acquire({ decimation, trigger: `asg${this.asg.index}` as 'asg0', threshold: 0, hysteresis: 0, triggerDelay: (info.bufferSize / 2) * dt, boxcar: true }),
+        this.driver.acquire({ ...SCOPE_DEFAULTS, decimation, trigger: `asg${this.asg.index}` as 'asg0', threshold: 0, hysteresis: 0, triggerDelay: (info.bufferSize / 2) * dt, boxcar: true }),
       ),
       map((trace) => {
         const input = s.input === 'in1' ? trace.ch1 : trace.ch2;
         const zIn = iqDemodulate(input, trace.dt, trace.t0, frequencyHz, { window: 'hann' });
-        if (s.reference === 'in2') return divide(zIn, iqDemodulate(trace.ch2, trace.dt, trace.t0, frequencyHz, { window: 'hann' }));
+        if (s.reference === 'in2') return cdiv(zIn, iqDemodulate(trace.ch2, trace.dt, trace.t0, frequencyHz, { window: 'hann' }));
         // iqDemodulate reads A·sin(2πft + φ) as A·e^{j(φ − π/2)}: multiply by j to get A·e^{jφ};
         // then undo the boxcar decimation filter's gain and divide by the excitation amplitude.
-        const g = boxcarGain(frequencyHz, decimation, info.sampleRateHz);
+        const g = decimationResponse(frequencyHz, decimation, info.sampleRateHz);
         const a = s.amplitude * g;
         return { re: -zIn.im / a, im: zIn.re / a };
       }),
@@ -215,25 +215,15 @@ export class NetworkAnalyzer extends AcquiringInstrument<NaSettings, ResolvedNaS
   }
 }
 
-/** Complex division a / b. */
-function divide(a: { re: number; im: number }, b: { re: number; im: number }): { re: number; im: number } {
-  const d = b.re * b.re + b.im * b.im;
-  return { re: (a.re * b.re + a.im * b.im) / d, im: (a.im * b.re - a.re * b.im) / d };
-}
-
-/** |Dirichlet| gain of a D-sample boxcar at f. */
-function boxcarGain(f: number, d: number, fs: number): number {
-  const x = (Math.PI * f) / fs;
-  return d === 1 || Math.sin(x) === 0 ? 1 : Math.abs(Math.sin(d * x) / (d * Math.sin(x)));
-}
 
 /**
  * Decimation for software demodulation: the smallest power of 2 whose buffer spans `integrationS`,
- * but no larger than keeps f below 0.4 × fs / D (so the tone is well inside the band).
+ * but no larger than keeps f below 0.4 × fs / D (so the tone is well inside the band), and at most
+ * `maxDecimation` (the board's, `BoardInfo.maxDecimation`).
  */
-export function softwareDecimation(frequencyHz: number, integrationS: number, sampleRateHz: number, bufferSize: number): number {
+export function softwareDecimation(frequencyHz: number, integrationS: number, sampleRateHz: number, bufferSize: number, maxDecimation: number): number {
   let d = 1;
-  while (d < 65536 && (bufferSize * d) / sampleRateHz < integrationS) d *= 2;
+  while (d < maxDecimation && (bufferSize * d) / sampleRateHz < integrationS) d *= 2;
   while (d > 1 && frequencyHz > (0.4 * sampleRateHz) / d) d /= 2;
   return d;
 }

@@ -1,4 +1,4 @@
-import { SettingsError, type BoardDriver } from '@labrx/core';
+import { checkKnownKeys, SettingsError, type BoardDriver } from '@labrx/core';
 import { Board } from '@labrx/instruments';
 import { createSimBoard, type SimBoardOptions } from '@labrx/hw-sim';
 
@@ -9,6 +9,9 @@ export interface ConnectOptions {
   /** A ready driver to wrap (for custom transports and tests). */
   readonly driver?: BoardDriver;
 }
+
+/** Every option name of `ConnectOptions` (the compiler checks the list is complete); others are refused. */
+const CONNECT_OPTIONS = { sim: true, driver: true } as const satisfies Record<keyof ConnectOptions, true>;
 
 /** URL schemes `connect` understands. */
 export const CONNECT_SCHEMES = ['sim://', 'scpi://'] as const;
@@ -24,14 +27,19 @@ export const CONNECT_SCHEMES = ['sim://', 'scpi://'] as const;
  * await rp.close();
  */
 export async function connect(target: string | ConnectOptions = {}, options: ConnectOptions = {}): Promise<Board> {
-  const opts: ConnectOptions = typeof target === 'string' ? options : target;
+  // connect(url, options) and connect(options, moreOptions) both honour every option given: the
+  // second argument's are added to the first's (a `sim` in both merged field by field).
+  const opts: ConnectOptions =
+    typeof target === 'string' ? options : { ...target, ...options, ...(target.sim && options.sim ? { sim: { ...target.sim, ...options.sim } } : {}) };
+  if (typeof opts !== 'object' || opts === null) throw new SettingsError('connect', 'options', opts, 'an object: { sim } or { driver }');
+  checkKnownKeys('connect', opts, Object.keys(CONNECT_OPTIONS));
   if (opts.driver) return new Board(opts.driver);
   if (typeof target !== 'string' || target.startsWith('sim://')) {
     const fromUrl = typeof target === 'string' ? simOptionsFromUrl(target) : {};
     return new Board(createSimBoard({ ...fromUrl, ...opts.sim }));
   }
   if (target.startsWith('scpi://')) {
-    const { connectScpiBoard } = await import('@labrx/instruments/scpi');
+    const { connectScpiBoard } = await import('@labrx/scpi');
     return new Board(await connectScpiBoard(target));
   }
   throw new SettingsError('connect', 'target', target, `a URL starting with ${CONNECT_SCHEMES.join(' or ')}, or { sim: {...} }`);

@@ -1,21 +1,77 @@
 /**
  * labrx — lab instruments as RxJS pipelines. `connect()` opens a board (the embedded simulator by
- * default); every instrument offers a stream, an awaited result, a pull iterator.
+ * default); every instrument offers a stream, an awaited result, a pull iterator, and (through
+ * `connectSync`) a blocking call. This is the curated public API: every name is listed on purpose
+ * (docs/architecture.md); internals such as schedulers' wakers or DSP kernels stay in their
+ * packages (`@labrx/core` and friends) for those who build drivers and operators.
  */
+
+// Opening boards
 export { connect, CONNECT_SCHEMES, type ConnectOptions } from './connect.js';
-export { Board, Scope, Asg, type InstrumentState, type SingleOptions, type StreamOptions } from '@labrx/instruments';
-export * from '@labrx/core';
-export { createSimBoard, resonator, lowpass, delay, type SimBoardOptions } from '@labrx/hw-sim';
-export * from './fleet/index.js';
-export * from './datafiles/index.js';
+export { connectMany, Fleet, FleetInstrument, simTargets } from './fleet/index.js';
+export type {
+  ConnectManyOptions,
+  FleetTarget,
+  FleetFn,
+  FleetMapOptions,
+  FleetMapPromiseOptions,
+  FleetSettings,
+  FleetStreamOptions,
+  SimFleetOptions,
+  FleetFulfilled,
+  FleetRejected,
+  FleetSettled,
+  FleetProgress,
+  FleetMapEvent,
+  FleetConnectFailure,
+} from './fleet/index.js';
+
+// The board and its instruments
+export { Board, Scope, Asg, Iq, SpectrumAnalyzer, NetworkAnalyzer } from '@labrx/instruments';
+export type { InstrumentState, InstrumentActivity, SingleOptions, StreamOptions, SpecanSpectrum, NaResponse, NaSweepEvent } from '@labrx/instruments';
+
+// Results, settings and errors
+export { traceTimes, frequencyResponse, SPECTRUM_UNITS, WAVEFORMS, ASG_OUTPUTS, TRIGGER_SOURCES, WINDOW_NAMES, SPECAN_INPUTS, NA_INPUTS, NA_REFERENCES } from '@labrx/core';
+export type {
+  Trace,
+  Spectrum,
+  SpectrumUnit,
+  FrequencyResponse,
+  ScopeSettings,
+  AsgSettings,
+  SpecanSettings,
+  NaSettings,
+  TriggerSource,
+  Waveform,
+  AsgOutput,
+  WindowName,
+  BoardInfo,
+  BoardDriver,
+} from '@labrx/core';
+export { LabrxError, SettingsError, ResourceBusyError, TimeoutError, ConnectionLostError, ScpiError, AbortedError, BufferOverflowError, NoResultError, MapErrors } from '@labrx/core';
+
+// Stream tools
+export { averageCount, runningAverage, exponentialAverage, traceLens, traceToPowerSpectrum, toSpectrumUnit, once, toAsyncIterable, asyncMap, asyncMap$ } from '@labrx/core';
+export type { ArrayLens, OnceOptions, ToAsyncIterableOptions, OverflowPolicy, AsyncMapFn, AsyncMapPromiseOptions, AsyncMapSettled } from '@labrx/core';
+
+// The simulator (the default board) and its devices under test
+export { createSimBoard, resonator, lowpass, delay, chain, wire, parseDutSpec } from '@labrx/hw-sim';
+export type { SimBoardOptions, Dut, DutSpec } from '@labrx/hw-sim';
+
+// Data files
+export { saveResult, loadResult, encodeResult, decodeResult, resultToSvg, savePlotSvg, encodeNpy, decodeNpy, DataFileError, DATA_FORMATS } from './datafiles/index.js';
+export type { DataFormat, PlotOptions, SavableResult, SavedFrequencyResponse, LoadedResult, NpyArray } from './datafiles/index.js';
+
+// Screens
 export { startStudio, MAX_CLIENT_BUFFERED_BYTES, STREAM_HIGH_WATER_BYTES, type Studio, type StudioOptions } from './studio/index.js';
+export { startRepl, completeSetting, SETTING_KINDS, type ReplOptions, type LabrxRepl } from './repl/index.js';
+
+// The blocking face
 export {
   connectSync,
   SyncStream,
   SYNC_FACES,
   DEFAULT_SYNC_TIMEOUT_MS,
-  dutFromSpec,
-  toDutSpec,
   handOver,
   type SyncBoard,
   type SyncInstruments,
@@ -26,9 +82,7 @@ export {
   type SyncInstrumentName,
   type SyncConnectOptions,
   type SyncSimOptions,
-  type DutSpec,
   type Procedure,
   type ProcedureArgs,
   type ProcedureContext,
 } from './sync/index.js';
-export { startRepl, completeSetting, SETTING_TABLES, type ReplOptions, type LabrxRepl } from './repl/index.js';

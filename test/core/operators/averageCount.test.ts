@@ -89,10 +89,10 @@ test('random floats: matches the naive sum/n within the rounding bound', (t) => 
   for (let i = 0; i < len; i++) {
     let s = 0;
     for (const v of inputs) {
-      s += v.x[i];
-      maxAbs = Math.max(maxAbs, Math.abs(v.x[i]));
+      s += v.x[i]!;
+      maxAbs = Math.max(maxAbs, Math.abs(v.x[i]!));
     }
-    maxErr = Math.max(maxErr, Math.abs(result!.x[i] - s / n));
+    maxErr = Math.max(maxErr, Math.abs(result!.x[i]! - s / n));
   }
   // Each update m += (x − m)/k does 3 roundings on quantities ≤ 2·max|x|, and later updates shrink
   // earlier errors by (1 − 1/k), so the incremental mean is within 6·n·ε·max|x|; the naive oracle
@@ -118,7 +118,7 @@ test('physics: averaging N traces of white noise divides the noise power by N an
   );
   let mean: ReturnType<typeof trace> | undefined;
   of(...traces).pipe(averageCount(N, traceLens)).subscribe((v) => (mean = v));
-  const residual = mean!.ch1.map((v, i) => v - tone[i]);
+  const residual = mean!.ch1.map((v, i) => v - tone[i]!);
   // Noise power after averaging is σ²/N. Its estimate from len independent zero-mean Gaussian
   // samples has relative standard deviation √(2/len) = 1.1 %; 6 % is over 5 standard deviations.
   const expected = (sigma * sigma) / N;
@@ -127,10 +127,10 @@ test('physics: averaging N traces of white noise divides the noise power by N an
   // The rebuilt trace: averages = N, time base and settings kept, timestamp of the last input.
   t.is(mean!.averages, N);
   t.is(mean!.timestamp, 1000 + N - 1);
-  t.is(mean!.dt, traces[0].dt);
-  t.is(mean!.t0, traces[0].t0);
-  t.is(mean!.settings, traces[N - 1].settings);
-  t.not(mean!.ch1, traces[N - 1].ch1);
+  t.is(mean!.dt, traces[0]!.dt);
+  t.is(mean!.t0, traces[0]!.t0);
+  t.is(mean!.settings, traces[N - 1]!.settings);
+  t.not(mean!.ch1, traces[N - 1]!.ch1);
 });
 
 test('rejects n that is not an integer ≥ 1 with SettingsError, at call time', (t) => {

@@ -68,9 +68,10 @@ test('physics: noise variance follows the EMA recursion, σ²/k for k ≤ n, the
     V = k <= n ? 1 / k : (1 - 1 / n) ** 2 * V + 1 / n ** 2;
     // The mean of squares of len independent zero-mean Gaussians has relative standard
     // deviation √(2/len) = 1.1 %; 6 % is over 5 standard deviations.
-    const measured = meanSquare(outputs[k - 1].x);
+    const output = outputs[k - 1]!;
+    const measured = meanSquare(output.x);
     t.true(Math.abs(measured / V - 1) < 0.06, `k=${k}: ${measured} vs ${V}`);
-    t.is(outputs[k - 1].count, Math.min(k, n));
+    t.is(output.count, Math.min(k, n));
   }
   t.true(Math.abs(V * (2 * n - 1) - 1) < 1e-3); // the recursion has converged to σ²/(2n − 1)
 });

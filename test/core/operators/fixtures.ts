@@ -9,7 +9,7 @@ export interface Vec {
 /** Lens over `Vec.x`; rebuild records `count`. */
 export const vecLens: ArrayLens<Vec> = {
   arrays: (v) => [v.x],
-  rebuild: (_template, [x], count) => ({ x, count }),
+  rebuild: (_template, [x], count) => ({ x: x!, count }),
 };
 
 /** A Vec of the given samples (count 1, as an input). */
@@ -41,6 +41,6 @@ export function trace(ch1: Float64Array, ch2: Float64Array, timestamp: number): 
 /** Mean of squares of `a` (its power about a known zero mean). */
 export function meanSquare(a: Float64Array): number {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
+  for (const v of a) s += v * v;
   return s / a.length;
 }

@@ -48,11 +48,12 @@ test('outputs are fresh arrays that later inputs do not change', (t) => {
   const inputs = [trace(Float64Array.of(1, 2), Float64Array.of(3, 4), 10), trace(Float64Array.of(3, 6), Float64Array.of(5, 8), 20)];
   const outputs: Trace[] = [];
   of(...inputs).pipe(runningAverage(traceLens)).subscribe((v) => outputs.push(v));
-  t.deepEqual([...outputs[0].ch1], [1, 2]); // still the first mean after the second input
-  t.deepEqual([...outputs[1].ch1], [2, 4]);
-  t.deepEqual([...outputs[1].ch2], [4, 6]);
-  t.not(outputs[0].ch1, inputs[0].ch1);
-  t.not(outputs[0].ch1, outputs[1].ch1);
+  const [first, second] = outputs as [Trace, Trace];
+  t.deepEqual([...first.ch1], [1, 2]); // still the first mean after the second input
+  t.deepEqual([...second.ch1], [2, 4]);
+  t.deepEqual([...second.ch2], [4, 6]);
+  t.not(first.ch1, inputs[0]!.ch1);
+  t.not(first.ch1, second.ch1);
   t.deepEqual(outputs.map((o) => [o.averages, o.timestamp]), [[1, 10], [2, 20]]);
-  t.deepEqual([...inputs[0].ch1], [1, 2]); // inputs untouched
+  t.deepEqual([...inputs[0]!.ch1], [1, 2]); // inputs untouched
 });

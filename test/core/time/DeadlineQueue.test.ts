@@ -1,6 +1,6 @@
 import test from 'ava';
 import { mulberry32 } from '@labrx/core/testing';
-import { DeadlineQueue, type Deadline } from '../../../packages/core/src/time/DeadlineQueue.js';
+import { DeadlineQueue, type Deadline } from '@labrx/core/testing';
 
 
 test('pops in (due, seq) order through random pushes and removals, like a sorted list', (t) => {
@@ -17,7 +17,7 @@ test('pops in (due, seq) order through random pushes and removals, like a sorted
       queue.push(item);
       reference.push(item);
     } else if (r < 0.75 && reference.length > 0) {
-      const victim = reference[Math.floor(random() * reference.length)];
+      const victim = reference[Math.floor(random() * reference.length)]!;
       t.true(queue.remove(victim));
       t.false(queue.remove(victim), 'a second removal finds nothing');
       reference = reference.filter((x) => x !== victim);

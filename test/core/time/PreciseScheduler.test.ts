@@ -112,7 +112,7 @@ for (const waker of wakers) {
       [0, 1, 2, 3, 4],
     );
     // Each rescheduled run waits its 1.5 ms from the previous run (the reschedule happened after it).
-    for (let i = 1; i < seen.length; i++) t.true(seen[i].at - seen[i - 1].at >= 1.5);
+    for (let i = 1; i < seen.length; i++) t.true(seen[i]!.at - seen[i - 1]!.at >= 1.5);
     t.is(scheduler.pending, 0);
   });
 }

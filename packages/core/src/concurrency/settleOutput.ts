@@ -30,7 +30,7 @@ export function settleOutput<R>(
     // item counts as finished only once its work has really stopped (a lease released, a timer
     // cleared), so the next item never overlaps it and `concurrency` holds strictly. take(1)
     // ends the source right after its first value, even a synchronous one.
-    const inner = (output as Observable<R>)
+    const inner = (output)
       .pipe(
         take(1),
         finalize(() => {

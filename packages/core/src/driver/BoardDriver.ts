@@ -3,6 +3,7 @@ import type { RawTrace } from '../results/Trace.js';
 import type { BoardInfo } from '../settings/boardInfo.js';
 import type { ResolvedAsgSettings } from '../settings/asgSettings.js';
 import type { ResolvedScopeSettings } from '../settings/scopeSettings.js';
+import type { ResolvedIqSettings } from '../settings/iqSettings.js';
 
 /**
  * What a board must do for the instruments: the one seam between labrx's instruments and a
@@ -38,19 +39,11 @@ export interface BoardDriver {
   close(): Promise<void>;
 }
 
-/** One lock-in measurement by an IQ module (units in the names). */
-export interface IqMeasureRequest {
-  /** Which input the module demodulates. */
-  readonly input: 'in1' | 'in2';
-  /** Demodulation (local oscillator) frequency in Hz. */
-  readonly frequencyHz: number;
-  /** The generator whose phase the local oscillator is locked to (0 or 1), as in a lock-in amplifier. */
-  readonly lockToAsg: number;
-  /** Seconds to wait before integrating (for the device under test to settle). */
-  readonly settleS: number;
-  /** Seconds of integration; the noise bandwidth of the result is about 1 / integrationS. */
-  readonly integrationS: number;
-}
+/**
+ * One lock-in measurement by an IQ module (units in the names): `input`, `frequencyHz`,
+ * `lockToAsg`, `settleS`, `integrationS`, as declared in `IQ_SETTINGS`.
+ */
+export type IqMeasureRequest = ResolvedIqSettings;
 
 /**
  * The complex amplitude an IQ module measured: a signal A·sin(θ(t) + φ), where θ(t) is the locked

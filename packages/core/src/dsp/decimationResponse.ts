@@ -20,11 +20,25 @@ const DEFAULT_SAMPLE_RATE_HZ = 125e6;
  */
 export function decimationResponse(frequencyHz: number, decimation: number, sampleRateHz: number = DEFAULT_SAMPLE_RATE_HZ): number {
   checkDecimation(decimation);
+  return Math.abs(dirichletKernel(frequencyHz, decimation, sampleRateHz));
+}
+
+/**
+ * The discrete Dirichlet kernel sin(π f D / fs) / (D · sin(π f / fs)): the signed (real) response of
+ * a D-sample boxcar mean to a tone at f, relative to the window's centre. 1 at DC and for D = 1; at
+ * multiples of fs, where both sines vanish, its limit ±1 is returned as 1 (every sample equal).
+ * The one implementation of the boxcar response: the scope's decimation filter here, the
+ * simulator's boxcar (with the window's phase) and the network analyzer's software demodulation.
+ *
+ * @param frequencyHz frequency in Hz
+ * @param decimation D (samples averaged)
+ * @param sampleRateHz raw sample rate fs in samples per second
+ */
+export function dirichletKernel(frequencyHz: number, decimation: number, sampleRateHz: number): number {
+  if (decimation === 1) return 1;
   const x = (Math.PI * frequencyHz) / sampleRateHz;
-  const s = Math.sin(x);
-  // At multiples of fs both sines vanish; the limit there is 1 (every sample of the boxcar equal).
-  if (s === 0) return 1;
-  return Math.abs(Math.sin(decimation * x) / (decimation * s));
+  const den = decimation * Math.sin(x);
+  return Math.abs(den) < 1e-300 ? 1 : Math.sin(decimation * x) / den;
 }
 
 /**

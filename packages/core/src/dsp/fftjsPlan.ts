@@ -1,5 +1,5 @@
 import FFT from 'fft.js';
-import type { RealFftPlan } from './fftPlan.js';
+import type { RealFftPlan } from './RealFftPlan.js';
 
 /**
  * The part of fft.js (4.0.4, CommonJS) that labrx uses, typed: its own declaration file types

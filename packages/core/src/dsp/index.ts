@@ -6,6 +6,7 @@ export * from './crossSpectrum.js';
 export * from './spectrumUnits.js';
 export * from './spectrumKernel.js';
 export * from './decimationResponse.js';
+export * from './complex.js';
 export * from './iqDemodulate.js';
 export * from './frequencyGrid.js';
 export * from './runningMean.js';

@@ -1,10 +1,5 @@
+import type { Complex } from './complex.js';
 import { makeWindow, type WindowName } from './windows.js';
-
-/** A complex number (dimensionless or in the unit the function states). */
-export interface Complex {
-  re: number;
-  im: number;
-}
 
 /** Options of `iqDemodulate` and `demodulateRatio`. */
 export interface IqDemodulateOptions {

@@ -1,7 +1,7 @@
 /// <reference path="./pffftWasm.d.ts" />
 import type { PffftModule } from '@echogarden/pffft-wasm/simd';
 import { SettingsError } from '../errors/SettingsError.js';
-import type { RealFftPlan } from './fftPlan.js';
+import type { RealFftPlan } from './RealFftPlan.js';
 
 let pffft: PffftModule | undefined;
 let loading: Promise<void> | undefined;

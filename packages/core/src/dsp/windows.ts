@@ -1,6 +1,6 @@
 import { SettingsError } from '../errors/SettingsError.js';
 
-/** The window functions the spectrum analyzer offers (DESIGN.md), in the order users see them. */
+/** The window functions the spectrum analyzer offers (docs/architecture.md), in the order users see them. */
 export const WINDOW_NAMES = ['boxcar', 'hann', 'hamming', 'blackman', 'blackman-harris', 'flattop'] as const;
 
 /** A window function's name. */

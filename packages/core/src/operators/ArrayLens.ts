@@ -34,5 +34,5 @@ export interface ArrayLens<T> {
  */
 export const traceLens: ArrayLens<Trace> = {
   arrays: (trace) => [trace.ch1, trace.ch2],
-  rebuild: (template, means, count) => ({ ...template, ch1: means[0], ch2: means[1], averages: count }),
+  rebuild: (template, [ch1, ch2], count) => ({ ...template, ch1: ch1!, ch2: ch2!, averages: count }),
 };

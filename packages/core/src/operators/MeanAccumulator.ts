@@ -53,11 +53,11 @@ export class MeanAccumulator<T> {
     const k = this.weight;
     const means = this.means;
     for (let j = 0; j < means.length; j++) {
-      const m = means[j];
-      const x = arrays[j];
+      const m = means[j]!;
+      const x = arrays[j]!;
       // Division rather than multiplication by 1/k: one correctly rounded operation, so exact
       // inputs (small integers, halves) give exact means.
-      for (let i = 0; i < m.length; i++) m[i] += (x[i] - m[i]) / k;
+      for (let i = 0; i < m.length; i++) m[i]! += (x[i]! - m[i]!) / k;
     }
     this.latest = value;
   }
@@ -78,9 +78,11 @@ export class MeanAccumulator<T> {
       );
     }
     for (let j = 0; j < means.length; j++) {
-      if (arrays[j].length !== means[j].length) {
+      const have = arrays[j]!.length;
+      const want = means[j]!.length;
+      if (have !== want) {
         throw new LabrxError(
-          `${this.operator}: array ${j} of input ${this.inputs + 1} has ${arrays[j].length} samples but the first input's had ${means[j].length}; cannot average results of different shapes`,
+          `${this.operator}: array ${j} of input ${this.inputs + 1} has ${have} samples but the first input's had ${want}; cannot average results of different shapes`,
         );
       }
     }

@@ -1,4 +1,4 @@
-/** Units a spectrum can be expressed in (DESIGN.md). 'dBm' assumes 50 Ω. */
+/** Units a spectrum can be expressed in (docs/architecture.md). 'dBm' assumes 50 Ω. */
 export const SPECTRUM_UNITS = ['Vpk^2', 'Vrms^2/Hz', 'Vrms/sqrt(Hz)', 'dBm', 'dBm/Hz'] as const;
 /** A spectrum unit. */
 export type SpectrumUnit = (typeof SPECTRUM_UNITS)[number];

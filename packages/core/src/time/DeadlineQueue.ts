@@ -65,12 +65,13 @@ export class DeadlineQueue<T extends Deadline> {
 
   private up(i: number): void {
     const items = this.items;
-    const item = items[i];
+    const item = items[i]!;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.less(item, items[parent])) break;
-      items[i] = items[parent];
-      items[i].queueIndex = i;
+      const above = items[parent]!;
+      if (!this.less(item, above)) break;
+      items[i] = above;
+      above.queueIndex = i;
       i = parent;
     }
     items[i] = item;
@@ -80,15 +81,16 @@ export class DeadlineQueue<T extends Deadline> {
   private down(i: number): void {
     const items = this.items;
     const n = items.length;
-    const item = items[i];
+    const item = items[i]!;
     for (;;) {
       const left = 2 * i + 1;
       if (left >= n) break;
       const right = left + 1;
-      const child = right < n && this.less(items[right], items[left]) ? right : left;
-      if (!this.less(items[child], item)) break;
-      items[i] = items[child];
-      items[i].queueIndex = i;
+      const child = right < n && this.less(items[right]!, items[left]!) ? right : left;
+      const below = items[child]!;
+      if (!this.less(below, item)) break;
+      items[i] = below;
+      below.queueIndex = i;
       i = child;
     }
     items[i] = item;

@@ -1,8 +1,6 @@
-/** A complex number (re + j·im), used for transfer functions. */
-export interface Complex {
-  readonly re: number;
-  readonly im: number;
-}
+import type { Complex } from '@labrx/core';
+
+export { cdiv, cmul, type Complex } from '@labrx/core';
 
 /**
  * A linear device under test between out1 and in1: its complex transfer function H(f)
@@ -46,13 +44,3 @@ export function isIdentity(dut: Dut): boolean {
   return identities.has(dut);
 }
 
-/** (a·b) for complex numbers. */
-export function cmul(a: Complex, b: Complex): Complex {
-  return { re: a.re * b.re - a.im * b.im, im: a.re * b.im + a.im * b.re };
-}
-
-/** a/b for complex numbers. */
-export function cdiv(a: Complex, b: Complex): Complex {
-  const d = b.re * b.re + b.im * b.im;
-  return { re: (a.re * b.re + a.im * b.im) / d, im: (a.im * b.re - a.re * b.im) / d };
-}

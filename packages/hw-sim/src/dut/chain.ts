@@ -10,7 +10,7 @@ export function chain(...duts: Dut[]): Dut {
   const specs = parts.map((d) => d.spec);
   const dut: Dut = Object.freeze({
     // plain data only when every part has it (a custom Dut may carry only its function)
-    ...(specs.every((x) => x !== undefined) ? { spec: { kind: 'chain' as const, parts: specs as NonNullable<Dut['spec']>[] } } : {}),
+    ...(specs.every((x) => x !== undefined) ? { spec: { kind: 'chain' as const, parts: specs } } : {}),
     name: parts.length === 0 ? 'wire' : parts.map((d) => d.name).join(' → '),
     response(f: number) {
       let h: Complex = { re: 1, im: 0 };

@@ -23,7 +23,7 @@ function parseDutPart(spec: string, whole: string): Dut {
   };
   const need = (k: string): number => {
     if (p[k] === undefined) throw new SettingsError('sim', 'dut', whole, `${kind} needs ${k}=<value>`);
-    return p[k]!;
+    return p[k];
   };
   switch (kind.trim()) {
     case 'wire':

@@ -64,7 +64,7 @@ export class NoiseBlocks {
       const off = idx - blk * n;
       const len = Math.min(to - i, n - off);
       const src = this.block(stream, blk);
-      for (let j = 0; j < len; j++) out[i + j] += std * src[off + j]!;
+      for (let j = 0; j < len; j++) out[i + j]! += std * src[off + j]!;
       i += len;
       idx += len;
     }

@@ -1,4 +1,4 @@
-import { lsbVolts, type BoardInfo, type ResolvedAsgSettings } from '@labrx/core';
+import { lsbVolts, type BoardInfo, type InputGain, type ResolvedAsgSettings } from '@labrx/core';
 import { isIdentity, type Complex, type Dut } from '../dut/Dut.js';
 import { AsgHistory, type AsgSegment } from './AsgHistory.js';
 import { addTone, frac } from './addTone.js';
@@ -43,6 +43,8 @@ export interface RenderRequest {
   readonly first: number;
   /** Where the random parts (input noise, the 'noise' waveform) come from. */
   readonly noise: NoiseBlocks;
+  /** Input gain: the ADC's full scale, ±1 V ('lv', the default) or ±20 V ('hv'); sets the LSB and where samples clip. */
+  readonly gain?: InputGain;
 }
 
 /**
@@ -67,7 +69,8 @@ export class SignalModel {
   /** Generator histories, asg0 and asg1. */
   readonly asg: readonly [AsgHistory, AsgHistory] = [new AsgHistory(), new AsgHistory()];
   private readonly fs: number;
-  private readonly lsb: number;
+  /** Volts per ADC count at each gain. */
+  private readonly lsb: Readonly<Record<InputGain, number>>;
   private readonly wireDut: boolean;
   private filtered = new Float64Array(0);
 
@@ -79,7 +82,7 @@ export class SignalModel {
     readonly tones: readonly ExternalTone[],
   ) {
     this.fs = info.sampleRateHz;
-    this.lsb = lsbVolts(info);
+    this.lsb = { lv: lsbVolts(info, 'lv'), hv: lsbVolts(info, 'hv') };
     this.wireDut = isIdentity(dut);
   }
 
@@ -120,7 +123,7 @@ export class SignalModel {
       addTone(out, from, to, tone.amplitude * Math.hypot(b.re, b.im), cyclesAt(tone.frequency, req.armS, req.first, dtS) + phase, tone.frequency * dtS);
     }
     req.noise.add(out, from, to, input, req.first, this.inputNoiseStd(req.decimation, req.boxcar));
-    quantise(out, from, to, this.lsb, this.info.adcBits);
+    quantise(out, from, to, this.lsb[req.gain ?? 'lv'], this.info.adcBits);
   }
 
   /**
@@ -162,14 +165,14 @@ export class SignalModel {
     const s = seg.settings;
     const h0 = viaDut ? this.dut.response(0).re : 1;
     const level = s.offset * h0;
-    if (level !== 0) for (let j = jA; j < jB; j++) out[j] += level;
+    if (level !== 0) for (let j = jA; j < jB; j++) out[j]! += level;
     if (s.amplitude === 0 || s.waveform === 'dc') return;
     if (s.waveform === 'noise') return this.addNoiseWaveform(out, jA, jB, iA, seg, g, viaDut, req, dtS);
     if (s.frequency === 0) {
       // a stopped generator holds its start phase: a constant
       const shape = waveformShape(s);
       const v = s.amplitude * (shape ? shape.value(frac(s.phase / 360)) : Math.sin((s.phase * Math.PI) / 180)) * h0;
-      for (let j = jA; j < jB; j++) out[j] += v;
+      for (let j = jA; j < jB; j++) out[j]! += v;
       return;
     }
     const shape = viaDut ? null : waveformShape(s);
@@ -182,7 +185,7 @@ export class SignalModel {
     const s = seg.settings;
     const series = waveformSeries(s, this.fs / 2);
     const meanLevel = s.amplitude * series.mean * h0;
-    if (meanLevel !== 0) for (let j = jA; j < jB; j++) out[j] += meanLevel;
+    if (meanLevel !== 0) for (let j = jA; j < jB; j++) out[j]! += meanLevel;
     for (let k = 0; k < series.harmonic.length; k++) {
       const harmonic = series.harmonic[k]!;
       const fk = harmonic * s.frequency;
@@ -213,7 +216,7 @@ export class SignalModel {
     if (!req.boxcar || req.decimation === 1 || width < 1e-6) {
       // point sampling; a window too short to integrate accurately is its centre value
       const centre = req.boxcar ? (f * (req.decimation - 1)) / (2 * this.fs) : 0;
-      for (let j = jA; j < jB; j++) out[j] += a * shape.value(frac(cA + (j - jA) * step + centre));
+      for (let j = jA; j < jB; j++) out[j]! += a * shape.value(frac(cA + (j - jA) * step + centre));
       return;
     }
     const half = (0.5 * f) / this.fs;
@@ -223,7 +226,7 @@ export class SignalModel {
       const ua = frac(cA + (j - jA) * step - half);
       const ub = ua + width;
       const whole = Math.floor(ub);
-      out[j] += (whole * p + shape.integral(ub - whole) - shape.integral(ua)) * inv;
+      out[j]! += (whole * p + shape.integral(ub - whole) - shape.integral(ua)) * inv;
     }
   }
 
@@ -242,7 +245,7 @@ export class SignalModel {
       const off = idx - blk * size;
       const len = Math.min(jB - j, size - off);
       filterBlock(req.noise.block(stream, blk), this.filtered, dtS, this.dut);
-      for (let m = 0; m < len; m++) out[j + m] += std * this.filtered[off + m]!;
+      for (let m = 0; m < len; m++) out[j + m]! += std * this.filtered[off + m]!;
       j += len;
       idx += len;
     }

@@ -25,7 +25,7 @@ export function addTone(out: Float64Array, from: number, to: number, amplitude: 
     let s = amplitude * Math.sin(TWO_PI * c);
     let k = amplitude * Math.cos(TWO_PI * c);
     for (let i = start; i < end; i++) {
-      out[i] += s;
+      out[i]! += s;
       const s2 = s * cr + k * sr;
       k = k * cr - s * sr;
       s = s2;

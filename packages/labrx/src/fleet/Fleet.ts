@@ -1,11 +1,10 @@
-import { defer, map, type Observable, type Subscription } from 'rxjs';
+import { defer, map, reduce, type Observable } from 'rxjs';
 import {
-  AbortedError,
   asyncMap,
   asyncMap$,
   MapErrors,
+  once,
   SettingsError,
-  type AsyncMapFn,
   type AsyncMapFulfilled,
   type AsyncMapRejected,
   type NaSettings,
@@ -16,37 +15,8 @@ import {
 import type { Board, NaResponse, SpecanSpectrum } from '@labrx/instruments';
 import type { FleetConnectFailure, FleetFulfilled, FleetMapEvent, FleetProgress, FleetSettled } from './FleetEntry.js';
 import { FleetInstrument } from './FleetInstrument.js';
+import type { FleetFn, FleetMapOptions, FleetMapPromiseOptions } from './FleetMapOptions.js';
 import { withTimeout } from './withTimeout.js';
-
-/** The function `fleet.map` applies: a board, its position in `fleet.boards`, and a signal that aborts when its work is no longer wanted. */
-export type FleetFn<R> = AsyncMapFn<Board, R>;
-
-/** Options of `fleet.map$` (and the fleet instruments' `single$`). */
-export interface FleetMapOptions {
-  /** Most boards working at once: an integer ≥ 1, or `Infinity` (default: every board at once). */
-  readonly concurrency?: number;
-  /**
-   * `'stop'` (default): the first board's error fails the whole operation, unchanged, and cancels
-   * the others; `'collect'`: each board's error is reported with its board and the others finish.
-   */
-  readonly onError?: 'stop' | 'collect';
-  /**
-   * Time limit per board in milliseconds, on that board's clock (virtual in tests); past it the
-   * board's work is cancelled and it fails with `TimeoutError('<name> <board id>', timeoutMs)`.
-   * Default: none. One hung board then cannot hold up the fleet.
-   */
-  readonly timeoutMs?: number;
-  /** Names the operation in errors (default 'fleet.map'). */
-  readonly name?: string;
-}
-
-/** Options of the Promise faces `fleet.map` and `fleet.<instrument>.single`. */
-export interface FleetMapPromiseOptions extends FleetMapOptions {
-  /** Called each time a board finishes (succeeded or failed), with the progress so far. */
-  readonly onProgress?: (progress: FleetProgress, entry: FleetSettled<unknown>) => void;
-  /** Aborting cancels every board's work and rejects with `AbortedError`. */
-  readonly signal?: AbortSignal;
-}
 
 /**
  * Many boards driven together from one process — embedded simulators and boards over SCPI mixed.
@@ -166,36 +136,16 @@ export class Fleet {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (signal?.aborted) return Promise.reject(new AbortedError(name, signal.reason));
-    return new Promise((resolve, reject) => {
-      const out: FleetSettled<R>[] = new Array(this.boards.length);
-      let subscription: Subscription | undefined;
-      let settled = false;
-      const finish = (outcome: () => void): void => {
-        if (settled) return;
-        settled = true;
-        signal?.removeEventListener('abort', onAbort);
-        subscription?.unsubscribe();
-        outcome();
-      };
-      const onAbort = (): void => finish(() => reject(new AbortedError(name, signal?.reason)));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      subscription = events$.subscribe({
-        next: ({ progress, ...entry }) => {
-          out[entry.index] = entry;
-          if (onProgress) {
-            try {
-              onProgress(progress, entry);
-            } catch (error) {
-              finish(() => reject(error)); // a failing callback is the caller's bug: surface it
-            }
-          }
-        },
-        error: (error: unknown) => finish(() => reject(error)),
-        complete: () => finish(() => resolve(out)),
-      });
-      if (settled) subscription.unsubscribe();
-    });
+    const results$ = events$.pipe(
+      // out[index]: one tagged result per board, in board order, whatever order they finish in
+      reduce((out, { progress, ...entry }) => {
+        out[entry.index] = entry;
+        // a failing callback is the caller's bug: it ends the map and rejects with its error
+        onProgress?.(progress, entry);
+        return out;
+      }, new Array<FleetSettled<R>>(this.boards.length)),
+    );
+    return once(results$, { operation: name, ...(signal !== undefined ? { signal } : {}) });
   }
 
   /**

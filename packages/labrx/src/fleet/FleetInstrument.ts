@@ -1,7 +1,7 @@
 import { catchError, map, merge, of, type Observable } from 'rxjs';
 import type { Board } from '@labrx/instruments';
 import type { FleetFulfilled, FleetMapEvent, FleetSettled } from './FleetEntry.js';
-import type { Fleet, FleetMapOptions, FleetMapPromiseOptions } from './Fleet.js';
+import type { FleetMapOptions, FleetMapPromiseOptions, FleetMapper } from './FleetMapOptions.js';
 
 /** What a fleet-wide instrument needs of each board's instrument (scope, specan and na have it). */
 export interface AcquiringInstrument<S, R> {
@@ -39,7 +39,7 @@ export interface FleetStreamOptions {
  */
 export class FleetInstrument<S, R> {
   constructor(
-    private readonly fleet: Fleet,
+    private readonly fleet: FleetMapper,
     /** 'scope', 'specan' or 'na': names errors and time limits. */
     readonly name: string,
     private readonly pick: (board: Board) => AcquiringInstrument<S, R>,

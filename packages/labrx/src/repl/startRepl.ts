@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Board } from '@labrx/instruments';
 import { connect } from '../connect.js';
 import { connectSync, type SyncBoard } from '../sync/connectSync.js';
-import { dutFromSpec } from '../sync/dutSpec.js';
+import { dutFromSpec } from '@labrx/hw-sim';
 import type { SyncSimOptions } from '../sync/engineOptions.js';
 import { completeSetting } from './settingsCompleter.js';
 

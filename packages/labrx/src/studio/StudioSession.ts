@@ -1,7 +1,7 @@
 import { defer, repeat, type Observable, type Subscription } from 'rxjs';
-import { ASG_OUTPUTS, SPECTRUM_UNITS, TRIGGER_SOURCES, WAVEFORMS, WINDOW_NAMES, type Spectrum, type Trace } from '@labrx/core';
+import { type Spectrum, type Trace } from '@labrx/core';
 import type { Board, InstrumentState, NaSweepEvent } from '@labrx/instruments';
-import { errorInfo, parseClientMessage, type ClientMessage, type ServerMessage, type StudioInstrument, type StudioSettable } from './protocol.js';
+import { errorInfo, parseClientMessage, studioFields, type ClientMessage, type ServerMessage, type StudioInstrument, type StudioSettable } from './protocol.js';
 import { naPointsFrame, naSweepFrame, spectrumFrame, traceFrame } from './resultFrames.js';
 
 /** Where a session's messages go (a WebSocket in the studio; a recorder in tests). */
@@ -96,7 +96,7 @@ export class StudioSession {
     this.widths = { scope: w, specan: w };
   }
 
-  /** Sends the board, its settings and the choices of every select, and starts reporting states. */
+  /** Sends the board, its settings and the field descriptors of every panel, and starts reporting states. */
   start(): void {
     const b = this.board;
     const asg = (s: typeof b.asg0.settings) => ({ ...s, data: null });
@@ -104,7 +104,7 @@ export class StudioSession {
       type: 'hello',
       board: { id: b.id, ...b.info, naUsesIqModules: b.na.usesIqModules },
       settings: { scope: b.scope.settings, specan: b.specan.settings, na: b.na.settings, asg0: asg(b.asg0.settings), asg1: asg(b.asg1.settings) },
-      choices: { trigger: TRIGGER_SOURCES, waveform: WAVEFORMS, output: ASG_OUTPUTS, window: WINDOW_NAMES, unit: SPECTRUM_UNITS },
+      fields: studioFields(b.info),
     });
     const watch = (name: StudioInstrument, state$: Observable<InstrumentState>) =>
       this.stateSubs.push(
@@ -185,7 +185,7 @@ export class StudioSession {
   private store(instrument: StudioInstrument, settings: Record<string, unknown>): boolean {
     try {
       // validate now, so the page hears about a bad value even while the instrument is stopped
-      const resolved = this.board[instrument].resolve(settings as never);
+      const resolved = this.board[instrument].resolve(settings);
       this.settings[instrument] = settings;
       this.send({ type: 'applied', instrument, settings: resolved });
       return true;

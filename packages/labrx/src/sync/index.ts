@@ -3,6 +3,5 @@ export { connectSync, type SyncBoard, type SyncInstruments, type SyncInstrument,
 export { SyncStream } from './SyncStream.js';
 export { SYNC_FACES, type SyncMember, type SyncInstrumentTable, type SyncInstrumentName } from './syncFaces.js';
 export { DEFAULT_SYNC_TIMEOUT_MS, DEFAULT_SPIN_MICROS, type SyncConnectOptions, type SyncSimOptions } from './engineOptions.js';
-export { dutFromSpec, toDutSpec, type DutSpec } from './dutSpec.js';
 export { handOver } from './transferables.js';
 export type { ProcedureContext } from './ProcedureContext.js';

@@ -86,9 +86,9 @@ export function settingValue(text: string): number | string {
 
 /** Picks the given flags out of commander's options as settings, values parsed by `settingValue`. */
 export function settingsFrom(opts: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const name of names) {
-    const v = opts[name];
+    const v = Object.hasOwn(opts, name) ? opts[name] : undefined;
     if (v === undefined) continue;
     out[name] = typeof v === 'string' ? settingValue(v) : v;
   }
@@ -97,7 +97,8 @@ export function settingsFrom(opts: Record<string, unknown>, names: readonly stri
 
 /** Parses `key=value,key=value` (generator flags); values through `settingValue`. */
 export function keyValues(text: string, flag: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // null prototype: a key such as `__proto__` or `constructor` stays a (rejected) setting name
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const part of text.split(',')) {
     if (part.trim() === '') continue;
     const eq = part.indexOf('=');

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { startRepl } from '../../repl/startRepl.js';
 import type { SyncSimOptions } from '../../sync/engineOptions.js';
-import type { DutSpec } from '../../sync/dutSpec.js';
+import type { DutSpec } from '@labrx/hw-sim';
 import type { CliCommand } from '../CliCommand.js';
 import { parseDutSpec } from '@labrx/hw-sim';
 

@@ -32,7 +32,11 @@ export function buildStudioCommand(io: CliIo = processIo): Command {
       const port = opts.port === undefined ? 0 : settingValue(opts.port);
       if (typeof port !== 'number') throw new SettingsError('studio', 'port', port, 'an integer from 0 to 65535 (0: any free port)');
       // the demo DUT belongs to the simulator; a real board has its own
-      const flags = opts.board !== undefined && !opts.board.startsWith('sim://') && opts.dut === STUDIO_DEMO_DUT ? { ...opts, dut: undefined } : opts;
+      let flags: BoardFlags = opts;
+      if (opts.board !== undefined && !opts.board.startsWith('sim://') && opts.dut === STUDIO_DEMO_DUT) {
+        const { dut: _demo, ...rest } = opts;
+        flags = rest;
+      }
       const board = await openBoard(flags);
       let studio: Studio | undefined;
       try {

@@ -10,7 +10,7 @@ import { AbortedError, LabrxError, SettingsError } from '@labrx/core';
 import { VirtualClock } from '@labrx/core/testing';
 import type { Board } from '@labrx/instruments';
 import { connect } from '../../connect.js';
-import { dutFromSpec } from '../dutSpec.js';
+import { dutFromSpec } from '@labrx/hw-sim';
 import type { ProcedureContext } from '../ProcedureContext.js';
 import type { CrashNotice, EngineHello, EngineRequest, EngineWorkerData, MemberRequest, Reply } from '../protocol.js';
 import { REPLY_COUNTER } from '../protocol.js';
@@ -22,7 +22,7 @@ import { freshCopies, handedOverBuffers, ownedBuffers, withoutFunctions } from '
 type Procedure = (this: ProcedureContext, board: Board, ...args: unknown[]) => unknown;
 
 const data = workerData as EngineWorkerData;
-const port = data.port as MessagePort;
+const port = data.port;
 const counter = new Int32Array(data.signal);
 const clock = data.options.sim.virtualTime ? new VirtualClock() : undefined;
 let closing = false;
@@ -103,7 +103,7 @@ function memberOf(req: MemberRequest): { instrument: Record<string, unknown>; me
 function withSignal(args: readonly unknown[], signal: AbortSignal): unknown[] {
   const options = args[1];
   if (options !== undefined && (options === null || typeof options !== 'object')) return [...args];
-  return [args[0], { ...(options as object | undefined), signal }, ...args.slice(2)];
+  return [args[0], { ...(options), signal }, ...args.slice(2)];
 }
 
 async function answer(req: Exclude<EngineRequest, { op: 'cancel' | 'ping' }>, abort: AbortController): Promise<{ value: unknown; transfer: ArrayBuffer[] }> {

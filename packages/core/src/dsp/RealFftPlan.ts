@@ -1,0 +1,30 @@
+/**
+ * FFT implementations labrx can run on.
+ * - 'fftjs': fft.js, exact Float64, synchronous, always available. The default.
+ * - 'pffft': PFFFT compiled to WebAssembly with SIMD (`@echogarden/pffft-wasm`), Float32, several
+ *   times faster; needs `await initFftBackend('pffft')` once before plans can be built. Results carry
+ *   Float32 rounding: about 1e-7 of the block's largest bin (see test/core/dsp/fftPlan.test.ts).
+ */
+export const FFT_BACKENDS = ['fftjs', 'pffft'] as const;
+
+/** An FFT implementation's name. */
+export type FftBackend = (typeof FFT_BACKENDS)[number];
+
+/**
+ * A forward real FFT of fixed length, built once per size. The one interface every backend
+ * implements, so that the spectrum kernels do not know which library computes the transform.
+ */
+export interface RealFftPlan {
+  /** Transform length N in samples. */
+  readonly size: number;
+  /** Which implementation computes it. */
+  readonly backend: FftBackend;
+  /**
+   * X_k = Σ_{n=0}^{N−1} w_n x_n e^{−j2πkn/N} for k = 0…N/2 (unnormalised, same units as the input
+   * times samples), with w_n = 1 when no `window` is given. Writes N/2+1 values into `outRe` and
+   * `outIm`, which the caller owns; reads exactly N samples from `input` and does not modify it.
+   * Allocates nothing. The window is applied here, not by the caller, because a backend can then
+   * fuse it with the copy it makes anyway (pffft writes w·x straight into its Float32 buffer).
+   */
+  forward(input: Float64Array, outRe: Float64Array, outIm: Float64Array, window?: Float64Array): void;
+}

@@ -1,0 +1,174 @@
+import { parseArgs } from 'node:util';
+import { SettingsError } from '@labrx/core';
+import type { Dut } from '../dut/Dut.js';
+import { parseDutSpec } from '../dut/parseDutSpec.js';
+import { createSimBoard, type SimBoard } from '../SimBoard.js';
+import { startScpiServer, type ScpiServer } from '@labrx/scpi';
+
+/** What `labrx-sim` runs. */
+export interface LabrxSimOptions {
+  /** Interface to bind (default 127.0.0.1). */
+  readonly host: string;
+  /** Port of the first board; board i listens on port + i (0: the OS picks each). */
+  readonly port: number;
+  /** Number of boards (1 to 256). */
+  readonly boards: number;
+  /** Seed of board 0; board i uses seed + i. */
+  readonly seed: number;
+  /** Device under test of every board. */
+  readonly dut: Dut;
+  /** White noise on each input in V/√Hz (the simulator's default when absent). */
+  readonly noiseDensity?: number;
+}
+
+/** `labrx-sim --help` */
+export const LABRX_SIM_USAGE = `Usage: labrx-sim [options]
+
+Serves simulated Red Pitaya boards over SCPI (firmware 2.07 protocol), one TCP port each.
+
+Options:
+  --port <n>       port of the first board; the others follow (default 5000; 0 = the OS picks each)
+  --boards <n>     number of boards (default 1)
+  --seed <n>       seed of the first board; board i uses seed + i (default 1)
+  --dut <spec>     device between out1 and in1 (default wire), e.g.
+                     resonator:f0=1e6,q=20[,gain=0.5]   lowpass:cutoff=1e5[,order=2]
+                     delay:seconds=1e-6   wire   and chains: resonator:f0=1e6,q=20+delay:seconds=1e-7
+  --noise <V/√Hz>  white noise density on each input (default 1e-7)
+  --host <addr>    interface to bind (default 127.0.0.1)
+  -h, --help       show this help
+
+Prints "listening on scpi://HOST:PORT" for each board; stops cleanly on SIGINT or SIGTERM.`;
+
+
+function integer(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  const x = Number(text);
+  if (!Number.isInteger(x) || x < min || x > max) throw new SettingsError('labrx-sim', name, text, `an integer from ${min} to ${max}`);
+  return x;
+}
+
+/**
+ * Parses `labrx-sim` arguments with Node's own `util.parseArgs` (no dependency; strict: unknown
+ * options and missing values are errors). Returns null for `--help`. Throws SettingsError.
+ */
+export function parseLabrxSimArgs(argv: readonly string[]): LabrxSimOptions | null {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        boards: { type: 'string' },
+        seed: { type: 'string' },
+        dut: { type: 'string' },
+        noise: { type: 'string' },
+        host: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new SettingsError('labrx-sim', 'arguments', argv.join(' '), `${(err as Error).message}; see --help`);
+  }
+  if (values.help) return null;
+  const boards = integer('boards', values.boards as string | undefined, 1, 1, 256);
+  const port = integer('port', values.port as string | undefined, 5000, 0, 65535);
+  if (port !== 0 && port + boards - 1 > 65535) throw new SettingsError('labrx-sim', 'port', port, `a port that leaves room for ${boards} consecutive ports`);
+  const noiseText = values.noise as string | undefined;
+  const noiseDensity = noiseText === undefined ? undefined : Number(noiseText);
+  if (noiseDensity !== undefined && !(Number.isFinite(noiseDensity) && noiseDensity >= 0)) throw new SettingsError('labrx-sim', 'noise', noiseText, 'a noise density of 0 V/√Hz or more');
+  return {
+    host: (values.host as string | undefined) ?? '127.0.0.1',
+    port,
+    boards,
+    seed: integer('seed', values.seed as string | undefined, 1, -(2 ** 52), 2 ** 52),
+    dut: parseDutSpec((values.dut as string | undefined) ?? 'wire'),
+    ...(noiseDensity !== undefined ? { noiseDensity } : {}),
+  };
+}
+
+/** A running `labrx-sim`. */
+export interface LabrxSim {
+  readonly boards: readonly SimBoard[];
+  readonly servers: readonly ScpiServer[];
+  /** Closes every server and board; idempotent. */
+  close(): Promise<void>;
+}
+
+/** Starts the boards and their servers (board i on port + i, seed + i). Closes what it opened on failure. */
+export async function startLabrxSim(options: LabrxSimOptions): Promise<LabrxSim> {
+  const boards: SimBoard[] = [];
+  const servers: ScpiServer[] = [];
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await Promise.all(servers.map((s) => s.close()));
+      await Promise.all(boards.map((b) => b.close()));
+    })());
+  try {
+    for (let i = 0; i < options.boards; i++) {
+      const board = createSimBoard({
+        seed: options.seed + i,
+        dut: options.dut,
+        ...(options.noiseDensity !== undefined ? { noiseDensity: options.noiseDensity } : {}),
+      });
+      boards.push(board);
+      servers.push(await startScpiServer({ board, host: options.host, port: options.port === 0 ? 0 : options.port + i }));
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { boards, servers, close };
+}
+
+/** Where `runLabrxSim` writes and which process signals it listens to. */
+export interface LabrxSimIo {
+  readonly out: { write(text: string): unknown };
+  readonly err: { write(text: string): unknown };
+  /** Emits 'SIGINT' and 'SIGTERM' (the process, by default). */
+  readonly signals: { once(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown; off(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown };
+}
+
+/**
+ * The `labrx-sim` command: parses `argv`, starts the boards, prints `listening on scpi://HOST:PORT`
+ * for each, and on SIGINT or SIGTERM closes them all. Resolves with the exit code (0, or 2 for bad
+ * arguments, 1 when a port cannot be bound) once nothing is left open.
+ *
+ * @example
+ * // packages/hw-sim/bin/labrx-sim.mjs
+ * process.exitCode = await runLabrxSim(process.argv.slice(2));
+ */
+export async function runLabrxSim(argv: readonly string[], io: LabrxSimIo = { out: process.stdout, err: process.stderr, signals: process }): Promise<number> {
+  let options: LabrxSimOptions | null;
+  try {
+    options = parseLabrxSimArgs(argv);
+  } catch (err) {
+    io.err.write(`labrx-sim: ${(err as Error).message}\n`);
+    return 2;
+  }
+  if (options === null) {
+    io.out.write(`${LABRX_SIM_USAGE}\n`);
+    return 0;
+  }
+  let sim: LabrxSim;
+  try {
+    sim = await startLabrxSim(options);
+  } catch (err) {
+    io.err.write(`labrx-sim: ${(err as Error).message}\n`);
+    return 1;
+  }
+  for (const s of sim.servers) io.out.write(`listening on ${s.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      io.signals.off('SIGINT', stop);
+      io.signals.off('SIGTERM', stop);
+      resolve();
+    };
+    io.signals.once('SIGINT', stop);
+    io.signals.once('SIGTERM', stop);
+  });
+  await sim.close();
+  return 0;
+}

@@ -1,9 +1,0 @@
-/**
- * The Red Pitaya SCPI server over any BoardDriver, and the `labrx-sim` command.
- */
-export { startScpiServer, MAX_CLIENT_BYTES, type ScpiServer, type ScpiServerOptions } from './startScpiServer.js';
-export { runLabrxSim, startLabrxSim, parseLabrxSimArgs, LABRX_SIM_USAGE, type LabrxSim, type LabrxSimOptions, type LabrxSimIo } from './runLabrxSim.js';
-export { createRedPitayaCommandTable } from './redPitayaCommands.js';
-export { ScpiCommandTable, command, control, type ScpiCommand, type ScpiCommandContext, type ScpiReply } from './ScpiCommandTable.js';
-export { IDN_2_07, SYSTEM_VERSION } from './systemCommands.js';
-export { MAX_LINE_BYTES } from './lineFramer.js';

@@ -1,7 +1,0 @@
-/**
- * ScpiBoard: a `BoardDriver` for a Red Pitaya or `labrx-sim` over SCPI on TCP.
- */
-export { ScpiBoard, connectScpiBoard, parseScpiUrl, SCPI_DEFAULT_PORT, type ScpiBoardOptions } from './ScpiBoard.js';
-export { ScpiTransport, type ScpiTransportOptions } from './ScpiTransport.js';
-export { ScpiResponseParser, MAX_REPLY_BYTES, type ScpiResponse } from './ScpiResponseParser.js';
-export { RP_SCPI, RP_COMMANDS, TRIGGER_SOURCE_NAMES, WAVEFORM_NAMES, chain, fill, setLine, type ScpiControl, type ScpiCodec } from './redPitayaScpi.js';

@@ -1,0 +1,20 @@
+/**
+ * Tools for labrx's own tests and for those who extend it: the plot specification behind `--plot`
+ * (to check what a plot shows without rendering it) and the table codecs of the data files.
+ */
+export { plotSpec } from '../datafiles/plotSvg.js';
+export { resultToTable, tableToResult, tableToCsv, csvToTable, tableToJson, jsonToTable } from '../datafiles/index.js';
+// The studio's wire format and session, to test them without a browser.
+export { decodeFrame, FRAME_FLAG_ENVELOPE, FRAME_KIND, type Frame } from '../studio/frames.js';
+export { minMaxEnvelope, envelopeStep } from '../studio/minMaxEnvelope.js';
+export { traceFrame } from '../studio/resultFrames.js';
+export { StudioSession } from '../studio/StudioSession.js';
+export type { ServerMessage } from '../studio/protocol.js';
+// The command line, one command at a time, with its input and output injected.
+export { buildProgram, parseDut } from '../cli/index.js';
+export type { CliIo } from '../cli/commands/instrumentFlags.js';
+export { buildScopeCommand } from '../cli/commands/scope.js';
+export { buildSpecanCommand } from '../cli/commands/specan.js';
+export { buildNaCommand } from '../cli/commands/na.js';
+export { buildStudioCommand } from '../cli/commands/studio.js';
+export { buildSimCommand } from '../cli/commands/sim.js';

@@ -1,0 +1,371 @@
+import {
+  Observable,
+  asyncScheduler,
+  defer,
+  first,
+  firstValueFrom,
+  map,
+  race,
+  of,
+  repeat,
+  switchMap,
+  timer,
+  zip,
+  type SchedulerLike,
+} from 'rxjs';
+import {
+  RED_PITAYA_125_14,
+  SCOPE_SETTINGS,
+  ScpiError,
+  SettingsError,
+  TimeoutError,
+  type BoardDriver,
+  type BoardInfo,
+  type RawTrace,
+  type ResolvedAsgSettings,
+  type ResolvedScopeSettings,
+} from '@labrx/core';
+import { RP_COMMANDS, RP_SCPI, type AcqGain, TRIGGER_SOURCE_NAMES, WAVEFORM_NAMES, chain, fill, setLine } from '../protocol/redPitayaScpi.js';
+import type { ScpiResponse } from './ScpiResponseParser.js';
+import { ScpiTransport } from './ScpiTransport.js';
+
+/** How to reach an SCPI board. */
+export interface ScpiBoardOptions {
+  /** Host name or address of the board (or of labrx-sim). */
+  readonly host: string;
+  /** TCP port (default 5000). */
+  readonly port?: number;
+  /** Per-command limit in ms, from sending to the complete reply (default 5000). */
+  readonly timeoutMs?: number;
+  /** Limit in ms of the whole connect: socket, `*IDN?` and the option queries together (default `timeoutMs`). */
+  readonly connectTimeoutMs?: number;
+  /** Clock of timeouts and trigger polling (default asyncScheduler). */
+  readonly scheduler?: SchedulerLike;
+  /**
+   * Ask the server to answer failed queries with an empty line at once (`RP:RET_ON_ERROR ON`,
+   * firmware 2.07-43 and labrx-sim) instead of leaving them to time out (default true). On real
+   * firmware the flag is global to the board: other clients see it too.
+   */
+  readonly retOnError?: boolean;
+  /** Longest wait between trigger-state polls in ms (default 50). */
+  readonly maxPollIntervalMs?: number;
+}
+
+/** The default port of a Red Pitaya's SCPI server. */
+export const SCPI_DEFAULT_PORT = 5000;
+
+/** Parses `scpi://host[:port]` (IPv6 hosts in brackets). */
+export function parseScpiUrl(url: string): { host: string; port: number } {
+  const m = /^scpi:\/\/(\[[^\]]+\]|[^:/?#]+)(?::(\d+))?\/?$/.exec(url);
+  if (!m) throw new SettingsError('connect', 'url', url, "'scpi://host' or 'scpi://host:port'");
+  const port = m[2] === undefined ? SCPI_DEFAULT_PORT : Number(m[2]);
+  if (!(port >= 1 && port <= 65535)) throw new SettingsError('connect', 'port', port, 'a TCP port from 1 to 65535');
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
+function text(message: ScpiResponse, i = 0): string {
+  const u = message[i];
+  return typeof u === 'string' ? u : '';
+}
+
+const NATIVE_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Decodes a big-endian float32 block payload into volts. */
+function decodeFloatsBE(payload: Buffer | string | undefined, expected: number, target: string): Float64Array {
+  if (!Buffer.isBuffer(payload) || payload.length !== expected * 4) {
+    throw new ScpiError(-200, `expected a block of ${expected} float32 samples, got ${Buffer.isBuffer(payload) ? `${payload.length} bytes` : JSON.stringify(payload)}`, target);
+  }
+  // Copy into an aligned buffer of our own, swap the bytes there, and read it as Float32Array.
+  const own = new Float32Array(expected);
+  const bytes = Buffer.from(own.buffer);
+  payload.copy(bytes);
+  if (NATIVE_LITTLE) bytes.swap32();
+  return Float64Array.from(own);
+}
+
+/**
+ * A `BoardDriver` for a Red Pitaya — or `labrx-sim` — over SCPI on TCP: the same instruments run on
+ * it as on the embedded simulator. Commands go one at a time (see ScpiTransport); traces travel as
+ * big-endian float32 blocks. Plain SCPI has no IQ modules (`info.iqCount` is 0): the network analyzer
+ * demodulates scope traces in software.
+ *
+ * `acquire` sets the scope up in one line (format, units, gains, DEC, AVG, LEV, HYST, DLY, START,
+ * TRig), checks the error count, polls `ACQ:TRig:STAT?;FILL?` on the scheduler until `TD;1`, then
+ * reads both channels; unsubscribing before the trace sends `ACQ:STOP`. The trigger delay travels in
+ * whole samples (DLY), so `t0` is exact to one sample; 'asg1' has no SCPI trigger source (SettingsError).
+ *
+ * `setAsg` sends one line per generator (with `VOLT 0` before the offset, so that
+ * |amplitude| + |offset| ≤ 1 V holds at every step) and checks the error count. Over SCPI generator
+ * n drives output n only, the Red Pitaya plays no 'noise' (both SettingsError), and labrx's 'dc' (the
+ * offset alone) is sent as `FUNC DC` with `VOLT 0`, since the DAC adds VOLT to the offset.
+ *
+ * Use `connectScpiBoard`.
+ */
+export class ScpiBoard implements BoardDriver {
+  readonly id: string;
+  readonly scheduler: SchedulerLike;
+  private running = 0;
+
+  /** @internal use connectScpiBoard */
+  constructor(
+    private readonly transport: ScpiTransport,
+    readonly info: BoardInfo,
+    /** The server's `*IDN?` reply. */
+    readonly idn: string,
+    scheduler: SchedulerLike,
+    private readonly maxPollIntervalMs: number,
+  ) {
+    this.id = transport.target;
+    this.scheduler = scheduler;
+  }
+
+  /** True while an acquisition is armed or running. */
+  get scopeRunning(): boolean {
+    return this.running > 0;
+  }
+
+  /** Commands queued or awaiting replies (0 when idle). */
+  get pendingCommands(): number {
+    return this.transport.pending;
+  }
+
+  /** Sends one command line that has no reply. */
+  send(line: string): Promise<void> {
+    return firstValueFrom(this.transport.request(line, false).pipe(map(() => undefined)), { defaultValue: undefined });
+  }
+
+  /** Sends a query line and resolves with its reply (text units joined by `;`). */
+  async query(line: string): Promise<string> {
+    const message = await firstValueFrom(this.transport.request(line, true));
+    return message.map((u) => (typeof u === 'string' ? u : u.toString('latin1'))).join(';');
+  }
+
+  /** Sends a query line and emits the reply message (text units and block payloads). */
+  query$(line: string): Observable<ScpiResponse> {
+    return this.transport.request(line, true);
+  }
+
+  /**
+   * Sends `commands` joined in one line followed by `SYST:ERR:COUN?`; errors with the first queued
+   * `ScpiError` (after draining the queue) when the count is not 0.
+   */
+  private checked$(commands: readonly string[]): Observable<void> {
+    const line = chain([...commands, RP_COMMANDS.errorCount]);
+    return this.transport.request(line, true).pipe(
+      switchMap((reply) => {
+        const count = Number.parseInt(text(reply, reply.length - 1), 10);
+        if (count === 0) return of(undefined);
+        return this.drainErrors$(Number.isFinite(count) ? count : 1).pipe(
+          map((errors) => {
+            const first = errors[0] ?? { code: -200, text: `unexpected error count reply ${JSON.stringify(reply)}` };
+            throw new ScpiError(first.code, first.text, line.length > 200 ? `${line.slice(0, 200)}…` : line);
+          }),
+        );
+      }),
+    );
+  }
+
+  /** Reads `count` entries of the error queue (at most 32). */
+  private drainErrors$(count: number): Observable<{ code: number; text: string }[]> {
+    const n = Math.max(1, Math.min(32, count));
+    return this.transport.request(chain(Array.from({ length: n }, () => RP_COMMANDS.nextError)), true).pipe(
+      map((reply) =>
+        reply
+          .map((u) => (typeof u === 'string' ? u : ''))
+          .map((u) => {
+            const m = /^\s*([+-]?\d+)\s*,\s*"([\s\S]*)"\s*$/.exec(u);
+            return m ? { code: Number(m[1]), text: m[2]!.split('""').join('"') } : { code: -200, text: u };
+          })
+          .filter((e) => e.code !== 0),
+      ),
+    );
+  }
+
+  setAsg(index: number, settings: ResolvedAsgSettings): Observable<ResolvedAsgSettings> {
+    return defer(() => {
+      if (!(index === 0 || index === 1)) throw new SettingsError('asg', 'index', index, 'an integer from 0 to 1');
+      const instrument = `asg${index}`;
+      const func = WAVEFORM_NAMES[settings.waveform];
+      if (func === undefined) throw new SettingsError(instrument, 'waveform', settings.waveform, 'a waveform the Red Pitaya generator plays (not noise) over SCPI');
+      const ch = index + 1;
+      const outputName = `out${ch}`;
+      if (settings.output !== 'off' && settings.output !== outputName) {
+        throw new SettingsError(instrument, 'output', settings.output, `'off' or '${outputName}': over SCPI generator ${ch} drives output ${ch} only`);
+      }
+      const on = settings.output !== 'off';
+      const cmds: string[] = [
+        setLine(RP_SCPI.genTriggerSource, 'INT', ch),
+        setLine(RP_SCPI.genBurstMode, 'CONTINUOUS', ch),
+        setLine(RP_SCPI.genFunction, func as never, ch),
+      ];
+      if (settings.waveform === 'arbitrary' && settings.data) {
+        cmds.push(fill(RP_COMMANDS.genArbitrary, Array.from(settings.data, (v) => String(v)).join(','), ch));
+      }
+      // The DAC outputs amplitude + offset for DC; labrx's 'dc' is the offset alone.
+      const amplitude = settings.waveform === 'dc' ? 0 : settings.amplitude;
+      cmds.push(
+        setLine(RP_SCPI.genFrequency, settings.frequency, ch),
+        setLine(RP_SCPI.genAmplitude, 0, ch),
+        setLine(RP_SCPI.genOffset, settings.offset, ch),
+        setLine(RP_SCPI.genAmplitude, amplitude, ch),
+        setLine(RP_SCPI.genPhase, settings.phase, ch),
+        setLine(RP_SCPI.genOutput, on, ch),
+      );
+      if (on) cmds.push(fill(RP_COMMANDS.genTrigger, undefined, ch));
+      return this.checked$(cmds).pipe(map(() => settings));
+    });
+  }
+
+  acquire(settings: Omit<ResolvedScopeSettings, 'averages'>): Observable<RawTrace> {
+    return new Observable<RawTrace>((subscriber) => {
+      const source = TRIGGER_SOURCE_NAMES[settings.trigger];
+      if (source === undefined) {
+        subscriber.error(new SettingsError('scope', 'trigger', settings.trigger, "a trigger the Red Pitaya has over SCPI (generator 2 has no trigger of its own; use 'asg0')"));
+        return;
+      }
+      const n = this.info.bufferSize;
+      const dt = settings.decimation / this.info.sampleRateHz;
+      const delaySamples = Math.round(settings.triggerDelay / dt);
+      const gain = SCOPE_SETTINGS.wireValue('scpi', 'gain', settings.gain) as AcqGain;
+      const bufferMs = n * dt * 1e3;
+      const setup = [
+        setLine(RP_SCPI.dataFormat, 'BIN'),
+        setLine(RP_SCPI.dataUnits, 'VOLTS'),
+        setLine(RP_SCPI.gain, gain, 1),
+        setLine(RP_SCPI.gain, gain, 2),
+        setLine(RP_SCPI.decimation, settings.decimation),
+        setLine(RP_SCPI.averaging, settings.boxcar),
+        setLine(RP_SCPI.triggerLevel, settings.threshold),
+        setLine(RP_SCPI.triggerHysteresis, settings.hysteresis),
+        setLine(RP_SCPI.triggerDelay, delaySamples),
+        RP_COMMANDS.start,
+        fill(RP_COMMANDS.trigger, source),
+      ];
+      // Polls: the first after the shortest possible acquisition (one buffer, and at least 1 ms, the
+      // shortest timer: earlier polls would only load the server), then at most every
+      // maxPollIntervalMs; intervals under 1 ms poll at once, as a timer would cost more than the round trip.
+      const wait = (ms: number): Observable<unknown> => (ms < 1 ? of(0) : timer(ms, this.scheduler));
+      const interval = Math.min(this.maxPollIntervalMs, Math.max(bufferMs / 4, 0));
+      // One query per poll, repeated flat (no nesting however long the trigger takes).
+      const poll$ = defer(() => this.transport.request(RP_COMMANDS.triggerState, true)).pipe(
+        repeat({ delay: () => wait(interval) }),
+        first((reply) => text(reply, 0).trim() === 'TD' && text(reply, 1).trim() === '1'),
+        map(() => this.scheduler.now()),
+      );
+      let completed = false;
+      this.running++;
+      // The wait before the first poll runs from the moment the setup is sent, not from its reply:
+      // the setup's round trip then costs nothing when it is shorter than the acquisition.
+      const pipeline$ = zip(this.checked$(setup), wait(Math.max(bufferMs, 1))).pipe(
+        switchMap(() => poll$),
+        switchMap((timestamp) =>
+          this.transport.request(chain([fill(RP_COMMANDS.data, undefined, 1), fill(RP_COMMANDS.data, undefined, 2)]), true).pipe(
+            map(
+              (reply): RawTrace => ({
+                dt,
+                t0: (delaySamples - n / 2) * dt,
+                ch1: decodeFloatsBE(reply[0], n, this.id),
+                ch2: decodeFloatsBE(reply[1], n, this.id),
+                timestamp,
+              }),
+            ),
+          ),
+        ),
+      );
+      // race with lost$: a link lost during a timer wait (the trigger wait) fails the acquisition at
+      // once rather than at the next poll; lost$ never emits, so the trace wins the race when it comes.
+      const sub = race(pipeline$, this.transport.lost$).subscribe({
+        next: (trace) => {
+          // Done once the trace is read (the FPGA stopped writing at TD): a consumer that unsubscribes
+          // on this value (firstValueFrom) must not trigger an ACQ:STOP.
+          completed = true;
+          this.running--;
+          subscriber.next(trace);
+        },
+        error: (err: unknown) => {
+          if (!completed) {
+            completed = true;
+            this.running--;
+            this.stopQuietly();
+          }
+          subscriber.error(err);
+        },
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        sub.unsubscribe();
+        if (!completed) {
+          completed = true;
+          this.running--;
+          this.stopQuietly();
+        }
+      };
+    });
+  }
+
+  /** Sends ACQ:STOP without waiting; a lost link has nothing left to stop. */
+  private stopQuietly(): void {
+    if (this.transport.open) this.transport.request(RP_COMMANDS.stop, false).subscribe({ error: () => undefined });
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+}
+
+/**
+ * Connects to a Red Pitaya or `labrx-sim` at `scpi://host:port` (or `{ host, port, timeoutMs,
+ * scheduler }`): opens the socket, reads `*IDN?`, asks for empty replies on failed queries and
+ * big-endian blocks (each skipped quietly on firmware without them), and reads the board name.
+ *
+ * @example
+ * const board = await connectScpiBoard('scpi://127.0.0.1:5000');
+ * const trace = await firstValueFrom(board.acquire({ ...SCOPE_DEFAULTS, decimation: 8 }));
+ * await board.close();
+ * @throws TimeoutError when the server does not answer within timeoutMs; ConnectionLostError when it refuses or drops the connection
+ */
+export async function connectScpiBoard(target: string | ScpiBoardOptions): Promise<ScpiBoard> {
+  const options: ScpiBoardOptions = typeof target === 'string' ? parseScpiUrl(target) : target;
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const connectTimeoutMs = options.connectTimeoutMs ?? timeoutMs;
+  // One deadline for the whole handshake (socket, *IDN?, options): a server that accepts and never
+  // answers fails the connect after timeoutMs, not after a per-command timeout plus a graceful close.
+  const started = scheduler.now();
+  const transport = await ScpiTransport.open({ host: options.host, port: options.port ?? SCPI_DEFAULT_PORT, timeoutMs, connectTimeoutMs, scheduler });
+  let timedOut = false;
+  const deadline = scheduler.schedule(
+    () => {
+      timedOut = true;
+      void transport.abort();
+    },
+    Math.max(0, connectTimeoutMs - (scheduler.now() - started)),
+  );
+  try {
+    const ask = (line: string) => firstValueFrom(transport.request(line, true));
+    const idn = text(await ask(RP_COMMANDS.idn));
+    // Each optional command is followed by an error count: firmware without it queues −113, cleared by *CLS.
+    const optional = async (line: string): Promise<boolean> => {
+      const reply = await ask(chain([line, RP_COMMANDS.errorCount]));
+      if (text(reply, reply.length - 1).trim() === '0') return true;
+      await firstValueFrom(transport.request(RP_COMMANDS.clearStatus, false), { defaultValue: undefined });
+      return false;
+    };
+    const repliesOnError = (options.retOnError ?? true) && (await optional(setLine(RP_SCPI.retOnError, true)));
+    await optional(setLine(RP_SCPI.byteOrder, 'BEND'));
+    let model = RED_PITAYA_125_14.model;
+    if (repliesOnError) {
+      const name = text(await ask(RP_COMMANDS.boardName)).trim();
+      if (name) model = name;
+    }
+    const info: BoardInfo = Object.freeze({ ...RED_PITAYA_125_14, model, iqCount: 0 });
+    deadline.unsubscribe();
+    return new ScpiBoard(transport, info, idn, scheduler, options.maxPollIntervalMs ?? 50);
+  } catch (err) {
+    deadline.unsubscribe();
+    // a server that failed the handshake gets no graceful close to wait for either
+    await transport.abort();
+    throw timedOut ? new TimeoutError(`connect ${transport.target}`, connectTimeoutMs) : err;
+  }
+}
+
