@@ -1,6 +1,6 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { startScpiServer } from '@labrx/scpi';
+import { MAX_CLIENT_BYTES, startScpiServer } from '@labrx/scpi';
 import { fakeBoard } from './scpiFakeBoard.js';
 import { RawClient } from './scpiRawClient.js';
 
@@ -47,9 +47,43 @@ test('a line of 2000 chained ACQ:SOUR1:DATA? does not stall another client: it i
 
   // ten queries of the other client are answered while the flood is still far from done: each is
   // served within a turn or two of the hostile client's (about one trace), not after all of it
+  let worstMs = 0;
   for (let i = 0; i < 10; i++) {
+    const t0 = performance.now();
     t.is(await other.query('*IDN?', 60_000), 'REDPITAYA,INSTR2025,,01-21');
+    worstMs = Math.max(worstMs, performance.now() - t0);
   }
+  t.log(`worst *IDN? round trip of the other client during the flood: ${worstMs.toFixed(1)} ms`);
   const fraction = received / (queries * TRACE_BYTES);
   t.true(fraction < 0.5, `the other client waited until ${(100 * fraction).toFixed(1)} % of the flood was sent`);
+});
+
+test('clients that never read hold at most MAX_CLIENT_BYTES each on the server, and an honest client is answered', async (t) => {
+  const board = fakeBoard(new Float64Array(N).fill(-0.5), new Float64Array(N).fill(-0.5));
+  const server = await startScpiServer({ board, port: 0 });
+  const honest = await RawClient.open(server.port);
+  const deaf = await Promise.all(Array.from({ length: 4 }, () => RawClient.open(server.port)));
+  t.teardown(async () => {
+    honest.close();
+    for (const c of deaf) c.close();
+    await server.close();
+  });
+  for (const c of deaf) {
+    c.socket.pause(); // reads nothing
+    c.write('ACQ:START;TRIG NOW\r\n' + 'ACQ:SOUR1:DATA?\r\n'.repeat(200)); // 200 traces, 33 MB of replies asked for
+    c.write(Buffer.alloc(400 * 1024, 0x41)); // and most of a line that never ends
+  }
+  let most = 0;
+  let worstMs = 0;
+  // until the kernel's socket buffers are full and the server holds replies (or 15 s on a slow machine)
+  for (const started = performance.now(); most < 2 ** 20 && performance.now() - started < 15_000; ) {
+    const t0 = performance.now();
+    t.is(await honest.query('*IDN?'), 'REDPITAYA,INSTR2025,,01-21');
+    worstMs = Math.max(worstMs, performance.now() - t0);
+    most = Math.max(most, server.maxClientBytes);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  t.log(`most held for one client: ${(most / 2 ** 20).toFixed(2)} MiB (bound ${MAX_CLIENT_BYTES / 2 ** 20} MiB); honest client's worst round trip ${worstMs.toFixed(1)} ms`);
+  t.true(most <= MAX_CLIENT_BYTES, `${most} bytes held for one client`);
+  t.is(server.connections, 5);
 });

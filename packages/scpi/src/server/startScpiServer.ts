@@ -30,9 +30,22 @@ export interface ScpiServer {
   readonly url: string;
   /** Open client connections now. */
   readonly connections: number;
+  /**
+   * The most bytes held for any one client now: input not yet run (a partial line, queued
+   * messages) and replies not yet taken by the network. Bounded by `MAX_CLIENT_BYTES`.
+   */
+  readonly maxClientBytes: number;
   /** Stops listening, ends every connection and stops board work; resolves when no handle is left. */
   close(): Promise<void>;
 }
+
+/**
+ * What the server holds for one client, at most: a partial input line (512 KiB, `MAX_LINE_BYTES`) and
+ * the messages of one received chunk (64 KiB), replies up to the high-water mark (1 MiB) plus one
+ * turn (64 KiB) and the largest single reply unit (an ASCII trace, 180 KB) — under 2 MiB
+ * (docs/reliability.md).
+ */
+export const MAX_CLIENT_BYTES = 2 << 20;
 
 /**
  * Replies queued for one client beyond this many bytes pause that client's input until it reads:
@@ -76,6 +89,7 @@ export async function startScpiServer(options: ScpiServerOptions): Promise<ScpiS
   const device = new ScpiDevice(options.board, options.onError ?? defaultOnError);
   const commands = createRedPitayaCommandTable();
   const sockets = new Set<Socket>();
+  const heldBytes = new Map<Socket, () => number>();
   // Round-robin between clients: those with work left after their turn wait here for the next round,
   // which runs after pending I/O (setImmediate), so new input of other clients is read in between.
   const waiting = new Set<() => void>();
@@ -179,7 +193,9 @@ export async function startScpiServer(options: ScpiServerOptions): Promise<ScpiS
     });
     // A client that vanishes mid-command just goes away; the server and other clients carry on.
     socket.on('error', () => socket.destroy());
+    heldBytes.set(socket, () => framer.pendingBytes + pending.reduce((n, m) => n + m.length, 0) + text.length + socket.writableLength);
     socket.on('close', () => {
+      heldBytes.delete(socket);
       sockets.delete(socket);
       waiting.delete(pump);
       pending.length = 0;
@@ -194,6 +210,11 @@ export async function startScpiServer(options: ScpiServerOptions): Promise<ScpiS
     url: `scpi://${host}:${port}`,
     get connections() {
       return sockets.size;
+    },
+    get maxClientBytes() {
+      let most = 0;
+      for (const held of heldBytes.values()) most = Math.max(most, held());
+      return most;
     },
     close() {
       closing ??= new Promise<void>((resolve) => {
