@@ -10,7 +10,17 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const here = 'bench';
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// names of benchmarks, and `--option value` pairs passed on to each (`pnpm bench soak --minutes 3`)
+const wanted: string[] = [];
+const forwarded: string[] = [];
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i]!;
+  if (a.startsWith('--')) {
+    forwarded.push(a);
+    const value = process.argv[i + 1];
+    if (value !== undefined && !value.startsWith('-')) forwarded.push(value), i++;
+  } else if (!a.startsWith('-')) wanted.push(a);
+}
 const all = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .map((f) => f.replace(/\.bench\.ts$/, ''))
@@ -19,7 +29,7 @@ const run = wanted.length ? all.filter((n) => wanted.includes(n)) : all;
 const failed: string[] = [];
 for (const name of run) {
   console.log(`\n=== bench/${name}.bench.ts`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, `${name}.bench.ts`)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, `${name}.bench.ts`), ...forwarded], { stdio: 'inherit' });
   if (r.status !== 0) failed.push(name);
 }
 

@@ -8,12 +8,13 @@ import { join } from 'node:path';
 const allowed: Record<string, string[]> = {
   core: [],
   scpi: ['@labrx/core'],
-  'hw-sim': ['@labrx/core', '@labrx/scpi'],
+  'hw-sim': ['@labrx/core', '@labrx/scpi', '@labrx/pyrpl'],
   instruments: ['@labrx/core'],
   catalogue: ['@labrx/core'],
-  labrx: ['@labrx/catalogue', '@labrx/core', '@labrx/hw-sim', '@labrx/instruments', '@labrx/scpi'],
+  pyrpl: ['@labrx/core'],
+  labrx: ['@labrx/catalogue', '@labrx/core', '@labrx/hw-sim', '@labrx/instruments', '@labrx/pyrpl', '@labrx/scpi'],
 };
-const workspace = ['@labrx/catalogue', '@labrx/core', '@labrx/hw-sim', '@labrx/instruments', '@labrx/scpi', 'labrx'];
+const workspace = ['@labrx/catalogue', '@labrx/core', '@labrx/hw-sim', '@labrx/instruments', '@labrx/pyrpl', '@labrx/scpi', 'labrx'];
 
 function* sources(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {

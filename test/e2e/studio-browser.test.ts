@@ -39,6 +39,12 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
     await page.goto(studio.url);
     await page.waitForFunction(() => window.labrx?.ready === true);
 
+    // the controls are built from the server's field descriptors (the declarations): the scope's
+    // gain is a select of its declared choices, with the declared doc and allowed values as tooltip
+    const gainOptions = await page.$$eval('#scope select[data-setting=gain] option', (os) => os.map((o) => (o as unknown as { value: string }).value));
+    t.deepEqual(gainOptions, ['lv', 'hv']);
+    t.regex((await page.getAttribute('#scope label:has([data-setting=gain])', 'title')) ?? '', /input gain: 'lv' ±1 V or 'hv' ±20 V full scale \(jumpers\): one of 'lv', 'hv'/);
+
     // a bad setting is refused and shown with the setting, the value and what is allowed
     await page.fill('#na [data-setting=points]', '0');
     await page.click('#na [data-run=single]');

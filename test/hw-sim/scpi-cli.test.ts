@@ -3,11 +3,13 @@ import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { SettingsError } from '@labrx/core';
 import { parseDutSpec, parseLabrxSimArgs, runLabrxSim } from '@labrx/hw-sim';
+import { connect } from 'labrx';
 import { RawClient } from '../scpi/scpiRawClient.js';
 
 test('labrx-sim arguments: defaults, values, and SettingsError for anything else', (t) => {
   const d = parseLabrxSimArgs([])!;
-  t.like(d, { host: '127.0.0.1', port: 5000, boards: 1, seed: 1 });
+  t.like(d, { host: '127.0.0.1', protocol: 'scpi', port: 5000, boards: 1, seed: 1 });
+  t.like(parseLabrxSimArgs(['--protocol', 'pyrpl'])!, { protocol: 'pyrpl', port: 2222 }); // monitor_server's port
   t.is(d.noiseDensity, undefined);
   const o = parseLabrxSimArgs(['--port', '0', '--boards', '4', '--seed', '7', '--dut', 'resonator:f0=1e6,q=20', '--noise', '1e-7'])!;
   t.like(o, { port: 0, boards: 4, seed: 7, noiseDensity: 1e-7 });
@@ -19,7 +21,7 @@ test('labrx-sim arguments: defaults, values, and SettingsError for anything else
   const h1 = o.dut.response(f);
   t.true(Math.abs(Math.hypot(h1.re, h1.im) - 1 / Math.hypot(1, x)) < 1e-12);
   t.is(parseLabrxSimArgs(['-h']), null);
-  for (const bad of [['--port', '70000'], ['--boards', '0'], ['--boards', '2.5'], ['--noise', '-1'], ['--frobnicate'], ['--port'], ['extra'], ['--port', '65535', '--boards', '2']]) {
+  for (const bad of [['--protocol', 'vxi11'], ['--port', '70000'], ['--boards', '0'], ['--boards', '2.5'], ['--noise', '-1'], ['--frobnicate'], ['--port'], ['extra'], ['--port', '65535', '--boards', '2']]) {
     t.throws(() => parseLabrxSimArgs(bad), { instanceOf: SettingsError }, bad.join(' '));
   }
 });
@@ -89,4 +91,28 @@ test('`labrx-sim` (the bin) prints its addresses, serves, and exits 0 on SIGINT'
   child.kill('SIGINT');
   t.is(await exited, 0, stderr);
   c.close();
+});
+
+test('runLabrxSim --protocol pyrpl serves the simulator as a PyRPL board that connect(pyrpl://) drives', async (t) => {
+  const out: string[] = [];
+  const signals = new EventEmitter();
+  const done = runLabrxSim(['--protocol', 'pyrpl', '--port', '0', '--noise', '0'], {
+    out: { write: (s: string) => out.push(s) },
+    err: { write: (s: string) => t.fail(s) },
+    signals: signals as never,
+  });
+  while (out.length < 1) await new Promise((r) => setTimeout(r, 5));
+  const m = /^listening on (pyrpl:\/\/127\.0\.0\.1:\d+)\n$/.exec(out[0]!);
+  t.truthy(m, out[0]);
+  const rp = await connect(m![1]!);
+  try {
+    await rp.asg0.set({ waveform: 'dc', offset: 0.25, output: 'out1' });
+    const tr = await rp.scope.single({ decimation: 64 });
+    // a DC level through the default wire reads 0.25 V within one 14-bit step (2 V / 2^14 = 0.12 mV)
+    t.true(Math.abs(tr.ch1[100]! - 0.25) < 2 / 2 ** 14 + 1e-9, `${tr.ch1[100]}`);
+  } finally {
+    await rp.close();
+  }
+  signals.emit('SIGTERM');
+  t.is(await done, 0);
 });

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { firstValueFrom, toArray } from 'rxjs';
-import { connect, delay, lowpass, resonator, ResourceBusyError, SettingsError, type Board } from 'labrx';
+import { delay as delayBy, firstValueFrom, toArray } from 'rxjs';
+import { Board, connect, createSimBoard, delay, lowpass, resonator, ResourceBusyError, SettingsError } from 'labrx';
 import { VirtualClock } from '@labrx/core/testing';
 import { NetworkAnalyzer, type NaSweepEvent } from '@labrx/instruments';
 import type { SimBoard } from '@labrx/hw-sim';
@@ -206,5 +206,64 @@ test('bad input throws SettingsError and changes nothing', async (t) => {
   }
   t.deepEqual(rp.na.settings, rp.na.resolve());
   t.is(simOf(rp).acquisitionsStarted, 0);
+  await rp.close();
+});
+
+test('#12 case 3: three queued sweeps each give asg0 back before the next takes it', async (t) => {
+  // Before the fix, the lease of a sweep granted from the queue was released before its teardown
+  // restored the generator: with a third sweep waiting, that one was granted first and the
+  // restore failed with "asg0 is busy: leased by na" (one or two sweeps hid it).
+  const { clock, rp } = await board();
+  await rp.asg0.set({ frequency: 1234, amplitude: 0.05, output: 'out1' });
+  const before = rp.asg0.settings;
+  const frequencies: number[] = [];
+  const watch = rp.asg0.settings$.subscribe((s) => frequencies.push(s.frequency));
+  const s = { start: 1e5, stop: 2e5, points: 3, rbw: 1e3, logscale: false };
+  await clock.run(Promise.all([rp.na.single(s), rp.na.single(s), rp.na.single(s)]));
+  watch.unsubscribe();
+  t.is(rp.na.lastCleanupError, null);
+  t.deepEqual(rp.asg0.settings, before);
+  t.deepEqual(simOf(rp).asgSettings(0), before);
+  t.is(rp.leases.holderOf('asg0'), undefined);
+  // every sweep starts from the user's settings and gives them back
+  const sweep = [1e5, 1.5e5, 2e5];
+  t.deepEqual(frequencies, [1234, ...sweep, 1234, ...sweep, 1234, ...sweep, 1234]);
+  await rp.close();
+});
+
+test('#12 case 3: a restore that takes time (as over SCPI) holds the lease; the next sweep starts from the restored generator', async (t) => {
+  // A driver whose setAsg answers 2 ms of board time later, as a network round trip does. The
+  // restore after each sweep must finish before the next sweep is granted (and reads asg0's
+  // settings to restore them in turn), whoever waits next.
+  const clock = new VirtualClock();
+  const sim = createSimBoard({ seed: 9, scheduler: clock });
+  const slow = new Proxy(sim, {
+    get(target, prop, receiver) {
+      if (prop === 'setAsg') return (index: number, s: never) => target.setAsg(index, s).pipe(delayBy(2, clock));
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  const rp = new Board(slow);
+  await clock.run(rp.asg0.set({ frequency: 1234, amplitude: 0.05, output: 'out1' }));
+  const before = rp.asg0.settings;
+  const heldDuringRestore: string[] = [];
+  const frequencies: number[] = [];
+  const watch = rp.asg0.settings$.subscribe((s) => {
+    frequencies.push(s.frequency);
+    if (s.frequency === 1234) heldDuringRestore.push(rp.leases.holderOf('asg0')?.owner ?? 'free');
+  });
+  const s = { start: 1e5, stop: 2e5, points: 3, rbw: 1e3, logscale: false };
+  await clock.run(Promise.all([rp.na.single(s), rp.na.single(s), rp.na.single(s)]));
+  await clock.advanceBy(10);
+  watch.unsubscribe();
+  t.is(rp.na.lastCleanupError, null);
+  t.deepEqual(rp.asg0.settings, before);
+  t.deepEqual(sim.asgSettings(0), before);
+  const sweep = [1e5, 1.5e5, 2e5];
+  t.deepEqual(frequencies, [1234, ...sweep, 1234, ...sweep, 1234, ...sweep, 1234]);
+  // the first value is the current one at subscription (free); every restore lands under the lease
+  t.deepEqual(heldDuringRestore, ['free', 'na', 'na', 'na']);
+  t.is(rp.leases.holderOf('asg0'), undefined);
   await rp.close();
 });

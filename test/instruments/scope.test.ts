@@ -1,6 +1,6 @@
 import test from 'ava';
 import { firstValueFrom, take, toArray } from 'rxjs';
-import { connect, lowpass, ConnectionLostError, SettingsError, TimeoutError, AbortedError, type Board, type Trace } from 'labrx';
+import { connect, lowpass, ConnectionLostError, ResourceBusyError, SettingsError, TimeoutError, AbortedError, type Board, type Trace } from 'labrx';
 import { VirtualClock } from '@labrx/core/testing';
 import type { SimBoard } from '@labrx/hw-sim';
 import { fitSine, rmsAc, wrapPi } from '../helpers/fit.js';
@@ -67,14 +67,16 @@ test('a trigger that never fires ends single() with TimeoutError and stops the a
   await rp.close();
 });
 
-test('an 8.6 s acquisition (decimation 65536) costs well under a second in virtual time', async (t) => {
+test('an 8.6 s acquisition (decimation 65536) runs in virtual time, faster than the hardware would', async (t) => {
   const { clock, rp } = await virtualBoard();
   const started = performance.now();
   const tr = await clock.run(rp.scope.single({ decimation: 65536 }));
   const realMs = performance.now() - started;
   t.is(tr.ch1.length, 16384);
   t.true(Math.abs(clock.now() - 8589.934592) < 1e-6, `virtual time ${clock.now()} ms`);
-  t.true(realMs < 1000, `${realMs} ms real`);
+  // Not a speed claim (bench/ measures speed): virtual time must not wait for the 8.6 s, even on a
+  // loaded machine (it takes ~0.1 s here alone, 4 s with the CPU over-subscribed 8×).
+  t.true(realMs < 8589.934592, `${realMs} ms real`);
   await rp.close();
 });
 
@@ -200,6 +202,103 @@ test('bad input throws SettingsError naming setting, value and what is allowed, 
   t.deepEqual(rp.asg0.settings, asgBefore);
   t.deepEqual(sim(rp).asgSettings(0), asgBefore);
   t.deepEqual(rp.scope.settings, scopeBefore);
+  t.is(sim(rp).acquisitionsStarted, started);
+  await rp.close();
+});
+
+test("gain 'hv' through the scope: a 5 V tone reads 5 V, a 5 V threshold is allowed only at 'hv', a bad gain names what is allowed", async (t) => {
+  const f = 1e5;
+  const { clock, rp } = await virtualBoard({ sim: { noiseDensity: 0, tones: [{ input: 'in1', frequency: f, amplitude: 5 }] } });
+  const tr = await clock.run(rp.scope.single({ decimation: 8, boxcar: false, gain: 'hv' }));
+  t.is(tr.settings.gain, 'hv');
+  // quantisation at 2.44 mV LSB errs 8e-6 V on the fitted amplitude (see test/hw-sim/inputGain.test.ts)
+  t.true(Math.abs(fitSine(tr.ch1, tr.dt, tr.t0, f).amplitude / 5 - 1) < 1e-4);
+  const lv = await clock.run(rp.scope.single({ decimation: 8, boxcar: false }));
+  t.is(Math.min(...lv.ch1), -1, "the default gain 'lv' clips at −1 V");
+  t.is(rp.scope.resolve({ gain: 'hv', threshold: 5 }).threshold, 5);
+  const e = t.throws(() => rp.scope.resolve({ threshold: 5 }), { instanceOf: SettingsError });
+  t.like(e, { instrument: 'scope', setting: 'threshold', value: 5 });
+  t.regex(e.allowed, /from -1 to 1 \(V\) at gain 'lv'/);
+  const g = t.throws(() => rp.scope.resolve({ gain: 'mv' as never }), { instanceOf: SettingsError });
+  t.like(g, { setting: 'gain', allowed: "one of 'lv', 'hv'" });
+  await rp.close();
+});
+
+test('#11: a { wait: false } request that failed leaves nothing behind; a later request with the same settings queues and succeeds', async (t) => {
+  const { clock, rp } = await virtualBoard();
+  const busy = rp.scope.stream$({ decimation: 64 }).subscribe();
+  const e = await t.throwsAsync(rp.scope.single({ decimation: 32 }, { wait: false }));
+  t.true(e instanceof ResourceBusyError, String(e));
+  // an ordinary request with those settings waits for the lease (before the fix it reused the
+  // failed request's shared loop and failed with ResourceBusyError too)
+  const queued = rp.scope.single({ decimation: 32 });
+  await clock.advanceBy(50);
+  t.is(rp.leases.waiting, 1);
+  busy.unsubscribe();
+  const trace = await clock.run(queued);
+  t.is(trace.settings.decimation, 32);
+  t.is(rp.leases.holderOf('scope'), undefined);
+  await rp.close();
+});
+
+test('#11: the owner is per subscriber: a shared lease names whoever still holds it', async (t) => {
+  const { clock, rp } = await virtualBoard();
+  const before = sim(rp).acquisitionsStarted;
+  const alice = rp.scope.stream$({ decimation: 64 }, { owner: 'alice' }).subscribe();
+  const bob = rp.scope.stream$({ decimation: 64 }, { owner: 'bob' }).subscribe();
+  await clock.advanceBy(20);
+  t.is(sim(rp).acquisitionsStarted - before, 3, 'one shared acquisition loop: 3 × 8.4 ms in 20 ms');
+  t.is(rp.scope.state.holder, 'alice, bob');
+  alice.unsubscribe();
+  t.is(rp.scope.state.holder, 'bob', 'alice left: bob holds the lease alone');
+  const e = await t.throwsAsync(rp.scope.single({ decimation: 8 }, { wait: false }));
+  t.is((e as ResourceBusyError).holder, 'bob');
+  bob.unsubscribe();
+  t.is(rp.scope.state.holder, null);
+  await rp.close();
+});
+
+test('#12 case 2: bad face options reject with SettingsError before anything starts', async (t) => {
+  const { clock, rp } = await virtualBoard();
+  const started = sim(rp).acquisitionsStarted;
+  const single: Array<[object, string, unknown, RegExp]> = [
+    [{ signal: {} }, 'signal', {}, /AbortSignal/],
+    [{ signal: 'stop' }, 'signal', 'stop', /AbortSignal/],
+    [{ timeoutMs: -1 }, 'timeoutMs', -1, /≥ 0/],
+    [{ timeoutMs: '10' }, 'timeoutMs', '10', /≥ 0/],
+    [{ wait: 'no' }, 'wait', 'no', /true or false/],
+  ];
+  for (const [options, setting, value, allowed] of single) {
+    const e = await t.throwsAsync(rp.scope.single({ decimation: 64 }, options as never));
+    t.true(e instanceof SettingsError, `${setting}: ${e}`);
+    const se = e as SettingsError;
+    t.is(se.instrument, 'scope.single');
+    t.is(se.setting, setting);
+    t.deepEqual(se.value, value);
+    t.regex(se.allowed, allowed);
+  }
+  const stream: Array<[object, string, unknown, RegExp]> = [
+    [{ signal: {} }, 'signal', {}, /AbortSignal/],
+    [{ bufferSize: 0 }, 'bufferSize', 0, /integer from 1 to 1048576/],
+    [{ bufferSize: 2 ** 32 }, 'bufferSize', 2 ** 32, /integer from 1 to 1048576/],
+    [{ bufferSize: 1.5 }, 'bufferSize', 1.5, /integer from 1 to 1048576/],
+    [{ overflow: 'oldest' }, 'overflow', 'oldest', /'drop-oldest'/],
+    [{ wait: 1 }, 'wait', 1, /true or false/],
+  ];
+  for (const [options, setting, value, allowed] of stream) {
+    const e = t.throws(() => rp.scope.stream({ decimation: 64 }, options as never));
+    t.true(e instanceof SettingsError, `${setting}: ${e}`);
+    const se = e as SettingsError;
+    t.is(se.instrument, 'scope.stream');
+    t.is(se.setting, setting);
+    t.deepEqual(se.value, value);
+    t.regex(se.allowed, allowed);
+  }
+  // nothing started, nothing holds the scope; running the clock on raises nothing
+  t.is(sim(rp).activeAcquisitions, 0);
+  t.is(sim(rp).acquisitionsStarted, started);
+  t.is(rp.leases.holderOf('scope'), undefined);
+  await clock.advanceBy(100);
   t.is(sim(rp).acquisitionsStarted, started);
   await rp.close();
 });

@@ -92,8 +92,10 @@ test('--help works everywhere', async (t) => {
   t.is(root.code, 0);
   t.regex(root.stdout, /scope \[options\][\s\S]*specan \[options\][\s\S]*na \[options\][\s\S]*studio \[options\]/);
   const help = (build: (io: CliIo) => Command) => build({ stdout: process.stdout, stderr: process.stderr, fail: () => undefined }).helpInformation();
-  t.regex(help(buildScopeCommand), /--decimation <n>[\s\S]*--trigger <source> +trigger: immediate, ch1-rising/);
-  t.regex(help(buildSpecanCommand), /--window <name> +FFT window: boxcar, hann/);
+  // flags and their help come from the declarations (SCOPE_SETTINGS, …): doc, what is allowed, default
+  t.regex(help(buildScopeCommand), /--decimation <n>[\s\S]*--trigger <name> +trigger source: one of 'immediate', 'ch1-rising'/);
+  t.regex(help(buildScopeCommand), /--gain <name> +input gain: 'lv' ±1 V or 'hv' ±20 V full scale\s+\(jumpers\): one of 'lv', 'hv' \(default lv\)/);
+  t.regex(help(buildSpecanCommand), /--window <name> +FFT window: one of 'boxcar', 'hann'/);
   t.regex(help(buildNaCommand), /--start <Hz>[\s\S]*--stop <Hz>[\s\S]*--points <n>[\s\S]*--rbw <Hz>[\s\S]*--amplitude <V>/);
   t.regex(help(buildStudioCommand), /--port <n>[\s\S]*--check/);
   t.deepEqual(buildProgram().commands.map((c) => c.name()).filter((n) => ['scope', 'specan', 'na', 'studio'].includes(n)), ['scope', 'specan', 'na', 'studio']);

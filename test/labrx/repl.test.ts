@@ -77,3 +77,10 @@ test('labrx repl: the command line parses its options', async (t) => {
   t.regex(help, /--board <url>/);
   t.regex(help, /--procedures <module>/);
 });
+
+test('completion comes from the declarations: a new setting (scope gain) completes with its choices; prototype names complete nothing', (t) => {
+  t.deepEqual(completeSetting('rps.scope.single({ ga'), [['gain'], 'ga']);
+  t.deepEqual(completeSetting("rps.scope.setDefaults({ gain: '"), [["'lv'", "'hv'"], "'"]);
+  t.deepEqual(completeSetting("rps.scope.single({ constructor: '"), [[], '']);
+  t.deepEqual(completeSetting("rps.asg0.set({ toString: 'x"), [[], '']);
+});

@@ -226,3 +226,21 @@ test('it listens on 127.0.0.1 only', async (t) => {
     t.is(refused, 'ECONNREFUSED');
   });
 });
+
+test('hello carries every panel’s field descriptors from the declarations; a new setting (scope gain) is on the page and runs', async (t) => {
+  const { texts, send, board, clock } = await session();
+  const hello = texts.find((m) => m.type === 'hello') as Extract<ServerMessage, { type: 'hello' }>;
+  t.deepEqual(Object.keys(hello.fields), ['scope', 'specan', 'na', 'asg0', 'asg1']);
+  const gain = hello.fields.scope.find((f) => f.name === 'gain');
+  t.like(gain, { kind: 'choice', choices: ['lv', 'hv'], default: 'lv', form: true, doc: "input gain: 'lv' ±1 V or 'hv' ±20 V full scale (jumpers)" });
+  // the board's own limits: decimation offers 1 … maxDecimation
+  t.deepEqual(hello.fields.specan.find((f) => f.name === 'decimation')!.choices!.at(-1), board.info.maxDecimation);
+  t.false(hello.fields.asg0.find((f) => f.name === 'data')!.form, 'sample tables are not a form field');
+  send({ type: 'run', instrument: 'scope', mode: 'single', settings: { decimation: 8, gain: 'hv' } });
+  await clock.advanceBy(5);
+  t.like(texts.find((m) => m.type === 'applied' && m.instrument === 'scope'), { settings: { gain: 'hv', decimation: 8 } });
+  t.falsy(texts.find((m) => m.type === 'error'));
+  send({ type: 'settings', instrument: 'scope', settings: JSON.parse('{"__proto__": 1}') });
+  t.like(texts.at(-1), { type: 'error', instrument: 'scope', error: { code: 'SettingsError', setting: '__proto__' } });
+  await board.close();
+});

@@ -38,9 +38,9 @@ test('bad settings throw SettingsError with its fields and both stacks, and chan
 test('arguments that cannot cross threads throw SettingsError in the caller, and the link stays usable', (t) => {
   const rps = connectSync({ sim: { seed: 1, virtualTime: true } });
   t.teardown(() => rps.close());
-  const { error } = thrown(() => rps.scope.set({ decimation: 8, trigger: (() => 'immediate') as never }));
+  const { error } = thrown(() => rps.scope.setDefaults({ decimation: 8, trigger: (() => 'immediate') as never }));
   t.true(error instanceof SettingsError);
-  t.like(error as SettingsError, { instrument: 'scope.set', setting: 'arguments' });
+  t.like(error as SettingsError, { instrument: 'scope.setDefaults', setting: 'arguments' });
   // an AbortSignal would clone to an empty object and silently do nothing: refused by name
   const signal = thrown(() => rps.scope.single({}, { signal: new AbortController().signal })).error;
   t.like(signal as SettingsError, { instrument: 'scope.single', setting: 'signal' });

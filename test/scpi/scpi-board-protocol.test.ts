@@ -20,9 +20,9 @@ const POLL = 'ACQ:TRig:STAT?;FILL?';
 const DATA = 'ACQ:SOUR1:DATA?;:ACQ:SOUR2:DATA?';
 const N = 16384;
 
-function setupLine(s: { dec: number; avg: string; lev: string; hyst: string; dly: number; trig: string }): string {
+function setupLine(s: { dec: number; avg: string; lev: string; hyst: string; dly: number; trig: string; gain?: 'LV' | 'HV' }): string {
   return (
-    `ACQ:DATA:FORMAT BIN;:ACQ:DATA:UNITS VOLTS;:ACQ:SOUR1:GAIN LV;:ACQ:SOUR2:GAIN LV;:ACQ:DEC ${s.dec};:ACQ:AVG ${s.avg};` +
+    `ACQ:DATA:FORMAT BIN;:ACQ:DATA:UNITS VOLTS;:ACQ:SOUR1:GAIN ${s.gain ?? 'LV'};:ACQ:SOUR2:GAIN ${s.gain ?? 'LV'};:ACQ:DEC ${s.dec};:ACQ:AVG ${s.avg};` +
     `:ACQ:TRig:LEV ${s.lev};:ACQ:TRig:HYST ${s.hyst};:ACQ:TRig:DLY ${s.dly};:ACQ:START;:ACQ:TRig ${s.trig};:SYST:ERR:COUN?`
   );
 }
@@ -37,7 +37,7 @@ function twoBlocks(ch1: (i: number) => number, ch2: (i: number) => number): Buff
   return Buffer.concat([block(ch1), Buffer.from(';'), block(ch2), Buffer.from('\r\n')]);
 }
 
-async function open(t: { teardown(fn: () => unknown): void }, pairs: ProtocolPair[], options: { timeoutMs?: number; scheduler?: VirtualClock } = {}): Promise<{ peer: ExpectedProtocolPeer; board: ScpiBoard }> {
+async function open(t: { teardown(fn: () => unknown): void }, pairs: ProtocolPair[], options: { timeoutMs?: number; connectTimeoutMs?: number; scheduler?: VirtualClock } = {}): Promise<{ peer: ExpectedProtocolPeer; board: ScpiBoard }> {
   const peer = await expectedProtocol(pairs);
   const board = await connectScpiBoard({ host: peer.host, port: peer.port, ...options });
   t.teardown(async () => {
@@ -120,6 +120,22 @@ test('acquire sets up in one line, polls STAT?;FILL? until TD;1, then reads both
   peer.assertConsumed();
 });
 
+test("the scope's gain travels as ACQ:SOUR<n>:GAIN on both inputs: 'hv' is HV", async (t) => {
+  const clock = new VirtualClock();
+  const { peer, board } = await open(
+    t,
+    [...CONNECT, [setupLine({ dec: 65536, avg: 'ON', lev: '5', hyst: '0.005', dly: 0, trig: 'CH1_PE', gain: 'HV' }), '0'], ['ACQ:STOP', null]],
+    { scheduler: clock },
+  );
+  const sub = board.acquire({ ...SCOPE_DEFAULTS, decimation: 65536, gain: 'hv', trigger: 'ch1-rising', threshold: 5 }).subscribe();
+  await peer.waitFor(CONNECT.length + 1);
+  while (board.pendingCommands > 0) await new Promise((r) => setImmediate(r));
+  sub.unsubscribe();
+  await peer.waitFor(CONNECT.length + 2);
+  peer.assertConsumed();
+  t.pass();
+});
+
 test('unsubscribing while waiting for the trigger sends ACQ:STOP', async (t) => {
   const clock = new VirtualClock();
   const { peer, board } = await open(
@@ -196,7 +212,7 @@ test('after a query is given up, a late reply (or none at all) is never taken fo
       ['*ESE 2;*ESE?;*ESE 18;*ESE?;*ESE 0', '2;18'],
       ['ACQ:DEC?', '64'],
     ],
-    { timeoutMs: 150 },
+    { timeoutMs: 150, connectTimeoutMs: 5000 }, // the handshake gets a loaded machine's time
   );
   await t.throwsAsync(board.query('SYST:BRD:Name?'), { instanceOf: TimeoutError });
   t.is(await board.query('*IDN?'), IDN);
@@ -206,7 +222,7 @@ test('after a query is given up, a late reply (or none at all) is never taken fo
 });
 
 test('a server that answers nothing, not even the resynchronisation, is declared lost', async (t) => {
-  const { peer, board } = await open(t, [...CONNECT, ['*OPC?', null], ['*ESE 1;*ESE?;*ESE 11;*ESE?;*ESE 0', null]], { timeoutMs: 100 });
+  const { peer, board } = await open(t, [...CONNECT, ['*OPC?', null], ['*ESE 1;*ESE?;*ESE 11;*ESE?;*ESE 0', null]], { timeoutMs: 100, connectTimeoutMs: 5000 });
   await t.throwsAsync(board.query('*OPC?'), { instanceOf: TimeoutError });
   await t.throwsAsync(board.query('*IDN?'), { instanceOf: ConnectionLostError, message: /not even to a resynchronisation/ });
   await t.throwsAsync(board.query('*IDN?'), { instanceOf: ConnectionLostError });

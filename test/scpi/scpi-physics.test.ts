@@ -57,6 +57,17 @@ for (const [name, open] of Object.entries(DRIVERS)) {
     t.true(Math.abs(dPhaseDeg - (Math.atan2(h.im, h.re) * 180) / Math.PI) < 1, `phase ${dPhaseDeg}`);
   });
 
+  test(`${name}: gain 'hv' reads the same tone on the ±20 V scale: 0.5 V within 1 %, every sample a whole number of 40 V/2^14 steps`, async (t) => {
+    const { rp, close } = await open({ seed: 4, noiseDensity: 1e-7 });
+    t.teardown(close);
+    await rp.asg0.set({ waveform: 'sine', frequency: 10e3, amplitude: 0.5, output: 'out1' });
+    const tr = await rp.scope.single({ decimation: 64, gain: 'hv', boxcar: false });
+    const lsb = 40 / 2 ** 14; // 2.44 mV: the HV step, 20× the LV one
+    for (const v of tr.ch2.subarray(0, 2000)) t.true(Math.abs(v / lsb - Math.round(v / lsb)) < 1e-3, `${v} V is not on the HV grid`);
+    // quantisation noise lsb/√12 = 0.7 mV per sample, averaged over 16384 samples: the fit is far within 1 %
+    t.true(Math.abs(fitSine(tr.ch2, tr.dt, tr.t0, 10e3).amplitude / 0.5 - 1) < 0.01);
+  });
+
   test(`${name}: 'ch1-rising' at 0.2 V puts the crossing at t = 0 within one sample; triggerDelay shifts t0`, async (t) => {
     const { rp, close } = await open({ seed: 4, noiseDensity: 1e-8 });
     t.teardown(close);

@@ -109,7 +109,7 @@ test('buffer positions: TPOS, WPOS and the STArt/Old/LATest/TRig reads agree wit
   t.true(Math.abs(whole[ti]!) < 0.03 && whole[ti + 20]! > 0.1, `${whole[ti]} ${whole[ti + 20]}`);
 });
 
-test('RAW data are the ADC counts of the volts; HV calibration reports 20× the volts of the LV jumpers', async (t) => {
+test('RAW data are the ADC counts of the volts at the input gain in force; HV (±20 V) quantises 20× coarser', async (t) => {
   const { clock, client } = await setup(t);
   client.write('SOUR1:FUNC DC;VOLT 0;VOLT:OFFS 0.3;:OUTPUT1:STATE ON;:ACQ:START;:ACQ:TRig NOW;:ACQ:DATA:FORMAT BIN\r\n');
   await waitTriggered(clock, client, 1);
@@ -117,14 +117,28 @@ test('RAW data are the ADC counts of the volts; HV calibration reports 20× the 
   t.true(Math.abs(volts[50]! - 0.3) < 0.01);
   client.write('ACQ:DATA:UNITS RAW;:ACQ:SOUR2:DATA:Old:N? 100\r\n');
   const raw = await client.readBytes(5 + 200 + 2);
-  const lsb = lsbVolts(createSimBoard().info);
+  const info = createSimBoard().info;
+  const lsb = lsbVolts(info);
   for (let i = 0; i < 100; i++) t.is(raw.readInt16BE(5 + 2 * i), Math.round(volts[i]! / lsb));
-  client.write('ACQ:DATA:UNITS VOLTS;:ACQ:SOUR2:GAIN HV\r\n');
+  // the HV jumpers: the same 0.3 V, now on a 40 V / 2^14 = 2.44 mV grid (the simulated ADC's gain)
+  client.write('ACQ:DATA:UNITS VOLTS;:ACQ:SOUR1:GAIN HV;:ACQ:SOUR2:GAIN HV;:ACQ:START;:ACQ:TRig NOW\r\n');
+  await waitTriggered(clock, client, 1);
   const hv = await readFloats(client, 'ACQ:SOUR2:DATA:Old:N? 100', 100);
-  for (let i = 0; i < 100; i++) t.is(hv[i], Math.fround(volts[i]! * 20));
-  // trigger levels follow the calibration: 5 V fits HV on ch2 but not LV on ch1
-  client.write('ACQ:TRig:LEV 5\r\n');
-  t.deepEqual(await client.errors(), ['9506,"*ACQ:TRig:LEV Failed to set CH1 trigger level: Value out of range."']);
+  const lsbHv = lsbVolts(info, 'hv');
+  t.true(Math.abs(lsbHv - 40 / 2 ** 14) < 1e-15);
+  for (let i = 0; i < 100; i++) {
+    const code = hv[i]! / lsbHv;
+    t.true(Math.abs(code - Math.round(code)) < 1e-3, `sample ${i} = ${hv[i]} V is a whole number of HV steps`);
+    t.true(Math.abs(hv[i]! - 0.3) <= lsbHv, `sample ${i} = ${hv[i]} V within one HV step of 0.3 V`);
+  }
+  client.write('ACQ:DATA:UNITS RAW;:ACQ:SOUR2:DATA:Old:N? 100\r\n');
+  const rawHv = await client.readBytes(5 + 200 + 2);
+  for (let i = 0; i < 100; i++) t.is(rawHv.readInt16BE(5 + 2 * i), Math.round(hv[i]! / lsbHv));
+  // trigger levels follow the calibration: 5 V fits HV on ch1, not LV
+  client.write('ACQ:DATA:UNITS VOLTS;:ACQ:TRig:LEV 5\r\n');
+  t.deepEqual(await client.errors(), []);
+  client.write('ACQ:SOUR1:GAIN LV;:ACQ:TRig:LEV 5\r\n');
+  t.deepEqual(await client.errors(), ['9506,"*:ACQ:TRig:LEV Failed to set CH1 trigger level: Value out of range."']);
 });
 
 test('TRig DISABLED and ACQ:STOP stop the board acquisition; a setting changed while armed restarts it', async (t) => {

@@ -1,6 +1,7 @@
 import { Observable, type SchedulerLike } from 'rxjs';
 import {
   ConnectionLostError,
+  longestTraceS,
   RED_PITAYA_125_14,
   SettingsError,
   type BoardDriver,
@@ -9,6 +10,7 @@ import {
   type IqMeasureRequest,
   type IqResult,
   type RawTrace,
+  type SamplerDriver,
   type ResolvedAsgSettings,
   type ResolvedScopeSettings,
 } from '@labrx/core';
@@ -21,8 +23,8 @@ import { SignalModel, type InputComponent } from './signal/SignalModel.js';
 /** The simulated board's fixed facts: a STEMlab 125-14 with LV inputs. */
 export const SIM_BOARD_INFO: BoardInfo = Object.freeze({ ...RED_PITAYA_125_14, model: 'STEMlab 125-14 (simulated)' });
 
-/** Longest trace (s): 16384 samples at decimation 65536. Generator history older than twice this is dropped. */
-const LONGEST_TRACE_S = (SIM_BOARD_INFO.bufferSize * 65536) / SIM_BOARD_INFO.sampleRateHz;
+/** Longest trace (s): 16384 samples at the largest decimation. Generator history older than twice this is dropped. */
+const LONGEST_TRACE_S = longestTraceS(SIM_BOARD_INFO);
 
 /** Serials of direct `sampleInputs` calls live above the acquisitions' (which count from 1). */
 const DIRECT_SERIAL_BASE = 0x80000000;
@@ -75,6 +77,12 @@ export class SimBoard implements BoardDriver {
    */
   readonly iq: IqDriver;
 
+  /**
+   * Momentary values of in1 and in2 (volts, noise and ADC included): one sample at the present board
+   * time per `sample`, emitted synchronously. (Servers that emulate PyRPL's sampler read it.)
+   */
+  readonly sampler: SamplerDriver;
+
   /** Prefer `createSimBoard(options)`. @throws SettingsError for invalid options */
   constructor(options?: SimBoardOptions) {
     this.options = resolveSimBoardOptions(options);
@@ -120,6 +128,19 @@ export class SimBoard implements BoardDriver {
         new Observable<IqResult>((subscriber) => {
           if (this.closed) return subscriber.error(new ConnectionLostError(this.id, 'the simulated board is closed'));
           return measureIq(iqHost, index, request).subscribe(subscriber);
+        }),
+    });
+    this.sampler = Object.freeze({
+      signals: Object.freeze(['in1', 'in2']),
+      sample: (signal: string) =>
+        new Observable<number>((subscriber) => {
+          if (this.closed) return subscriber.error(new ConnectionLostError(this.id, 'the simulated board is closed'));
+          if (signal !== 'in1' && signal !== 'in2') return subscriber.error(new SettingsError('sampler', 'signal', signal, "'in1' or 'in2'"));
+          const a = new Float64Array(1);
+          const b = new Float64Array(1);
+          this.sampleInputs({ startS: this.timeS() }, a, b);
+          subscriber.next(signal === 'in1' ? a[0]! : b[0]!);
+          subscriber.complete();
         }),
     });
   }

@@ -5,6 +5,7 @@
  */
 export { SimBoard, createSimBoard, SIM_BOARD_INFO } from './SimBoard.js';
 export type { SimBoardOptions, ResolvedSimBoardOptions } from './options.js';
+export { SIM_BOARD_OPTION_NAMES } from './options.js';
 export type { Dut, DutSpec, Complex } from './dut/Dut.js';
 export { resonator } from './dut/resonator.js';
 export { lowpass } from './dut/lowpass.js';

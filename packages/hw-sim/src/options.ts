@@ -1,4 +1,4 @@
-import { preciseScheduler, SettingsError } from '@labrx/core';
+import { checkKnownKeys, preciseScheduler, SettingsError } from '@labrx/core';
 import type { SchedulerLike } from 'rxjs';
 import type { Dut } from './dut/Dut.js';
 import { wire } from './dut/wire.js';
@@ -26,6 +26,14 @@ export interface SimBoardOptions {
   id?: string;
 }
 
+/**
+ * Every option name of `SimBoardOptions` (the compiler checks the list is complete): a name not
+ * listed, e.g. a misspelt `sead`, is refused with `SettingsError` instead of silently ignored.
+ */
+const SIM_BOARD_OPTIONS = { seed: true, dut: true, noiseDensity: true, tones: true, extTrigger: true, scheduler: true, id: true } as const satisfies Record<keyof SimBoardOptions, true>;
+/** The option names `createSimBoard` knows. */
+export const SIM_BOARD_OPTION_NAMES: readonly (keyof SimBoardOptions)[] = Object.keys(SIM_BOARD_OPTIONS) as (keyof SimBoardOptions)[];
+
 /** SimBoardOptions with every default filled in (what `SimBoard.options` shows). */
 export interface ResolvedSimBoardOptions {
   readonly seed: number;
@@ -41,6 +49,8 @@ export interface ResolvedSimBoardOptions {
 /** Validates simulator options and fills in the defaults, or throws `SettingsError` naming the option. */
 export function resolveSimBoardOptions(options: SimBoardOptions = {}): ResolvedSimBoardOptions {
   const bad = (setting: string, value: unknown, allowed: string) => new SettingsError('sim', setting, value, allowed);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw bad('(options)', options, 'an object of simulator options');
+  checkKnownKeys('sim', options, SIM_BOARD_OPTION_NAMES);
   const seed = options.seed ?? 1;
   if (!Number.isSafeInteger(seed)) throw bad('seed', seed, 'an integer');
   const dut = options.dut ?? wire();

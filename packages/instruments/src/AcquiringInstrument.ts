@@ -13,8 +13,8 @@ export interface LeaseRequestOptions {
 }
 
 /** Picks the lease options out of a face's options. */
-export function leaseOptions(options: { wait?: boolean }): LeaseRequestOptions {
-  return options.wait !== undefined ? { wait: options.wait } : {};
+export function leaseOptions(options: { wait?: boolean } | undefined): LeaseRequestOptions {
+  return options?.wait !== undefined ? { wait: options.wait } : {};
 }
 
 /**
@@ -68,8 +68,12 @@ export abstract class AcquiringInstrument<S, R, T> {
     return this.defaults;
   }
 
-  /** Set default settings (validated; all or nothing). Running pipelines keep their own settings. */
-  set(settings: S): R {
+  /**
+   * Set the default settings of later calls (validated over the current defaults; all or nothing).
+   * Touches no hardware and running pipelines keep their own settings: an acquiring instrument has
+   * no `set`, which on modules (asg, iq) means "apply to the hardware" (docs/decisions/0009).
+   */
+  setDefaults(settings: S): R {
     this.defaults = this.resolve(settings);
     return this.defaults;
   }
@@ -79,14 +83,14 @@ export abstract class AcquiringInstrument<S, R, T> {
     return this.resolveOver(settings, this.defaults);
   }
 
-  /** Awaits one result (see `single$`); `signal` and `timeoutMs` (board clock) stop the work underneath. */
+  /** Awaits one result (see `single$`); `signal` and `timeoutMs` (board clock) stop the work underneath. Rejects with `SettingsError` on bad settings or options, before anything starts. */
   single(settings?: S, options: SingleOptions = {}): Promise<T> {
     return awaitSingle(() => this.single$(settings, leaseOptions(options)), this.driver.scheduler, `${this.name}.single`, options);
   }
 
-  /** Pulls results with a bounded buffer (see `stream$`); `break` stops the work underneath. */
+  /** Pulls results with a bounded buffer (see `stream$`); `break` stops the work underneath. Throws `SettingsError` at once on bad settings or options. */
   stream(settings?: S, options: StreamOptions = {}): AsyncIterable<T> {
-    return pullStream(this.stream$(settings, leaseOptions(options)), `${this.name}.stream`, options);
+    return pullStream(() => this.stream$(settings, leaseOptions(options)), `${this.name}.stream`, options);
   }
 
   /** Ends `state$` (board closed). */

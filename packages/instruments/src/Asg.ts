@@ -1,5 +1,5 @@
-import { BehaviorSubject, defer, firstValueFrom, tap, type Observable } from 'rxjs';
-import { ResourceBusyError, resolveAsgSettings, ASG_DEFAULTS, type AsgSettings, type BoardDriver, type ResolvedAsgSettings } from '@labrx/core';
+import { BehaviorSubject, defer, tap, type Observable } from 'rxjs';
+import { once, ResourceBusyError, resolveAsgSettings, ASG_DEFAULTS, type AsgSettings, type BoardDriver, type ResolvedAsgSettings } from '@labrx/core';
 import type { LeaseHolder, LeaseManager } from './leases/LeaseManager.js';
 
 /**
@@ -58,7 +58,7 @@ export class Asg {
 
   /** Set generator settings (frequency in Hz, amplitude and offset in V, phase in degrees). Resolves with the settings in force. */
   set(settings: AsgSettings, options: { lease?: LeaseHolder } = {}): Promise<ResolvedAsgSettings> {
-    return firstValueFrom(this.set$(settings, options));
+    return once(this.set$(settings, options), { operation: `${this.name}.set` });
   }
 
   /** Ends `settings$` (board closed). */

@@ -2,6 +2,7 @@ import { Subject, map, type Observable } from 'rxjs';
 import { ConnectionLostError, type BoardDriver, type BoardInfo } from '@labrx/core';
 import { Asg } from './Asg.js';
 import { Iq } from './Iq.js';
+import { Pid } from './Pid.js';
 import { NetworkAnalyzer } from './NetworkAnalyzer.js';
 import { SpectrumAnalyzer } from './SpectrumAnalyzer.js';
 import { LeaseManager } from './leases/LeaseManager.js';
@@ -26,6 +27,10 @@ export class Board {
   readonly iq0: Iq;
   readonly iq1: Iq;
   readonly iq2: Iq;
+  /** PID modules, when the driver has them (PyRPL's FPGA); undefined otherwise. */
+  readonly pid0?: Pid;
+  readonly pid1?: Pid;
+  readonly pid2?: Pid;
   /** Spectrum analyzer (leases the scope). */
   readonly specan: SpectrumAnalyzer;
   /** Network analyzer (leases asg0 and IQ modules, or asg0 and the scope on boards without them). */
@@ -50,6 +55,12 @@ export class Board {
     this.iq0 = new Iq(driver, this.leases, 0);
     this.iq1 = new Iq(driver, this.leases, 1);
     this.iq2 = new Iq(driver, this.leases, 2);
+    const pid = driver.pid;
+    if (pid) {
+      this.pid0 = new Pid(pid, 0);
+      this.pid1 = new Pid(pid, 1);
+      this.pid2 = new Pid(pid, 2);
+    }
     this.specan = new SpectrumAnalyzer(driver, this.leases, this.scope);
     this.na = new NetworkAnalyzer(driver, this.leases, this.asg0, [this.iq0, this.iq1, this.iq2], this.closed$);
   }

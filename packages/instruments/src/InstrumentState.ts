@@ -1,4 +1,4 @@
-import { BehaviorSubject, combineLatest, defer, distinctUntilChanged, finalize, map, type Observable } from 'rxjs';
+import { BehaviorSubject, combineLatest, defer, distinctUntilChanged, finalize, map, Subject, takeUntil, type Observable } from 'rxjs';
 import type { LeaseManager } from './leases/LeaseManager.js';
 
 /** What an acquiring instrument is doing. 'continuous' wins over 'single' when both run. */
@@ -18,7 +18,8 @@ export interface InstrumentState {
  */
 export class InstrumentStateTracker {
   private readonly counts = new BehaviorSubject({ single: 0, continuous: 0 });
-  /** Emits the state on every change (distinct values only). */
+  private readonly ended = new Subject<void>();
+  /** Emits the state on every change (distinct values only); completes on `complete()`. */
   readonly state$: Observable<InstrumentState>;
 
   constructor(
@@ -29,6 +30,8 @@ export class InstrumentStateTracker {
     this.state$ = combineLatest([this.counts, leases.holders$]).pipe(
       map(([c, held]) => toState(c, held.get(resource)?.owner ?? null)),
       distinctUntilChanged((a, b) => a.state === b.state && a.holder === b.holder),
+      // the lease table outlives the instrument, so combineLatest alone would never complete
+      takeUntil(this.ended),
     );
   }
 
@@ -48,6 +51,8 @@ export class InstrumentStateTracker {
   /** Completes `state$` (when the board closes). */
   complete(): void {
     this.counts.complete();
+    this.ended.next();
+    this.ended.complete();
   }
 
   private bump(mode: 'single' | 'continuous', by: number): void {

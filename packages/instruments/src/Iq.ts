@@ -1,5 +1,5 @@
 import { defer, type Observable } from 'rxjs';
-import { ResourceBusyError, SettingsError, type BoardDriver, type IqMeasureRequest, type IqResult } from '@labrx/core';
+import { resolveIqSettings, ResourceBusyError, SettingsError, type BoardDriver, type IqMeasureRequest, type IqResult } from '@labrx/core';
 import type { LeaseHolder, LeaseManager } from './leases/LeaseManager.js';
 
 /**
@@ -29,7 +29,7 @@ export class Iq {
   }
 
   /**
-   * Cold: one lock-in measurement (see `IqMeasureRequest`; times in seconds, frequency in Hz).
+   * Cold: one lock-in measurement (see `IQ_SETTINGS`; times in seconds, frequency in Hz).
    * Emits the complex amplitude in volts after settleS + integrationS of board time.
    */
   measure$(request: IqMeasureRequest, options: { lease?: LeaseHolder } = {}): Observable<IqResult> {
@@ -38,11 +38,8 @@ export class Iq {
       if (!iq || !this.available) throw new SettingsError(this.name, 'module', this.name, `one of the board's ${this.driver.info.iqCount} IQ modules (this driver has none)`);
       const holder = this.leases.holderOf(this.name);
       if (holder && holder !== options.lease) throw new ResourceBusyError(this.name, holder.owner);
-      const nyquist = this.driver.info.sampleRateHz / 2;
-      if (!(request.frequencyHz >= 0 && request.frequencyHz <= nyquist)) throw new SettingsError(this.name, 'frequencyHz', request.frequencyHz, `a number from 0 to ${nyquist} (Hz)`);
-      if (!(request.integrationS > 0)) throw new SettingsError(this.name, 'integrationS', request.integrationS, 'a number above 0 (s)');
-      if (!(request.settleS >= 0)) throw new SettingsError(this.name, 'settleS', request.settleS, 'a number from 0 (s)');
-      return iq.measure(this.index, request);
+      // declared once in IQ_SETTINGS: ranges from the board, unknown names refused
+      return iq.measure(this.index, resolveIqSettings(request, this.driver.info, this.name));
     });
   }
 }

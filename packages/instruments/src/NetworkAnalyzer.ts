@@ -8,6 +8,7 @@ import {
   iqDemodulate,
   NA_DEFAULTS,
   resolveNaSettings,
+  SCOPE_DEFAULTS,
   sweepFrequencies,
   type ArrayLens,
   type BoardDriver,
@@ -123,19 +124,16 @@ export class NetworkAnalyzer extends AcquiringInstrument<NaSettings, ResolvedNaS
       ? [this.asg.name, this.iqs[IQ_INPUT]!.name, ...(s.reference === 'in2' ? [this.iqs[IQ_REFERENCE]!.name] : [])]
       : [this.asg.name, 'scope'];
     const key = `na:${JSON.stringify(s)}`;
-    const leased$ = this.leases.using$(modules, options.owner ?? this.name, { key, ...(options.wait !== undefined ? { wait: options.wait } : {}) }, (lease) =>
-      new Observable<T>((subscriber) => {
-        const previous = this.asg.settings;
-        const sweep = body(lease).subscribe(subscriber);
-        return () => {
-          sweep.unsubscribe();
-          // Give the generator back as it was, still under the lease (see LeaseManager.using$).
-          // The sweep is over or abandoned, so no pipeline is left to carry an error: it is kept
-          // in `lastCleanupError`.
-          this.asg.apply$(previous, { lease }).subscribe({ error: (e: unknown) => (this.lastCleanupError = e) });
-        };
-      }),
-    );
+    const leased$ = this.leases.using$(modules, options.owner ?? this.name, { key, ...(options.wait !== undefined ? { wait: options.wait } : {}) }, (lease) => {
+      const previous = this.asg.settings;
+      return {
+        work$: body(lease),
+        // Give the generator back as it was, still under the lease: the next holder waits for it
+        // (see LeaseManager.using$). The sweep is over or abandoned, so no pipeline is left to
+        // carry an error: it is kept in `lastCleanupError`.
+        cleanup: { run$: this.asg.apply$(previous, { lease }), onError: (e: unknown) => (this.lastCleanupError = e) },
+      };
+    });
     return leased$.pipe(failOnClose(this.closed$));
   }
 
@@ -196,12 +194,12 @@ export class NetworkAnalyzer extends AcquiringInstrument<NaSettings, ResolvedNaS
    */
   private softwarePoint$(s: ResolvedNaSettings, frequencyHz: number): Observable<{ re: number; im: number }> {
     const info = this.driver.info;
-    const decimation = softwareDecimation(frequencyHz, s.averagePerPoint / s.rbw, info.sampleRateHz, info.bufferSize);
+    const decimation = softwareDecimation(frequencyHz, s.averagePerPoint / s.rbw, info.sampleRateHz, info.bufferSize, info.maxDecimation);
     const dt = decimation / info.sampleRateHz;
     const settleMs = (1000 * s.settle) / s.rbw;
     return timer(settleMs, this.driver.scheduler).pipe(
       switchMap(() =>
-        this.driver.acquire({ decimation, trigger: `asg${this.asg.index}` as 'asg0', threshold: 0, hysteresis: 0, triggerDelay: (info.bufferSize / 2) * dt, boxcar: true }),
+        this.driver.acquire({ ...SCOPE_DEFAULTS, decimation, trigger: `asg${this.asg.index}` as 'asg0', threshold: 0, hysteresis: 0, triggerDelay: (info.bufferSize / 2) * dt, boxcar: true }),
       ),
       map((trace) => {
         const input = s.input === 'in1' ? trace.ch1 : trace.ch2;
@@ -220,11 +218,12 @@ export class NetworkAnalyzer extends AcquiringInstrument<NaSettings, ResolvedNaS
 
 /**
  * Decimation for software demodulation: the smallest power of 2 whose buffer spans `integrationS`,
- * but no larger than keeps f below 0.4 × fs / D (so the tone is well inside the band).
+ * but no larger than keeps f below 0.4 × fs / D (so the tone is well inside the band), and at most
+ * `maxDecimation` (the board's, `BoardInfo.maxDecimation`).
  */
-export function softwareDecimation(frequencyHz: number, integrationS: number, sampleRateHz: number, bufferSize: number): number {
+export function softwareDecimation(frequencyHz: number, integrationS: number, sampleRateHz: number, bufferSize: number, maxDecimation: number): number {
   let d = 1;
-  while (d < 65536 && (bufferSize * d) / sampleRateHz < integrationS) d *= 2;
+  while (d < maxDecimation && (bufferSize * d) / sampleRateHz < integrationS) d *= 2;
   while (d > 1 && frequencyHz > (0.4 * sampleRateHz) / d) d /= 2;
   return d;
 }

@@ -1,4 +1,4 @@
-import { identity, map, repeat, share, take, type Observable } from 'rxjs';
+import { identity, map, repeat, take, type Observable } from 'rxjs';
 import {
   averageCount,
   exponentialAverage,
@@ -30,8 +30,6 @@ import type { LeaseManager } from './leases/LeaseManager.js';
  * for await (const t of rp.scope.stream({}, { bufferSize: 2 })) { … break; }
  */
 export class Scope extends AcquiringInstrument<ScopeSettings, ResolvedScopeSettings, Trace> {
-  private readonly loops = new Map<string, Observable<Trace>>();
-
   constructor(
     driver: BoardDriver,
     private readonly leases: LeaseManager,
@@ -46,24 +44,20 @@ export class Scope extends AcquiringInstrument<ScopeSettings, ResolvedScopeSetti
   }
 
   /**
-   * Raw acquisitions (one `Trace` per trigger, `averages: 1`) with the scope leased, shared by every
-   * subscriber asking for the same settings. The building block of `single$`, `stream$` and the
-   * spectrum analyzer. Unsubscribing the last subscriber stops the hardware and releases the lease.
+   * Raw acquisitions (one `Trace` per trigger, `averages: 1`) with the scope leased. The building
+   * block of `single$`, `stream$` and the spectrum analyzer. The lease is shared
+   * (`LeaseManager.shared$`, keyed by the acquisition settings): every subscriber asking for equal
+   * settings while it is held joins the same acquisition loop; `wait` and `owner` are each
+   * subscriber's own. Unsubscribing the last subscriber stops the hardware and releases the lease.
    */
   acquisitions$(settings: ResolvedScopeSettings, options: LeaseRequestOptions = {}): Observable<Trace> {
-    const key = scopeSettingsKey(settings);
-    let loop$ = this.loops.get(key);
-    if (!loop$) {
-      const { averages: _averages, ...hardware } = settings;
-      const resolved = settings;
-      loop$ = this.leases.using$([this.name], options.owner ?? this.name, { key, ...(options.wait !== undefined ? { wait: options.wait } : {}) }, () => this.driver.acquire(hardware).pipe(repeat())).pipe(
-        map((raw: RawTrace): Trace => ({ ...raw, averages: 1, settings: resolved })),
-        share(),
-      );
-      this.loops.set(key, loop$);
-      if (this.loops.size > 64) this.loops.delete(this.loops.keys().next().value!);
-    }
-    return loop$.pipe(failOnClose(this.closed$));
+    const { averages: _averages, ...hardware } = settings;
+    const lease = { key: scopeSettingsKey(settings), ...(options.wait !== undefined ? { wait: options.wait } : {}) };
+    return this.leases.shared$([this.name], options.owner ?? this.name, lease, () => this.driver.acquire(hardware).pipe(repeat())).pipe(
+      // per subscriber: each sees its own settings (they differ from the loop's only in `averages`)
+      map((raw: RawTrace): Trace => ({ ...raw, averages: 1, settings })),
+      failOnClose(this.closed$),
+    );
   }
 
   /** One result, the mean of `averages` acquisitions, then completes (cold). Throws `SettingsError` at once on bad settings. */
@@ -83,11 +77,5 @@ export class Scope extends AcquiringInstrument<ScopeSettings, ResolvedScopeSetti
     const s = this.resolve(settings);
     const average = s.averages > 1 ? exponentialAverage(s.averages, traceLens) : identity;
     return this.tracker.track('continuous', this.acquisitions$(s, options).pipe(average));
-  }
-
-  /** Ends `state$` (board closed). */
-  override dispose(): void {
-    super.dispose();
-    this.loops.clear();
   }
 }

@@ -1,5 +1,5 @@
 import type { Observable, SchedulerLike } from 'rxjs';
-import { once, toAsyncIterable, type OverflowPolicy } from '@labrx/core';
+import { checkAdapterOptions, once, SettingsError, toAsyncIterable, type OverflowPolicy } from '@labrx/core';
 
 /** Options of the awaited face (`single`). */
 export interface SingleOptions {
@@ -23,10 +23,15 @@ export interface StreamOptions {
   readonly wait?: boolean;
 }
 
-/** Turns a cold single-result Observable into the awaited face. Errors thrown while building it reject. */
+/**
+ * Turns a cold single-result Observable into the awaited face. Bad options (`signal`, `timeoutMs`,
+ * `wait`) reject with `SettingsError(operation, option, …)` before anything is built or started;
+ * errors thrown while building reject too.
+ */
 export function awaitSingle<T>(build: () => Observable<T>, scheduler: SchedulerLike, operation: string, options: SingleOptions = {}): Promise<T> {
   let source$: Observable<T>;
   try {
+    checkFaceOptions(operation, options);
     source$ = build();
   } catch (error) {
     return Promise.reject(error);
@@ -39,12 +44,24 @@ export function awaitSingle<T>(build: () => Observable<T>, scheduler: SchedulerL
   });
 }
 
-/** Turns a cold stream into the pull face (bounded buffer, overflow policy). */
-export function pullStream<T>(source$: Observable<T>, operation: string, options: StreamOptions = {}): AsyncIterable<T> {
-  return toAsyncIterable(source$, {
+/**
+ * Turns a cold stream into the pull face (bounded buffer, overflow policy). Bad options
+ * (`bufferSize`, `overflow`, `signal`, `wait`) throw `SettingsError(operation, option, …)` before
+ * the stream is built.
+ */
+export function pullStream<T>(build: () => Observable<T>, operation: string, options: StreamOptions = {}): AsyncIterable<T> {
+  checkFaceOptions(operation, options);
+  return toAsyncIterable(build(), {
     operation,
     ...(options.bufferSize !== undefined ? { bufferSize: options.bufferSize } : {}),
     ...(options.overflow !== undefined ? { overflow: options.overflow } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
+}
+
+/** Options must be an object (or absent), and each option valid. */
+function checkFaceOptions(operation: string, options: unknown): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object') throw new SettingsError(operation, 'options', options, 'an object of options, or nothing');
+  checkAdapterOptions(operation, options);
 }

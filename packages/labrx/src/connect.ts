@@ -1,4 +1,4 @@
-import { SettingsError, type BoardDriver } from '@labrx/core';
+import { checkKnownKeys, SettingsError, type BoardDriver } from '@labrx/core';
 import { Board } from '@labrx/instruments';
 import { createSimBoard, type SimBoardOptions } from '@labrx/hw-sim';
 
@@ -15,12 +15,16 @@ export interface ConnectOptions {
   readonly record?: string;
 }
 
+/** Every option name of `ConnectOptions` (the compiler checks the list is complete); others are refused. */
+const CONNECT_OPTIONS = { sim: true, driver: true, record: true } as const satisfies Record<keyof ConnectOptions, true>;
+
 /** URL schemes `connect` understands. */
-export const CONNECT_SCHEMES = ['sim://', 'scpi://'] as const;
+export const CONNECT_SCHEMES = ['sim://', 'scpi://', 'pyrpl://'] as const;
 
 /**
  * Opens a board: the embedded simulator (`connect()`, `connect('sim://')`, `connect({ sim: {...} })`),
- * or an SCPI server — `labrx-sim` or a real Red Pitaya — (`connect('scpi://127.0.0.1:5000')`).
+ * or an SCPI server — `labrx-sim` or a real Red Pitaya — (`connect('scpi://127.0.0.1:5000')`), or a board
+ * running PyRPL's FPGA image and monitor_server, or the simulated one (`connect('pyrpl://host:2222')`).
  * `sim://?seed=7&noiseDensity=1e-6` sets simulator options in the URL.
  *
  * @example
@@ -33,6 +37,8 @@ export async function connect(target: string | ConnectOptions = {}, options: Con
   // second argument's are added to the first's (a `sim` in both merged field by field).
   const opts: ConnectOptions =
     typeof target === 'string' ? options : { ...target, ...options, ...(target.sim && options.sim ? { sim: { ...target.sim, ...options.sim } } : {}) };
+  if (typeof opts !== 'object' || opts === null) throw new SettingsError('connect', 'options', opts, 'an object: { sim } or { driver }');
+  checkKnownKeys('connect', opts, Object.keys(CONNECT_OPTIONS));
   if (opts.record !== undefined && !(typeof target === 'string' && target.startsWith('scpi://'))) {
     throw new SettingsError('connect', 'record', opts.record, "a file name with an 'scpi://' target: recordings are of SCPI traffic");
   }
@@ -44,6 +50,10 @@ export async function connect(target: string | ConnectOptions = {}, options: Con
   if (target.startsWith('scpi://')) {
     const { connectScpiBoard, parseScpiUrl } = await import('@labrx/scpi');
     return new Board(await connectScpiBoard(opts.record === undefined ? target : { ...parseScpiUrl(target), record: opts.record }));
+  }
+  if (target.startsWith('pyrpl://')) {
+    const { connectPyrplBoard } = await import('@labrx/pyrpl');
+    return new Board(await connectPyrplBoard(target));
   }
   throw new SettingsError('connect', 'target', target, `a URL starting with ${CONNECT_SCHEMES.join(' or ')}, or { sim: {...} }`);
 }

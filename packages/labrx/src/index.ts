@@ -59,7 +59,7 @@ export { createSimBoard, resonator, lowpass, delay, chain, wire, parseDutSpec } 
 export type { SimBoardOptions, Dut, DutSpec } from '@labrx/hw-sim';
 
 // Data files
-export { saveResult, loadResult, resultToSvg, savePlotSvg, encodeNpy, decodeNpy, DataFileError, DATA_FORMATS } from './datafiles/index.js';
+export { saveResult, loadResult, encodeResult, decodeResult, resultToSvg, savePlotSvg, encodeNpy, decodeNpy, DataFileError, DATA_FORMATS } from './datafiles/index.js';
 export type { DataFormat, PlotOptions, SavableResult, SavedFrequencyResponse, LoadedResult, NpyArray } from './datafiles/index.js';
 
 // The run catalogue
@@ -67,8 +67,8 @@ export { openRunCatalogue, rerunRun, LABRX_VERSION, type RerunReport } from './c
 export { recordTo, CatalogueError, boardSnapshot, type Catalogue, type SaveOptions, type FindQuery, type RunSummary, type CatalogueRun, type BoardSnapshot } from '@labrx/catalogue';
 
 // Screens
-export { startStudio, type Studio, type StudioOptions } from './studio/index.js';
-export { startRepl, completeSetting, SETTING_TABLES, type ReplOptions, type LabrxRepl } from './repl/index.js';
+export { startStudio, MAX_CLIENT_BUFFERED_BYTES, STREAM_HIGH_WATER_BYTES, type Studio, type StudioOptions } from './studio/index.js';
+export { startRepl, completeSetting, SETTING_KINDS, type ReplOptions, type LabrxRepl } from './repl/index.js';
 
 // The blocking face
 export {

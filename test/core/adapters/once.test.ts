@@ -139,3 +139,19 @@ test.serial('no leaked real timers: after a real-time timeout, and after a value
   t.is(value, 0);
   t.is(activeTimers(), before, 'both the interval and the 10 s time limit are gone');
 });
+
+test('#12: a signal that is not an AbortSignal rejects with SettingsError naming the operation, without subscribing', async (t) => {
+  for (const signal of [{}, 'stop', 1, null, { aborted: false }]) {
+    const { source$, log } = watched<number>(of(1));
+    const err = await t.throwsAsync(once(source$, { signal: signal as never, operation: 'scope.single' }), { instanceOf: SettingsError });
+    t.is(err?.instrument, 'scope.single');
+    t.is(err?.setting, 'signal');
+    t.deepEqual(err?.value, signal);
+    t.regex(err?.allowed ?? '', /AbortSignal/);
+    t.is(log.subscribed, 0);
+  }
+  // a real signal from another AbortController implementation passes (duck-typed)
+  const target = new EventTarget();
+  const foreign = Object.assign(target, { aborted: false, reason: undefined });
+  t.is(await once(of(7), { signal: foreign as unknown as AbortSignal }), 7);
+});

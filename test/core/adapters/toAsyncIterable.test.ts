@@ -3,7 +3,7 @@ import { getEventListeners } from 'node:events';
 import { Observable, Subject, interval, of, range } from 'rxjs';
 import { AsyncIterableX } from 'ix/asynciterable';
 import { map } from 'ix/asynciterable/operators';
-import { AbortedError, BufferOverflowError, LabrxError, ScpiError, SettingsError, toAsyncIterable } from '@labrx/core';
+import { AbortedError, BoundedAsyncIterable, BufferOverflowError, LabrxError, MAX_BUFFER_SIZE, ScpiError, SettingsError, toAsyncIterable } from '@labrx/core';
 import { VirtualClock } from '@labrx/core/testing';
 
 /** A Subject-driven source that records subscribes and teardowns. */
@@ -253,4 +253,22 @@ test('rejects bad options with SettingsError at once', (t) => {
   }
   const err = t.throws(() => toAsyncIterable(of(1), { overflow: 'oldest' as never }), { instanceOf: SettingsError });
   t.is(err?.setting, 'overflow');
+});
+
+test('#12: bufferSize is bounded (2^32 gave a RangeError) and signal must be an AbortSignal: SettingsError at once', (t) => {
+  for (const bufferSize of [2 ** 32, MAX_BUFFER_SIZE + 1, Infinity]) {
+    const err = t.throws(() => toAsyncIterable(of(1), { bufferSize, operation: 'scope.stream' }), { instanceOf: SettingsError });
+    t.is(err?.instrument, 'scope.stream');
+    t.is(err?.setting, 'bufferSize');
+    t.is(err?.allowed, `an integer from 1 to ${MAX_BUFFER_SIZE}`);
+  }
+  t.notThrows(() => toAsyncIterable(of(1), { bufferSize: MAX_BUFFER_SIZE }));
+  for (const signal of [{}, 'abort']) {
+    const { source$, log } = controlled<number>();
+    const err = t.throws(() => toAsyncIterable(source$, { signal: signal as never }), { instanceOf: SettingsError });
+    t.is(err?.setting, 'signal');
+    t.is(log.subscribed, 0);
+  }
+  // the exported class checks its settings too
+  t.throws(() => new BoundedAsyncIterable(of(1), { bufferSize: 0, overflow: 'drop-oldest', operation: 'op' }), { instanceOf: SettingsError });
 });

@@ -331,3 +331,11 @@ test('an input iterator that throws errors the map (it is not an item error, eve
   }
   t.is(await t.throwsAsync(asyncMap(items(), (x) => x, { onError: 'collect' })), broken);
 });
+
+test('a signal that is not an AbortSignal rejects with SettingsError(name, signal) before calling fn (the awaited face is once)', async (t) => {
+  let calls = 0;
+  const err = await t.throwsAsync(asyncMap([1, 2], () => ++calls, { signal: {} as never, name: 'tune' }), { instanceOf: SettingsError });
+  t.is(err?.instrument, 'tune');
+  t.is(err?.setting, 'signal');
+  t.is(calls, 0);
+});

@@ -2,14 +2,15 @@ import { Observable, type Subscriber, type Subscription } from 'rxjs';
 import { AsyncIterableX } from 'ix/asynciterable';
 import { AbortedError } from '../errors/AbortedError.js';
 import { BufferOverflowError } from './BufferOverflowError.js';
+import { checkAdapterOptions } from './checkAdapterOptions.js';
+import type { OverflowPolicy } from './OverflowPolicy.js';
 import { RingBuffer } from './RingBuffer.js';
 
-/** What to do with a value that arrives while `bufferSize` unread values are waiting. */
-export type OverflowPolicy = 'drop-oldest' | 'drop-newest' | 'error';
+export type { OverflowPolicy } from './OverflowPolicy.js';
 
-/** The settings a {@link BoundedAsyncIterable} runs with (already validated). */
+/** The settings a {@link BoundedAsyncIterable} runs with (checked by its constructor). */
 export interface BoundedIterationSettings {
-  /** Maximum number of unread values held, ≥ 1. */
+  /** Maximum number of unread values held, an integer from 1 to `MAX_BUFFER_SIZE`. */
   readonly bufferSize: number;
   readonly overflow: OverflowPolicy;
   /** Aborts every iteration. */
@@ -41,11 +42,13 @@ interface Waiter<T> {
 export class BoundedAsyncIterable<T> extends AsyncIterableX<T> {
   private readonly counter = { dropped: 0 };
 
+  /** @throws SettingsError(settings.operation, option, …) for a bad bufferSize, overflow or signal. */
   constructor(
     private readonly source$: Observable<T>,
     private readonly settings: BoundedIterationSettings,
   ) {
     super();
+    checkAdapterOptions(settings.operation, { bufferSize: settings.bufferSize, overflow: settings.overflow, signal: settings.signal });
   }
 
   /** Values discarded by the overflow policy so far, summed over every iteration (a count). */

@@ -1,3 +1,5 @@
+import { checkAdapterOptions } from './checkAdapterOptions.js';
+
 /**
  * A fixed-capacity FIFO queue in a circular array: push, shift and dropping the oldest are O(1) and
  * allocate nothing after construction. Slots are cleared on shift so that values read are not kept
@@ -11,10 +13,12 @@ export class RingBuffer<T> {
   private head = 0;
   private length = 0;
 
+  /** @throws SettingsError('RingBuffer', 'bufferSize', …) unless capacity is an integer from 1 to `MAX_BUFFER_SIZE`. */
   constructor(
-    /** Maximum number of values held, ≥ 1. */
+    /** Maximum number of values held, an integer from 1 to `MAX_BUFFER_SIZE`. */
     readonly capacity: number,
   ) {
+    checkAdapterOptions('RingBuffer', { bufferSize: capacity });
     this.slots = new Array<T | undefined>(capacity).fill(undefined);
   }
 

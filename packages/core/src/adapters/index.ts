@@ -3,3 +3,5 @@ export { toAsyncIterable, type ToAsyncIterableOptions } from './toAsyncIterable.
 export { BoundedAsyncIterable, BoundedAsyncIterator, type OverflowPolicy, type BoundedIterationSettings } from './BoundedAsyncIterable.js';
 export { BufferOverflowError } from './BufferOverflowError.js';
 export { NoResultError } from './NoResultError.js';
+export { checkAdapterOptions, MAX_BUFFER_SIZE } from './checkAdapterOptions.js';
+export { OVERFLOW_POLICIES } from './OverflowPolicy.js';

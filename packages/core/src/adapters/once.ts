@@ -1,8 +1,8 @@
 import { asyncScheduler, take, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { AbortedError } from '../errors/AbortedError.js';
-import { SettingsError } from '../errors/SettingsError.js';
 import { TimeoutError } from '../errors/TimeoutError.js';
 import { NoResultError } from './NoResultError.js';
+import { checkAdapterOptions } from './checkAdapterOptions.js';
 
 /** Options of {@link once}. */
 export interface OnceOptions {
@@ -30,13 +30,16 @@ export interface OnceOptions {
  * - the source's own error, unchanged;
  * - `NoResultError` ("<operation> completed without a result", a `LabrxError`) if the source
  *   completes without a value;
- * - `SettingsError('once', 'timeoutMs', …)` for a negative or non-numeric `timeoutMs`.
+ * - `SettingsError(operation, 'timeoutMs' | 'signal', …)` for a negative or non-numeric `timeoutMs`
+ *   or a `signal` that is not an AbortSignal, without subscribing.
  *
  * However it settles, it removes its abort listener, cancels its timer and unsubscribes, so no
  * handle is left to keep the process alive.
  *
  * Unlike `firstValueFrom`, it stops the source the moment it has its value, honours an
- * AbortSignal and a time limit on an injectable clock, and raises typed labrx errors.
+ * AbortSignal and a time limit on an injectable clock, and raises typed labrx errors. It is
+ * labrx's one Promise-with-abort adapter: the instruments' `single`, `asg.set`, `asyncMap` and
+ * `fleet.map` all await through it (a second copy would be a bug waiting for its first fix).
  *
  * ## Example
  * ```ts
@@ -51,8 +54,10 @@ export interface OnceOptions {
  */
 export function once<T>(source$: Observable<T>, options: OnceOptions = {}): Promise<T> {
   const { signal, timeoutMs, scheduler = asyncScheduler, operation = 'once' } = options;
-  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0)) {
-    return Promise.reject(new SettingsError('once', 'timeoutMs', timeoutMs, 'a number of milliseconds ≥ 0 (or Infinity for none)'));
+  try {
+    checkAdapterOptions(operation, { signal, timeoutMs });
+  } catch (error) {
+    return Promise.reject(error);
   }
   if (signal?.aborted) return Promise.reject(new AbortedError(operation, signal.reason));
 

@@ -1,13 +1,11 @@
 import type { Observable } from 'rxjs';
-import { SettingsError } from '../errors/SettingsError.js';
-import { checkPositiveInteger } from '../operators/checkPositiveInteger.js';
 import { BoundedAsyncIterable, type OverflowPolicy } from './BoundedAsyncIterable.js';
 
 export type { OverflowPolicy } from './BoundedAsyncIterable.js';
 
 /** Options of {@link toAsyncIterable}. */
 export interface ToAsyncIterableOptions {
-  /** Most unread values held per iteration: an integer ≥ 1; default 16. */
+  /** Most unread values held per iteration: an integer from 1 to `MAX_BUFFER_SIZE` (2^20); default 16. */
   bufferSize?: number;
   /** What happens to a value arriving when the buffer is full; default 'drop-oldest'. */
   overflow?: OverflowPolicy;
@@ -16,8 +14,6 @@ export interface ToAsyncIterableOptions {
   /** Name for error messages, e.g. 'scope.stream'; default 'toAsyncIterable'. */
   operation?: string;
 }
-
-const POLICIES: readonly OverflowPolicy[] = ['drop-oldest', 'drop-newest', 'error'];
 
 /**
  * The pull face of a stream: an async iterable with a bounded buffer, for `for await`.
@@ -48,15 +44,11 @@ const POLICIES: readonly OverflowPolicy[] = ['drop-oldest', 'drop-newest', 'erro
  *
  * @template T The value type.
  * @param source$ A cold Observable, subscribed once per iteration.
- * @param options bufferSize, overflow, signal, operation. Invalid values throw `SettingsError`
- *   (instrument 'toAsyncIterable') at once.
+ * @param options bufferSize, overflow, signal, operation. Invalid values throw
+ *   `SettingsError(operation, option, value, allowed)` at once.
  * @returns An `AsyncIterableX` (ix) with a `dropped` count.
  */
 export function toAsyncIterable<T>(source$: Observable<T>, options: ToAsyncIterableOptions = {}): BoundedAsyncIterable<T> {
   const { bufferSize = 16, overflow = 'drop-oldest', signal, operation = 'toAsyncIterable' } = options;
-  checkPositiveInteger(bufferSize, 'toAsyncIterable', 'bufferSize');
-  if (!POLICIES.includes(overflow)) {
-    throw new SettingsError('toAsyncIterable', 'overflow', overflow, `one of ${POLICIES.map((p) => `'${p}'`).join(', ')}`);
-  }
   return new BoundedAsyncIterable(source$, { bufferSize, overflow, signal, operation });
 }

@@ -1,5 +1,5 @@
-import type { Subscription } from 'rxjs';
-import { AbortedError } from '../errors/AbortedError.js';
+import { map, toArray, type Observable } from 'rxjs';
+import { once } from '../adapters/once.js';
 import type { AsyncMapFn, AsyncMapSettled } from './AsyncMapEntry.js';
 import { asyncMap$ } from './asyncMap$.js';
 import type { AsyncMapOptions } from './asyncMapOptions.js';
@@ -55,42 +55,18 @@ export function asyncMap<T, R>(items: Iterable<T>, fn: AsyncMapFn<T, R>, options
 export function asyncMap<T, R>(items: Iterable<T>, fn: AsyncMapFn<T, R>, options: AsyncMapPromiseOptions = {}): Promise<R[] | AsyncMapSettled<T, R>[]> {
   const { signal, ...mapOptions } = options;
   const name = options.name ?? 'asyncMap';
-  let source$;
+  let entries$: Observable<AsyncMapSettled<T, R>>;
   try {
-    source$ = asyncMap$(items, fn, mapOptions);
+    entries$ = asyncMap$(items, fn, mapOptions);
   } catch (error) {
     return Promise.reject(error);
   }
-  if (signal?.aborted) return Promise.reject(new AbortedError(name, signal.reason));
   const collect = mapOptions.onError === 'collect';
-
-  return new Promise((resolve, reject) => {
-    const out: Array<R | AsyncMapSettled<T, R>> = [];
-    let subscription: Subscription | undefined;
-    let settled = false;
-    const onAbort = (): void => {
-      if (settled) return;
-      settled = true;
-      subscription?.unsubscribe();
-      reject(new AbortedError(name, signal?.reason));
-    };
-    const release = (): void => {
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    subscription = source$.subscribe({
-      next: (entry) => out.push(collect ? entry : (entry as { value: R }).value),
-      error: (error: unknown) => {
-        release();
-        reject(error);
-      },
-      complete: () => {
-        release();
-        resolve(out as R[] | AsyncMapSettled<T, R>[]);
-      },
-    });
-    // A map of only synchronous functions settles inside subscribe(), before `subscription` is set.
-    if (settled) subscription.unsubscribe();
-  });
+  // The awaited face of every labrx stream: `once` checks the signal, honours it (unsubscribing
+  // cancels the map) and rejects with AbortedError(name, reason). With 'stop' every entry is fulfilled.
+  const all$ = entries$.pipe(
+    map((entry) => (collect ? entry : (entry as { readonly value: R }).value)),
+    toArray(),
+  );
+  return once(all$, { operation: name, ...(signal !== undefined ? { signal } : {}) }) as Promise<R[] | AsyncMapSettled<T, R>[]>;
 }

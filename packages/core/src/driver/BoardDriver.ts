@@ -3,6 +3,7 @@ import type { RawTrace } from '../results/Trace.js';
 import type { BoardInfo } from '../settings/boardInfo.js';
 import type { ResolvedAsgSettings } from '../settings/asgSettings.js';
 import type { ResolvedScopeSettings } from '../settings/scopeSettings.js';
+import type { ResolvedIqSettings } from '../settings/iqSettings.js';
 
 /**
  * What a board must do for the instruments: the one seam between labrx's instruments and a
@@ -34,23 +35,19 @@ export interface BoardDriver {
   readonly scopeRunning: boolean;
   /** The board's IQ demodulator modules (`info.iqCount` of them), absent when the driver has none (plain SCPI). */
   readonly iq?: IqDriver;
+  /** The board's PID modules, absent when the driver has none. */
+  readonly pid?: PidDriver;
+  /** The board's sampler (momentary signal values), absent when the driver has none. */
+  readonly sampler?: SamplerDriver;
   /** Releases everything the driver holds (sockets, timers); idempotent. */
   close(): Promise<void>;
 }
 
-/** One lock-in measurement by an IQ module (units in the names). */
-export interface IqMeasureRequest {
-  /** Which input the module demodulates. */
-  readonly input: 'in1' | 'in2';
-  /** Demodulation (local oscillator) frequency in Hz. */
-  readonly frequencyHz: number;
-  /** The generator whose phase the local oscillator is locked to (0 or 1), as in a lock-in amplifier. */
-  readonly lockToAsg: number;
-  /** Seconds to wait before integrating (for the device under test to settle). */
-  readonly settleS: number;
-  /** Seconds of integration; the noise bandwidth of the result is about 1 / integrationS. */
-  readonly integrationS: number;
-}
+/**
+ * One lock-in measurement by an IQ module (units in the names): `input`, `frequencyHz`,
+ * `lockToAsg`, `settleS`, `integrationS`, as declared in `IQ_SETTINGS`.
+ */
+export type IqMeasureRequest = ResolvedIqSettings;
 
 /**
  * The complex amplitude an IQ module measured: a signal A·sin(θ(t) + φ), where θ(t) is the locked
@@ -72,4 +69,62 @@ export interface IqDriver {
    * completes. Unsubscribing stops the module.
    */
   measure(index: number, request: IqMeasureRequest): Observable<IqResult>;
+}
+
+/** Where a feedback module's output is summed into the DACs. */
+export type PidOutputDirect = 'off' | 'out1' | 'out2' | 'both';
+
+/** PID settings as a user gives them (all optional; what is not given stays as it is). */
+export interface PidSettings {
+  /** The signal the PID reads: 'in1', 'in2', another module ('pid0', 'iq2', 'asg0', …) or 'off'. */
+  readonly input?: string;
+  /** Where the output goes besides the signal bus. */
+  readonly outputDirect?: PidOutputDirect;
+  /** Setpoint in volts. */
+  readonly setpoint?: number;
+  /** Proportional gain (dimensionless). */
+  readonly p?: number;
+  /** Integral gain as the integrator's unity-gain frequency in Hz (PyRPL's convention). */
+  readonly i?: number;
+  /** Integrator state in volts (writing it resets the integrator to this value). */
+  readonly ival?: number;
+  /** Lower output limit in volts. */
+  readonly minVoltage?: number;
+  /** Upper output limit in volts. */
+  readonly maxVoltage?: number;
+}
+
+/** A PID module's settings as the hardware holds them (values after its quantisation). */
+export interface ResolvedPidSettings {
+  readonly input: string;
+  readonly outputDirect: PidOutputDirect;
+  /** V */ readonly setpoint: number;
+  readonly p: number;
+  /** Hz */ readonly i: number;
+  /** V */ readonly ival: number;
+  /** V */ readonly minVoltage: number;
+  /** V */ readonly maxVoltage: number;
+}
+
+/** The PID modules of a board (PyRPL's FPGA has three). */
+export interface PidDriver {
+  /** Number of PID modules. */
+  readonly count: number;
+  /** Signals a PID can read. */
+  readonly inputs: readonly string[];
+  /**
+   * Validates `settings` (SettingsError naming the module, setting and what is allowed; nothing is
+   * written then), writes them, reads every register back and emits the settings in force.
+   */
+  set(index: number, settings: PidSettings): Observable<ResolvedPidSettings>;
+  /** Reads PID `index`'s settings back from the hardware. */
+  get(index: number): Observable<ResolvedPidSettings>;
+}
+
+/** Momentary values of a board's signals (PyRPL's sampler). */
+export interface SamplerDriver {
+  /** Signals that can be sampled. */
+  readonly signals: readonly string[];
+  /** Emits the value of `signal` now (volts) once, then completes. */
+  sample(signal: string): Observable<number>;
 }

@@ -1,6 +1,7 @@
 import { map, type OperatorFunction } from 'rxjs';
 import { convertSpectrumUnit } from '../dsp/spectrumUnits.js';
-import type { Spectrum, SpectrumUnit } from '../results/Spectrum.js';
+import { SettingsError } from '../errors/SettingsError.js';
+import { SPECTRUM_UNITS, type Spectrum, type SpectrumUnit } from '../results/Spectrum.js';
 import type { PowerSpectrumVpk2 } from './traceToPowerSpectrum.js';
 
 /**
@@ -13,9 +14,17 @@ import type { PowerSpectrumVpk2 } from './traceToPowerSpectrum.js';
  * spectrum: --A----B--|
  * ```
  *
+ * Each result has new arrays (the input's are left as they are); an empty channel stays empty.
+ *
  * @see traceToPowerSpectrum
+ * @param unit the target unit
+ * @param settings attached to every result as `settings`
+ * @throws SettingsError('toSpectrumUnit', 'unit', …) for an unknown unit, when the operator is created
  */
 export function toSpectrumUnit<S>(unit: SpectrumUnit, settings: S): OperatorFunction<PowerSpectrumVpk2, Spectrum<S>> {
+  if (!(SPECTRUM_UNITS as readonly unknown[]).includes(unit)) {
+    throw new SettingsError('toSpectrumUnit', 'unit', unit, `one of ${SPECTRUM_UNITS.map((u) => `'${u}'`).join(', ')}`);
+  }
   return map((p) => {
     const ch1 = new Float64Array(p.ch1.length);
     const ch2 = new Float64Array(p.ch2.length);

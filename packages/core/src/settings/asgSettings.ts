@@ -1,6 +1,7 @@
 import { SettingsError } from '../errors/SettingsError.js';
 import type { BoardInfo } from './boardInfo.js';
-import { checkSettings, numberIn, oneOf, sampleTable, type RuleTable } from './rules.js';
+import { defineSettings, setting, type ResolvedSettingsOf, type UserSettingsOf } from './declareSettings.js';
+import { numberIn, oneOf, sampleTable } from './rules.js';
 
 /** Generator waveforms (docs/architecture.md). */
 export const WAVEFORMS = ['sine', 'square', 'triangle', 'ramp-up', 'ramp-down', 'dc', 'noise', 'arbitrary'] as const;
@@ -12,61 +13,49 @@ export const ASG_OUTPUTS = ['off', 'out1', 'out2'] as const;
 /** A generator output routing. */
 export type AsgOutput = (typeof ASG_OUTPUTS)[number];
 
+/** A signal generator's settings (asg0, asg1), declared once; see `SCOPE_SETTINGS` for what derives from it. */
+export const ASG_SETTINGS = defineSettings(
+  'asg',
+  {
+    /** Waveform. */
+    waveform: setting({ rule: () => oneOf(WAVEFORMS), default: 'sine', doc: 'waveform' }),
+    /** Hz, 0 to half the DAC rate (62.5e6). */
+    frequency: setting({ rule: (info) => numberIn(0, info.sampleRateHz / 2, 'Hz'), default: 1000, unit: 'Hz', doc: 'frequency' }),
+    /** Peak amplitude in volts, 0 to full scale; |amplitude| + |offset| ≤ full scale. For 'noise', the rms in volts. */
+    amplitude: setting({ rule: (info) => numberIn(0, info.fullScaleV, 'V'), default: 0, unit: 'V', doc: "peak amplitude (rms for 'noise')" }),
+    /** DC offset in volts, −full scale to full scale. */
+    offset: setting({ rule: (info) => numberIn(-info.fullScaleV, info.fullScaleV, 'V'), default: 0, unit: 'V', doc: 'DC offset' }),
+    /** Start phase in degrees, −360 to 360. */
+    phase: setting({ rule: () => numberIn(-360, 360, 'deg'), default: 0, unit: 'deg', doc: 'phase at each period start' }),
+    /** One period of an 'arbitrary' waveform: 1 to bufferSize values in −1…1, scaled by `amplitude` (null: none). */
+    data: setting({ rule: (info) => sampleTable(1, info.bufferSize, -1, 1), default: null, doc: "one period of an 'arbitrary' waveform (−1…1, times amplitude)", form: false }),
+    /** Output routing. */
+    output: setting({ rule: () => oneOf(ASG_OUTPUTS), default: 'off', doc: 'output routing' }),
+  },
+  (r, given, { info, instrument }) => {
+    if (r.waveform !== 'noise' && r.waveform !== 'dc' && Math.abs(r.amplitude) + Math.abs(r.offset) > info.fullScaleV + 1e-12) {
+      const which = given.offset !== undefined && given.amplitude === undefined ? 'offset' : 'amplitude';
+      throw new SettingsError(instrument, which, which === 'offset' ? r.offset : r.amplitude, `|amplitude| + |offset| at most ${info.fullScaleV} V (amplitude ${r.amplitude} V, offset ${r.offset} V)`);
+    }
+    if (r.waveform === 'arbitrary' && r.data === null) {
+      throw new SettingsError(instrument, 'data', undefined, `one period of samples (1 to ${info.bufferSize} values in −1…1) when waveform is 'arbitrary'`);
+    }
+    return r;
+  },
+);
+
 /** Generator settings as a user gives them (all optional; `ASG_DEFAULTS` fills the rest). */
-export interface AsgSettings {
-  waveform?: Waveform;
-  /** Hz, 0 to 62.5e6 (half the DAC rate). */
-  frequency?: number;
-  /** Peak amplitude in volts, 0 to 1; |amplitude| + |offset| ≤ 1 V. For 'noise', the rms in volts. */
-  amplitude?: number;
-  /** DC offset in volts, −1 to 1. */
-  offset?: number;
-  /** Start phase in degrees, −360 to 360. */
-  phase?: number;
-  /** One period of an 'arbitrary' waveform: 1 to 16384 values in −1…1, scaled by `amplitude`. */
-  data?: ArrayLike<number>;
-  /** Output routing. */
-  output?: AsgOutput;
-}
+export type AsgSettings = UserSettingsOf<typeof ASG_SETTINGS.table>;
 
 /** Fully resolved generator settings. */
-export interface ResolvedAsgSettings {
-  readonly waveform: Waveform;
-  /** Hz */
-  readonly frequency: number;
-  /** V (peak; rms for 'noise') */
-  readonly amplitude: number;
-  /** V */
-  readonly offset: number;
-  /** degrees */
-  readonly phase: number;
-  /** One period of the arbitrary waveform (−1…1), or null. */
-  readonly data: Float64Array | null;
-  readonly output: AsgOutput;
-}
+export type ResolvedAsgSettings = ResolvedSettingsOf<typeof ASG_SETTINGS.table>;
 
 /** Generator defaults: a 1 kHz sine of 0 V, output off. */
-export const ASG_DEFAULTS: ResolvedAsgSettings = Object.freeze({
-  waveform: 'sine',
-  frequency: 1000,
-  amplitude: 0,
-  offset: 0,
-  phase: 0,
-  data: null,
-  output: 'off',
-});
+export const ASG_DEFAULTS: ResolvedAsgSettings = ASG_SETTINGS.defaults;
 
 /** The rule table of generator settings for `info`'s board: one `Rule` per setting name (validation, help, completion). */
-export function asgRules(info: BoardInfo): RuleTable<AsgSettings> {
-  return {
-    waveform: oneOf(WAVEFORMS),
-    frequency: numberIn(0, info.sampleRateHz / 2, 'Hz'),
-    amplitude: numberIn(0, info.fullScaleV, 'V'),
-    offset: numberIn(-info.fullScaleV, info.fullScaleV, 'V'),
-    phase: numberIn(-360, 360, 'deg'),
-    data: sampleTable(1, info.bufferSize, -1, 1),
-    output: oneOf(ASG_OUTPUTS),
-  };
+export function asgRules(info: BoardInfo) {
+  return ASG_SETTINGS.rules(info);
 }
 
 /**
@@ -74,22 +63,5 @@ export function asgRules(info: BoardInfo): RuleTable<AsgSettings> {
  * whole, or throws `SettingsError` without changing anything.
  */
 export function resolveAsgSettings(settings: AsgSettings | undefined, info: BoardInfo, base: ResolvedAsgSettings = ASG_DEFAULTS, instrument = 'asg'): ResolvedAsgSettings {
-  const s = checkSettings(instrument, asgRules(info), settings) as Partial<Omit<AsgSettings, 'data'>> & { data?: Float64Array };
-  const r: ResolvedAsgSettings = {
-    waveform: s.waveform ?? base.waveform,
-    frequency: s.frequency ?? base.frequency,
-    amplitude: s.amplitude ?? base.amplitude,
-    offset: s.offset ?? base.offset,
-    phase: s.phase ?? base.phase,
-    data: s.data ?? base.data,
-    output: s.output ?? base.output,
-  };
-  if (r.waveform !== 'noise' && r.waveform !== 'dc' && Math.abs(r.amplitude) + Math.abs(r.offset) > info.fullScaleV + 1e-12) {
-    const which = s.offset !== undefined && s.amplitude === undefined ? 'offset' : 'amplitude';
-    throw new SettingsError(instrument, which, which === 'offset' ? r.offset : r.amplitude, `|amplitude| + |offset| at most ${info.fullScaleV} V (amplitude ${r.amplitude} V, offset ${r.offset} V)`);
-  }
-  if (r.waveform === 'arbitrary' && r.data === null) {
-    throw new SettingsError(instrument, 'data', undefined, "one period of samples (1 to 16384 values in −1…1) when waveform is 'arbitrary'");
-  }
-  return Object.freeze(r);
+  return ASG_SETTINGS.resolve(settings, info, base, instrument);
 }

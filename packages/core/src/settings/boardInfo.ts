@@ -1,3 +1,8 @@
+/** Input gain (jumper) settings of a Red Pitaya input: LV ±1 V or HV ±20 V full scale. */
+export const INPUT_GAINS = ['lv', 'hv'] as const;
+/** An input gain setting. */
+export type InputGain = (typeof INPUT_GAINS)[number];
+
 /** Fixed facts about a board model (units in the names). */
 export interface BoardInfo {
   /** Model name, e.g. 'STEMlab 125-14 (simulated)'. */
@@ -6,28 +11,39 @@ export interface BoardInfo {
   readonly sampleRateHz: number;
   /** Scope buffer length per channel in samples (16384). */
   readonly bufferSize: number;
+  /** Largest scope decimation, a power of 2 (65536). */
+  readonly maxDecimation: number;
   /** ADC resolution in bits (14). */
   readonly adcBits: number;
-  /** Input full scale in volts: samples lie in [-fullScaleV, fullScaleV) (1 V, LV jumpers). */
+  /** Input full scale in volts at the LV gain, and the outputs' full scale: samples lie in [-fullScaleV, fullScaleV) (1 V). */
   readonly fullScaleV: number;
+  /** Input full scale in volts at each gain setting (LV 1 V, HV 20 V). */
+  readonly inputFullScaleV: Readonly<Record<InputGain, number>>;
   /** Number of signal generators. */
   readonly asgCount: number;
   /** Number of IQ demodulator modules (0 when the driver has none, e.g. plain SCPI). */
   readonly iqCount: number;
 }
 
-/** The Red Pitaya STEMlab 125-14 with LV inputs (docs/architecture.md). */
+/** The Red Pitaya STEMlab 125-14 (docs/architecture.md). */
 export const RED_PITAYA_125_14: BoardInfo = Object.freeze({
   model: 'STEMlab 125-14',
   sampleRateHz: 125e6,
   bufferSize: 16384,
+  maxDecimation: 65536,
   adcBits: 14,
   fullScaleV: 1,
+  inputFullScaleV: Object.freeze({ lv: 1, hv: 20 }),
   asgCount: 2,
   iqCount: 3,
 });
 
-/** Volts per ADC count: 2·fullScale / 2^bits (1.2207e-4 V on a 125-14). */
-export function lsbVolts(info: BoardInfo): number {
-  return (2 * info.fullScaleV) / 2 ** info.adcBits;
+/** Volts per ADC count at `gain`: 2·full scale / 2^bits (1.2207e-4 V on a 125-14 at LV, 2.4414e-3 V at HV). */
+export function lsbVolts(info: BoardInfo, gain: InputGain = 'lv'): number {
+  return (2 * info.inputFullScaleV[gain]) / 2 ** info.adcBits;
+}
+
+/** The longest scope trace in seconds: bufferSize · maxDecimation / sampleRate (8.59 s on a 125-14). */
+export function longestTraceS(info: BoardInfo): number {
+  return (info.bufferSize * info.maxDecimation) / info.sampleRateHz;
 }

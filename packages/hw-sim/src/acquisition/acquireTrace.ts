@@ -78,7 +78,7 @@ export function acquireTrace(host: AcquisitionHost, settings: Omit<ResolvedScope
     const running: RunningAcquisition = { fail: (e) => subscriber.error(e) };
     const serial = host.begin(running);
     const noise = new NoiseBlocks(host.seedWords, serial, size, 6);
-    const request = (first: number) => ({ armS, decimation, boxcar: settings.boxcar, first, noise });
+    const request = (first: number) => ({ armS, decimation, boxcar: settings.boxcar, gain: settings.gain, first, noise });
     const msAt = (index: number) => armMs + index * dtMs;
 
     const schedule = (atMs: number, work: () => void, minDelayMs = 0) => {

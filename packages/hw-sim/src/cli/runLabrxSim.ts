@@ -3,13 +3,29 @@ import { SettingsError } from '@labrx/core';
 import type { Dut } from '../dut/Dut.js';
 import { parseDutSpec } from '../dut/parseDutSpec.js';
 import { createSimBoard, type SimBoard } from '../SimBoard.js';
-import { startScpiServer, type ScpiServer } from '@labrx/scpi';
+import { startPyrplServer } from '@labrx/pyrpl';
+import { startScpiServer } from '@labrx/scpi';
 import { startReplay } from './startReplay.js';
+
+/** Protocols `labrx-sim` serves a board with. */
+export const LABRX_SIM_PROTOCOLS = ['scpi', 'pyrpl'] as const;
+/** A protocol `labrx-sim` speaks: the Red Pitaya's SCPI, or PyRPL's register protocol (monitor_server). */
+export type LabrxSimProtocol = (typeof LABRX_SIM_PROTOCOLS)[number];
+
+/** What `labrx-sim` needs of a running server, whatever its protocol. */
+export interface LabrxSimServer {
+  /** `scpi://host:port` or `pyrpl://host:port`, for `connect()`. */
+  readonly url: string;
+  /** Stops listening and ends every connection. */
+  close(): Promise<void>;
+}
 
 /** What `labrx-sim` runs. */
 export interface LabrxSimOptions {
   /** Interface to bind (default 127.0.0.1). */
   readonly host: string;
+  /** The protocol the boards are served with (default 'scpi'). */
+  readonly protocol?: LabrxSimProtocol;
   /** Port of the first board; board i listens on port + i (0: the OS picks each). */
   readonly port: number;
   /** Number of boards (1 to 256). */
@@ -27,10 +43,12 @@ export interface LabrxSimOptions {
 /** `labrx-sim --help` */
 export const LABRX_SIM_USAGE = `Usage: labrx-sim [options]
 
-Serves simulated Red Pitaya boards over SCPI (firmware 2.07 protocol), one TCP port each.
+Serves simulated Red Pitaya boards, one TCP port each: over SCPI (firmware 2.07 protocol), or as
+boards running PyRPL's FPGA image (its monitor_server register protocol).
 
 Options:
-  --port <n>       port of the first board; the others follow (default 5000; 0 = the OS picks each)
+  --protocol <p>   scpi (default) or pyrpl
+  --port <n>       port of the first board; the others follow (default 5000 for scpi, 2222 for pyrpl; 0 = the OS picks each)
   --boards <n>     number of boards (default 1)
   --seed <n>       seed of the first board; board i uses seed + i (default 1)
   --dut <spec>     device between out1 and in1 (default wire), e.g.
@@ -42,7 +60,7 @@ Options:
                    script gets the same bytes; a departure is reported on stderr, naming where
   -h, --help       show this help
 
-Prints "listening on scpi://HOST:PORT" for each board; stops cleanly on SIGINT or SIGTERM.`;
+Prints "listening on scpi://HOST:PORT" (or pyrpl://…) for each board; stops cleanly on SIGINT or SIGTERM.`;
 
 
 function integer(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
@@ -64,6 +82,7 @@ export function parseLabrxSimArgs(argv: readonly string[]): LabrxSimOptions | nu
       strict: true,
       allowPositionals: false,
       options: {
+        protocol: { type: 'string' },
         port: { type: 'string' },
         boards: { type: 'string' },
         seed: { type: 'string' },
@@ -79,13 +98,16 @@ export function parseLabrxSimArgs(argv: readonly string[]): LabrxSimOptions | nu
   }
   if (values.help) return null;
   const boards = integer('boards', values.boards as string | undefined, 1, 1, 256);
-  const port = integer('port', values.port as string | undefined, 5000, 0, 65535);
+  const protocol = (values.protocol as string | undefined) ?? 'scpi';
+  if (!(LABRX_SIM_PROTOCOLS as readonly string[]).includes(protocol)) throw new SettingsError('labrx-sim', 'protocol', protocol, "'scpi' or 'pyrpl'");
+  const port = integer('port', values.port as string | undefined, protocol === 'pyrpl' ? 2222 : 5000, 0, 65535);
   if (port !== 0 && port + boards - 1 > 65535) throw new SettingsError('labrx-sim', 'port', port, `a port that leaves room for ${boards} consecutive ports`);
   const noiseText = values.noise as string | undefined;
   const noiseDensity = noiseText === undefined ? undefined : Number(noiseText);
   if (noiseDensity !== undefined && !(Number.isFinite(noiseDensity) && noiseDensity >= 0)) throw new SettingsError('labrx-sim', 'noise', noiseText, 'a noise density of 0 V/√Hz or more');
   return {
     host: (values.host as string | undefined) ?? '127.0.0.1',
+    protocol: protocol as LabrxSimProtocol,
     port,
     boards,
     seed: integer('seed', values.seed as string | undefined, 1, -(2 ** 52), 2 ** 52),
@@ -98,7 +120,7 @@ export function parseLabrxSimArgs(argv: readonly string[]): LabrxSimOptions | nu
 /** A running `labrx-sim`. */
 export interface LabrxSim {
   readonly boards: readonly SimBoard[];
-  readonly servers: readonly ScpiServer[];
+  readonly servers: readonly LabrxSimServer[];
   /** Closes every server and board; idempotent. */
   close(): Promise<void>;
 }
@@ -106,7 +128,7 @@ export interface LabrxSim {
 /** Starts the boards and their servers (board i on port + i, seed + i). Closes what it opened on failure. */
 export async function startLabrxSim(options: LabrxSimOptions): Promise<LabrxSim> {
   const boards: SimBoard[] = [];
-  const servers: ScpiServer[] = [];
+  const servers: LabrxSimServer[] = [];
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
@@ -121,7 +143,8 @@ export async function startLabrxSim(options: LabrxSimOptions): Promise<LabrxSim>
         ...(options.noiseDensity !== undefined ? { noiseDensity: options.noiseDensity } : {}),
       });
       boards.push(board);
-      servers.push(await startScpiServer({ board, host: options.host, port: options.port === 0 ? 0 : options.port + i }));
+      const where = { board, host: options.host, port: options.port === 0 ? 0 : options.port + i };
+      servers.push(options.protocol === 'pyrpl' ? await startPyrplServer(where) : await startScpiServer(where));
     }
   } catch (err) {
     await close();

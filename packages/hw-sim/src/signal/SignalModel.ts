@@ -1,4 +1,4 @@
-import { lsbVolts, type BoardInfo, type ResolvedAsgSettings } from '@labrx/core';
+import { lsbVolts, type BoardInfo, type InputGain, type ResolvedAsgSettings } from '@labrx/core';
 import { isIdentity, type Complex, type Dut } from '../dut/Dut.js';
 import { AsgHistory, type AsgSegment } from './AsgHistory.js';
 import { addTone, frac } from './addTone.js';
@@ -43,6 +43,8 @@ export interface RenderRequest {
   readonly first: number;
   /** Where the random parts (input noise, the 'noise' waveform) come from. */
   readonly noise: NoiseBlocks;
+  /** Input gain: the ADC's full scale, ±1 V ('lv', the default) or ±20 V ('hv'); sets the LSB and where samples clip. */
+  readonly gain?: InputGain;
 }
 
 /**
@@ -67,7 +69,8 @@ export class SignalModel {
   /** Generator histories, asg0 and asg1. */
   readonly asg: readonly [AsgHistory, AsgHistory] = [new AsgHistory(), new AsgHistory()];
   private readonly fs: number;
-  private readonly lsb: number;
+  /** Volts per ADC count at each gain. */
+  private readonly lsb: Readonly<Record<InputGain, number>>;
   private readonly wireDut: boolean;
   private filtered = new Float64Array(0);
 
@@ -79,7 +82,7 @@ export class SignalModel {
     readonly tones: readonly ExternalTone[],
   ) {
     this.fs = info.sampleRateHz;
-    this.lsb = lsbVolts(info);
+    this.lsb = { lv: lsbVolts(info, 'lv'), hv: lsbVolts(info, 'hv') };
     this.wireDut = isIdentity(dut);
   }
 
@@ -120,7 +123,7 @@ export class SignalModel {
       addTone(out, from, to, tone.amplitude * Math.hypot(b.re, b.im), cyclesAt(tone.frequency, req.armS, req.first, dtS) + phase, tone.frequency * dtS);
     }
     req.noise.add(out, from, to, input, req.first, this.inputNoiseStd(req.decimation, req.boxcar));
-    quantise(out, from, to, this.lsb, this.info.adcBits);
+    quantise(out, from, to, this.lsb[req.gain ?? 'lv'], this.info.adcBits);
   }
 
   /**

@@ -16,3 +16,4 @@ export function createVirtualSimBoard(options: Omit<SimBoardOptions, 'scheduler'
   const clock = new VirtualClock();
   return { clock, board: createSimBoard({ ...options, scheduler: clock }) };
 }
+export { AsgHistory, MAX_ASG_HISTORY_BYTES, MAX_ASG_SEGMENTS } from '../signal/AsgHistory.js';

@@ -1,49 +1,47 @@
-import { BehaviorSubject, Observable, type Subscription } from 'rxjs';
+import { BehaviorSubject, concat, NEVER, Observable, of } from 'rxjs';
 import { ResourceBusyError } from '@labrx/core';
+import { Lease, type LeaseBody, type LeaseHolder, type LeaseMember, type LeaseTable } from './Lease.js';
 
-/** Who holds a module, and for which settings (pipelines with equal `key` may share one lease). */
-export interface LeaseHolder {
-  /** Name of the pipeline or instrument holding the lease ('scope', 'specan', 'na', …). */
-  readonly owner: string;
-  /** Identifies what the holder does with the module (e.g. its settings); informational. */
-  readonly key: string;
-}
+export type { LeaseHolder, LeasedWork, LeaseBody } from './Lease.js';
 
 /** Options of a lease request. */
 export interface LeaseOptions {
-  /** Queue behind the current holder (true, default) or fail at once with `ResourceBusyError` (false). */
+  /**
+   * Queue behind the current holder (true, default) or fail at once with `ResourceBusyError`
+   * (false). Applies to this request only: joining a held shared lease never waits, joining a
+   * queued one does.
+   */
   readonly wait?: boolean;
-  /** What the lease is for (see `LeaseHolder.key`). */
+  /** What the lease is for (see `LeaseHolder.key`); default: the owner. */
   readonly key?: string;
 }
 
-interface Waiter {
-  readonly resources: readonly string[];
-  readonly holder: LeaseHolder;
-  /** Called once when the modules are granted. */
-  readonly granted: (holder: LeaseHolder) => void;
-  /** Called instead when the request fails (busy with `wait: false`, board closed). */
-  readonly failed: (error: Error) => void;
-}
-
 /**
- * Exclusive, first-come-first-served leases on a board's hardware modules ('scope', 'asg0', 'iq2', …).
+ * Leases on a board's hardware modules ('scope', 'asg0', 'iq2', …): exclusive and first come first
+ * served, except that pipelines of equal key may share one (`shared$`).
  *
- * `lease$(resources, owner)` emits once when *all* the named modules are granted together and never
- * completes; unsubscribing releases them (or leaves the queue). Because a request takes all its modules
- * at once or none, there is no hold-and-wait and so no deadlock; because a waiting request blocks
- * later requests for any of its modules, each module is granted in request order (no starvation).
+ * A request names *all* the modules it needs and gets them together or not at all: no
+ * hold-and-wait, so no deadlock. A waiting request blocks later requests for any of its modules, so
+ * each module is granted in request order (no starvation). Every lease is an Observable:
+ * unsubscribing releases it (or leaves the queue) — after the work's teardown and its cleanup, so
+ * the next holder never races them.
  *
  * @example
  * const sub = leases.lease$(['asg0', 'iq2'], 'na').subscribe(() => sweep());
  * sub.unsubscribe(); // releases asg0 and iq2; the next in queue runs
  */
 export class LeaseManager {
-  private readonly held = new Map<string, LeaseHolder>();
-  private readonly queue: Waiter[] = [];
+  private readonly held = new Map<string, Lease<unknown>>();
+  private readonly queue: Lease<unknown>[] = [];
+  /** The newest shared lease per modules and key: the one a request of equal key may join. */
+  private readonly shareable = new Map<string, Lease<unknown>>();
   private readonly holders = new BehaviorSubject<ReadonlyMap<string, LeaseHolder>>(new Map());
+  private readonly table: LeaseTable = {
+    changed: () => this.publish(),
+    release: (lease) => this.release(lease),
+  };
 
-  /** The current holder of every leased module; emits on every change. */
+  /** The current holder of every leased module; emits on every change (grant, release, join, leave). */
   readonly holders$: Observable<ReadonlyMap<string, LeaseHolder>> = this.holders.asObservable();
 
   /** Holder of `resource` now, or undefined. */
@@ -51,117 +49,144 @@ export class LeaseManager {
     return this.held.get(resource);
   }
 
-  /** Number of requests waiting in the queue (for tests and user interfaces). */
+  /** Number of leases waiting in the queue (requests that joined one queued shared lease count once). */
   get waiting(): number {
     return this.queue.length;
   }
 
   /**
-   * Requests `resources` for `owner`. Emits the grant once; unsubscribe to release. With
-   * `{ wait: false }` errors with `ResourceBusyError` naming the holder when any module is taken
-   * (or requested earlier by someone still waiting).
+   * Requests `resources` for `owner`, exclusively. Emits the grant once and never completes;
+   * unsubscribe to release. With `{ wait: false }` errors with `ResourceBusyError` naming the holder
+   * when any module is taken (or requested earlier by someone still waiting).
    */
   lease$(resources: readonly string[], owner: string, options: LeaseOptions = {}): Observable<LeaseHolder> {
-    return new Observable<LeaseHolder>((subscriber) =>
-      this.request(resources, owner, options, (holder) => subscriber.next(holder), (error) => subscriber.error(error)),
-    );
+    return this.using$(resources, owner, options, (lease) => concat(of(lease), NEVER));
   }
 
   /**
-   * Runs `body` while holding a lease on `resources`: subscribes to it once the lease is granted,
-   * mirrors it, and releases the lease when it completes, errors or is unsubscribed — after the
-   * body's own teardown, so that a body's cleanup (the NA giving the generator back) still holds
-   * the lease and cannot race the next holder. (`lease$.pipe(switchMap(body))` could not: the
-   * lease never completes, and its teardown order is not the body's first.)
+   * Runs `body` while holding an exclusive lease on `resources`: calls it once the lease is
+   * granted, mirrors its Observable (or `work$`), and when that completes, errors or is
+   * unsubscribed, tears it down, runs its `cleanup` (if it returned a `LeasedWork`) and only then
+   * releases the lease. So a body's cleanup (the NA giving the generator back) still holds the lease
+   * and cannot race the next holder, however long it takes.
    *
    * @example
    * leases.using$(['asg0', 'iq2'], 'na', {}, (lease) => sweep$(lease))
    */
-  using$<T>(resources: readonly string[], owner: string, options: LeaseOptions, body: (lease: LeaseHolder) => Observable<T>): Observable<T> {
-    return new Observable<T>((subscriber) => {
-      let inner: Subscription | undefined;
-      const release = this.request(
-        resources,
-        owner,
-        options,
-        (holder) => {
-          try {
-            inner = body(holder).subscribe(subscriber);
-          } catch (error) {
-            subscriber.error(error);
-          }
-        },
-        (error) => subscriber.error(error),
-      );
-      return () => {
-        inner?.unsubscribe();
-        release();
-      };
-    });
+  using$<T>(resources: readonly string[], owner: string, options: LeaseOptions, body: LeaseBody<T>): Observable<T> {
+    return this.member$(resources, owner, options, body, false);
   }
 
   /**
-   * Queues (or grants at once) a request; `granted` or `failed` is called exactly once, unless the
-   * returned function is called first. That function releases the modules, or leaves the queue.
+   * As `using$`, but a request whose modules and `key` equal those of a lease already held joins it
+   * instead of queueing: one run of the body serves every member (each gets its notifications from
+   * when it joined), and the lease ends when the last member leaves. `key` must identify the body:
+   * equal keys, interchangeable bodies (the scope's key is its acquisition settings).
+   *
+   * Joining follows the queue's rules, per request: a held lease takes new members only while
+   * nobody waits for its modules (otherwise the request queues, and those after it with the same
+   * key join it there), so sharing cannot starve a waiter; a queued lease takes members that are
+   * willing to wait. `wait` and `owner` are each member's own: a `{ wait: false }` request that
+   * fails leaves nothing behind, and `owners` lists whoever still holds the lease.
+   *
+   * @example
+   * leases.shared$(['scope'], 'specan', { key: scopeKey }, () => acquireForever$)
    */
-  private request(resources: readonly string[], owner: string, options: LeaseOptions, granted: (holder: LeaseHolder) => void, failed: (error: Error) => void): () => void {
-    const holder: LeaseHolder = { owner, key: options.key ?? owner };
-    const waiter: Waiter = { resources: [...new Set(resources)], holder, granted, failed };
-    if (this.canGrant(waiter, this.queue.length)) {
-      this.grant(waiter);
-    } else if (options.wait === false) {
-      const busy = waiter.resources.find((r) => this.held.has(r)) ?? waiter.resources[0]!;
-      const by = this.held.get(busy)?.owner ?? this.queue.find((w) => w.resources.includes(busy))?.holder.owner ?? 'a queued request';
-      failed(new ResourceBusyError(busy, by));
-      return () => undefined;
-    } else {
-      this.queue.push(waiter);
-    }
-    return () => {
-      const i = this.queue.indexOf(waiter);
-      if (i >= 0) {
-        this.queue.splice(i, 1);
-        this.pump();
-        return;
+  shared$<T>(resources: readonly string[], owner: string, options: LeaseOptions & { readonly key: string }, body: LeaseBody<T>): Observable<T> {
+    return this.member$(resources, owner, options, body, true);
+  }
+
+  /** Ends every queued request with `error` (used when the board closes). */
+  failAll(error: Error): void {
+    for (const lease of this.queue.splice(0)) lease.fail(error);
+  }
+
+  private member$<T>(resources: readonly string[], owner: string, options: LeaseOptions, body: LeaseBody<T>, shared: boolean): Observable<T> {
+    return new Observable<T>((subscriber) => {
+      const modules = [...new Set(resources)];
+      const key = options.key ?? owner;
+      const member: LeaseMember<T> = { owner, subscriber };
+      const id = `${[...modules].sort().join('+')}\u0000${key}`;
+      const existing = shared ? (this.shareable.get(id) as Lease<T> | undefined) : undefined;
+      if (existing?.state === 'held' && !this.awaited(existing.resources, this.queue.length)) {
+        existing.join(member);
+        return () => existing.leave(member);
       }
+      if (existing?.state === 'queued') {
+        if (options.wait === false) {
+          subscriber.error(this.busy(existing.resources));
+          return undefined;
+        }
+        existing.join(member);
+        return () => existing.leave(member);
+      }
+      const lease = new Lease<T>(modules, key, shared, body, this.table);
+      if (!this.canGrant(modules, this.queue.length) && options.wait === false) {
+        subscriber.error(this.busy(modules));
+        return undefined;
+      }
+      lease.join(member);
+      if (shared) this.shareable.set(id, lease);
+      if (this.canGrant(modules, this.queue.length)) this.grant(lease);
+      else this.queue.push(lease);
+      return () => lease.leave(member);
+    });
+  }
+
+  /** Free when none of `resources` is held and no earlier waiter (before index `upTo`) wants one of them. */
+  private canGrant(resources: readonly string[], upTo: number): boolean {
+    return !resources.some((r) => this.held.has(r)) && !this.awaited(resources, upTo);
+  }
+
+  /** Whether a waiter before index `upTo` of the queue wants one of `resources`. */
+  private awaited(resources: readonly string[], upTo: number): boolean {
+    return this.queue.slice(0, upTo).some((w) => w.resources.some((r) => resources.includes(r)));
+  }
+
+  /** The error for a `{ wait: false }` request that would have to wait, naming what it waits for. */
+  private busy(resources: readonly string[]): ResourceBusyError {
+    for (const r of resources) {
+      const holder = this.held.get(r);
+      if (holder) return new ResourceBusyError(r, holder.owner);
+    }
+    const queued = this.queue.find((w) => w.resources.some((r) => resources.includes(r)));
+    const resource = resources.find((r) => queued?.resources.includes(r)) ?? resources[0]!;
+    return new ResourceBusyError(resource, queued?.owner || 'a queued request');
+  }
+
+  private grant(lease: Lease<unknown>): void {
+    for (const r of lease.resources) this.held.set(r, lease);
+    this.publish();
+    lease.start();
+  }
+
+  /** A lease is over: take it out of the queue or free its modules, then grant whoever can go. */
+  private release(lease: Lease<unknown>): void {
+    for (const [id, l] of this.shareable) if (l === lease) this.shareable.delete(id);
+    const i = this.queue.indexOf(lease);
+    if (i >= 0) {
+      this.queue.splice(i, 1);
+    } else {
       let released = false;
-      for (const r of waiter.resources) {
-        if (this.held.get(r) === holder) {
+      for (const r of lease.resources) {
+        if (this.held.get(r) === lease) {
           this.held.delete(r);
           released = true;
         }
       }
-      if (released) {
-        this.publish();
-        this.pump();
-      }
-    };
-  }
-
-  /** Free when none of its modules is held and no earlier waiter (before index `upTo`) wants one of them. */
-  private canGrant(w: Waiter, upTo: number): boolean {
-    if (w.resources.some((r) => this.held.has(r))) return false;
-    for (let i = 0; i < upTo; i++) {
-      const earlier = this.queue[i]!;
-      if (earlier.resources.some((r) => w.resources.includes(r))) return false;
+      if (released) this.publish();
     }
-    return true;
-  }
-
-  private grant(w: Waiter): void {
-    for (const r of w.resources) this.held.set(r, w.holder);
-    this.publish();
-    w.granted(w.holder);
+    this.pump();
   }
 
   /** Grants every queued request that has become free, in order. */
   private pump(): void {
     for (let i = 0; i < this.queue.length; ) {
-      const w = this.queue[i]!;
-      if (this.canGrant(w, i)) {
+      const lease = this.queue[i]!;
+      if (this.canGrant(lease.resources, i)) {
         this.queue.splice(i, 1);
-        this.grant(w);
-        // a grant's subscriber may have released or requested synchronously: rescan from the start
+        this.grant(lease);
+        // a grant's body may have released or requested synchronously: rescan from the start
         i = 0;
       } else {
         i++;
@@ -171,11 +196,5 @@ export class LeaseManager {
 
   private publish(): void {
     this.holders.next(new Map(this.held));
-  }
-
-  /** Ends every pending request with `error` (used when the board closes). */
-  failAll(error: Error): void {
-    const pending = this.queue.splice(0);
-    for (const w of pending) w.failed(error);
   }
 }

@@ -64,8 +64,8 @@ export function csvToTable(text: string, path = '(buffer)'): ResultTable {
     const cells = line.split(',');
     if (cells.length !== names.length) throw new DataFileError(path, `line ${i + r + 1}: ${cells.length} cells, expected ${names.length}`);
     for (let j = 0; j < cells.length; j++) {
-      const x = cells[j]!.trim() === '' ? NaN : Number(cells[j]);
-      if (Number.isNaN(x) && cells[j]!.trim() !== 'NaN') throw new DataFileError(path, `line ${i + r + 1}: ${JSON.stringify(cells[j])} is not a number`);
+      const x = csvNumber(cells[j]!);
+      if (x === undefined) throw new DataFileError(path, `line ${i + r + 1}: ${JSON.stringify(cells[j])} is not a number (a decimal, NaN, Infinity or -Infinity)`);
       values[j]![r] = x;
     }
   });
@@ -75,4 +75,21 @@ export function csvToTable(text: string, path = '(buffer)'): ResultTable {
     columns: names.map((name, j) => ({ name, unit: String(units[j]), values: values[j]! })),
   };
   return checkTable(table, path);
+}
+
+/** A decimal number as `String(x)` writes it: sign, digits, optional fraction and exponent. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Reads one CSV cell as a number: a decimal (surrounding blanks allowed), `NaN`, `Infinity` or
+ * `-Infinity`, an empty cell as NaN; `undefined` for anything else. `Number()` alone would also take
+ * `0x10`, `0b11`, `0o7` and read `1e999` as Infinity; none of these is something labrx writes.
+ */
+function csvNumber(cell: string): number | undefined {
+  const text = cell.trim();
+  if (text === '' || text === 'NaN') return NaN;
+  if (text === 'Infinity' || text === '-Infinity') return Number(text);
+  if (!DECIMAL.test(text)) return undefined;
+  const x = Number(text);
+  return Number.isFinite(x) ? x : undefined;
 }

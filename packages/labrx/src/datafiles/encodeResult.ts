@@ -47,8 +47,9 @@ export function decodeResult(format: DataFormat, main: Uint8Array | string, side
       if (sidecar === undefined) throw new DataFileError(path, 'the metadata sidecar (<file>.npy.json) is missing: without it the columns are not known (use decodeNpy for the bare array)');
       if (typeof main === 'string') throw new DataFileError(path, 'a .npy file is binary: pass its bytes');
       const doc = parseJsonDocument(sidecar, path);
-      const columns = matrixToColumns(decodeNpy(main, path), path);
-      if (columns.length !== doc.columns.length) throw new DataFileError(path, `the array has ${columns.length} columns, the sidecar names ${doc.columns.length}`);
+      // the sidecar's column count is checked before the columns are allocated (issue #12: a
+      // 128-byte file declaring (0, 20000000) must not cost 20 M arrays)
+      const columns = matrixToColumns(decodeNpy(main, path), path, doc.columns.length);
       const table = checkTable({ kind: doc.kind, meta: doc.meta ?? {}, columns: doc.columns.map((c, j) => ({ name: c.name, unit: c.unit, values: columns[j]! })) }, path);
       return tableToResult(table, path);
     }

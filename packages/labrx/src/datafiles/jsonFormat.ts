@@ -45,8 +45,14 @@ export function parseJsonDocument(text: string, path = '(buffer)'): ResultJsonDo
   } catch (error) {
     throw new DataFileError(path, 'not JSON', { cause: error });
   }
-  if (!doc || doc.format !== JSON_FORMAT || doc.version !== JSON_VERSION) throw new DataFileError(path, `not a labrx JSON file (format "${JSON_FORMAT}", version ${JSON_VERSION})`);
+  if (!isObject(doc) || doc.format !== JSON_FORMAT || doc.version !== JSON_VERSION) throw new DataFileError(path, `not a labrx JSON file (format "${JSON_FORMAT}", version ${JSON_VERSION})`);
+  // every field is checked before it is used: a file is data from anywhere
   if (!Array.isArray(doc.columns)) throw new DataFileError(path, "no 'columns' list");
+  doc.columns.forEach((c: unknown, j) => {
+    if (!isObject(c) || typeof c.name !== 'string' || typeof c.unit !== 'string') throw new DataFileError(path, `column ${j} is not { "name": string, "unit": string }: ${JSON.stringify(c)?.slice(0, 80)}`);
+  });
+  if (doc.meta !== undefined && !isObject(doc.meta)) throw new DataFileError(path, "'meta' is not an object");
+  if (doc.data !== undefined && !isObject(doc.data)) throw new DataFileError(path, "'data' is not an object of columns");
   return doc;
 }
 
@@ -55,10 +61,15 @@ export function jsonToTable(text: string, path = '(buffer)'): ResultTable {
   const doc = parseJsonDocument(text, path);
   const data = doc.data ?? {};
   const columns = doc.columns.map((c) => {
-    const values = data[c.name];
+    const values = Object.hasOwn(data, c.name) ? data[c.name] : undefined;
     if (!Array.isArray(values)) throw new DataFileError(path, `no data for column '${c.name}'`);
     if (values.some((v) => typeof v !== 'number')) throw new DataFileError(path, `column '${c.name}' holds something other than numbers`);
     return { name: c.name, unit: c.unit, values: Float64Array.from(values) };
   });
   return checkTable({ kind: doc.kind, meta: doc.meta ?? {}, columns }, path);
+}
+
+/** A JSON object (not null, not an array). */
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -105,10 +105,22 @@ export function columnsToMatrix(columns: readonly Float64Array[]): NpyArray {
   return { shape: [rows, cols], data };
 }
 
-/** Splits a 2-D row-major array into its columns. */
-export function matrixToColumns(array: NpyArray, path = '(buffer)'): Float64Array[] {
+/** Columns accepted for an array of 0 rows, whose column count no data back. */
+const MAX_EMPTY_COLUMNS = 4096;
+
+/**
+ * Splits a 2-D row-major array into its columns.
+ *
+ * @param expectedColumns when given, an array with another number of columns is refused before any
+ *   column is allocated: a file declaring shape (0, 20000000) holds no data but would otherwise cost
+ *   20 M arrays.
+ */
+export function matrixToColumns(array: NpyArray, path = '(buffer)', expectedColumns?: number): Float64Array[] {
   if (array.shape.length !== 2) throw new DataFileError(path, `expected a 2-D array (rows × quantities), got shape (${array.shape.join(', ')})`);
   const [rows, cols] = array.shape as [number, number];
+  if (expectedColumns !== undefined && cols !== expectedColumns) throw new DataFileError(path, `the array has ${cols} columns, the sidecar names ${expectedColumns}`);
+  // columns of an empty array are not backed by data: bound them (a result has a handful)
+  if (rows === 0 && cols > MAX_EMPTY_COLUMNS) throw new DataFileError(path, `an empty array declaring ${cols} columns (at most ${MAX_EMPTY_COLUMNS} without data)`);
   return Array.from({ length: cols }, (_, j) => {
     const c = new Float64Array(rows);
     for (let i = 0; i < rows; i++) c[i] = array.data[i * cols + j]!;

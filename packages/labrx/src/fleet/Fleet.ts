@@ -1,9 +1,9 @@
-import { defer, map, type Observable, type Subscription } from 'rxjs';
+import { defer, map, reduce, type Observable } from 'rxjs';
 import {
-  AbortedError,
   asyncMap,
   asyncMap$,
   MapErrors,
+  once,
   SettingsError,
   type AsyncMapFulfilled,
   type AsyncMapRejected,
@@ -136,36 +136,16 @@ export class Fleet {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (signal?.aborted) return Promise.reject(new AbortedError(name, signal.reason));
-    return new Promise((resolve, reject) => {
-      const out: FleetSettled<R>[] = new Array(this.boards.length);
-      let subscription: Subscription | undefined;
-      let settled = false;
-      const finish = (outcome: () => void): void => {
-        if (settled) return;
-        settled = true;
-        signal?.removeEventListener('abort', onAbort);
-        subscription?.unsubscribe();
-        outcome();
-      };
-      const onAbort = (): void => finish(() => reject(new AbortedError(name, signal?.reason)));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      subscription = events$.subscribe({
-        next: ({ progress, ...entry }) => {
-          out[entry.index] = entry;
-          if (onProgress) {
-            try {
-              onProgress(progress, entry);
-            } catch (error) {
-              finish(() => reject(error)); // a failing callback is the caller's bug: surface it
-            }
-          }
-        },
-        error: (error: unknown) => finish(() => reject(error)),
-        complete: () => finish(() => resolve(out)),
-      });
-      if (settled) subscription.unsubscribe();
-    });
+    const results$ = events$.pipe(
+      // out[index]: one tagged result per board, in board order, whatever order they finish in
+      reduce((out, { progress, ...entry }) => {
+        out[entry.index] = entry;
+        // a failing callback is the caller's bug: it ends the map and rejects with its error
+        onProgress?.(progress, entry);
+        return out;
+      }, new Array<FleetSettled<R>>(this.boards.length)),
+    );
+    return once(results$, { operation: name, ...(signal !== undefined ? { signal } : {}) });
   }
 
   /**

@@ -1,5 +1,5 @@
 import { asyncScheduler, Observable, throwError, timeout, type SchedulerLike } from 'rxjs';
-import { asyncMap, SettingsError, TimeoutError } from '@labrx/core';
+import { asyncMap, checkKnownKeys, SettingsError, TimeoutError } from '@labrx/core';
 import type { Board } from '@labrx/instruments';
 import { connect, type ConnectOptions } from '../connect.js';
 import { Fleet } from './Fleet.js';
@@ -53,7 +53,12 @@ export interface ConnectManyOptions {
  * @param options `concurrency`, `onError`, `timeoutMs`, `scheduler`, `signal`.
  * @returns The fleet.
  */
+/** Every option name of `ConnectManyOptions` (the compiler checks the list is complete); others are refused. */
+const CONNECT_MANY_OPTIONS = { concurrency: true, onError: true, timeoutMs: true, scheduler: true, signal: true } as const satisfies Record<keyof ConnectManyOptions, true>;
+
 export async function connectMany(targets: readonly FleetTarget[] | { readonly sim: SimFleetOptions }, options: ConnectManyOptions = {}): Promise<Fleet> {
+  if (typeof options !== 'object' || options === null) throw new SettingsError('connectMany', 'options', options, 'an object of options');
+  checkKnownKeys('connectMany', options, Object.keys(CONNECT_MANY_OPTIONS));
   const { concurrency = 64, onError = 'stop', timeoutMs, scheduler = asyncScheduler, signal } = options;
   const list: readonly FleetTarget[] = Array.isArray(targets)
     ? targets

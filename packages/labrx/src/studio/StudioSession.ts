@@ -1,7 +1,7 @@
 import { defer, repeat, type Observable, type Subscription } from 'rxjs';
-import { ASG_OUTPUTS, SPECTRUM_UNITS, TRIGGER_SOURCES, WAVEFORMS, WINDOW_NAMES, type Spectrum, type Trace } from '@labrx/core';
+import { type Spectrum, type Trace } from '@labrx/core';
 import type { Board, InstrumentState, NaSweepEvent } from '@labrx/instruments';
-import { errorInfo, parseClientMessage, type ClientMessage, type ServerMessage, type StudioInstrument, type StudioSettable } from './protocol.js';
+import { errorInfo, parseClientMessage, studioFields, type ClientMessage, type ServerMessage, type StudioInstrument, type StudioSettable } from './protocol.js';
 import { naPointsFrame, naSweepFrame, spectrumFrame, traceFrame } from './resultFrames.js';
 
 /** Where a session's messages go (a WebSocket in the studio; a recorder in tests). */
@@ -10,6 +10,12 @@ export interface StudioChannel {
   sendText(text: string): void;
   /** Sends a binary frame. */
   sendBinary(bytes: Uint8Array): void;
+  /**
+   * Bytes sent and not yet taken by the network (a WebSocket's `bufferedAmount`). When given, scope
+   * and spectrum frames wait while it is above `maxQueuedBytes`, whatever the page acknowledges:
+   * flow control does not trust the page's word alone. The owner calls `drained()` as it falls.
+   */
+  bufferedBytes?(): number;
 }
 
 /** Session tuning. */
@@ -29,7 +35,15 @@ export interface StudioSessionOptions {
    * 16384-point traces, as if there were no envelopes).
    */
   readonly fixedWidth?: number;
+  /**
+   * Scope and spectrum frames are held back (only the newest result kept) while the channel holds
+   * more than this many bytes not yet sent (default 1 MiB, `STREAM_HIGH_WATER_BYTES`).
+   */
+  readonly maxQueuedBytes?: number;
 }
+
+/** Default `maxQueuedBytes`: 1 MiB, eight full-width (8192-pixel) trace frames. */
+export const STREAM_HIGH_WATER_BYTES = 1 << 20;
 
 type Mode = 'idle' | 'single' | 'run';
 type Streamed = 'scope' | 'specan';
@@ -66,6 +80,7 @@ export class StudioSession {
   private naSweeps = 0;
   private readonly maxInFlight: number;
   private readonly fixedWidth: number | undefined;
+  private readonly maxQueuedBytes: number;
   private readonly stateSubs: Subscription[] = [];
   private closed = false;
 
@@ -76,11 +91,12 @@ export class StudioSession {
   ) {
     this.maxInFlight = options.maxInFlight ?? 1;
     this.fixedWidth = options.fixedWidth;
+    this.maxQueuedBytes = options.maxQueuedBytes ?? STREAM_HIGH_WATER_BYTES;
     const w = options.fixedWidth ?? options.defaultWidth ?? 1000;
     this.widths = { scope: w, specan: w };
   }
 
-  /** Sends the board, its settings and the choices of every select, and starts reporting states. */
+  /** Sends the board, its settings and the field descriptors of every panel, and starts reporting states. */
   start(): void {
     const b = this.board;
     const asg = (s: typeof b.asg0.settings) => ({ ...s, data: null });
@@ -88,7 +104,7 @@ export class StudioSession {
       type: 'hello',
       board: { id: b.id, ...b.info, naUsesIqModules: b.na.usesIqModules },
       settings: { scope: b.scope.settings, specan: b.specan.settings, na: b.na.settings, asg0: asg(b.asg0.settings), asg1: asg(b.asg1.settings) },
-      choices: { trigger: TRIGGER_SOURCES, waveform: WAVEFORMS, output: ASG_OUTPUTS, window: WINDOW_NAMES, unit: SPECTRUM_UNITS },
+      fields: studioFields(b.info),
     });
     const watch = (name: StudioInstrument, state$: Observable<InstrumentState>) =>
       this.stateSubs.push(
@@ -135,6 +151,13 @@ export class StudioSession {
         return this.flush(m.instrument);
       }
     }
+  }
+
+  /** The channel's queue fell: sends the newest waiting frames the acknowledgements allow. */
+  drained(): void {
+    if (this.closed) return;
+    this.flush('scope');
+    this.flush('specan');
   }
 
   /** Stops everything this page started. */
@@ -252,8 +275,12 @@ export class StudioSession {
     else this.channel.sendBinary(naSweepFrame(e.result, ++this.naSweeps, now));
   }
 
-  /** Sends the newest waiting result of a plot if the page has drawn enough of the earlier ones. */
+  /**
+   * Sends the newest waiting result of a plot if the page has drawn enough of the earlier ones and
+   * the channel is not backed up (a page may acknowledge frames it never read).
+   */
   private flush(instrument: Streamed): void {
+    if ((this.channel.bufferedBytes?.() ?? 0) > this.maxQueuedBytes) return;
     if (instrument === 'scope') {
       const out = this.scopeOut;
       if (out.pending === null || out.inFlight >= this.maxInFlight) return;

@@ -1,4 +1,4 @@
-import { formatSettingValue, LabrxError, SettingsError } from '@labrx/core';
+import { ASG_SETTINGS, formatSettingValue, LabrxError, NA_SETTINGS, SCOPE_SETTINGS, SettingsError, SPECAN_SETTINGS, type BoardInfo, type SettingField } from '@labrx/core';
 
 /** Instruments the page runs (Single / Run / Stop). */
 export const STUDIO_INSTRUMENTS = ['scope', 'specan', 'na'] as const;
@@ -38,10 +38,21 @@ export interface ErrorInfo {
 
 /** Messages to the page (JSON text frames); data go as binary frames (frames.ts). */
 export type ServerMessage =
-  | { readonly type: 'hello'; readonly board: Record<string, unknown>; readonly settings: Record<StudioSettable, unknown>; readonly choices: Record<string, readonly string[]> }
+  /** `fields`: each panel's settings as declared (name, doc, unit, kind, allowed, choices, default); the page builds its controls from them. */
+  | { readonly type: 'hello'; readonly board: Record<string, unknown>; readonly settings: Record<StudioSettable, unknown>; readonly fields: Record<StudioSettable, readonly SettingField[]> }
   | { readonly type: 'state'; readonly instrument: StudioInstrument; readonly mode: 'idle' | 'single' | 'run'; readonly state: string; readonly holder: string | null }
   | { readonly type: 'applied'; readonly instrument: StudioSettable; readonly settings: unknown }
   | { readonly type: 'error'; readonly instrument: StudioSettable | 'studio'; readonly error: ErrorInfo };
+
+/**
+ * The field descriptors of every panel for `info`'s board, from the instruments' declared settings
+ * (`SCOPE_SETTINGS`, …): the page has no list of settings of its own, so a setting added to a
+ * declaration appears on the page.
+ */
+export function studioFields(info: BoardInfo): Record<StudioSettable, readonly SettingField[]> {
+  const asg = ASG_SETTINGS.fields(info);
+  return { scope: SCOPE_SETTINGS.fields(info), specan: SPECAN_SETTINGS.fields(info), na: NA_SETTINGS.fields(info), asg0: asg, asg1: asg };
+}
 
 /** An error as the page shows it: every `SettingsError` field, the message and kind of others. */
 export function errorInfo(error: unknown): ErrorInfo {

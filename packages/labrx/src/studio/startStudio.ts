@@ -20,6 +20,11 @@ export interface StudioOptions {
   readonly port?: number;
   /** Flow control and plot widths (see `StudioSessionOptions`). */
   readonly session?: StudioSessionOptions;
+  /**
+   * A page whose connection holds more than this many bytes not yet sent is dropped (closed), not
+   * the server (default 8 MiB, `MAX_CLIENT_BUFFERED_BYTES`; docs/reliability.md).
+   */
+  readonly maxClientBufferedBytes?: number;
 }
 
 /** A running studio. */
@@ -33,12 +38,21 @@ export interface Studio {
   readonly board: Board;
   /** Pages connected now. */
   readonly connections: number;
+  /** Pages dropped so far for holding more than `maxClientBufferedBytes` unsent. */
+  readonly droppedPages: number;
   /** Stops every page's pipelines, closes sockets and the server (and the board it opened); leaves no handle. */
   close(): Promise<void>;
 }
 
 /** The largest message a page may send (settings are small; this bounds a hostile page). */
 const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
+
+/**
+ * Default `maxClientBufferedBytes`: 8 MiB queued for one page and it is dropped. Scope and spectrum
+ * frames stop at 1 MiB (`STREAM_HIGH_WATER_BYTES`) whatever the page acknowledges, so only a page that
+ * reads nothing while it asks for replies (or NA points) gets here.
+ */
+export const MAX_CLIENT_BUFFERED_BYTES = 8 << 20;
 
 /**
  * Starts the studio: a local web page with live scope, spectrum analyzer and network analyzer plots
@@ -65,6 +79,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
   const board = options.board ?? (await connect(options.target ?? {}));
   const token = newStudioToken();
   const sessions = new Set<StudioSession>();
+  let droppedPages = 0;
   let boundPort = 0;
 
   const allowedHost = (h: string | undefined) => h === `127.0.0.1:${boundPort}` || h === `localhost:${boundPort}`;
@@ -106,12 +121,25 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
   });
 
+  const maxBuffered = options.maxClientBufferedBytes ?? MAX_CLIENT_BUFFERED_BYTES;
   function attach(ws: WebSocket): void {
+    // Every send is checked against the socket's own queue (ws.bufferedAmount: the socket's
+    // writableLength and ws's own buffer), never against the page's acknowledgements alone.
+    const sent = () => session.drained();
+    const send = (data: string | Uint8Array, binary: boolean): void => {
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(data, { binary }, sent);
+      if (ws.bufferedAmount > maxBuffered) {
+        droppedPages++;
+        ws.terminate();
+      }
+    };
     const session = new StudioSession(
       board,
       {
-        sendText: (text) => ws.readyState === ws.OPEN && ws.send(text),
-        sendBinary: (bytes) => ws.readyState === ws.OPEN && ws.send(bytes, { binary: true }),
+        sendText: (text) => send(text, false),
+        sendBinary: (bytes) => send(bytes, true),
+        bufferedBytes: () => ws.bufferedAmount,
       },
       options.session,
     );
@@ -148,6 +176,9 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
     get connections() {
       return sessions.size;
     },
+    get droppedPages() {
+      return droppedPages;
+    },
     close() {
       closing ??= (async () => {
         for (const s of sessions) s.close();
@@ -168,6 +199,12 @@ function rawText(data: RawData): string {
   return Buffer.from(data as ArrayBuffer).toString('utf8');
 }
 
+/**
+ * The Content-Security-Policy of every response but the page (which has its own, as strict, that
+ * allows its scripts): nothing may load, run or frame it (docs/threat-model.md).
+ */
+const STRICT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 function send(res: ServerResponse, status: number, contentType: string, body: Buffer, headers: Record<string, string>, headOnly: boolean): void {
   res.writeHead(status, {
     'Content-Type': contentType,
@@ -175,6 +212,11 @@ function send(res: ServerResponse, status: number, contentType: string, body: Bu
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
+    // no framing (clickjacking), by old and new browsers alike; no other origin may embed or open it
+    'X-Frame-Options': 'DENY',
+    'Content-Security-Policy': STRICT_CSP,
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Cross-Origin-Opener-Policy': 'same-origin',
     ...headers,
   });
   res.end(headOnly ? undefined : body);

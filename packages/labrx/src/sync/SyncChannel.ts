@@ -10,6 +10,9 @@ export type OutgoingRequest = EngineRequest extends infer R ? (R extends { id: n
 // is real time by nature (labrx-allow-wallclock).
 const now = (): number => performance.now();
 
+/** After a call timed out, the engine must answer a ping within this long (ms) or it is declared dead. */
+const PING_LIMIT_MS = 1000;
+
 /**
  * The caller's end of the engine link: posts a request, then blocks the calling thread on
  * `Atomics.wait` until the engine bumps the shared counter, and takes the reply with
@@ -27,6 +30,8 @@ export class SyncChannel {
     public target: string,
     /** Microseconds to poll before sleeping (0: sleep at once). */
     private readonly spinMicros: number,
+    /** Called once when the engine is found dead (no answer to a ping after a timeout): end its thread. */
+    private readonly onDead: () => void = () => undefined,
   ) {}
 
   /** Set once the engine died or was closed: every later call throws it. */
@@ -92,7 +97,16 @@ export class SyncChannel {
       if (this.lostError) throw this.rethrow(this.lostError, below);
       const left = deadline - now();
       if (left <= 0) {
-        if (id !== 0) this.notify({ op: 'cancel', id });
+        if (id !== 0) {
+          this.notify({ op: 'cancel', id });
+          // A live engine answers a ping at once; one that does not is dead (its event loop blocked,
+          // or gone without a word): every later call then fails at once instead of costing a timeout.
+          const pingMs = Math.min(PING_LIMIT_MS, timeoutMs);
+          if (!this.answersPing(pingMs)) {
+            this.markLost(`the engine did not answer ${operation} within ${timeoutMs} ms nor a ping within ${pingMs} ms: it is hung or dead`);
+            this.onDead();
+          }
+        }
         const e = new TimeoutError(operation, timeoutMs);
         Error.captureStackTrace(e, below);
         throw e;
@@ -101,6 +115,33 @@ export class SyncChannel {
         const spinEnd = now() + Math.min(this.spinMicros / 1000, left);
         while (Atomics.load(this.counter, REPLY_COUNTER) === seen && now() < spinEnd);
       }
+      Atomics.wait(this.counter, REPLY_COUNTER, seen, left);
+    }
+  }
+
+  /** Sends a ping and waits up to `limitMs` for its answer, dropping late replies meanwhile. */
+  private answersPing(limitMs: number): boolean {
+    const id = this.nextId++;
+    try {
+      this.port.postMessage({ op: 'ping', id });
+    } catch {
+      return false;
+    }
+    const deadline = now() + limitMs;
+    for (;;) {
+      const seen = Atomics.load(this.counter, REPLY_COUNTER);
+      const received = receiveMessageOnPort(this.port);
+      if (received) {
+        const message = received.message as Reply | CrashNotice;
+        if (message.id === id) return true;
+        if (message.id === -1) {
+          this.markLost('the engine crashed', reviveError((message as CrashNotice).crash));
+          return false;
+        }
+        continue;
+      }
+      const left = deadline - now();
+      if (left <= 0) return false;
       Atomics.wait(this.counter, REPLY_COUNTER, seen, left);
     }
   }

@@ -94,7 +94,7 @@ export function connectSync<P = Record<string, Procedure>>(target?: string | Syn
   // The blocking face never needs the worker to keep the process alive: while a call blocks, the
   // thread is busy anyway; a forgotten close() must not keep a script from ending.
   worker.unref();
-  const channel = new SyncChannel(port1, new Int32Array(signal), prepared.target ?? 'sim://', prepared.spinMicros);
+  const channel = new SyncChannel(port1, new Int32Array(signal), prepared.target ?? 'sim://', prepared.spinMicros, () => void worker.terminate());
   worker.on('error', (error) => channel.markLost('the engine thread failed', error));
   const exited = new Promise<void>((resolve) =>
     worker.once('exit', (code) => {

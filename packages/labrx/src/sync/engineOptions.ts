@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SettingsError } from '@labrx/core';
+import { checkKnownKeys, SettingsError } from '@labrx/core';
+import { SIM_BOARD_OPTION_NAMES } from '@labrx/hw-sim';
 import type { SimBoardOptions } from '@labrx/hw-sim';
 import { toDutSpec, type DutSpec } from '@labrx/hw-sim';
 
@@ -46,6 +47,11 @@ export interface SyncConnectOptions {
   spinMicros?: number;
 }
 
+/** Every option name of `SyncConnectOptions` (the compiler checks the list is complete); others are refused. */
+const SYNC_CONNECT_OPTIONS = { sim: true, procedures: true, timeoutMs: true, spinMicros: true } as const satisfies Record<keyof SyncConnectOptions, true>;
+/** Simulator option names of the blocking face: those of `connect`, `virtualTime` instead of `scheduler`. */
+const SYNC_SIM_OPTION_NAMES: readonly string[] = [...SIM_BOARD_OPTION_NAMES.filter((n) => n !== 'scheduler'), 'virtualTime'];
+
 /** Default of `spinMicros`: poll this long (µs) before sleeping. */
 export const DEFAULT_SPIN_MICROS = 50;
 
@@ -79,12 +85,14 @@ export function prepareEngineOptions(target: string | SyncConnectOptions | undef
   // the second argument's options are added to the first's (its `sim` fields to the first's `sim`).
   const opts: SyncConnectOptions = typeof target === 'string' || target === undefined ? (options ?? {}) : mergeConnectOptions(target, options);
   if ('driver' in opts) throw new SettingsError('connectSync', 'driver', '(a driver)', 'no driver: the engine thread opens its own board (pass a URL or sim options)');
+  checkKnownKeys('connectSync', opts, Object.keys(SYNC_CONNECT_OPTIONS));
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SYNC_TIMEOUT_MS;
   if (!(typeof timeoutMs === 'number' && timeoutMs > 0)) throw new SettingsError('connectSync', 'timeoutMs', timeoutMs, 'a number of milliseconds above 0 (Infinity for none)');
   const spinMicros = opts.spinMicros ?? DEFAULT_SPIN_MICROS;
   if (!(Number.isFinite(spinMicros) && spinMicros >= 0)) throw new SettingsError('connectSync', 'spinMicros', spinMicros, 'a number of microseconds ≥ 0');
   const sim: SyncSimOptions = { ...opts.sim };
   if ('scheduler' in sim) throw new SettingsError('connectSync', 'sim.scheduler', '(a scheduler)', 'no scheduler: pass sim.virtualTime: true for virtual time');
+  checkKnownKeys('connectSync', Object.fromEntries(Object.entries(sim).map(([k, v]) => [`sim.${k}`, v])), SYNC_SIM_OPTION_NAMES.map((n) => `sim.${n}`));
   if (sim.dut !== undefined) sim.dut = toDutSpec(sim.dut);
   try {
     structuredClone(sim);

@@ -38,6 +38,12 @@ export interface CancelRequest {
   readonly id: number;
 }
 
+/** Are you there? Answered at once by an engine whose event loop runs (value null). */
+export interface PingRequest {
+  readonly op: 'ping';
+  readonly id: number;
+}
+
 /** Close the board; the reply comes when the driver has closed. */
 export interface CloseRequest {
   readonly op: 'close';
@@ -45,7 +51,7 @@ export interface CloseRequest {
 }
 
 /** Anything the caller sends. */
-export type EngineRequest = MemberRequest | StreamRequest | ProcedureRequest | CancelRequest | CloseRequest;
+export type EngineRequest = MemberRequest | StreamRequest | ProcedureRequest | CancelRequest | CloseRequest | PingRequest;
 
 /** The answer to one request. A stream's `next` answers `{ done, value }`. */
 export type Reply = { readonly id: number; readonly ok: true; readonly value: unknown } | { readonly id: number; readonly ok: false; readonly error: SerializedError };

@@ -4,8 +4,8 @@ import { frequencyResponse, type FrequencyResponse } from '@labrx/core';
  * How one instrument member crosses to the blocking face:
  * - 'result': an async method whose result is new per call (`single`); the typed arrays in the
  *   `owned` fields are transferred (moved, not copied); every other field is cloned;
- * - 'value': a method (sync or async) whose result the engine may keep (`set` returns the settings
- *   in force): cloned;
+ * - 'value': a method (sync or async) whose result the engine may keep (`set` and `setDefaults`
+ *   return the settings in force): cloned;
  * - 'get': a property read (`settings`, `state`): cloned;
  * - 'stream': a method returning an AsyncIterable (`stream`); the blocking face returns a sync
  *   Iterable. Items may be shared with other pipelines in the engine (shared acquisitions), so their
@@ -26,14 +26,14 @@ export type SyncInstrumentTable = Readonly<Record<string, SyncMember>>;
 const reviveResponse = (v: FrequencyResponse): FrequencyResponse => ({ ...v, ...frequencyResponse(v.frequencies, v.re, v.im, v.settings) });
 
 /**
- * Scope-like instruments: `single`, `stream`, `set`, `settings`, `state`. `ch1`/`ch2` of `single`
+ * Scope-like instruments: `single`, `stream`, `setDefaults`, `settings`, `state`. `ch1`/`ch2` of `single`
  * are fresh per call (the averager's means for the scope, the unit conversion's output for the
  * spectrum analyzer).
  */
 const ACQUIRING = {
   single: { kind: 'result', owned: ['ch1', 'ch2'] },
   stream: { kind: 'stream' },
-  set: { kind: 'value' },
+  setDefaults: { kind: 'value' },
   settings: { kind: 'get' },
   state: { kind: 'get' },
 } as const satisfies SyncInstrumentTable;
@@ -51,7 +51,7 @@ const GENERATOR = {
 const NETWORK_ANALYZER = {
   single: { kind: 'result', owned: ['re', 'im'], revive: reviveResponse },
   stream: { kind: 'stream', revive: reviveResponse },
-  set: { kind: 'value' },
+  setDefaults: { kind: 'value' },
   settings: { kind: 'get' },
   state: { kind: 'get' },
 } as const satisfies SyncInstrumentTable;

@@ -15,15 +15,17 @@ import {
 } from 'rxjs';
 import {
   RED_PITAYA_125_14,
+  SCOPE_SETTINGS,
   ScpiError,
   SettingsError,
+  TimeoutError,
   type BoardDriver,
   type BoardInfo,
   type RawTrace,
   type ResolvedAsgSettings,
   type ResolvedScopeSettings,
 } from '@labrx/core';
-import { RP_COMMANDS, RP_SCPI, TRIGGER_SOURCE_NAMES, WAVEFORM_NAMES, chain, fill, setLine } from '../protocol/redPitayaScpi.js';
+import { RP_COMMANDS, RP_SCPI, type AcqGain, TRIGGER_SOURCE_NAMES, WAVEFORM_NAMES, chain, fill, setLine } from '../protocol/redPitayaScpi.js';
 import type { ScpiResponse } from './ScpiResponseParser.js';
 import { ScpiTransport } from './ScpiTransport.js';
 import { ScpiRecorder } from '../recording/ScpiRecorder.js';
@@ -36,6 +38,8 @@ export interface ScpiBoardOptions {
   readonly port?: number;
   /** Per-command limit in ms, from sending to the complete reply (default 5000). */
   readonly timeoutMs?: number;
+  /** Limit in ms of the whole connect: socket, `*IDN?` and the option queries together (default `timeoutMs`). */
+  readonly connectTimeoutMs?: number;
   /** Clock of timeouts and trigger polling (default asyncScheduler). */
   readonly scheduler?: SchedulerLike;
   /**
@@ -230,12 +234,13 @@ export class ScpiBoard implements BoardDriver {
       const n = this.info.bufferSize;
       const dt = settings.decimation / this.info.sampleRateHz;
       const delaySamples = Math.round(settings.triggerDelay / dt);
+      const gain = SCOPE_SETTINGS.wireValue('scpi', 'gain', settings.gain) as AcqGain;
       const bufferMs = n * dt * 1e3;
       const setup = [
         setLine(RP_SCPI.dataFormat, 'BIN'),
         setLine(RP_SCPI.dataUnits, 'VOLTS'),
-        setLine(RP_SCPI.gain, 'LV', 1),
-        setLine(RP_SCPI.gain, 'LV', 2),
+        setLine(RP_SCPI.gain, gain, 1),
+        setLine(RP_SCPI.gain, gain, 2),
         setLine(RP_SCPI.decimation, settings.decimation),
         setLine(RP_SCPI.averaging, settings.boxcar),
         setLine(RP_SCPI.triggerLevel, settings.threshold),
@@ -335,17 +340,29 @@ export async function connectScpiBoard(target: string | ScpiBoardOptions): Promi
   const options: ScpiBoardOptions = typeof target === 'string' ? parseScpiUrl(target) : target;
   const scheduler = options.scheduler ?? asyncScheduler;
   const timeoutMs = options.timeoutMs ?? 5000;
+  const connectTimeoutMs = options.connectTimeoutMs ?? timeoutMs;
   const port = options.port ?? SCPI_DEFAULT_PORT;
   const recorder = options.record === undefined ? undefined : new ScpiRecorder(options.record, `scpi://${options.host}:${port}`, scheduler);
+  // One deadline for the whole handshake (socket, *IDN?, options): a server that accepts and never
+  // answers fails the connect after timeoutMs, not after a per-command timeout plus a graceful close.
+  const started = scheduler.now();
   let transport: ScpiTransport;
   try {
     await recorder?.opened();
-    transport = await ScpiTransport.open({ host: options.host, port, timeoutMs, scheduler, ...(recorder ? { tap: recorder } : {}) });
+    transport = await ScpiTransport.open({ host: options.host, port, timeoutMs, connectTimeoutMs, scheduler, ...(recorder ? { tap: recorder } : {}) });
   } catch (err) {
     // The first failure is the one to report; the recording's own is secondary.
     await recorder?.close().catch(() => undefined);
     throw err;
   }
+  let timedOut = false;
+  const deadline = scheduler.schedule(
+    () => {
+      timedOut = true;
+      void transport.abort();
+    },
+    Math.max(0, connectTimeoutMs - (scheduler.now() - started)),
+  );
   try {
     const ask = (line: string) => firstValueFrom(transport.request(line, true));
     const idn = text(await ask(RP_COMMANDS.idn));
@@ -364,12 +381,14 @@ export async function connectScpiBoard(target: string | ScpiBoardOptions): Promi
       if (name) model = name;
     }
     const info: BoardInfo = Object.freeze({ ...RED_PITAYA_125_14, model, iqCount: 0 });
+    deadline.unsubscribe();
     return new ScpiBoard(transport, info, idn, scheduler, options.maxPollIntervalMs ?? 50, recorder);
   } catch (err) {
-    await transport.close();
-    // The first failure is the one to report; the recording's own is secondary.
+    deadline.unsubscribe();
+    // a server that failed the handshake gets no graceful close to wait for either
+    await transport.abort();
     await recorder?.close().catch(() => undefined);
-    throw err;
+    throw timedOut ? new TimeoutError(`connect ${transport.target}`, connectTimeoutMs) : err;
   }
 }
 

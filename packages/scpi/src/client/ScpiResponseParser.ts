@@ -7,6 +7,16 @@ const CR = 0x0d;
 const LF = 0x0a;
 const QUOTE = 0x22;
 
+/**
+ * The longest reply message accepted, in bytes: 1 MiB. The longest legal unit is an ASCII trace of
+ * 16384 samples, `{…}` of `%f` values of at most 10 characters (−20.000000 V on the ±20 V range)
+ * and commas: 2 + 16384 × 11 − 1 = 180,225 bytes; a BIN trace is a block of 16384 float32, 65,536
+ * bytes plus its `#565536` header. The driver chains two traces in one message (360 KB at most in
+ * ASCII); 1 MiB leaves room for more than five, and bounds what a server that never ends its reply
+ * (or declares a `#9…` block of a gigabyte) can make the driver hold.
+ */
+export const MAX_REPLY_BYTES = 1 << 20;
+
 type Mode =
   | { kind: 'unit-start' }
   | { kind: 'text'; parts: Buffer[]; quoted: boolean }
@@ -29,17 +39,45 @@ export class ScpiResponseParser {
   private pos = 0;
   private mode: Mode = { kind: 'unit-start' };
   private units: (string | Buffer)[] = [];
+  /** Stream offset of `buf[0]`, and of the first byte of the message being read. */
+  private base = 0;
+  private messageStart = 0;
+  private overflowed = false;
 
-  constructor(private readonly onMessage: (message: ScpiResponse) => void) {}
+  /**
+   * @param onOverflow called once, with the bytes held, when a message grows past `maxReplyBytes`
+   *   without its end (or a block declares more): the stream cannot be followed any further, and
+   *   every later byte is ignored.
+   * @param maxReplyBytes the longest message accepted (default `MAX_REPLY_BYTES`, 1 MiB)
+   */
+  constructor(
+    private readonly onMessage: (message: ScpiResponse) => void,
+    private readonly onOverflow: (heldBytes: number) => void = () => undefined,
+    private readonly maxReplyBytes = MAX_REPLY_BYTES,
+  ) {}
 
   /** Feeds received bytes; calls `onMessage` for every complete message, in order. */
   push(chunk: Buffer): void {
+    if (this.overflowed) return;
     // Unread bytes stay; finished parts of a unit were moved out, so a long reply arriving in small
     // chunks is copied once, not once per chunk.
     const rest = this.buf.subarray(this.pos);
+    this.base += this.pos;
     this.buf = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
     this.pos = 0;
-    while (this.step());
+    while (!this.overflowed && this.step());
+    // every byte after the last message's end belongs to the message being read
+    const held = this.base + this.buf.length - this.messageStart;
+    if (!this.overflowed && held > this.maxReplyBytes) this.overflow(held);
+  }
+
+  private overflow(held: number): void {
+    this.overflowed = true;
+    this.buf = Buffer.alloc(0);
+    this.pos = 0;
+    this.units = [];
+    this.mode = { kind: 'unit-start' };
+    this.onOverflow(held);
   }
 
   private endUnit(unit: string | Buffer): void {
@@ -50,6 +88,7 @@ export class ScpiResponseParser {
     const message = this.units;
     this.units = [];
     this.mode = { kind: 'unit-start' };
+    this.messageStart = this.base + this.pos;
     this.onMessage(message);
   }
 
@@ -104,6 +143,10 @@ export class ScpiResponseParser {
           return false;
         }
         const length = Number(text);
+        if (length > this.maxReplyBytes) {
+          this.overflow(length);
+          return false;
+        }
         this.mode = { kind: 'block-payload', remaining: Number.isFinite(length) ? length : 0, parts: [] };
         return true;
       }

@@ -1,7 +1,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { ConnectionLostError, TimeoutError } from '@labrx/core';
-import { ScpiResponseParser, type ScpiResponse } from './ScpiResponseParser.js';
+import { MAX_REPLY_BYTES, ScpiResponseParser, type ScpiResponse } from './ScpiResponseParser.js';
 import type { ScpiTrafficTap } from '../recording/ScpiTrafficTap.js';
 
 /** Options of an SCPI transport. */
@@ -12,6 +12,8 @@ export interface ScpiTransportOptions {
   readonly timeoutMs: number;
   /** The clock of every timeout. */
   readonly scheduler: SchedulerLike;
+  /** Limit in ms for the socket to connect (default `timeoutMs`). */
+  readonly connectTimeoutMs?: number;
   /** Sees every line sent and every chunk received (a `ScpiRecorder`). */
   readonly tap?: ScpiTrafficTap;
 }
@@ -64,7 +66,12 @@ export class ScpiTransport {
     private readonly options: ScpiTransportOptions,
     readonly target: string,
   ) {
-    this.parser = new ScpiResponseParser((message) => this.onMessage(message));
+    // A reply past MAX_REPLY_BYTES without its end (a server that never ends it) loses the link: the
+    // stream cannot be followed any further, and memory stays bounded.
+    this.parser = new ScpiResponseParser(
+      (message) => this.onMessage(message),
+      (held) => this.fail(new ConnectionLostError(this.target, `a reply of ${held} bytes or more without its end, over the ${MAX_REPLY_BYTES}-byte bound: not the SCPI this driver reads`)),
+    );
     let signalClosed!: () => void;
     this.closedSignal = new Promise<void>((resolve) => (signalClosed = resolve));
     socket.on('data', (chunk: Buffer) => {
@@ -90,8 +97,8 @@ export class ScpiTransport {
       socket.setNoDelay(true);
       const timer = options.scheduler.schedule(() => {
         socket.destroy();
-        reject(new TimeoutError(`connect ${target}`, options.timeoutMs));
-      }, options.timeoutMs);
+        reject(new TimeoutError(`connect ${target}`, options.connectTimeoutMs ?? options.timeoutMs));
+      }, options.connectTimeoutMs ?? options.timeoutMs);
       const onError = (err: Error): void => {
         timer.unsubscribe();
         socket.destroy();
@@ -162,6 +169,16 @@ export class ScpiTransport {
       void this.closedSignal.then(() => fallback.unsubscribe());
       if (this.lost) this.socket.destroy();
     }
+    return this.closed;
+  }
+
+  /**
+   * Drops the link now, without the graceful end `close()` gives a server time for: pending
+   * commands fail with ConnectionLostError; resolves once the socket closed (no handle left).
+   */
+  abort(): Promise<void> {
+    this.closed ??= this.closedSignal;
+    this.socket.destroy();
     return this.closed;
   }
 

@@ -3,5 +3,4 @@
  */
 export { ScpiBoard, connectScpiBoard, parseScpiUrl, SCPI_DEFAULT_PORT, type ScpiBoardOptions } from './ScpiBoard.js';
 export { ScpiTransport, type ScpiTransportOptions } from './ScpiTransport.js';
-export { ScpiResponseParser, type ScpiResponse } from './ScpiResponseParser.js';
-
+export { ScpiResponseParser, MAX_REPLY_BYTES, type ScpiResponse } from './ScpiResponseParser.js';

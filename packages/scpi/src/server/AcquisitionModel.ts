@@ -1,5 +1,5 @@
 import { EMPTY, defer, type Observable, type Subscription } from 'rxjs';
-import { lsbVolts, resolveScopeSettings, type BoardDriver, type RawTrace, type ResolvedScopeSettings, type TriggerSource } from '@labrx/core';
+import { lsbVolts, resolveScopeSettings, type BoardDriver, type InputGain, type RawTrace, type ResolvedScopeSettings, type TriggerSource } from '@labrx/core';
 import { NO_ERROR_SINK, type ScpiErrorSink } from './errorSink.js';
 import { ScpiApiError, outOfRange, RP_API_ERROR } from './scpiErrors.js';
 
@@ -28,8 +28,6 @@ export const ACQ_TRIGGER_TO_BOARD: Readonly<Record<Exclude<AcqTriggerSource, 'DI
 export type AcqUnits = 'VOLTS' | 'RAW';
 
 /** Volts per volt of the LV range that the HV calibration reports (the HV jumper divides by 20). */
-const HV_FACTOR = 20;
-const MAX_DECIMATION = 65536;
 
 /** Samples of one channel as a data query returns them. */
 export type AcqSamples = { readonly units: 'VOLTS'; readonly values: Float32Array } | { readonly units: 'RAW'; readonly values: Int16Array };
@@ -40,6 +38,8 @@ interface Captured {
   readonly oldest: number;
   /** Buffer position of the trigger. */
   readonly trigger: number;
+  /** The input gain the trace was taken with (its LSB for RAW reads). */
+  readonly gain: InputGain;
 }
 
 /**
@@ -112,7 +112,7 @@ export class AcquisitionModel {
 
   /** Input range of channel `ch` (0-based) in volts of its calibration. */
   rangeV(ch: number): number {
-    return this.board.info.fullScaleV * (this.gain[ch] === 'HV' ? HV_FACTOR : 1);
+    return this.board.info.inputFullScaleV[this.gain[ch] === 'HV' ? 'hv' : 'lv'];
   }
 
   /** ACQ:START: re-arms; an already chosen source fires again. */
@@ -153,7 +153,7 @@ export class AcquisitionModel {
 
   /** ACQ:DEC: powers of 2 from 1 to 65536. */
   setDecimation(value: number): void {
-    if (!Number.isInteger(value) || value < 1 || value > MAX_DECIMATION || (value & (value - 1)) !== 0) throw outOfRange('decimation');
+    if (!Number.isInteger(value) || value < 1 || value > this.board.info.maxDecimation || (value & (value - 1)) !== 0) throw outOfRange('decimation');
     this.decimation = value;
     this.settingsChanged();
   }
@@ -163,7 +163,7 @@ export class AcquisitionModel {
    * (resolveScopeSettings) decimates by powers of 2 only, so other factors are refused as unsupported.
    */
   setDecimationFactor(value: number): void {
-    if (!Number.isInteger(value) || value < 1 || value > MAX_DECIMATION) throw outOfRange('decimation factor');
+    if (!Number.isInteger(value) || value < 1 || value > this.board.info.maxDecimation) throw outOfRange('decimation factor');
     if ((value & (value - 1)) !== 0) {
       throw new ScpiApiError(RP_API_ERROR.EUF, `Failed to set decimation factor: Unsupported Feature. (the simulated board decimates by powers of 2 only)`);
     }
@@ -219,14 +219,16 @@ export class AcquisitionModel {
   /** The board settings for the current state, validated by the core rules. */
   boardSettings(): Omit<ResolvedScopeSettings, 'averages'> {
     const trigger = this.source === 'DISABLED' ? 'immediate' : ACQ_TRIGGER_TO_BOARD[this.source];
-    // A channel trigger compares raw ADC counts: the level in volts of its calibration maps to LV volts.
+    // The simulated board has one input gain for both channels (its ADC model): the trigger
+    // channel's gain is the one in force (channel 1's for other triggers). A real board has a
+    // jumper per input; clients that set both alike, as labrx's driver does, see no difference.
     const ch = trigger.startsWith('ch2') ? 1 : 0;
-    const scale = this.rangeV(ch) / this.board.info.fullScaleV;
     const { averages: _a, ...s } = resolveScopeSettings(
       {
         decimation: this.decimation,
         trigger,
-        threshold: this.level / scale,
+        gain: this.gain[ch] === 'HV' ? 'hv' : 'lv',
+        threshold: this.level,
         hysteresis: this.hysteresis,
         triggerDelay: this.delaySamples * this.dt,
         boxcar: this.averaging,
@@ -258,7 +260,7 @@ export class AcquisitionModel {
     const oldest = this.captured?.oldest ?? 0;
     const first = (((start - oldest) % n) + n) % n;
     if (this.units === 'RAW') {
-      const lsb = lsbVolts(this.board.info);
+      const lsb = lsbVolts(this.board.info, this.captured?.gain ?? 'lv');
       const hi = 2 ** (this.board.info.adcBits - 1);
       const out = new Int16Array(count);
       if (src) {
@@ -269,7 +271,6 @@ export class AcquisitionModel {
       }
       return { units: 'RAW', values: out };
     }
-    const scale = this.rangeV(ch) / this.board.info.fullScaleV;
     const out = new Float32Array(count);
     if (src) {
       // Two contiguous copies (the read may wrap once) convert float64 to float32 natively.
@@ -279,7 +280,6 @@ export class AcquisitionModel {
         out.set(src.subarray(from, from + k), done);
         done += k;
       }
-      if (scale !== 1) for (let i = 0; i < count; i++) out[i] = Math.fround(out[i]! * scale);
     }
     return { units: 'VOLTS', values: out };
   }
@@ -335,7 +335,7 @@ export class AcquisitionModel {
     let finished = false;
     const sub = this.board.acquire(settings).subscribe({
       next: (trace) => {
-        if (epoch === this.epoch) this.capture(trace);
+        if (epoch === this.epoch) this.capture(trace, settings.gain);
       },
       error: (err: unknown) => {
         finished = true;
@@ -360,12 +360,12 @@ export class AcquisitionModel {
     return Math.floor((phase / periodMs) * this.bufferSize) % this.bufferSize;
   }
 
-  private capture(trace: RawTrace): void {
+  private capture(trace: RawTrace, gain: InputGain): void {
     const n = this.bufferSize;
     const trigger = this.positionAt(trace.timestamp, trace.dt);
     const triggerIndex = Math.round(-trace.t0 / trace.dt);
     const oldest = (((trigger - triggerIndex) % n) + n) % n;
-    this.captured = { trace, oldest, trigger };
+    this.captured = { trace, oldest, trigger, gain };
     this.source = 'DISABLED';
     this.armed = false;
     this.filled = true;

@@ -1,7 +1,7 @@
 /**
  * The Red Pitaya SCPI server over any BoardDriver, and the `labrx-sim` command.
  */
-export { startScpiServer, type ScpiServer, type ScpiServerOptions } from './startScpiServer.js';
+export { startScpiServer, MAX_CLIENT_BYTES, type ScpiServer, type ScpiServerOptions } from './startScpiServer.js';
 export { createRedPitayaCommandTable } from './redPitayaCommands.js';
 export { ScpiCommandTable, command, control, type ScpiCommand, type ScpiCommandContext, type ScpiReply } from './ScpiCommandTable.js';
 export { IDN_2_07, SYSTEM_VERSION } from './systemCommands.js';

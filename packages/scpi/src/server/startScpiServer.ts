@@ -30,15 +30,38 @@ export interface ScpiServer {
   readonly url: string;
   /** Open client connections now. */
   readonly connections: number;
+  /**
+   * The most bytes held for any one client now: input not yet run (a partial line, queued
+   * messages) and replies not yet taken by the network. Bounded by `MAX_CLIENT_BYTES`.
+   */
+  readonly maxClientBytes: number;
   /** Stops listening, ends every connection and stops board work; resolves when no handle is left. */
   close(): Promise<void>;
 }
+
+/**
+ * What the server holds for one client, at most: a partial input line (512 KiB, `MAX_LINE_BYTES`) and
+ * the messages of one received chunk (64 KiB), replies up to the high-water mark (1 MiB) plus one
+ * turn (64 KiB) and the largest single reply unit (an ASCII trace, 180 KB) — under 2 MiB
+ * (docs/reliability.md).
+ */
+export const MAX_CLIENT_BYTES = 2 << 20;
 
 /**
  * Replies queued for one client beyond this many bytes pause that client's input until it reads:
  * memory stays bounded per client and no client waits for another.
  */
 const OUTPUT_HIGH_WATER_BYTES = 1 << 20;
+
+/**
+ * Work one client may do in one turn: after this many reply bytes or program units, the client
+ * waits for the next round, after every other client with work (and the network) had its turn. One
+ * ASCII trace of 16384 samples (~164 KB) is one turn, so a client chaining 2000 data queries on one
+ * line delays another by about one trace's formatting, not by all of them (docs/reliability.md).
+ */
+const TURN_OUTPUT_BYTES = 64 * 1024;
+/** Program units one client may run in one turn (see `TURN_OUTPUT_BYTES`). */
+const TURN_UNITS = 256;
 
 function defaultOnError(err: unknown): void {
   process.emitWarning(`labrx SCPI server: ${(err as Error)?.stack ?? String(err)}`, 'LabrxScpiWarning');
@@ -50,9 +73,9 @@ function defaultOnError(err: unknown): void {
  *
  * Each connection has its own session (data format, byte order, error queues); settings and the
  * captured buffer belong to the board and are shared, as on the hardware. Input is cut only at CRLF;
- * lines over 512 KiB are dropped with error −363. Every command runs synchronously when its line
- * is complete, and a client that does not read its replies is paused on its own, so one slow client
- * never stalls another.
+ * lines over 512 KiB are dropped with error −363. Commands run when their line is complete, a
+ * bounded turn at a time per client (round-robin), and a client that does not read its replies is
+ * paused on its own, so one slow or greedy client never stalls another.
  *
  * @example
  * const board = createSimBoard({ seed: 1 });
@@ -66,6 +89,17 @@ export async function startScpiServer(options: ScpiServerOptions): Promise<ScpiS
   const device = new ScpiDevice(options.board, options.onError ?? defaultOnError);
   const commands = createRedPitayaCommandTable();
   const sockets = new Set<Socket>();
+  const heldBytes = new Map<Socket, () => number>();
+  // Round-robin between clients: those with work left after their turn wait here for the next round,
+  // which runs after pending I/O (setImmediate), so new input of other clients is read in between.
+  const waiting = new Set<() => void>();
+  let nextRound: ReturnType<typeof setImmediate> | undefined;
+  const runRound = (): void => {
+    nextRound = undefined;
+    const turns = [...waiting];
+    waiting.clear();
+    for (const turn of turns) turn();
+  };
 
   const server: Server = createServer((socket) => serve(socket));
   // Many clients may connect at once (tests open 500): a deep accept queue avoids refused connects.
@@ -88,12 +122,14 @@ export async function startScpiServer(options: ScpiServerOptions): Promise<ScpiS
     // Text written during one pump is joined and sent in one write: replies are built from many
     // small pieces (values, ';', CRLF) and one write per piece costs more than the piece.
     let text = '';
+    let turnBytes = 0; // reply bytes written in this turn
     const flushText = (): void => {
       if (text) socket.write(text, 'latin1');
       text = '';
     };
     const session = new ScpiSession(device, commands, {
       write: (data) => {
+        turnBytes += data.length;
         if (typeof data === 'string') text += data;
         else {
           flushText();
@@ -106,17 +142,27 @@ export async function startScpiServer(options: ScpiServerOptions): Promise<ScpiS
 
     const blocked = (): boolean => socket.writableLength > OUTPUT_HIGH_WATER_BYTES;
 
-    // Runs queued messages unit by unit until done or this client's output backs up.
+    // Runs queued messages unit by unit until done, this client's output backs up, or its turn is
+    // over (then it waits for the next round).
     function pump(): void {
       if (socket.destroyed) return;
+      waiting.delete(pump);
       socket.cork();
+      let units = 0;
+      turnBytes = 0;
       try {
         while (!blocked()) {
+          if (units >= TURN_UNITS || turnBytes >= TURN_OUTPUT_BYTES) {
+            waiting.add(pump);
+            nextRound ??= setImmediate(runRound);
+            break;
+          }
           if (!run) {
             const message = pending.shift();
             if (message === undefined) break;
             run = session.begin(message);
           }
+          units++;
           if (!run.step()) run = null;
           // Text counts toward back-pressure once it is handed to the socket.
           if (text.length > OUTPUT_HIGH_WATER_BYTES) flushText();
@@ -137,15 +183,21 @@ export async function startScpiServer(options: ScpiServerOptions): Promise<ScpiS
       overflow: () => session.pushError(-363),
     });
 
+    // A client waiting for its turn gets no extra one by sending more or by reading.
     socket.on('data', (chunk: Buffer) => {
       framer.push(chunk);
-      pump();
+      if (!waiting.has(pump)) pump();
     });
-    socket.on('drain', pump);
+    socket.on('drain', () => {
+      if (!waiting.has(pump)) pump();
+    });
     // A client that vanishes mid-command just goes away; the server and other clients carry on.
     socket.on('error', () => socket.destroy());
+    heldBytes.set(socket, () => framer.pendingBytes + pending.reduce((n, m) => n + m.length, 0) + text.length + socket.writableLength);
     socket.on('close', () => {
+      heldBytes.delete(socket);
       sockets.delete(socket);
+      waiting.delete(pump);
       pending.length = 0;
       run = null;
     });
@@ -159,10 +211,18 @@ export async function startScpiServer(options: ScpiServerOptions): Promise<ScpiS
     get connections() {
       return sockets.size;
     },
+    get maxClientBytes() {
+      let most = 0;
+      for (const held of heldBytes.values()) most = Math.max(most, held());
+      return most;
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const s of sockets) s.destroy();
+        waiting.clear();
+        if (nextRound !== undefined) clearImmediate(nextRound);
+        nextRound = undefined;
         device.dispose();
       });
       return closing;

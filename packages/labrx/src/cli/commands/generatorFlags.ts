@@ -1,15 +1,23 @@
 import type { Command } from 'commander';
-import { ASG_DEFAULTS, RED_PITAYA_125_14, resolveAsgSettings, SettingsError } from '@labrx/core';
+import { ASG_DEFAULTS, ASG_SETTINGS, RED_PITAYA_125_14, resolveAsgSettings, SettingsError } from '@labrx/core';
 import type { Board } from '@labrx/instruments';
 import { keyValues, settingValue } from './instrumentFlags.js';
 
 /** --asg0, --asg1, --timeout as commander parses them. */
 export type GeneratorFlags = { asg0?: string; asg1?: string; timeout?: string };
 
+/** The generator settings a `key=value` list may give, with units, from the declaration: 'waveform, frequency Hz, …'. */
+export function generatorKeysHelp(): string {
+  return ASG_SETTINGS.fields(RED_PITAYA_125_14)
+    .filter((f) => f.kind !== 'samples')
+    .map((f) => (f.unit ? `${f.name} ${f.unit}` : f.name))
+    .join(', ');
+}
+
 /** Adds --asg0/--asg1 (generator settings applied before measuring) and --timeout. */
 export function addGeneratorOptions(cmd: Command): Command {
   return cmd
-    .option('--asg0 <settings>', 'set generator asg0 first, e.g. frequency=1e5,amplitude=0.5,output=out1 (waveform, frequency Hz, amplitude V, offset V, phase deg, output)')
+    .option('--asg0 <settings>', `set generator asg0 first, e.g. frequency=1e5,amplitude=0.5,output=out1 (${generatorKeysHelp()})`)
     .option('--asg1 <settings>', 'set generator asg1 first (as --asg0)')
     .option('--timeout <s>', 'give up after this many seconds (exit 1)');
 }

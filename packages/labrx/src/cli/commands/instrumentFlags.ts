@@ -60,7 +60,7 @@ export const DUT_HELP = DUT_ALLOWED;
 /** Adds --board, --seed, --dut, --noise-density. */
 export function addBoardOptions(cmd: Command, defaults: { dut?: string } = {}): Command {
   return cmd
-    .option('--board <url>', "board to use: 'sim://' (the embedded simulator) or 'scpi://host:port' (labrx-sim or a Red Pitaya)", 'sim://')
+    .option('--board <url>', "board to use: 'sim://' (the embedded simulator), 'scpi://host:port' (labrx-sim or a Red Pitaya) or 'pyrpl://host:2222' (a board running PyRPL's FPGA image and monitor_server)", 'sim://')
     .option('--seed <n>', 'simulator: PRNG seed (an integer)')
     .addOption(new Option('--dut <spec>', `simulator: device between out1 and in1: ${DUT_HELP}`).default(defaults.dut))
     .option('--noise-density <V/√Hz>', 'simulator: white noise on each input (V/√Hz)');
@@ -86,9 +86,9 @@ export function settingValue(text: string): number | string {
 
 /** Picks the given flags out of commander's options as settings, values parsed by `settingValue`. */
 export function settingsFrom(opts: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const name of names) {
-    const v = opts[name];
+    const v = Object.hasOwn(opts, name) ? opts[name] : undefined;
     if (v === undefined) continue;
     out[name] = typeof v === 'string' ? settingValue(v) : v;
   }
@@ -97,7 +97,8 @@ export function settingsFrom(opts: Record<string, unknown>, names: readonly stri
 
 /** Parses `key=value,key=value` (generator flags); values through `settingValue`. */
 export function keyValues(text: string, flag: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // null prototype: a key such as `__proto__` or `constructor` stays a (rejected) setting name
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const part of text.split(',')) {
     if (part.trim() === '') continue;
     const eq = part.indexOf('=');
@@ -107,7 +108,7 @@ export function keyValues(text: string, flag: string): Record<string, unknown> {
   return out;
 }
 
-/** Opens the board the flags name: the embedded simulator (with seed, DUT, noise) or an SCPI server. */
+/** Opens the board the flags name: the embedded simulator (with seed, DUT, noise), an SCPI server or a PyRPL monitor_server. */
 export async function openBoard(flags: BoardFlags): Promise<Board> {
   const target = flags.board ?? 'sim://';
   if (!target.startsWith('sim://')) {

@@ -1,41 +1,32 @@
 import { Command } from 'commander';
 import type { CliCommand } from '../CliCommand.js';
 import { defer, filter, map, range, concatMap, last, scan, tap } from 'rxjs';
-import { frequencyResponse, NA_INPUTS, NA_REFERENCES, once, RED_PITAYA_125_14, resolveNaSettings } from '@labrx/core';
+import { frequencyResponse, NA_SETTINGS, once, RED_PITAYA_125_14, resolveNaSettings } from '@labrx/core';
 import type { NaResponse, NaSweepEvent } from '@labrx/instruments';
 import { addBoardOptions, addOutputOptions, checkOutputs, fmt, openBoard, processIo, progressBar, runCommand, settingsFrom, writeOutputs, type BoardFlags, type CliIo, type OutputFlags } from './instrumentFlags.js';
 import { addGeneratorOptions, applyGenerators, generatorSettings, type GeneratorFlags } from './generatorFlags.js';
-
-const NA_FLAGS = ['start', 'stop', 'points', 'rbw', 'amplitude', 'averagePerPoint', 'settle', 'input', 'reference', 'averages'] as const;
+import { addSettingFlags } from './settingFlags.js';
 
 /**
  * `labrx na`: one frequency response, swept point by point with a progress bar; a summary (the
- * largest |H|) on stdout, the response in --out (.npy: f, re, im, |H|, phase) and --plot.
+ * largest |H|) on stdout, the response in --out (.npy: f, re, im, |H|, phase) and --plot. One flag
+ * per declared setting (`NA_SETTINGS`).
  *
  * @example
  * labrx na --start 5e5 --stop 2e6 --points 201 --dut resonator:f0=1e6,q=20 --out na.npy --plot na.svg
  */
 export function buildNaCommand(io: CliIo = processIo): Command {
-  const cmd = new Command('na')
-    .description('sweep the network analyzer: H(f) = in1 / reference at each frequency')
-    .option('--start <Hz>', 'first frequency in Hz (default 1e3)')
-    .option('--stop <Hz>', 'last frequency in Hz (default 1e6)')
-    .option('--points <n>', 'number of frequencies (default 101)')
-    .option('--linear', 'linear frequency spacing (default: logarithmic)')
-    .option('--rbw <Hz>', 'resolution bandwidth in Hz: integration of averagePerPoint / rbw per point (default 1000)')
-    .option('--amplitude <V>', 'excitation amplitude on out1 in volts (default 0.1)')
-    .option('--average-per-point <n>', 'integration per point in units of 1 / rbw (default 1)')
-    .option('--settle <n>', 'settling before each point in units of 1 / rbw (default 0.5)')
-    .option('--input <in>', `measured input: ${NA_INPUTS.join(', ')} (default in1)`)
-    .option('--reference <ref>', `divide by: ${NA_REFERENCES.join(', ')} (default in2)`)
-    .option('--averages <n>', 'sweeps averaged (complex mean; default 1)');
+  const cmd = new Command('na').description('sweep the network analyzer: H(f) = in1 / reference at each frequency');
+  const flags = addSettingFlags(cmd, NA_SETTINGS);
+  // kept from before the flags were derived: --linear is --no-logscale
+  cmd.option('--linear', 'linear frequency spacing (same as --no-logscale)');
   addGeneratorOptions(cmd);
   addBoardOptions(cmd);
   addOutputOptions(cmd);
   return cmd.action((opts: BoardFlags & OutputFlags & GeneratorFlags & Record<string, unknown>) =>
     runCommand(io, async () => {
       checkOutputs(opts);
-      const settings = { ...settingsFrom(opts, NA_FLAGS), ...(opts.linear === true ? { logscale: false } : {}) };
+      const settings = { ...settingsFrom(opts, flags), ...(opts.linear === true ? { logscale: false } : {}) };
       const s = resolveNaSettings(settings, RED_PITAYA_125_14);
       const g = generatorSettings(opts);
       const rp = await openBoard(opts);

@@ -106,15 +106,45 @@ export async function main(token) {
     if (generator) $('[data-apply]', panel).addEventListener('click', () => send({ type: 'settings', instrument, settings: gather(panel) }));
   }
 
-  function setupChoices(choices) {
-    for (const s of document.querySelectorAll('select[data-choices]')) {
-      s.replaceChildren(...choices[s.dataset.choices].map((c) => new Option(c, c)));
+  /**
+   * Builds each panel's controls from the field descriptors the server sends (declared once with
+   * each setting, docs/decisions/0009): a select for choices and powers of two, a checkbox for a
+   * boolean, a text box for a number; the label says the name and unit, the tooltip the doc and
+   * what is allowed.
+   */
+  function setupFields(fields) {
+    for (const [instrument, list] of Object.entries(fields)) {
+      const panel = panelOf(instrument);
+      const box = panel && $('[data-fields]', panel);
+      if (!box) continue;
+      box.replaceChildren(...list.filter((f) => f.form).map(fieldControl));
     }
-    for (const s of document.querySelectorAll('select[data-setting="decimation"]')) {
-      const options = [];
-      for (let d = 1; d <= 65536; d *= 2) options.push(new Option(String(d), String(d)));
-      s.replaceChildren(...options);
+  }
+
+  function fieldControl(f) {
+    const label = document.createElement('label');
+    label.title = f.doc + ': ' + f.allowed;
+    let control;
+    if (f.kind === 'boolean') {
+      control = document.createElement('input');
+      control.type = 'checkbox';
+      control.dataset.type = 'boolean';
+    } else if (f.choices) {
+      control = document.createElement('select');
+      control.replaceChildren(...f.choices.map((c) => new Option(String(c), String(c))));
+      if (f.kind !== 'choice') control.dataset.type = 'number';
+    } else {
+      control = document.createElement('input');
+      control.type = 'text';
+      control.dataset.type = 'number';
+      control.inputMode = f.kind === 'integer' ? 'numeric' : 'decimal';
+      control.size = f.kind === 'integer' ? 5 : 8;
     }
+    control.dataset.setting = f.name;
+    const text = f.name + (f.unit ? ' (' + f.unit + ')' : '');
+    if (f.kind === 'boolean') label.append(control, ' ' + text);
+    else label.append(text + ' ', control);
+    return label;
   }
 
   // ---- messages ----
@@ -124,7 +154,7 @@ export async function main(token) {
         studio.board = m.board;
         studio.settings = m.settings;
         $('#board').textContent = m.board.model + ' · ' + m.board.id + ' · ' + m.board.sampleRateHz / 1e6 + ' MS/s';
-        setupChoices(m.choices);
+        setupFields(m.fields);
         for (const name of Object.keys(m.settings)) fill(panelOf(name), m.settings[name]);
         studio.specan.unit = m.settings.specan.unit;
         studio.na.logscale = m.settings.na.logscale;

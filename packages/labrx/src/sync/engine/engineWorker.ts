@@ -106,7 +106,7 @@ function withSignal(args: readonly unknown[], signal: AbortSignal): unknown[] {
   return [args[0], { ...(options), signal }, ...args.slice(2)];
 }
 
-async function answer(req: Exclude<EngineRequest, { op: 'cancel' }>, abort: AbortController): Promise<{ value: unknown; transfer: ArrayBuffer[] }> {
+async function answer(req: Exclude<EngineRequest, { op: 'cancel' | 'ping' }>, abort: AbortController): Promise<{ value: unknown; transfer: ArrayBuffer[] }> {
   switch (req.op) {
     case 'get': {
       const { instrument, member } = memberOf(req);
@@ -181,6 +181,7 @@ async function handle(req: EngineRequest): Promise<void> {
     }
     return;
   }
+  if (req.op === 'ping') return post({ id: req.id, ok: true, value: null });
   const abort = new AbortController();
   running.set(req.id, abort);
   try {

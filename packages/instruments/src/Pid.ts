@@ -1,0 +1,44 @@
+import { defer, firstValueFrom, type Observable } from 'rxjs';
+import type { PidDriver, PidSettings, ResolvedPidSettings } from '@labrx/core';
+
+/**
+ * A PID module of a board whose driver has them (PyRPL's FPGA: pid0-pid2). `set` writes the given
+ * settings (input and outputDirect on the DSP bus, setpoint and limits in V, `p` a plain gain, `i`
+ * the integrator's unity-gain frequency in Hz) and reads everything back; `get` reads back.
+ * What the PID does in closed loop is not modelled by the simulator yet.
+ *
+ * @example
+ * await rp.pid0?.set({ input: 'in1', outputDirect: 'out1', setpoint: 0.1, p: 0.5, i: 1e3 });
+ */
+export class Pid {
+  /** Module name ('pid0', …). */
+  readonly name: string;
+
+  constructor(
+    private readonly driver: PidDriver,
+    /** Module number. */
+    readonly index: number,
+  ) {
+    this.name = `pid${index}`;
+  }
+
+  /** Cold: validates (SettingsError, nothing written), writes, reads back and emits the settings in force. */
+  set$(settings: PidSettings): Observable<ResolvedPidSettings> {
+    return defer(() => this.driver.set(this.index, settings));
+  }
+
+  /** Cold: reads the settings back. */
+  get$(): Observable<ResolvedPidSettings> {
+    return defer(() => this.driver.get(this.index));
+  }
+
+  /** Promise face of `set$`. */
+  set(settings: PidSettings): Promise<ResolvedPidSettings> {
+    return firstValueFrom(this.set$(settings));
+  }
+
+  /** Promise face of `get$`. */
+  get(): Promise<ResolvedPidSettings> {
+    return firstValueFrom(this.get$());
+  }
+}

@@ -1,0 +1,94 @@
+import { Observable, defer, forkJoin, map, switchMap } from 'rxjs';
+import { SettingsError, type PidDriver, type PidOutputDirect, type PidSettings, type ResolvedPidSettings } from '@labrx/core';
+import { DSP_SIGNALS, OUTPUT_DIRECTS, fieldOf, registerDecl, type DspSignal } from '../map/registerMap.js';
+import { decodeField, encodeField, type FixedPointField } from '../map/fieldCodec.js';
+
+/** The register access a module needs (PyrplBoard provides it). */
+export interface RegisterPort {
+  read$(address: number, count?: number): Observable<Uint32Array>;
+  write$(address: number, words: ArrayLike<number>): Observable<void>;
+}
+
+const SIGNALS = Object.keys(DSP_SIGNALS) as DspSignal[];
+const NUMERIC: ReadonlyArray<readonly [keyof PidSettings & keyof ResolvedPidSettings, string]> = [
+  ['setpoint', 'setpoint'],
+  ['p', 'p'],
+  ['i', 'i'],
+  ['ival', 'ival'],
+  ['minVoltage', 'min_voltage'],
+  ['maxVoltage', 'max_voltage'],
+];
+
+/** The range of a fixed-point field in physical units. */
+function range(f: FixedPointField): [number, number] {
+  const top = f.signed ? 2 ** (f.bits - 1) : 2 ** f.bits;
+  return [f.signed ? -top / f.norm : 0, (top - 1) / f.norm];
+}
+
+/**
+ * PyRPL's three PID modules (pid.py:187-300, red_pitaya_pid_block.v) as typed settings: `input` and
+ * `outputDirect` on the DSP bus, setpoint and limits in volts, `p` a plain gain (2^12 = 1) and `i`
+ * the integrator's unity-gain frequency in Hz (register = i·2^32·2π·8 ns), `ival` the integrator.
+ * Writes go in one pipelined burst; every register is then read back, so the result shows the
+ * hardware's quantisation (i = 1000 Hz reads 1000.002 Hz).
+ */
+export class PyrplPids implements PidDriver {
+  readonly count = 3;
+  readonly inputs: readonly string[] = SIGNALS;
+
+  constructor(private readonly port: RegisterPort) {}
+
+  private module(index: number): string {
+    if (!(index === 0 || index === 1 || index === 2)) throw new SettingsError('pid', 'index', index, 'an integer from 0 to 2');
+    return `pid${index}`;
+  }
+
+  set(index: number, settings: PidSettings): Observable<ResolvedPidSettings> {
+    return defer(() => {
+      const m = this.module(index);
+      const writes: Array<readonly [number, number]> = [];
+      if (settings.input !== undefined) {
+        if (!SIGNALS.includes(settings.input as DspSignal)) throw new SettingsError(m, 'input', settings.input, `one of ${SIGNALS.join(', ')}`);
+        writes.push([registerDecl(m, 'input').address, encodeField(fieldOf(m, 'input'), settings.input)]);
+      }
+      if (settings.outputDirect !== undefined) {
+        if (!(settings.outputDirect in OUTPUT_DIRECTS)) throw new SettingsError(m, 'outputDirect', settings.outputDirect, "'off', 'out1', 'out2' or 'both'");
+        writes.push([registerDecl(m, 'output_direct').address, encodeField(fieldOf(m, 'output_direct'), settings.outputDirect)]);
+      }
+      for (const [key, reg] of NUMERIC) {
+        const v = settings[key];
+        if (v === undefined) continue;
+        const f = fieldOf(m, reg) as FixedPointField;
+        const [lo, hi] = range(f);
+        if (!(typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi)) throw new SettingsError(m, key, v, `a number from ${lo} to ${hi}${f.unit === '1' ? '' : ` (${f.unit})`}`);
+        writes.push([registerDecl(m, reg).address, encodeField(f, v)]);
+      }
+      const min = settings.minVoltage, max = settings.maxVoltage;
+      if (min !== undefined && max !== undefined && min > max) throw new SettingsError(m, 'minVoltage', min, `at most maxVoltage (${max} V)`);
+      const done$ = writes.length ? forkJoin(writes.map(([a, w]) => this.port.write$(a, [w]))) : defer(() => [[]]);
+      return done$.pipe(switchMap(() => this.get(index)));
+    });
+  }
+
+  get(index: number): Observable<ResolvedPidSettings> {
+    return defer(() => {
+      const m = this.module(index);
+      const base = registerDecl(m, 'input').address;
+      return forkJoin([this.port.read$(base, 2), this.port.read$(base + 0x100, 4), this.port.read$(base + 0x124, 2)]).pipe(
+        map(([routing, gains, limits]): ResolvedPidSettings => {
+          const num = (reg: string, w: number): number => decodeField(fieldOf(m, reg), w) as number;
+          return Object.freeze({
+            input: String(decodeField(fieldOf(m, 'input'), routing[0]!)),
+            outputDirect: decodeField(fieldOf(m, 'output_direct'), routing[1]!) as PidOutputDirect,
+            ival: num('ival', gains[0]!),
+            setpoint: num('setpoint', gains[1]!),
+            p: num('p', gains[2]!),
+            i: num('i', gains[3]!),
+            minVoltage: num('min_voltage', limits[0]!),
+            maxVoltage: num('max_voltage', limits[1]!),
+          });
+        }),
+      );
+    });
+  }
+}

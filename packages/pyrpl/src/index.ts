@@ -1,0 +1,18 @@
+/**
+ * @labrx/pyrpl — PyRPL's FPGA register map and monitor_server protocol: a `BoardDriver` for boards
+ * running PyRPL's FPGA image (`connectPyrplBoard`, `pyrpl://host:2222`), and a simulated
+ * monitor_server over any simulated board (`startPyrplServer`).
+ */
+export * from './map/fieldCodec.js';
+export * from './map/registerMap.js';
+export * from './protocol/header.js';
+export { ByteQueue } from './protocol/ByteQueue.js';
+export { MonitorTransport, type MonitorTransportOptions } from './protocol/MonitorTransport.js';
+export { PyrplBoard, connectPyrplBoard, parsePyrplUrl, FpgaImageError, PYRPL_DEFAULT_PORT, type PyrplBoardOptions } from './driver/PyrplBoard.js';
+export { asgTable, NOISE_TABLE_RMS } from './driver/asgTable.js';
+export { startPyrplServer, type PyrplServer, type PyrplServerOptions } from './server/startPyrplServer.js';
+export { tableShape, type TableShape } from './server/tableShape.js';
+export { filterCutoffsHz, filterResponse } from './server/filterResponse.js';
+export { PyrplPids, type RegisterPort } from './driver/PyrplPids.js';
+export { PyrplSampler } from './driver/PyrplSampler.js';
+export { startPyrplSim, type PyrplSim, type PyrplSimOptions } from './server/startPyrplSim.js';

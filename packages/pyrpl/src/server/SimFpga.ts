@@ -1,0 +1,470 @@
+import type { Subscription } from 'rxjs';
+import { ASG_DEFAULTS, resolveAsgSettings, type AsgSettings, type BoardDriver, type ResolvedAsgSettings } from '@labrx/core';
+import { BUFFER_WORDS, DSP_SIGNALS, FPGA_CLOCK_HZ, PYRPL_MODULES, asgControlBits } from '../map/registerMap.js';
+import { toSigned } from '../map/fieldCodec.js';
+import { filterCutoffsHz, filterResponse } from './filterResponse.js';
+import { ScopeModel } from './ScopeModel.js';
+import { tableShape, type TableShape } from './tableShape.js';
+
+const SCOPE_BASE = 0x40100000;
+const ASG_BASE = 0x40200000;
+const DSP_BASE = 0x40300000;
+const IQ_FIRST = DSP_SIGNALS.iq0;
+const TWO_PI = 2 * Math.PI;
+
+interface AsgChannel {
+  readonly table: Int16Array;
+  tableVersion: number;
+  shape: { version: number; shape: TableShape } | null;
+  /** Increments whenever the generator (re)starts: a new phase origin. */
+  starts: number;
+  playing: boolean;
+}
+
+interface IqState {
+  /** Oscillator frequency (Hz) and phase (cycles) at tRefMs; the phase runs only while the sync bit is 1. */
+  frequencyHz: number;
+  tRefMs: number;
+  phaseRef: number;
+  running: boolean;
+  /** Restarts of the oscillator (a new phase reference). */
+  epoch: number;
+  averaging: boolean;
+  sumI: bigint;
+  sumQ: bigint;
+  measurement: Subscription | null;
+}
+
+/** One of the simulator's two generators, and what it plays for the FPGA. */
+interface Slot {
+  key: string;
+  /** When an IQ oscillator plays here: its oscillator's key and phase (cycles) at the slot's phase origin. */
+  lo: { readonly key: string; readonly cycles: number } | null;
+  /** Scheduler times (ms) at which settings were applied (the generator's phase origins), newest last. */
+  readonly origins: number[];
+  owner: string | null;
+}
+
+/**
+ * PyRPL's FPGA (register map in registerMap.ts) simulated over a `BoardDriver` with the
+ * simulator's capabilities: the scope (ScopeModel), the two generators and the IQ modules' oscillators
+ * as sources on the board's generator slots, the IQ modules' network-analyzer sums computed by the
+ * board's IQ modules (noise included), the DSP routing, and every other register stored and read
+ * back; read-only constants answer as the FPGA's synthesis parameters do; unmapped addresses read 0.
+ *
+ * The board has two generators: PyRPL's asg0 and asg1 play on slots 0 and 1; an IQ module whose
+ * oscillator drives an output (amplitude ≠ 0, output_direct ≠ off) takes a slot no asg is using.
+ * PID, IIR and trigger modules keep their registers but do not act on the signals (closed loops are
+ * not simulated yet); the sampler's `signal` registers of in1 and in2 read the board's sampler
+ * (one fresh sample per read), the others 0.
+ */
+export class SimFpga {
+  private readonly store = new Map<number, number>();
+  private readonly constants = new Map<number, number>();
+  private readonly asg: AsgChannel[] = [0, 1].map(() => ({ table: new Int16Array(BUFFER_WORDS), tableVersion: 0, shape: null, starts: 0, playing: false }));
+  private asgControl = 0;
+  private sync = 0xff;
+  private readonly iq: IqState[];
+  private readonly slots: Slot[] = [0, 1].map(() => ({ key: '', lo: null, origins: [], owner: null }));
+  private readonly pendingStarts: number[] = [];
+  private readonly applying = new Set<Subscription>();
+  readonly scope: ScopeModel;
+  private readonly warned = new Set<string>();
+  private disposed = false;
+  private dirty = false;
+
+  constructor(
+    private readonly board: BoardDriver,
+    private readonly onError: (err: unknown) => void,
+  ) {
+    const originMs = board.scheduler.now();
+    for (const m of PYRPL_MODULES) {
+      for (const r of m.registers) {
+        if (r.constant !== undefined) this.constants.set(m.base + r.offset, r.constant);
+        else if (r.reset !== undefined && r.name !== 'sync') this.store.set(m.base + r.offset, r.reset);
+      }
+    }
+    this.iq = [0, 1, 2].map(() => ({ frequencyHz: 0, tRefMs: originMs, phaseRef: 0, running: true, epoch: 0, averaging: false, sumI: 0n, sumQ: 0n, measurement: null }));
+    this.scope = new ScopeModel(board, (a) => this.slotOf(`asg${a}`), (m) => this.warn(m), originMs);
+    // Known phase origins for both generator slots from the start.
+    for (let s = 0; s < 2; s++) this.apply(s, null, 'off');
+  }
+
+  /** Reports a condition the simulator cannot reproduce, once per message. */
+  private warn(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.onError(new Error(`PyRPL simulator: ${message}`));
+  }
+
+  /** Reads `count` words from `address` (FPGA space, word-aligned). */
+  read(address: number, count: number): Uint32Array {
+    // the scope buffers in one copy (PyRPL reads them whole)
+    for (const [base, buf] of [[SCOPE_BASE + 0x10000, this.scope.ch1], [SCOPE_BASE + 0x20000, this.scope.ch2]] as const) {
+      if (address >= base && address + 4 * count <= base + 4 * BUFFER_WORDS) return buf.slice((address - base) >>> 2, ((address - base) >>> 2) + count);
+    }
+    const out = new Uint32Array(count);
+    for (let i = 0; i < count; i++) out[i] = this.readWord(address + 4 * i) >>> 0;
+    return out;
+  }
+
+  /** Writes `words` from `address` (FPGA space, word-aligned). */
+  write(address: number, words: Uint32Array): void {
+    for (let i = 0; i < words.length; i++) this.writeWord(address + 4 * i, words[i]!);
+    this.dirty = true;
+  }
+
+  /**
+   * Applies what the writes since the last flush changed: the generator slots first, then the IQ
+   * averages those writes started (so that they see the oscillators in place). The server flushes
+   * once per batch of requests that arrived together, so a burst of register writes restarts each
+   * simulated generator once, as the FPGA's settings take effect together.
+   */
+  flush(): void {
+    if (!this.dirty || this.disposed) return;
+    this.dirty = false;
+    this.reconcile();
+    for (const index of this.pendingStarts.splice(0)) this.startMeasurement(index);
+  }
+
+  private readWord(a: number): number {
+    const c = this.constants.get(a);
+    if (c !== undefined) return c;
+    if (a >= SCOPE_BASE && a < SCOPE_BASE + 0x100000) return this.scope.read(a - SCOPE_BASE);
+    if (a >= ASG_BASE && a < ASG_BASE + 0x100000) {
+      const off = a - ASG_BASE;
+      if (off === 0) return this.asgControl;
+      if (off >= 0x10000 && off < 0x30000) {
+        const ch = off < 0x20000 ? 0 : 1;
+        const k = ((off - 0x10000 * (ch + 1)) >>> 2) % BUFFER_WORDS;
+        return this.asg[ch]!.table[k]! & 0x3fff;
+      }
+      return this.store.get(a) ?? 0;
+    }
+    if (a >= DSP_BASE && a < DSP_BASE + 0x100000) {
+      const n = (a - DSP_BASE) >>> 16;
+      const off = a & 0xffff;
+      if (off === 0xc) return this.sync;
+      if (off === 0x10) return this.signalNow(n);
+      if (off === 0x8) return 0;
+      if (n >= IQ_FIRST && n < IQ_FIRST + 3) {
+        const q = this.iq[n - IQ_FIRST]!;
+        if (off === 0x100) return ((this.store.get(a) ?? 0) & 0x3e) | ((this.sync >> n) & 1);
+        if (off >= 0x140 && off <= 0x14c) {
+          const sum = off < 0x148 ? q.sumI : q.sumQ;
+          const bits = BigInt.asUintN(62, sum);
+          const part = off === 0x140 || off === 0x148 ? bits & 0x7fffffffn : bits >> 31n;
+          return (Number(part) | (q.averaging ? 0x80000000 : 0)) >>> 0;
+        }
+        if (off === 0x150) return 0;
+      }
+      return this.store.get(a) ?? 0;
+    }
+    return this.store.get(a) ?? 0;
+  }
+
+  private writeWord(a: number, v: number): void {
+    if (this.constants.has(a)) return;
+    if (a >= SCOPE_BASE && a < SCOPE_BASE + 0x100000) return this.scope.write(a - SCOPE_BASE, v);
+    if (a >= ASG_BASE && a < ASG_BASE + 0x100000) {
+      const off = a - ASG_BASE;
+      if (off === 0) return this.writeAsgControl(v >>> 0);
+      if (off >= 0x10000 && off < 0x30000) {
+        const ch = off < 0x20000 ? 0 : 1;
+        const k = ((off - 0x10000 * (ch + 1)) >>> 2) % BUFFER_WORDS;
+        const g = this.asg[ch]!;
+        g.table[k] = toSigned(v & 0x3fff, 14);
+        g.tableVersion++;
+        return;
+      }
+      this.store.set(a, v >>> 0);
+      return;
+    }
+    if (a >= DSP_BASE && a < DSP_BASE + 0x100000) {
+      const n = (a - DSP_BASE) >>> 16;
+      const off = a & 0xffff;
+      if (off === 0xc) return this.writeSync(v & 0xff);
+      if (off === 0x8 || off === 0x10) return;
+      if (n >= IQ_FIRST && n < IQ_FIRST + 3) {
+        if (off >= 0x140 && off <= 0x150) return;
+        this.store.set(a, v >>> 0);
+        if (off === 0x108) this.iqFrequencyWritten(n - IQ_FIRST);
+        return;
+      }
+    }
+    this.store.set(a, v >>> 0);
+  }
+
+  /** The `signal` register of DSP slot `n` (what PyRPL's sampler reads): in1 and in2 from the board's sampler, others 0. */
+  private signalNow(n: number): number {
+    const name = n === DSP_SIGNALS.in1 ? 'in1' : n === DSP_SIGNALS.in2 ? 'in2' : null;
+    const sampler = this.board.sampler;
+    if (!name || !sampler?.signals.includes(name)) return 0;
+    let v = 0;
+    sampler.sample(name).subscribe({ next: (x) => (v = x), error: () => undefined });
+    const code = Math.max(-8192, Math.min(8191, Math.round(v * 8191)));
+    return code < 0 ? code + 16384 : code;
+  }
+
+  // ---- generators ------------------------------------------------------------------------------
+
+  private writeAsgControl(v: number): void {
+    const before = this.asgControl;
+    this.asgControl = v;
+    for (const ch of [0, 1] as const) {
+      const bits = asgControlBits(ch);
+      const playing = this.asgPlaying(ch, v);
+      const g = this.asg[ch]!;
+      const wasReset = ((before >> bits.smReset) & 1) === 1;
+      // a (re)start: it was not playing, or the state machine was just released from reset
+      if (playing && (!g.playing || wasReset)) g.starts++;
+      g.playing = playing;
+    }
+  }
+
+  private asgPlaying(ch: 0 | 1, control = this.asgControl): boolean {
+    const bits = asgControlBits(ch);
+    const trigger = (control >> bits.trigger) & 7;
+    return ((control >> bits.smReset) & 1) === 0 && ((control >> bits.off) & 1) === 0 && (trigger === 1 || trigger === 5);
+  }
+
+  private outputOf(signal: keyof typeof DSP_SIGNALS): 'off' | 'out1' | 'out2' {
+    const code = (this.store.get(DSP_BASE + DSP_SIGNALS[signal] * 0x10000 + 4) ?? 0) & 3;
+    return code === 0 ? 'off' : code === 2 ? 'out2' : 'out1';
+  }
+
+  /** What PyRPL's asg `ch` plays, as board settings, with a key that changes when it restarts. */
+  private asgSource(ch: 0 | 1): { settings: AsgSettings; key: string } | null {
+    const bits = asgControlBits(ch);
+    if ((this.asgControl >> bits.off) & 1) return null;
+    const output = this.outputOf(ch === 0 ? 'asg0' : 'asg1');
+    if (output === 'off') return null;
+    const v = ch * 0x20;
+    const word = this.store.get(ASG_BASE + 0x4 + v) ?? 0;
+    const amplitude = (word & 0x3fff) / 8192;
+    const offset = toSigned((word >>> 16) & 0x3fff, 14) / 8192;
+    const g = this.asg[ch]!;
+    if (!g.playing) return offset === 0 ? null : { settings: { waveform: 'dc', offset, output }, key: `dc|${offset}|${output}` };
+    const step = this.store.get(ASG_BASE + 0x10 + v) ?? 0;
+    const frequency = Math.min(FPGA_CLOCK_HZ / 2, (step * FPGA_CLOCK_HZ) / 2 ** 30);
+    const phase = (((this.store.get(ASG_BASE + 0xc + v) ?? 0) % 2 ** 30) * 360) / 2 ** 30;
+    if ((this.store.get(ASG_BASE + 0x18 + v) ?? 0) !== 0 || (this.store.get(ASG_BASE + 0x1c + v) ?? 0) !== 0) this.warn(`asg${ch} bursts are played as a continuous waveform`);
+    const base = `${g.starts}|${frequency}|${phase}|${output}|${amplitude}|${offset}|${g.tableVersion}`;
+    if ((this.asgControl >> bits.randomPhase) & 1) {
+      let sq = 0;
+      for (const c of g.table) sq += (c / 8192) ** 2;
+      const rms = amplitude * Math.sqrt(sq / BUFFER_WORDS);
+      return { settings: { waveform: 'noise', amplitude: rms, offset, output }, key: `noise|${base}` };
+    }
+    if (g.shape?.version !== g.tableVersion) g.shape = { version: g.tableVersion, shape: tableShape(g.table) };
+    const shape = g.shape.shape;
+    if (shape.waveform === 'dc') return offset === 0 ? null : { settings: { waveform: 'dc', offset, output }, key: `dc|${offset}|${output}` };
+    if (shape.waveform === 'arbitrary') return { settings: { waveform: 'arbitrary', data: shape.data, amplitude, offset, frequency, phase, output }, key: `arb|${base}` };
+    return { settings: { waveform: shape.waveform, amplitude: amplitude * shape.peak, offset, frequency, phase, output }, key: `${shape.waveform}|${base}` };
+  }
+
+  // ---- IQ modules ------------------------------------------------------------------------------
+
+  private iqReg(index: number, off: number): number {
+    return this.store.get(DSP_BASE + (IQ_FIRST + index) * 0x10000 + off) ?? 0;
+  }
+
+  /** Oscillator phase of iq `index` at scheduler time `ms`, in cycles. */
+  private iqPhase(q: IqState, ms: number): number {
+    return q.running ? q.phaseRef + (q.frequencyHz * (ms - q.tRefMs)) / 1000 : 0;
+  }
+
+  private writeSync(v: number): void {
+    const now = this.board.scheduler.now();
+    for (let i = 0; i < 3; i++) {
+      const q = this.iq[i]!;
+      const on = ((v >> (IQ_FIRST + i)) & 1) === 1;
+      if (on === q.running) continue;
+      // off: the phase accumulator is held at 0; on: it starts again from 0
+      q.running = on;
+      q.phaseRef = 0;
+      q.tRefMs = now;
+      q.epoch++;
+    }
+    this.sync = v;
+  }
+
+  /** A write of the phase step: the oscillator continues at the new frequency, and a new average starts (red_pitaya_iq_block.v:314-320). */
+  private iqFrequencyWritten(index: number): void {
+    const q = this.iq[index]!;
+    const now = this.board.scheduler.now();
+    const frequencyHz = (this.iqReg(index, 0x108) * FPGA_CLOCK_HZ) / 2 ** 32;
+    if (frequencyHz !== q.frequencyHz) {
+      q.phaseRef = this.iqPhase(q, now);
+      q.tRefMs = now;
+      q.frequencyHz = frequencyHz;
+      q.epoch++;
+    }
+    q.measurement?.unsubscribe();
+    q.measurement = null;
+    q.sumI = 0n;
+    q.sumQ = 0n;
+    q.averaging = this.iqReg(index, 0x130) !== 0;
+    if (q.averaging && !this.pendingStarts.includes(index)) this.pendingStarts.push(index);
+  }
+
+  /** The key of iq `index`'s oscillator: equal keys mean equal phases at every instant. */
+  private loKey(index: number): string {
+    const q = this.iq[index]!;
+    return `${q.running}|${q.frequencyHz}|${q.tRefMs}|${q.phaseRef}`;
+  }
+
+  /**
+   * Starts the NA average of iq `index` on the board's IQ module. The result is relative to a
+   * generator slot's phase; it is turned into the module's own oscillator phase exactly when an IQ
+   * oscillator in step with it plays on a slot (PyRPL's network analyzer: the module excites and
+   * demodulates), else through the scheduler times of the slot's last restart (exact in virtual time).
+   */
+  private startMeasurement(index: number): void {
+    const q = this.iq[index]!;
+    const now = this.board.scheduler.now();
+    const frequencyHz = q.frequencyHz;
+    const averages = this.iqReg(index, 0x130);
+    const sleep = this.iqReg(index, 0x134);
+    const inputCode = (this.store.get(DSP_BASE + (IQ_FIRST + index) * 0x10000) ?? 0) & 0xf;
+    const input = inputCode === DSP_SIGNALS.in1 ? 'in1' : inputCode === DSP_SIGNALS.in2 ? 'in2' : null;
+    const iqDriver = this.board.iq;
+    const finish = (re: number, im: number): void => {
+      const scale = averages * 2 ** 22;
+      q.sumI = BigInt(Math.round(re * scale));
+      q.sumQ = BigInt(Math.round(im * scale));
+      q.averaging = false;
+      q.measurement = null;
+    };
+    if (!iqDriver || input === null) {
+      this.warn(`iq${index} demodulates ${input === null ? `DSP signal ${inputCode}` : 'nothing (the board has no IQ modules)'}: only in1 and in2 are simulated; the sums read 0`);
+      q.measurement = this.board.scheduler.schedule(() => finish(0, 0), ((sleep + averages) * 1000) / FPGA_CLOCK_HZ);
+      return;
+    }
+    const key = this.loKey(index);
+    const anchor = this.slots.findIndex((sl) => sl.lo?.key === key);
+    const reference = anchor >= 0 ? anchor : 0;
+    const anchorCycles = anchor >= 0 ? this.slots[anchor]!.lo!.cycles : null;
+    const settleS = sleep / FPGA_CLOCK_HZ;
+    const startMs = now + settleS * 1000;
+    let done = false;
+    const sub = iqDriver.measure(index, { input, frequencyHz, lockToAsg: reference, settleS, integrationS: averages / FPGA_CLOCK_HZ }).subscribe({
+      next: (z) => {
+        // z is relative to the reference slot's phase 2πf(t − origin); the module's oscillator leads
+        // it by δ cycles; the demodulation phase register shifts it further.
+        let delta: number;
+        if (anchorCycles !== null) delta = anchorCycles;
+        else {
+          const origins = this.slots[reference]!.origins;
+          let origin = origins[0] ?? now;
+          for (const o of origins) if (o <= startMs) origin = o;
+          delta = q.phaseRef + (frequencyHz * (origin - q.tRefMs)) / 1000;
+        }
+        delta += this.iqReg(index, 0x104) / 2 ** 32;
+        const rot = -TWO_PI * (delta - Math.floor(delta));
+        let re = z.re * Math.cos(rot) - z.im * Math.sin(rot);
+        let im = z.re * Math.sin(rot) + z.im * Math.cos(rot);
+        const h = filterResponse(filterCutoffsHz(this.iqReg(index, 0x120), 1, 5, 50), frequencyHz);
+        [re, im] = [re * h.re - im * h.im, re * h.im + im * h.re];
+        finish(re, im);
+      },
+      error: (err: unknown) => {
+        done = true;
+        q.averaging = false;
+        q.measurement = null;
+        this.warn(`iq${index} measurement failed: ${(err as Error)?.message ?? String(err)}`);
+      },
+      complete: () => (done = true),
+    });
+    if (!done) q.measurement = sub;
+  }
+
+  /** What iq `index`'s oscillator plays on an output, if anything. */
+  private iqSource(index: number): { settings: AsgSettings; key: string; lo: { key: string; cycles: number } } | null {
+    const q = this.iq[index]!;
+    const output = this.outputOf(`iq${index}` as 'iq0');
+    const amplitude = toSigned(this.iqReg(index, 0x114) & 0x3ffff, 18) / 2 ** 17;
+    if (output === 'off' || amplitude === 0 || !q.running) return null;
+    const now = this.board.scheduler.now();
+    const cycles = this.iqPhase(q, now);
+    // amplitude·sin(θ): a negative amplitude is a phase flip
+    // the phase in degrees is what the slot is given: its phase origin then holds exactly these cycles
+    const frac = Math.round(360 * (cycles - Math.floor(cycles)) * 1e9) / 1e9 / 360;
+    const phase = 360 * frac + (amplitude < 0 ? 180 : 0);
+    return {
+      settings: { waveform: 'sine', frequency: q.frequencyHz, amplitude: Math.abs(amplitude), offset: 0, phase: phase % 360, output },
+      key: `iq${index}|${q.epoch}|${q.frequencyHz}|${amplitude}|${output}`,
+      lo: { key: this.loKey(index), cycles: frac },
+    };
+  }
+
+  // ---- generator slots -------------------------------------------------------------------------
+
+  private slotOf(owner: string): number | null {
+    const i = this.slots.findIndex((s) => s.owner === owner);
+    return i < 0 ? null : i;
+  }
+
+  /** Puts every active source on a generator slot: asg n on slot n, IQ oscillators on free slots. */
+  reconcile(): void {
+    const wanted: Array<{ owner: string; settings: AsgSettings; key: string; lo?: { key: string; cycles: number } } | null> = [null, null];
+    for (const ch of [0, 1] as const) {
+      const s = this.asgSource(ch);
+      if (s) wanted[ch] = { owner: `asg${ch}`, ...s };
+    }
+    for (let i = 0; i < 3; i++) {
+      const s = this.iqSource(i);
+      if (!s) continue;
+      const owner = `iq${i}`;
+      const previous = this.slotOf(owner);
+      const free = previous !== null && wanted[previous] === null ? previous : wanted.findIndex((w) => w === null);
+      if (free < 0) {
+        this.warn(`${owner} drives an output while both simulated generators are in use: it is not played`);
+        continue;
+      }
+      wanted[free] = { owner, ...s };
+    }
+    for (let slot = 0; slot < 2; slot++) {
+      const w = wanted[slot] ?? null;
+      const key = w ? `${w.owner}|${w.key}` : 'off';
+      if (this.slots[slot]!.key !== key) this.apply(slot, w, key);
+    }
+  }
+
+  private apply(slot: number, w: { owner: string; settings: AsgSettings; lo?: { key: string; cycles: number } } | null, key: string): void {
+    let settings: ResolvedAsgSettings;
+    try {
+      settings = w ? resolveAsgSettings(w.settings, this.board.info, ASG_DEFAULTS, w.owner) : ASG_DEFAULTS;
+    } catch (err) {
+      this.warn(`${w?.owner ?? 'generator'} not simulated: ${(err as Error).message}`);
+      return;
+    }
+    const s = this.slots[slot]!;
+    s.key = key;
+    s.owner = w?.owner ?? null;
+    s.lo = w?.lo ?? null;
+    s.origins.push(this.board.scheduler.now());
+    if (s.origins.length > 64) s.origins.splice(0, s.origins.length - 64);
+    let done = false;
+    const sub = this.board.setAsg(slot, settings).subscribe({
+      error: (err: unknown) => {
+        done = true;
+        this.warn(`generator ${slot}: ${(err as Error)?.message ?? String(err)}`);
+      },
+      complete: () => (done = true),
+    });
+    if (!done) {
+      this.applying.add(sub);
+      sub.add(() => this.applying.delete(sub));
+    }
+  }
+
+  /** Stops all board work (server close). */
+  dispose(): void {
+    this.disposed = true;
+    this.scope.dispose();
+    for (const q of this.iq) q.measurement?.unsubscribe();
+    for (const s of this.applying) s.unsubscribe();
+    this.applying.clear();
+  }
+}

@@ -1,0 +1,93 @@
+import test from 'ava';
+import fc from 'fast-check';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { VirtualClock } from '@labrx/core/testing';
+import { connect, startStudio } from 'labrx';
+import { StudioSession } from 'labrx/testing';
+
+// Fuzz of studio client→server messages (issue #12): any text a page sends gets a typed 'error'
+// reply or is applied; handling never throws, and the server stays up for other pages. Seeded and
+// bounded.
+
+const requireFromLabrx = createRequire(fileURLToPath(new URL('../../packages/labrx/package.json', import.meta.url)));
+interface WsClient {
+  on(event: 'open' | 'close', cb: () => void): void;
+  on(event: 'message', cb: (data: Buffer, isBinary: boolean) => void): void;
+  on(event: 'error', cb: (e: Error) => void): void;
+  send(data: string | Buffer): void;
+  close(): void;
+}
+const WebSocket = requireFromLabrx('ws') as new (url: string) => WsClient;
+
+const ordinaryKey = fc.string({ minLength: 1, maxLength: 10 }).filter((k) => !(k in Object.prototype) && k !== '__proto__');
+const settingValue = fc.oneof(fc.double(), fc.integer(), fc.string({ maxLength: 10 }), fc.boolean(), fc.constant(null), fc.array(fc.double(), { maxLength: 3 }), fc.constantFrom(1e308, -1, 0, 2 ** 32));
+const settings = fc.dictionary(fc.oneof(ordinaryKey, fc.constantFrom('decimation', 'trigger', 'frequency', 'amplitude', 'output', 'points', 'start', 'stop', 'window', 'unit', 'rbw', 'averages')), settingValue, { maxKeys: 4 });
+
+const message = fc.oneof(
+  fc.record(
+    {
+      type: fc.constantFrom('run', 'settings', 'view', 'ack', 'hello', ''),
+      instrument: fc.oneof(fc.constantFrom('scope', 'specan', 'na', 'asg0', 'asg1', 'studio'), fc.jsonValue()),
+      mode: fc.oneof(fc.constantFrom('single', 'run', 'stop'), fc.jsonValue()),
+      settings: fc.oneof(settings, fc.jsonValue()),
+      widths: fc.oneof(fc.record({ scope: fc.double(), specan: fc.double() }), fc.jsonValue()),
+    },
+    { requiredKeys: ['type'] },
+  ).map((m) => JSON.stringify(m)),
+  fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null'),
+  fc.string({ maxLength: 100 }),
+);
+
+test('StudioSession: random messages get an error reply or are applied; handle never throws', async (t) => {
+  const clock = new VirtualClock();
+  const board = await connect({ sim: { seed: 8, scheduler: clock } });
+  const replies: { type: string }[] = [];
+  const session = new StudioSession(board, { sendText: (x) => replies.push(JSON.parse(x) as { type: string }), sendBinary: () => undefined });
+  session.start();
+  t.teardown(async () => {
+    session.close();
+    await board.close();
+  });
+  const kinds = new Map<string, number>();
+  fc.assert(
+    fc.property(message, (text) => {
+      replies.length = 0;
+      session.handle(text); // throws nothing
+      for (const r of replies) {
+        t.true(['error', 'applied', 'state'].includes(r.type), `reply ${JSON.stringify(r)} to ${text}`);
+        kinds.set(r.type, (kinds.get(r.type) ?? 0) + 1);
+      }
+    }),
+    { seed: 99, numRuns: 3000 },
+  );
+  // let what was started run a little in virtual time, then everything stops with the session
+  await clock.advanceBy(50);
+  t.log([...kinds].map(([k, n]) => `${k}: ${n}`).join(', '));
+  t.true((kinds.get('error') ?? 0) > 0);
+});
+
+test('a live studio: a page sending random messages stays connected or is dropped, the server stays up for others', async (t) => {
+  const studio = await startStudio({ target: 'sim://?seed=9' });
+  t.teardown(() => studio.close());
+  const url = `ws://127.0.0.1:${studio.port}/ws?token=${studio.token}`;
+  const fuzzer = new WebSocket(url);
+  let errors = 0;
+  fuzzer.on('message', (d, isBinary) => {
+    if (!isBinary && (JSON.parse(d.toString()) as { type: string }).type === 'error') errors++;
+  });
+  fuzzer.on('error', () => undefined);
+  await new Promise<void>((resolve) => fuzzer.on('open', resolve));
+  const samples = fc.sample(message, { seed: 100, numRuns: 300 });
+  for (const text of samples) fuzzer.send(text);
+  fuzzer.send(Buffer.from([0, 1, 2, 255])); // a binary message: refused as such
+  fuzzer.send(JSON.stringify({ type: 'run', instrument: 'scope', mode: 'stop' }));
+  for (let i = 0; i < 500 && errors < 50; i++) await new Promise((r) => setTimeout(r, 10));
+  t.true(errors >= 50, `${errors} error replies`);
+  // another page is served
+  const page = new WebSocket(url);
+  const hello = await new Promise<{ type: string }>((resolve) => page.on('message', (d, isBinary) => !isBinary && resolve(JSON.parse(d.toString()) as { type: string })));
+  t.is(hello.type, 'hello');
+  page.close();
+  fuzzer.close();
+});

@@ -1,0 +1,37 @@
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createSimBoard, lowpass } from '@labrx/hw-sim';
+import { startPyrplSim } from '@labrx/pyrpl';
+
+const BIN = fileURLToPath(new URL('../../packages/labrx/bin/labrx.mjs', import.meta.url));
+
+function labrx(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('startPyrplSim serves boards on consecutive ports; `labrx na --board pyrpl://…` sweeps through one', async (t) => {
+  const boards = [createSimBoard({ seed: 1 }), createSimBoard({ seed: 2, dut: lowpass({ cutoff: 1e4, order: 1 }) })];
+  const sim = await startPyrplSim({ host: '127.0.0.1', port: 0, boards });
+  t.teardown(async () => {
+    await sim.close();
+    for (const b of boards) await b.close();
+  });
+  t.is(sim.servers.length, 2);
+  t.not(sim.servers[0]!.port, sim.servers[1]!.port);
+  const r = await labrx(['na', '--board', sim.servers[1]!.url, '--start', '1e4', '--stop', '1e4', '--points', '1', '--rbw', '1000']);
+  t.is(r.code, 0, r.stderr);
+  // a first-order low-pass at its cutoff: |H| = 1/√2, ∠H = −45° (rbw 1 kHz: noise 3 µV against 0.1 V)
+  const m = /max \|H\| = ([\d.]+) .* phase (-?[\d.]+) deg/.exec(r.stdout);
+  t.truthy(m, r.stdout);
+  t.true(Math.abs(Number(m![1]) / Math.SQRT1_2 - 1) < 0.01, r.stdout);
+  t.true(Math.abs(Number(m![2]) + 45) < 1, r.stdout);
+});
