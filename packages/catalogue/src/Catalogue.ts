@@ -149,7 +149,7 @@ function epochMs(t: Date | number): number {
  * arrays bit-exact, settings, board snapshot, identity, timestamps, seed, software version, label
  * and tags. Writes are transactions in WAL mode: a process killed mid-write loses that write only,
  * and several processes may write the same file (each waits up to `busyTimeoutMs` for the others).
- * See docs/decisions/0010-run-catalogue.md. Open with `openCatalogue`; every call is synchronous.
+ * See docs/decisions/0013-run-catalogue.md. Open with `openCatalogue`; every call is synchronous.
  */
 export class Catalogue {
   private readonly db: Database.Database;

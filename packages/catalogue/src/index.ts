@@ -1,6 +1,6 @@
 /**
  * @labrx/catalogue — the run catalogue: every saved result, with its settings, board snapshot and
- * provenance, in one SQLite file (docs/decisions/0010-run-catalogue.md).
+ * provenance, in one SQLite file (docs/decisions/0013-run-catalogue.md).
  */
 export { Catalogue, openCatalogue, type SaveOptions, type FindQuery, type RunSummary, type CatalogueRun, type OpenCatalogueOptions } from './Catalogue.js';
 export { CatalogueError } from './CatalogueError.js';

@@ -2,7 +2,7 @@ import { openCatalogue, type Catalogue, type OpenCatalogueOptions } from '@labrx
 import { LABRX_VERSION } from './labrxVersion.js';
 
 /**
- * Opens the run catalogue (docs/decisions/0010-run-catalogue.md) with saves stamped
+ * Opens the run catalogue (docs/decisions/0013-run-catalogue.md) with saves stamped
  * 'labrx <version>'; `path` defaults to `$XDG_DATA_HOME/labrx/runs.sqlite`
  * (`~/.local/share/labrx/runs.sqlite`).
  *

@@ -9,7 +9,7 @@ import { describeSpectrum, describeTrace, fmt, processIo, runCommand, type CliIo
 
 /**
  * `labrx runs ls|show|export|rm` and `labrx rerun`: the run catalogue from the command line
- * (docs/decisions/0010-run-catalogue.md). Every one takes `--db FILE` (default
+ * (docs/decisions/0013-run-catalogue.md). Every one takes `--db FILE` (default
  * `$XDG_DATA_HOME/labrx/runs.sqlite`).
  *
  * @example
