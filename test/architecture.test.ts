@@ -10,9 +10,10 @@ const allowed: Record<string, string[]> = {
   scpi: ['@labrx/core'],
   'hw-sim': ['@labrx/core', '@labrx/scpi'],
   instruments: ['@labrx/core'],
-  labrx: ['@labrx/core', '@labrx/hw-sim', '@labrx/instruments', '@labrx/scpi'],
+  remote: ['@labrx/core', '@labrx/instruments'],
+  labrx: ['@labrx/core', '@labrx/hw-sim', '@labrx/instruments', '@labrx/remote', '@labrx/scpi'],
 };
-const workspace = ['@labrx/core', '@labrx/hw-sim', '@labrx/instruments', '@labrx/scpi', 'labrx'];
+const workspace = ['@labrx/core', '@labrx/hw-sim', '@labrx/instruments', '@labrx/remote', '@labrx/scpi', 'labrx'];
 
 function* sources(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {

@@ -56,7 +56,9 @@ export class Scope extends AcquiringInstrument<ScopeSettings, ResolvedScopeSetti
     if (!loop$) {
       const { averages: _averages, ...hardware } = settings;
       const resolved = settings;
-      loop$ = this.leases.using$([this.name], options.owner ?? this.name, { key, ...(options.wait !== undefined ? { wait: options.wait } : {}) }, () => this.driver.acquire(hardware).pipe(repeat())).pipe(
+      const owner = options.owner ?? this.name;
+      const wait = options.wait !== undefined ? { wait: options.wait } : {};
+      loop$ = this.leases.using$([this.name], owner, { key, ...wait }, () => this.driver.acquire(hardware, { owner, ...wait }).pipe(repeat())).pipe(
         map((raw: RawTrace): Trace => ({ ...raw, averages: 1, settings: resolved })),
         share(),
       );

@@ -11,11 +11,12 @@ export interface ConnectOptions {
 }
 
 /** URL schemes `connect` understands. */
-export const CONNECT_SCHEMES = ['sim://', 'scpi://'] as const;
+export const CONNECT_SCHEMES = ['sim://', 'scpi://', 'nats://'] as const;
 
 /**
  * Opens a board: the embedded simulator (`connect()`, `connect('sim://')`, `connect({ sim: {...} })`),
- * or an SCPI server — `labrx-sim` or a real Red Pitaya — (`connect('scpi://127.0.0.1:5000')`).
+ * an SCPI server — `labrx-sim` or a real Red Pitaya — (`connect('scpi://127.0.0.1:5000')`), or a
+ * board served on NATS by `labrx serve` (`connect('nats://127.0.0.1:4222/lab1/board0')`).
  * `sim://?seed=7&noiseDensity=1e-6` sets simulator options in the URL.
  *
  * @example
@@ -36,6 +37,10 @@ export async function connect(target: string | ConnectOptions = {}, options: Con
   if (target.startsWith('scpi://')) {
     const { connectScpiBoard } = await import('@labrx/scpi');
     return new Board(await connectScpiBoard(target));
+  }
+  if (target.startsWith('nats://') || target.startsWith('tls://')) {
+    const { connectRemoteBoard } = await import('@labrx/remote');
+    return connectRemoteBoard(target);
   }
   throw new SettingsError('connect', 'target', target, `a URL starting with ${CONNECT_SCHEMES.join(' or ')}, or { sim: {...} }`);
 }

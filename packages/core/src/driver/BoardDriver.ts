@@ -27,15 +27,25 @@ export interface BoardDriver {
   /**
    * Arms the scope with `settings`, waits for the trigger and the post-trigger samples, emits one
    * raw trace and completes. Takes bufferSize · decimation / sampleRate plus the trigger wait.
-   * Unsubscribing before then stops the acquisition.
+   * Unsubscribing before then stops the acquisition. `options` says who asks and whether to queue
+   * for the scope: local drivers ignore it (the `Board`'s leases decide); a remote driver passes it on
+   * to the board server, which holds the leases for all its clients (docs/decisions/0011-remote-boards.md).
    */
-  acquire(settings: Omit<ResolvedScopeSettings, 'averages'>): Observable<RawTrace>;
+  acquire(settings: Omit<ResolvedScopeSettings, 'averages'>, options?: AcquireOptions): Observable<RawTrace>;
   /** True while an acquisition is armed or running (for tests and user interfaces). */
   readonly scopeRunning: boolean;
   /** The board's IQ demodulator modules (`info.iqCount` of them), absent when the driver has none (plain SCPI). */
   readonly iq?: IqDriver;
   /** Releases everything the driver holds (sockets, timers); idempotent. */
   close(): Promise<void>;
+}
+
+/** Who asks for an acquisition, for drivers whose board is shared beyond this process. */
+export interface AcquireOptions {
+  /** The lease holder's name ('scope', 'specan', …). */
+  readonly owner?: string;
+  /** Queue behind another holder of the scope (true, default) or fail with `ResourceBusyError`. */
+  readonly wait?: boolean;
 }
 
 /** One lock-in measurement by an IQ module (units in the names). */
