@@ -2,6 +2,7 @@ import { interval, type SchedulerLike, asyncScheduler, type Observable, type Sub
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import {
   ASG_DEFAULTS,
+  ConnectionLostError,
   resolveAsgSettings,
   resolveScopeSettings,
   scopeSettingsKey,
@@ -162,8 +163,12 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     const loop = sb.loops.get(key);
     if (loop && --loop.refs <= 0) sb.loops.delete(key);
   };
-  const dropClient = (sb: ServedBoard, client: ClientEntry): void => {
-    for (const sid of [...client.streams.keys()]) endSession(sb, client, sid);
+  const dropClient = (sb: ServedBoard, client: ClientEntry, reason?: Error): void => {
+    for (const [sid, s] of [...client.streams]) {
+      // a credit still waiting gets the reason, so that a client that was only slow does not hang
+      if (reason && s.reply) send(s.reply, errorFrame(toWireError(reason)));
+      endSession(sb, client, sid);
+    }
     sb.clients.delete(client.identity.id);
   };
 
@@ -320,7 +325,7 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
   const beat = interval(heartbeatMs, scheduler).subscribe({ next: () => {
     const now = scheduler.now();
     for (const sb of served.values()) {
-      for (const client of [...sb.clients.values()]) if (now - client.lastSeenMs > clientTimeoutMs) dropClient(sb, client);
+      for (const client of [...sb.clients.values()]) if (now - client.lastSeenMs > clientTimeoutMs) dropClient(sb, client, new ConnectionLostError(`${name}/${sb.name}`, `no heartbeat from this client for ${Math.round(now - client.lastSeenMs)} ms: its streams and leases were released`));
     }
     send(aliveSubject(name), okFrame({ server: name, boards: names }));
   }, error: () => undefined });

@@ -35,7 +35,7 @@ export interface RemoteBoardOptions {
   readonly identity?: ClientIdentity;
   /**
    * With work pending and no server heartbeat for this many ms, the work fails with
-   * `ConnectionLostError` (default: 3 · the server's heartbeat period).
+   * `ConnectionLostError` (default: 3 · the server's heartbeat period, at least 1500 ms).
    */
   readonly lostAfterMs?: number;
   /** A name for messages (default `nats://<server>/<board>`). */
@@ -60,6 +60,9 @@ interface ClientStream {
   seq: number;
   linger: RxSubscription | null;
 }
+
+/** The shortest default `lostAfterMs`: a busy event loop (a client in the server's own process) may delay a beat by some 100 ms. */
+const MIN_LOST_AFTER_MS = 1500;
 
 /** How long a client stream stays open with no `acquire` waiting (ms): `repeat()` resubscribes at once. */
 const LINGER_MS = 50;
@@ -99,7 +102,7 @@ export class RemoteBoardDriver implements BoardDriver {
     this.lastBeatMs = this.scheduler.now();
     this.inboxSub = nc.subscribe(`${this.inbox}.*`, { callback: (err, msg) => (err ? undefined : this.onTrace(msg.subject, msg.data)) });
     this.aliveSub = nc.subscribe(aliveSubject(options.server), { callback: () => (this.lastBeatMs = this.scheduler.now()) });
-    const lostAfterMs = options.lostAfterMs ?? 3 * heartbeatMs;
+    const lostAfterMs = options.lostAfterMs ?? Math.max(3 * heartbeatMs, MIN_LOST_AFTER_MS);
     this.timers = interval(heartbeatMs, this.scheduler).subscribe({ error: () => undefined, next: () => {
       if (this.streams.size === 0) return;
       const silentMs = this.scheduler.now() - this.lastBeatMs;

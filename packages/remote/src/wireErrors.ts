@@ -30,7 +30,9 @@ export function toWireError(error: unknown): WireError {
  */
 export function fromWireError(w: WireError, origin: string): Error {
   const cls = CLASSES.get(String(w.code));
-  const error = cls ? (Object.create(cls.prototype) as Error) : new Error();
+  // a real Error (the engine's error checks hold), given the class's prototype
+  const error = new Error(String(w.message));
+  if (cls) Object.setPrototypeOf(error, cls.prototype);
   Object.assign(error, w.fields ?? {});
   Object.defineProperty(error, 'message', { value: String(w.message), writable: true, configurable: true });
   Object.defineProperty(error, 'name', { value: String(w.code), writable: true, configurable: true });
