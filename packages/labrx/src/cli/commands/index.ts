@@ -9,6 +9,7 @@ import { specanCommand } from './specan.js';
 import { naCommand } from './na.js';
 import { studioCommand } from './studio.js';
 import { simCommand } from './sim.js';
+import { serveCommand } from './serve.js';
 
 /** Every subcommand, in the order `labrx --help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [scopeCommand, specanCommand, naCommand, simCommand, studioCommand, replCommand];
+export const COMMANDS: readonly CliCommand[] = [scopeCommand, specanCommand, naCommand, simCommand, studioCommand, replCommand, serveCommand];
