@@ -1,4 +1,4 @@
-import { asyncScheduler, defer, from, interval, map, Observable, timer, type SchedulerLike, type Subscriber, type Subscription as RxSubscription } from 'rxjs';
+import { asyncScheduler, defer, firstValueFrom, from, interval, map, Observable, timer, type SchedulerLike, type Subscriber, type Subscription as RxSubscription } from 'rxjs';
 import { createInbox, type NatsConnection, type Subscription } from 'nats';
 import {
   ConnectionLostError,
@@ -64,6 +64,13 @@ interface ClientStream {
 /** The shortest default `lostAfterMs`: a busy event loop (a client in the server's own process) may delay a beat by some 100 ms. */
 const MIN_LOST_AFTER_MS = 1500;
 
+/** Longest wait for one reply before a request is sent again (ms). */
+const ATTEMPT_MS = 1000;
+/** Pause between attempts (ms). */
+const RETRY_PAUSE_MS = 100;
+/** After a NATS reconnect, 'no responders' is retried this long (ms): the board server may not have subscribed again yet. */
+const RECONNECT_GRACE_MS = 3000;
+
 /** How long a client stream stays open with no `acquire` waiting (ms): `repeat()` resubscribes at once. */
 const LINGER_MS = 50;
 
@@ -89,6 +96,8 @@ export class RemoteBoardDriver implements BoardDriver {
   private readonly timers: RxSubscription;
   private lastBeatMs: number;
   private nextSid = 0;
+  private reconnecting = false;
+  private lastReconnectMs = -Infinity;
   private closed = false;
 
   private constructor(
@@ -115,7 +124,12 @@ export class RemoteBoardDriver implements BoardDriver {
     // after a NATS reconnect, repeat each outstanding credit: a reply lost in the outage is sent again (the server keeps one per stream)
     void (async () => {
       for await (const s of nc.status()) {
-        if (s.type === 'reconnect') for (const st of this.streams.values()) if (st.credit) this.sendCredit(st);
+        if (s.type === 'disconnect' || s.type === 'reconnecting') this.reconnecting = true;
+        if (s.type === 'reconnect') {
+          this.reconnecting = false;
+          this.lastReconnectMs = this.scheduler.now();
+          for (const st of this.streams.values()) if (st.credit) this.sendCredit(st);
+        }
       }
     })().catch(() => undefined);
     void nc.closed().then(() => this.failStreams(new ConnectionLostError(this.id, 'NATS connection closed')));
@@ -186,9 +200,29 @@ export class RemoteBoardDriver implements BoardDriver {
     return defer(() => from(this.call('iq', { index, request: req }, timeoutMs))).pipe(map((r) => r as IqResult));
   }
 
-  private call(op: string, body: Record<string, unknown>, timeoutMs = this.options.requestTimeoutMs ?? 5000): Promise<unknown> {
-    if (this.closed) return Promise.reject(new ConnectionLostError(this.id, 'board closed'));
-    return request(this.options.nats, boardSubject(this.options.server, this.options.board, op), { ...body, client: this.identity }, timeoutMs, this.id, op);
+  /**
+   * One request, repeated (in attempts of at most ATTEMPT_MS) until `timeoutMs` runs out when its
+   * reply was lost, and after a NATS reconnect while the board server has not yet subscribed again
+   * ('no responders'). Every request carries a whole state (all of a generator's settings) or only
+   * reads, so a repeat leaves the board as one write would: no duplicated effect, and a write that
+   * never got through rejects instead of being lost silently.
+   */
+  private async call(op: string, body: Record<string, unknown>, timeoutMs = this.options.requestTimeoutMs ?? 5000): Promise<unknown> {
+    if (this.closed) throw new ConnectionLostError(this.id, 'board closed');
+    const subject = boardSubject(this.options.server, this.options.board, op);
+    const payload = { ...body, client: this.identity };
+    const deadline = this.scheduler.now() + timeoutMs;
+    for (;;) {
+      const left = deadline - this.scheduler.now();
+      try {
+        return await request(this.options.nats, subject, payload, Math.max(1, Math.min(left, op === 'iq' ? left : ATTEMPT_MS)), this.id, op);
+      } catch (error) {
+        const reconnecting = this.scheduler.now() - this.lastReconnectMs < RECONNECT_GRACE_MS || this.reconnecting;
+        const retry = !this.closed && this.scheduler.now() + RETRY_PAUSE_MS < deadline && (error instanceof TimeoutError || (error instanceof ConnectionLostError && reconnecting));
+        if (!retry) throw error instanceof TimeoutError ? new TimeoutError(`${this.id} ${op}`, timeoutMs) : error;
+        await firstValueFrom(timer(RETRY_PAUSE_MS, this.scheduler));
+      }
+    }
   }
 
   private publish(op: string, body: Record<string, unknown>): void {
