@@ -143,8 +143,10 @@ ${rows.map((r) => `| ${r.subs} | ${r.traces} | ${r.delivered} | ${r.cpuMsPerTrac
 
 The acquisitions column is the board's own work: one loop whatever the number of subscribers (sharing).
 What grows with subscribers is the sending: each subscriber's credit is answered with its own copy of the
-trace frame (per-subscriber flow control, decision 0011), so bytes grow as N × 262 KiB; the frame is encoded
-once per acquisition.
+trace frame (per-subscriber flow control, decision 0011), so bytes grow as N × 262 KiB — up to what the
+subscribers can take: all N clients here share this process's CPU, and where deliveries fall short of
+N × acquisitions the slow ones got the newest trace on each credit and skipped the rest (latest-only, no queue).
+The frame is encoded once per acquisition.
 `,
 );
 console.log('wrote bench/results/remote.md');
