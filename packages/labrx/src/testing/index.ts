@@ -18,3 +18,4 @@ export { buildSpecanCommand } from '../cli/commands/specan.js';
 export { buildNaCommand } from '../cli/commands/na.js';
 export { buildStudioCommand } from '../cli/commands/studio.js';
 export { buildSimCommand } from '../cli/commands/sim.js';
+export { buildServeCommand } from '../cli/commands/serve.js';
