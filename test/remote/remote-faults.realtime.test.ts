@@ -41,8 +41,8 @@ testNats('a client that vanishes without a word loses its lease within clientTim
     }
     const freedAfterMs = performance.now() - gone;
     t.is(tr.settings.decimation, 8);
-    // bound: clientTimeoutMs (600) + one check period (100); 200 ms slack for the retry loop and a loaded machine
-    t.true(freedAfterMs <= 600 + 100 + 200, `freed after ${freedAfterMs.toFixed(0)} ms`);
+    // bound: clientTimeoutMs (600) + one check period (100); 300 ms slack for the retry loop and a loaded machine
+    t.true(freedAfterMs <= 600 + 100 + 300, `freed after ${freedAfterMs.toFixed(0)} ms`);
     t.log(`lease freed ${freedAfterMs.toFixed(0)} ms after the client vanished`);
     sub.unsubscribe();
   } finally {

@@ -59,6 +59,8 @@ interface ClientStream {
   credit: string | null;
   seq: number;
   linger: RxSubscription | null;
+  /** A credit to send again shortly ('no responders' right after a reconnect). */
+  retry: RxSubscription | null;
 }
 
 /** The shortest default `lostAfterMs`: a busy event loop (a client in the server's own process) may delay a beat by some 100 ms. */
@@ -109,7 +111,7 @@ export class RemoteBoardDriver implements BoardDriver {
     this.identity = options.identity ?? localIdentity();
     const nc = options.nats;
     this.lastBeatMs = this.scheduler.now();
-    this.inboxSub = nc.subscribe(`${this.inbox}.*`, { callback: (err, msg) => (err ? undefined : this.onTrace(msg.subject, msg.data)) });
+    this.inboxSub = nc.subscribe(`${this.inbox}.*`, { callback: (err, msg) => (err ? undefined : this.onTrace(msg.subject, msg.data, msg.headers?.code ?? 0)) });
     this.aliveSub = nc.subscribe(aliveSubject(options.server), { callback: () => (this.lastBeatMs = this.scheduler.now()) });
     const lostAfterMs = options.lostAfterMs ?? Math.max(3 * heartbeatMs, MIN_LOST_AFTER_MS);
     this.timers = interval(heartbeatMs, this.scheduler).subscribe({ error: () => undefined, next: () => {
@@ -162,7 +164,7 @@ export class RemoteBoardDriver implements BoardDriver {
       let st = this.streams.get(key);
       if (!st) {
         const sid = `s${this.nextSid++}`;
-        st = { sid, body: { client: this.identity, sid, settings, wait, owner: options.owner ?? 'scope' }, waiters: new Set(), credit: null, seq: 0, linger: null };
+        st = { sid, body: { client: this.identity, sid, settings, wait, owner: options.owner ?? 'scope' }, waiters: new Set(), credit: null, seq: 0, linger: null, retry: null };
         this.streams.set(key, st);
         this.bySid.set(sid, st);
         if (this.streams.size === 1) this.lastBeatMs = Math.max(this.lastBeatMs, this.scheduler.now() - this.heartbeatMs);
@@ -246,13 +248,24 @@ export class RemoteBoardDriver implements BoardDriver {
     }
   }
 
-  private onTrace(subject: string, data: Uint8Array): void {
+  private onTrace(subject: string, data: Uint8Array, statusCode: number): void {
     const token = subject.slice(this.inbox.length + 1);
     const sid = token.slice(0, token.lastIndexOf('_'));
     const st = this.bySid.get(sid);
     // a late reply to a credit that was repeated after a reconnect: the newer credit's reply is the one kept
     if (!st || st.credit !== subject) return;
     st.credit = null;
+    if (statusCode === 503 && data.length === 0) {
+      // NATS says nobody subscribes to scope.next: right after a reconnect the board server may not
+      // have subscribed again yet (ask again shortly); otherwise it is gone
+      if (this.reconnecting || this.scheduler.now() - this.lastReconnectMs < RECONNECT_GRACE_MS) {
+        st.credit = 'pending';
+        st.retry = timer(RETRY_PAUSE_MS, this.scheduler).subscribe({ next: () => this.bySid.get(st.sid) === st && this.sendCredit(st), error: () => undefined });
+      } else {
+        this.endStream(st, false, new ConnectionLostError(this.id, `no board server answers on ${boardSubject(this.options.server, this.options.board, 'scope.next')}`));
+      }
+      return;
+    }
     let frame;
     try {
       frame = decodeFrame(data);
@@ -282,6 +295,7 @@ export class RemoteBoardDriver implements BoardDriver {
     this.bySid.delete(st.sid);
     for (const [k, v] of this.streams) if (v === st) this.streams.delete(k);
     st.linger?.unsubscribe();
+    st.retry?.unsubscribe();
     st.credit = null;
     if (tellServer) this.publish('scope.stop', { client: this.identity, sid: st.sid });
     const waiters = [...st.waiters];
