@@ -1,5 +1,5 @@
-import { interval, type SchedulerLike, asyncScheduler, type Observable, type Subscription as RxSubscription } from 'rxjs';
-import type { Msg, NatsConnection, Subscription } from 'nats';
+import { interval, Subscription, type SchedulerLike, asyncScheduler, type Observable, type Subscription as RxSubscription } from 'rxjs';
+import type { Msg, NatsConnection, Subscription as NatsSubscription } from 'nats';
 import {
   ASG_DEFAULTS,
   ConnectionLostError,
@@ -11,7 +11,7 @@ import {
   type IqMeasureRequest,
   type ScopeSettings,
 } from '@labrx/core';
-import type { Board } from '@labrx/instruments';
+import type { Board, LeaseHolder } from '@labrx/instruments';
 import { firstValueFrom } from 'rxjs';
 import { BadRequestError } from './BadRequestError.js';
 import { checkIdentity, holderName, type ClientIdentity } from './ClientIdentity.js';
@@ -79,15 +79,34 @@ interface StreamSession {
   failed: Uint8Array | null;
 }
 
+/** A module lease a client holds (or waits for) on the server: generators and IQ modules. */
+interface ClientLease {
+  readonly subscription: RxSubscription;
+  /** The holder record once granted (what `apply$`/`measure$` compare), else null. */
+  holder: LeaseHolder | null;
+}
+
 interface ClientEntry {
   readonly identity: ClientIdentity;
   lastSeenMs: number;
   readonly streams: Map<string, StreamSession>;
+  readonly leases: Map<string, ClientLease>;
 }
+
+/** Modules a client may lease through the server (the scope is leased by the shared acquisition loops). */
+const LEASABLE = new Set(['asg0', 'asg1', 'iq0', 'iq1', 'iq2']);
 
 interface LoopEntry {
   readonly frames$: Observable<Uint8Array>;
   refs: number;
+}
+
+/** `{ lease }` for `apply$`/`measure$` when `client` holds `module`'s lease on the server. */
+function leaseOf(sb: ServedBoard, client: ClientEntry, module: string): { lease?: LeaseHolder } {
+  const holder = sb.board.leases.holderOf(module);
+  if (!holder) return {};
+  for (const l of client.leases.values()) if (l.holder === holder) return { lease: holder };
+  return {};
 }
 
 /** The state a server keeps per board. */
@@ -169,13 +188,15 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
       if (reason && s.reply) send(s.reply, errorFrame(toWireError(reason)));
       endSession(sb, client, sid);
     }
+    for (const l of client.leases.values()) l.subscription.unsubscribe();
+    client.leases.clear();
     sb.clients.delete(client.identity.id);
   };
 
   const clientOf = (sb: ServedBoard, identity: ClientIdentity): ClientEntry => {
     let c = sb.clients.get(identity.id);
     if (!c) {
-      c = { identity, lastSeenMs: scheduler.now(), streams: new Map() };
+      c = { identity, lastSeenMs: scheduler.now(), streams: new Map(), leases: new Map() };
       sb.clients.set(identity.id, c);
     }
     c.lastSeenMs = scheduler.now();
@@ -279,7 +300,7 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
         const sid = body['sid'];
         if (typeof sid !== 'string') throw new BadRequestError(msg.subject, 'sid must be a string');
         endSession(sb, client, sid);
-        if (client.streams.size === 0) sb.clients.delete(identity.id);
+        if (client.streams.size === 0 && client.leases.size === 0) sb.clients.delete(identity.id);
         replyOk(msg, { stopped: sid });
         return;
       }
@@ -293,7 +314,7 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
         else if (s['data'] === null) delete s['data'];
         const asg = index === 0 ? sb.board.asg0 : sb.board.asg1;
         const resolved = resolveAsgSettings(s, sb.board.info, ASG_DEFAULTS, asg.name);
-        const applied = await firstValueFrom(asg.apply$(resolved));
+        const applied = await firstValueFrom(asg.apply$(resolved, leaseOf(sb, client, asg.name)));
         replyOk(msg, asgToWire(applied));
         return;
       }
@@ -306,16 +327,54 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
         if (r['lockToAsg'] !== 0 && r['lockToAsg'] !== 1) throw new BadRequestError(msg.subject, 'request.lockToAsg must be 0 or 1');
         for (const k of ['frequencyHz', 'settleS', 'integrationS']) if (typeof r[k] !== 'number') throw new BadRequestError(msg.subject, `request.${k} must be a number`);
         const iq = [sb.board.iq0, sb.board.iq1, sb.board.iq2][index]!;
-        const result = await firstValueFrom(iq.measure$(r as unknown as IqMeasureRequest));
+        const result = await firstValueFrom(iq.measure$(r as unknown as IqMeasureRequest, leaseOf(sb, client, iq.name)));
         replyOk(msg, result);
         return;
       }
+      case 'lease': {
+        const lid = body['lid'];
+        const resources = body['resources'];
+        if (typeof lid !== 'string' || lid.length === 0 || lid.length > 128) throw new BadRequestError(msg.subject, 'lid must be a string of 1 to 128 characters');
+        if (!Array.isArray(resources) || resources.length === 0 || !resources.every((r) => typeof r === 'string' && LEASABLE.has(r))) {
+          throw new BadRequestError(msg.subject, `resources must be a list of ${[...LEASABLE].join(', ')}`);
+        }
+        if (!msg.reply) throw new BadRequestError(msg.subject, 'lease needs a reply subject');
+        if (client.leases.has(lid)) throw new BadRequestError(msg.subject, `lease ${lid} exists already`);
+        const owner = typeof body['owner'] === 'string' ? body['owner'].slice(0, 64) : 'client';
+        const reply = msg.reply;
+        stats.requests++;
+        const entry: ClientLease = { subscription: new Subscription(), holder: null };
+        client.leases.set(lid, entry);
+        entry.subscription.add(
+          sb.board.leases.lease$(resources as string[], holderName(owner, client.identity), { wait: body['wait'] !== false }).subscribe({
+            next: (holder) => {
+              entry.holder = holder;
+              send(reply, okFrame({ lid, holder: holder.owner }));
+            },
+            error: (error: unknown) => {
+              client.leases.delete(lid);
+              stats.errors++;
+              send(reply, errorFrame(toWireError(error)));
+            },
+          }),
+        );
+        return;
+      }
+      case 'release': {
+        const lid = body['lid'];
+        if (typeof lid !== 'string') throw new BadRequestError(msg.subject, 'lid must be a string');
+        client.leases.get(lid)?.subscription.unsubscribe();
+        client.leases.delete(lid);
+        if (client.streams.size === 0 && client.leases.size === 0) sb.clients.delete(identity.id);
+        replyOk(msg, { released: lid });
+        return;
+      }
       default:
-        throw new BadRequestError(msg.subject, `unknown op '${where.op}': info, asg, iq, scope.next, scope.stop, hb`);
+        throw new BadRequestError(msg.subject, `unknown op '${where.op}': info, asg, iq, scope.next, scope.stop, lease, release, hb`);
     }
   };
 
-  const sub: Subscription = nats.subscribe(serverWildcard(name), {
+  const sub: NatsSubscription = nats.subscribe(serverWildcard(name), {
     callback: (err, msg) => {
       if (err) return;
       handle(msg).catch((error: unknown) => replyError(msg, error));

@@ -7,6 +7,7 @@ import {
   type BoardDriver,
   type BoardInfo,
   type IqDriver,
+  type LeaseArbiter,
   type IqMeasureRequest,
   type IqResult,
   type RawTrace,
@@ -90,6 +91,12 @@ export class RemoteBoardDriver implements BoardDriver {
   readonly scheduler: SchedulerLike = asyncScheduler;
   readonly iq?: IqDriver;
   readonly identity: ClientIdentity;
+  /** Generators and IQ modules leased here are leased on the board server too (the scope: by its shared loops). */
+  readonly leaseArbiter: LeaseArbiter = { lease$: (resources, owner, wait) => this.serverLease$(resources, owner, wait) };
+  /** Replies awaited on this client's inbox besides traces (lease grants), by subject. */
+  private readonly inboxWaiters = new Map<string, (data: Uint8Array, statusCode: number) => void>();
+  private heldLeases = 0;
+  private nextLid = 0;
   private readonly streams = new Map<string, ClientStream>();
   private readonly bySid = new Map<string, ClientStream>();
   private readonly inbox = createInbox();
@@ -111,11 +118,18 @@ export class RemoteBoardDriver implements BoardDriver {
     this.identity = options.identity ?? localIdentity();
     const nc = options.nats;
     this.lastBeatMs = this.scheduler.now();
-    this.inboxSub = nc.subscribe(`${this.inbox}.*`, { callback: (err, msg) => (err ? undefined : this.onTrace(msg.subject, msg.data, msg.headers?.code ?? 0)) });
+    this.inboxSub = nc.subscribe(`${this.inbox}.*`, {
+      callback: (err, msg) => {
+        if (err) return;
+        const waiter = this.inboxWaiters.get(msg.subject);
+        if (waiter) waiter(msg.data, msg.headers?.code ?? 0);
+        else this.onTrace(msg.subject, msg.data, msg.headers?.code ?? 0);
+      },
+    });
     this.aliveSub = nc.subscribe(aliveSubject(options.server), { callback: () => (this.lastBeatMs = this.scheduler.now()) });
     const lostAfterMs = options.lostAfterMs ?? Math.max(3 * heartbeatMs, MIN_LOST_AFTER_MS);
     this.timers = interval(heartbeatMs, this.scheduler).subscribe({ error: () => undefined, next: () => {
-      if (this.streams.size === 0) return;
+      if (this.streams.size === 0 && this.heldLeases === 0) return;
       const silentMs = this.scheduler.now() - this.lastBeatMs;
       if (silentMs > lostAfterMs) {
         this.failStreams(new ConnectionLostError(this.id, `no heartbeat from board server '${options.server}' for ${Math.round(silentMs)} ms`));
@@ -195,6 +209,52 @@ export class RemoteBoardDriver implements BoardDriver {
       await nc.flush().catch(() => undefined);
       if (this.options.ownsConnection) await nc.close();
     }
+  }
+
+  /**
+   * Cold: leases `resources` (all but the scope) on the board server for `owner`; emits once granted,
+   * releases on unsubscribe. Queued there behind other clients, or `ResourceBusyError` with `wait` false.
+   */
+  private serverLease$(resources: readonly string[], owner: string, wait: boolean): Observable<void> {
+    const remote = resources.filter((r) => r !== 'scope');
+    return new Observable<void>((subscriber) => {
+      if (remote.length === 0) {
+        subscriber.next();
+        return undefined;
+      }
+      if (this.closed) {
+        subscriber.error(new ConnectionLostError(this.id, 'board closed'));
+        return undefined;
+      }
+      const lid = `l${this.nextLid++}`;
+      const replyTo = `${this.inbox}.${lid}`;
+      this.heldLeases++;
+      this.inboxWaiters.set(replyTo, (data, statusCode) => {
+        this.inboxWaiters.delete(replyTo);
+        if (statusCode === 503 && data.length === 0) {
+          subscriber.error(new ConnectionLostError(this.id, `no board server answers on ${boardSubject(this.options.server, this.options.board, 'lease')}`));
+          return;
+        }
+        try {
+          const frame = decodeFrame(data);
+          if (frame.kind === 'error') subscriber.error(fromWireError(frame.error, this.id));
+          else subscriber.next();
+        } catch (error) {
+          subscriber.error(new ConnectionLostError(this.id, `malformed lease reply: ${(error as Error).message}`));
+        }
+      });
+      const nc = this.options.nats;
+      try {
+        nc.publish(boardSubject(this.options.server, this.options.board, 'lease'), encodeJson({ client: this.identity, lid, resources: remote, owner, wait }), { reply: replyTo });
+      } catch (error) {
+        subscriber.error(new ConnectionLostError(this.id, 'cannot publish to NATS', { cause: error }));
+      }
+      return () => {
+        this.heldLeases--;
+        this.inboxWaiters.delete(replyTo);
+        this.publish('release', { client: this.identity, lid });
+      };
+    });
   }
 
   private measureIq(index: number, req: IqMeasureRequest): Observable<IqResult> {

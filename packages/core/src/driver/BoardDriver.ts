@@ -36,8 +36,26 @@ export interface BoardDriver {
   readonly scopeRunning: boolean;
   /** The board's IQ demodulator modules (`info.iqCount` of them), absent when the driver has none (plain SCPI). */
   readonly iq?: IqDriver;
+  /**
+   * Where module leases must also be granted beyond this process (a board shared by a board server),
+   * absent for drivers whose board only this process uses.
+   */
+  readonly leaseArbiter?: LeaseArbiter;
   /** Releases everything the driver holds (sockets, timers); idempotent. */
   close(): Promise<void>;
+}
+
+/**
+ * A second lease table behind a `Board`'s own: for a board that other processes share, the modules a
+ * pipeline leases here are also leased there (docs/decisions/0011-remote-boards.md).
+ */
+export interface LeaseArbiter {
+  /**
+   * Cold: emits once when `resources` are granted to `owner` beyond this process, and never
+   * completes; unsubscribing releases them. With `wait` false errors with `ResourceBusyError`
+   * naming the holder when one is taken.
+   */
+  lease$(resources: readonly string[], owner: string, wait: boolean): Observable<void>;
 }
 
 /** Who asks for an acquisition, for drivers whose board is shared beyond this process. */

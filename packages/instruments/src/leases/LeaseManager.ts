@@ -1,5 +1,5 @@
-import { BehaviorSubject, Observable, type Subscription } from 'rxjs';
-import { ResourceBusyError } from '@labrx/core';
+import { BehaviorSubject, Observable, switchMap, type Subscription } from 'rxjs';
+import { ResourceBusyError, type LeaseArbiter } from '@labrx/core';
 
 /** Who holds a module, and for which settings (pipelines with equal `key` may share one lease). */
 export interface LeaseHolder {
@@ -42,6 +42,11 @@ export class LeaseManager {
   private readonly held = new Map<string, LeaseHolder>();
   private readonly queue: Waiter[] = [];
   private readonly holders = new BehaviorSubject<ReadonlyMap<string, LeaseHolder>>(new Map());
+
+  constructor(
+    /** For a board other processes share: `using$` also leases the modules there, after they are granted here. */
+    private readonly arbiter?: LeaseArbiter,
+  ) {}
 
   /** The current holder of every leased module; emits on every change. */
   readonly holders$: Observable<ReadonlyMap<string, LeaseHolder>> = this.holders.asObservable();
@@ -86,7 +91,8 @@ export class LeaseManager {
         options,
         (holder) => {
           try {
-            inner = body(holder).subscribe(subscriber);
+            const arbiter = this.arbiter;
+            inner = (arbiter ? arbiter.lease$(resources, owner, options.wait !== false).pipe(switchMap(() => body(holder))) : body(holder)).subscribe(subscriber);
           } catch (error) {
             subscriber.error(error);
           }
