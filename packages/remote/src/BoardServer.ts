@@ -61,8 +61,10 @@ export interface BoardServer {
   readonly boardNames: readonly string[];
   /** Counters. */
   readonly stats: Readonly<BoardServerStats>;
-  /** Clients with open streams on `board` now (ids). */
+  /** Clients with open streams or leases on `board` now (ids). */
   clientsOf(board: string): string[];
+  /** Acquisition loops running on `board` now: one per distinct scope settings, however many clients stream them. */
+  loopsOf(board: string): number;
   /** Stops serving: ends every client stream (releasing the leases) and unsubscribes; the boards stay open. */
   close(): Promise<void>;
 }
@@ -396,6 +398,7 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     boardNames: names,
     stats,
     clientsOf: (board) => [...(served.get(board)?.clients.keys() ?? [])],
+    loopsOf: (board) => served.get(board)?.loops.size ?? 0,
     async close() {
       if (closed) return;
       beat.unsubscribe();
