@@ -12,9 +12,10 @@ const allowed: Record<string, string[]> = {
   instruments: ['@labrx/core'],
   catalogue: ['@labrx/core'],
   pyrpl: ['@labrx/core'],
-  labrx: ['@labrx/catalogue', '@labrx/core', '@labrx/hw-sim', '@labrx/instruments', '@labrx/pyrpl', '@labrx/scpi'],
+  remote: ['@labrx/core', '@labrx/instruments'],
+  labrx: ['@labrx/catalogue', '@labrx/core', '@labrx/hw-sim', '@labrx/instruments', '@labrx/pyrpl', '@labrx/remote', '@labrx/scpi'],
 };
-const workspace = ['@labrx/catalogue', '@labrx/core', '@labrx/hw-sim', '@labrx/instruments', '@labrx/pyrpl', '@labrx/scpi', 'labrx'];
+const workspace = ['@labrx/catalogue', '@labrx/core', '@labrx/hw-sim', '@labrx/instruments', '@labrx/pyrpl', '@labrx/remote', '@labrx/scpi', 'labrx'];
 
 function* sources(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {

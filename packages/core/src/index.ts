@@ -10,7 +10,7 @@ export * from './settings/asgSettings.js';
 export * from './results/Trace.js';
 export * from './results/Spectrum.js';
 export * from './results/FrequencyResponse.js';
-export type { BoardDriver, IqDriver, IqMeasureRequest, IqResult, PidDriver, PidSettings, ResolvedPidSettings, PidOutputDirect, SamplerDriver } from './driver/BoardDriver.js';
+export type { AcquireOptions, BoardDriver, LeaseArbiter, IqDriver, IqMeasureRequest, IqResult, PidDriver, PidSettings, ResolvedPidSettings, PidOutputDirect, SamplerDriver } from './driver/BoardDriver.js';
 export * from './operators/index.js';
 export * from './adapters/index.js';
 export * from './time/index.js';

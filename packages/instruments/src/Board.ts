@@ -19,8 +19,8 @@ import { Scope } from './Scope.js';
  * await rp.close();
  */
 export class Board {
-  /** Module leases of this board. */
-  readonly leases = new LeaseManager();
+  /** Module leases of this board (also granted by the driver's `leaseArbiter`, when it has one). */
+  readonly leases: LeaseManager;
   readonly scope: Scope;
   readonly asg0: Asg;
   readonly asg1: Asg;
@@ -44,6 +44,7 @@ export class Board {
     /** The transport underneath. */
     readonly driver: BoardDriver,
   ) {
+    this.leases = new LeaseManager(driver.leaseArbiter);
     this.closed$ = this.closing.pipe(
       map(() => {
         throw new ConnectionLostError(driver.id, 'board closed');

@@ -52,8 +52,11 @@ export class Scope extends AcquiringInstrument<ScopeSettings, ResolvedScopeSetti
    */
   acquisitions$(settings: ResolvedScopeSettings, options: LeaseRequestOptions = {}): Observable<Trace> {
     const { averages: _averages, ...hardware } = settings;
-    const lease = { key: scopeSettingsKey(settings), ...(options.wait !== undefined ? { wait: options.wait } : {}) };
-    return this.leases.shared$([this.name], options.owner ?? this.name, lease, () => this.driver.acquire(hardware).pipe(repeat())).pipe(
+    const owner = options.owner ?? this.name;
+    const wait = options.wait !== undefined ? { wait: options.wait } : {};
+    const lease = { key: scopeSettingsKey(settings), ...wait };
+    // the driver hears who asks: a board shared beyond this process leases its scope there too
+    return this.leases.shared$([this.name], owner, lease, () => this.driver.acquire(hardware, { owner, ...wait }).pipe(repeat())).pipe(
       // per subscriber: each sees its own settings (they differ from the loop's only in `averages`)
       map((raw: RawTrace): Trace => ({ ...raw, averages: 1, settings })),
       failOnClose(this.closed$),

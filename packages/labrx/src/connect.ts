@@ -19,12 +19,13 @@ export interface ConnectOptions {
 const CONNECT_OPTIONS = { sim: true, driver: true, record: true } as const satisfies Record<keyof ConnectOptions, true>;
 
 /** URL schemes `connect` understands. */
-export const CONNECT_SCHEMES = ['sim://', 'scpi://', 'pyrpl://'] as const;
+export const CONNECT_SCHEMES = ['sim://', 'scpi://', 'pyrpl://', 'nats://'] as const;
 
 /**
  * Opens a board: the embedded simulator (`connect()`, `connect('sim://')`, `connect({ sim: {...} })`),
- * or an SCPI server — `labrx-sim` or a real Red Pitaya — (`connect('scpi://127.0.0.1:5000')`), or a board
- * running PyRPL's FPGA image and monitor_server, or the simulated one (`connect('pyrpl://host:2222')`).
+ * an SCPI server — `labrx-sim` or a real Red Pitaya — (`connect('scpi://127.0.0.1:5000')`), a board
+ * running PyRPL's FPGA image and monitor_server, or the simulated one (`connect('pyrpl://host:2222')`),
+ * or a board served on NATS by `labrx serve` (`connect('nats://127.0.0.1:4222/lab1/board0')`).
  * `sim://?seed=7&noiseDensity=1e-6` sets simulator options in the URL.
  *
  * @example
@@ -54,6 +55,10 @@ export async function connect(target: string | ConnectOptions = {}, options: Con
   if (target.startsWith('pyrpl://')) {
     const { connectPyrplBoard } = await import('@labrx/pyrpl');
     return new Board(await connectPyrplBoard(target));
+  }
+  if (target.startsWith('nats://') || target.startsWith('tls://')) {
+    const { connectRemoteBoard } = await import('@labrx/remote');
+    return connectRemoteBoard(target);
   }
   throw new SettingsError('connect', 'target', target, `a URL starting with ${CONNECT_SCHEMES.join(' or ')}, or { sim: {...} }`);
 }

@@ -26,6 +26,10 @@ export type {
   FleetConnectFailure,
 } from './fleet/index.js';
 
+// Boards over NATS (docs/decisions/0011-remote-boards.md)
+export { serveBoards, connectRemoteBoard, discoverBoards, RemoteBoardDriver, BadRequestError, connectNats } from '@labrx/remote';
+export type { BoardServer, BoardServerStats, ServeBoardsOptions, ConnectRemoteOptions, DiscoverOptions, RemoteBoardOptions, NatsAuth, ClientIdentity } from '@labrx/remote';
+
 // The board and its instruments
 export { Board, Scope, Asg, Iq, SpectrumAnalyzer, NetworkAnalyzer } from '@labrx/instruments';
 export type { InstrumentState, InstrumentActivity, SingleOptions, StreamOptions, SpecanSpectrum, NaResponse, NaSweepEvent } from '@labrx/instruments';

@@ -28,9 +28,11 @@ export interface BoardDriver {
   /**
    * Arms the scope with `settings`, waits for the trigger and the post-trigger samples, emits one
    * raw trace and completes. Takes bufferSize · decimation / sampleRate plus the trigger wait.
-   * Unsubscribing before then stops the acquisition.
+   * Unsubscribing before then stops the acquisition. `options` says who asks and whether to queue
+   * for the scope: local drivers ignore it (the `Board`'s leases decide); a remote driver passes it on
+   * to the board server, which holds the leases for all its clients (docs/decisions/0011-remote-boards.md).
    */
-  acquire(settings: Omit<ResolvedScopeSettings, 'averages'>): Observable<RawTrace>;
+  acquire(settings: Omit<ResolvedScopeSettings, 'averages'>, options?: AcquireOptions): Observable<RawTrace>;
   /** True while an acquisition is armed or running (for tests and user interfaces). */
   readonly scopeRunning: boolean;
   /** The board's IQ demodulator modules (`info.iqCount` of them), absent when the driver has none (plain SCPI). */
@@ -39,8 +41,34 @@ export interface BoardDriver {
   readonly pid?: PidDriver;
   /** The board's sampler (momentary signal values), absent when the driver has none. */
   readonly sampler?: SamplerDriver;
+  /**
+   * Where module leases must also be granted beyond this process (a board shared by a board server),
+   * absent for drivers whose board only this process uses.
+   */
+  readonly leaseArbiter?: LeaseArbiter;
   /** Releases everything the driver holds (sockets, timers); idempotent. */
   close(): Promise<void>;
+}
+
+/**
+ * A second lease table behind a `Board`'s own: for a board that other processes share, the modules a
+ * pipeline leases here are also leased there (docs/decisions/0011-remote-boards.md).
+ */
+export interface LeaseArbiter {
+  /**
+   * Cold: emits once when `resources` are granted to `owner` beyond this process, and never
+   * completes; unsubscribing releases them. With `wait` false errors with `ResourceBusyError`
+   * naming the holder when one is taken.
+   */
+  lease$(resources: readonly string[], owner: string, wait: boolean): Observable<void>;
+}
+
+/** Who asks for an acquisition, for drivers whose board is shared beyond this process. */
+export interface AcquireOptions {
+  /** The lease holder's name ('scope', 'specan', …). */
+  readonly owner?: string;
+  /** Queue behind another holder of the scope (true, default) or fail with `ResourceBusyError`. */
+  readonly wait?: boolean;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { BehaviorSubject, concat, NEVER, Observable, of } from 'rxjs';
-import { ResourceBusyError } from '@labrx/core';
+import { BehaviorSubject, concat, NEVER, Observable, of, switchMap } from 'rxjs';
+import { ResourceBusyError, type LeaseArbiter } from '@labrx/core';
 import { Lease, type LeaseBody, type LeaseHolder, type LeaseMember, type LeaseTable } from './Lease.js';
 
 export type { LeaseHolder, LeasedWork, LeaseBody } from './Lease.js';
@@ -41,6 +41,11 @@ export class LeaseManager {
     release: (lease) => this.release(lease),
   };
 
+  constructor(
+    /** For a board other processes share: `using$` also leases the modules there, after they are granted here. */
+    private readonly arbiter?: LeaseArbiter,
+  ) {}
+
   /** The current holder of every leased module; emits on every change (grant, release, join, leave). */
   readonly holders$: Observable<ReadonlyMap<string, LeaseHolder>> = this.holders.asObservable();
 
@@ -74,7 +79,21 @@ export class LeaseManager {
    * leases.using$(['asg0', 'iq2'], 'na', {}, (lease) => sweep$(lease))
    */
   using$<T>(resources: readonly string[], owner: string, options: LeaseOptions, body: LeaseBody<T>): Observable<T> {
-    return this.member$(resources, owner, options, body, false);
+    const arbiter = this.arbiter;
+    if (!arbiter) return this.member$(resources, owner, options, body, false);
+    // A board shared beyond this process: once granted here, the modules are leased there too
+    // before the work starts (docs/decisions/0011-remote-boards.md); the remote lease ends with the work.
+    const remote = <W>(work$: Observable<W>): Observable<W> => arbiter.lease$(resources, owner, options.wait !== false).pipe(switchMap(() => work$));
+    return this.member$(
+      resources,
+      owner,
+      options,
+      (holder) => {
+        const work = body(holder);
+        return work instanceof Observable ? remote(work) : { ...work, work$: remote(work.work$) };
+      },
+      false,
+    );
   }
 
   /**

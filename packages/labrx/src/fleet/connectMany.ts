@@ -49,14 +49,17 @@ export interface ConnectManyOptions {
  * const fleet2 = await connectMany(urls, { onError: 'collect', timeoutMs: 3000 });
  * for (const f of fleet2.failures) console.warn(`${f.target}: ${f.error}`);
  *
- * @param targets The boards: an array of targets, or `{ sim: { count, ...SimBoardOptions } }`.
+ * @param targets The boards: an array of targets, `{ sim: { count, ...SimBoardOptions } }`, or a
+ *   pattern of boards served on NATS, `'nats://host:4222/<server glob>/<board glob>'` (see `discoverBoards`).
  * @param options `concurrency`, `onError`, `timeoutMs`, `scheduler`, `signal`.
  * @returns The fleet.
  */
 /** Every option name of `ConnectManyOptions` (the compiler checks the list is complete); others are refused. */
 const CONNECT_MANY_OPTIONS = { concurrency: true, onError: true, timeoutMs: true, scheduler: true, signal: true } as const satisfies Record<keyof ConnectManyOptions, true>;
 
-export async function connectMany(targets: readonly FleetTarget[] | { readonly sim: SimFleetOptions }, options: ConnectManyOptions = {}): Promise<Fleet> {
+export async function connectMany(targets: readonly FleetTarget[] | { readonly sim: SimFleetOptions } | string, options: ConnectManyOptions = {}): Promise<Fleet> {
+  // a nats:// pattern ('nats://host:4222/lab*/*'): the boards whose servers beat on NATS now (decision 0011)
+  if (typeof targets === 'string' && (targets.startsWith('nats://') || targets.startsWith('tls://'))) targets = await (await import('@labrx/remote')).discoverBoards(targets);
   if (typeof options !== 'object' || options === null) throw new SettingsError('connectMany', 'options', options, 'an object of options');
   checkKnownKeys('connectMany', options, Object.keys(CONNECT_MANY_OPTIONS));
   const { concurrency = 64, onError = 'stop', timeoutMs, scheduler = asyncScheduler, signal } = options;

@@ -19,3 +19,4 @@ export { buildNaCommand } from '../cli/commands/na.js';
 export { buildStudioCommand } from '../cli/commands/studio.js';
 export { buildSimCommand } from '../cli/commands/sim.js';
 export { buildRunsCommand, buildRerunCommand } from '../cli/commands/runs.js';
+export { buildServeCommand } from '../cli/commands/serve.js';

@@ -10,6 +10,7 @@ import { naCommand } from './na.js';
 import { studioCommand } from './studio.js';
 import { simCommand } from './sim.js';
 import { runsCommand } from './runs.js';
+import { serveCommand } from './serve.js';
 
 /** Every subcommand, in the order `labrx --help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [scopeCommand, specanCommand, naCommand, simCommand, studioCommand, replCommand, runsCommand];
+export const COMMANDS: readonly CliCommand[] = [scopeCommand, specanCommand, naCommand, simCommand, studioCommand, replCommand, runsCommand, serveCommand];

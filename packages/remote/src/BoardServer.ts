@@ -1,0 +1,411 @@
+import { interval, Subscription, type SchedulerLike, asyncScheduler, type Observable, type Subscription as RxSubscription } from 'rxjs';
+import type { Msg, NatsConnection, Subscription as NatsSubscription } from 'nats';
+import {
+  ASG_DEFAULTS,
+  ConnectionLostError,
+  resolveAsgSettings,
+  resolveScopeSettings,
+  scopeSettingsKey,
+  SCOPE_DEFAULTS,
+  type AsgSettings,
+  type IqMeasureRequest,
+  type ScopeSettings,
+} from '@labrx/core';
+import type { Board, LeaseHolder } from '@labrx/instruments';
+import { firstValueFrom } from 'rxjs';
+import { BadRequestError } from './BadRequestError.js';
+import { checkIdentity, holderName, type ClientIdentity } from './ClientIdentity.js';
+import { servedBoardLoop } from './servedBoardLoop.js';
+import { aliveSubject, NAME_PATTERN, parseBoardSubject, serverWildcard } from './subjects.js';
+import { asgToWire } from './asgWire.js';
+import { base64ToFloat64, decodeJson, errorFrame, okFrame } from './wireFrames.js';
+import { toWireError } from './wireErrors.js';
+
+/** Options of `serveBoards`. */
+export interface ServeBoardsOptions {
+  /** An open NATS connection (the caller closes it after `server.close()`). */
+  readonly nats: NatsConnection;
+  /** The server's name: subjects are `labrx.<name>.<board>.<op>` (letters, digits, '-', '_'). */
+  readonly name: string;
+  /** The boards to serve; the caller keeps owning them (`server.close()` does not close them). */
+  readonly boards: readonly Board[];
+  /** Board names, one per board (default 'board0', 'board1', …). */
+  readonly boardNames?: readonly string[];
+  /** Milliseconds between the server's heartbeats and its checks of client heartbeats (default 1000). */
+  readonly heartbeatMs?: number;
+  /** A client not heard from for this many ms loses its streams and leases (default 3 · heartbeatMs). */
+  readonly clientTimeoutMs?: number;
+  /** Larger requests get a `BadRequestError` reply (bytes, default 256 KiB: an arbitrary waveform in base64 fits). */
+  readonly maxRequestBytes?: number;
+  /** Clock of the heartbeats (default: wall clock). */
+  readonly scheduler?: SchedulerLike;
+}
+
+/** What a board server counts (for tests, the bench and `labrx serve`'s log). */
+export interface BoardServerStats {
+  /** Requests answered (including error replies). */
+  requests: number;
+  /** Error replies sent. */
+  errors: number;
+  /** Trace frames sent to clients. */
+  tracesSent: number;
+  /** Bytes of trace frames sent. */
+  traceBytesSent: number;
+}
+
+/** A running board server (see `serveBoards`). */
+export interface BoardServer {
+  /** The server's name. */
+  readonly name: string;
+  /** The names the boards are served under, in order. */
+  readonly boardNames: readonly string[];
+  /** Counters. */
+  readonly stats: Readonly<BoardServerStats>;
+  /** Clients with open streams or leases on `board` now (ids). */
+  clientsOf(board: string): string[];
+  /** Acquisition loops running on `board` now: one per distinct scope settings, however many clients stream them. */
+  loopsOf(board: string): number;
+  /** Stops serving: ends every client stream (releasing the leases) and unsubscribes; the boards stay open. */
+  close(): Promise<void>;
+}
+
+/** One client's stream of one scope setting on one board. */
+interface StreamSession {
+  readonly key: string;
+  subscription: RxSubscription | null;
+  /** The newest trace frame not yet sent (latest-only: a newer one replaces it). */
+  latest: Uint8Array | null;
+  /** Where the client's outstanding credit asks the next frame to go. */
+  reply: string | null;
+  /** The error frame that ended the stream, until the client asks for it. */
+  failed: Uint8Array | null;
+}
+
+/** A module lease a client holds (or waits for) on the server: generators and IQ modules. */
+interface ClientLease {
+  readonly subscription: RxSubscription;
+  /** The holder record once granted (what `apply$`/`measure$` compare), else null. */
+  holder: LeaseHolder | null;
+}
+
+interface ClientEntry {
+  readonly identity: ClientIdentity;
+  lastSeenMs: number;
+  readonly streams: Map<string, StreamSession>;
+  readonly leases: Map<string, ClientLease>;
+}
+
+/** Modules a client may lease through the server (the scope is leased by the shared acquisition loops). */
+const LEASABLE = new Set(['asg0', 'asg1', 'iq0', 'iq1', 'iq2']);
+
+interface LoopEntry {
+  readonly frames$: Observable<Uint8Array>;
+  refs: number;
+}
+
+/** `{ lease }` for `apply$`/`measure$` when `client` holds `module`'s lease on the server. */
+function leaseOf(sb: ServedBoard, client: ClientEntry, module: string): { lease?: LeaseHolder } {
+  const holder = sb.board.leases.holderOf(module);
+  if (!holder) return {};
+  for (const l of client.leases.values()) if (l.holder === holder) return { lease: holder };
+  return {};
+}
+
+/** The state a server keeps per board. */
+class ServedBoard {
+  readonly clients = new Map<string, ClientEntry>();
+  readonly loops = new Map<string, LoopEntry>();
+  constructor(
+    readonly name: string,
+    readonly board: Board,
+  ) {}
+}
+
+const DEFAULT_MAX_REQUEST_BYTES = 256 * 1024;
+
+/**
+ * Serves boards on NATS (docs/decisions/0011-remote-boards.md). The server holds the one connection
+ * to each board; clients (`connect('nats://host:4222/<name>/<board>')`) send settings as
+ * request/reply and pull scope traces with credits: each `scope.next` request is answered with the
+ * newest trace not yet sent to that client, so a slow client gets the newest results and never a
+ * queue. Clients asking for the same settings share one acquisition loop; the scope lease is the
+ * server's, so clients with other settings queue (or get `ResourceBusyError` naming the holder and its
+ * host). A client not heard from for `clientTimeoutMs` loses its streams and leases, checked every
+ * `heartbeatMs`: leases are free at most `clientTimeoutMs + heartbeatMs` after a client's last
+ * message. Every message is answered; malformed ones get a `BadRequestError` reply.
+ *
+ * @example
+ * const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
+ * const server = await serveBoards({ nats: nc, name: 'lab1', boards: [new Board(createSimBoard())] });
+ * // … clients: await connect('nats://127.0.0.1:4222/lab1/board0')
+ * await server.close(); await nc.close();
+ */
+export async function serveBoards(options: ServeBoardsOptions): Promise<BoardServer> {
+  const { nats, name, boards } = options;
+  if (!NAME_PATTERN.test(name)) throw new BadRequestError('serveBoards', `server name ${JSON.stringify(name)} must be 1 to 64 letters, digits, '-' or '_'`);
+  const names = options.boardNames ?? boards.map((_, i) => `board${i}`);
+  if (names.length !== boards.length) throw new BadRequestError('serveBoards', `${names.length} board names for ${boards.length} boards`);
+  for (const n of names) if (!NAME_PATTERN.test(n)) throw new BadRequestError('serveBoards', `board name ${JSON.stringify(n)} must be 1 to 64 letters, digits, '-' or '_'`);
+  const heartbeatMs = options.heartbeatMs ?? 1000;
+  const clientTimeoutMs = options.clientTimeoutMs ?? 3 * heartbeatMs;
+  const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const served = new Map(names.map((n, i) => [n, new ServedBoard(n, boards[i]!)]));
+  const stats: BoardServerStats = { requests: 0, errors: 0, tracesSent: 0, traceBytesSent: 0 };
+  let closed = false;
+
+  const send = (reply: string, frame: Uint8Array): void => {
+    if (closed || nats.isClosed()) return;
+    try {
+      nats.publish(reply, frame);
+    } catch {
+      // the connection is draining or closed: the client's watchdog reports the loss
+    }
+  };
+  const replyError = (msg: Msg, error: unknown): void => {
+    stats.requests++;
+    stats.errors++;
+    if (msg.reply) send(msg.reply, errorFrame(toWireError(error)));
+  };
+  const replyOk = (msg: Msg, value: unknown): void => {
+    stats.requests++;
+    if (msg.reply) send(msg.reply, okFrame(value));
+  };
+
+  const endSession = (sb: ServedBoard, client: ClientEntry, sid: string): void => {
+    const s = client.streams.get(sid);
+    if (!s) return;
+    client.streams.delete(sid);
+    s.subscription?.unsubscribe();
+    s.subscription = null;
+    releaseLoop(sb, s.key);
+  };
+  const releaseLoop = (sb: ServedBoard, key: string): void => {
+    const loop = sb.loops.get(key);
+    if (loop && --loop.refs <= 0) sb.loops.delete(key);
+  };
+  const dropClient = (sb: ServedBoard, client: ClientEntry, reason?: Error): void => {
+    for (const [sid, s] of [...client.streams]) {
+      // a credit still waiting gets the reason, so that a client that was only slow does not hang
+      if (reason && s.reply) send(s.reply, errorFrame(toWireError(reason)));
+      endSession(sb, client, sid);
+    }
+    for (const l of client.leases.values()) l.subscription.unsubscribe();
+    client.leases.clear();
+    sb.clients.delete(client.identity.id);
+  };
+
+  const clientOf = (sb: ServedBoard, identity: ClientIdentity): ClientEntry => {
+    let c = sb.clients.get(identity.id);
+    if (!c) {
+      c = { identity, lastSeenMs: scheduler.now(), streams: new Map(), leases: new Map() };
+      sb.clients.set(identity.id, c);
+    }
+    c.lastSeenMs = scheduler.now();
+    return c;
+  };
+
+  const deliver = (s: StreamSession, frame: Uint8Array): void => {
+    if (s.reply) {
+      const reply = s.reply;
+      s.reply = null;
+      stats.tracesSent++;
+      stats.traceBytesSent += frame.length;
+      send(reply, frame);
+    } else {
+      s.latest = frame;
+    }
+  };
+
+  const scopeNext = (sb: ServedBoard, msg: Msg, body: Record<string, unknown>, client: ClientEntry): void => {
+    const sid = body['sid'];
+    if (typeof sid !== 'string' || sid.length === 0 || sid.length > 128) throw new BadRequestError(msg.subject, 'sid must be a string of 1 to 128 characters');
+    if (!msg.reply) throw new BadRequestError(msg.subject, 'scope.next needs a reply subject');
+    let s = client.streams.get(sid);
+    if (!s) {
+      const settings = resolveScopeSettings(body['settings'] as ScopeSettings | undefined, sb.board.info, SCOPE_DEFAULTS, 'scope');
+      const wait = body['wait'] !== false;
+      const owner = typeof body['owner'] === 'string' ? body['owner'].slice(0, 64) : 'scope';
+      const key = scopeSettingsKey(settings);
+      let loop = sb.loops.get(key);
+      if (!loop) {
+        loop = { frames$: servedBoardLoop(sb.board, settings, key, holderName(owner, client.identity), wait), refs: 0 };
+        sb.loops.set(key, loop);
+      }
+      loop.refs++;
+      const session: StreamSession = { key, subscription: null, latest: null, reply: msg.reply, failed: null };
+      s = session;
+      client.streams.set(sid, session);
+      session.subscription = loop.frames$.subscribe({
+        next: (frame) => deliver(session, frame),
+        error: (error: unknown) => {
+          const frame = errorFrame(toWireError(error));
+          stats.errors++;
+          if (session.reply) {
+            send(session.reply, frame);
+            session.reply = null;
+            endSession(sb, client, sid);
+          } else {
+            session.failed = frame;
+            session.subscription = null;
+          }
+        },
+      });
+      stats.requests++;
+      return;
+    }
+    stats.requests++;
+    if (s.failed) {
+      send(msg.reply, s.failed);
+      endSession(sb, client, sid);
+    } else if (s.latest) {
+      const frame = s.latest;
+      s.latest = null;
+      s.reply = msg.reply;
+      deliver(s, frame);
+    } else {
+      // a repeated credit (after a NATS reconnect) replaces the earlier one: one reply per credit
+      s.reply = msg.reply;
+    }
+  };
+
+  const handle = async (msg: Msg): Promise<void> => {
+    const where = parseBoardSubject(msg.subject, name);
+    if (!where) throw new BadRequestError(msg.subject, `not a subject of this server: labrx.${name}.<board>.<op>`);
+    const sb = served.get(where.board);
+    if (!sb) throw new BadRequestError(msg.subject, `no board '${where.board}' here: ${names.join(', ')}`);
+    if (msg.data.length > maxRequestBytes) throw new BadRequestError(msg.subject, `${msg.data.length} bytes is over the limit of ${maxRequestBytes}`);
+    let parsed: unknown;
+    try {
+      parsed = msg.data.length === 0 ? {} : decodeJson(msg.data);
+    } catch (error) {
+      throw new BadRequestError(msg.subject, `malformed JSON (${(error as Error).message})`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new BadRequestError(msg.subject, 'the body must be a JSON object');
+    const body = parsed as Record<string, unknown>;
+    if (where.op === 'info') {
+      replyOk(msg, { id: sb.board.id, info: sb.board.info, server: name, board: sb.name, heartbeatMs, clientTimeoutMs });
+      return;
+    }
+    const identity = checkIdentity(body['client']);
+    if (typeof identity === 'string') throw new BadRequestError(msg.subject, identity);
+    const client = clientOf(sb, identity);
+    switch (where.op) {
+      case 'hb':
+        stats.requests++;
+        if (msg.reply) replyOk(msg, { streams: client.streams.size });
+        return;
+      case 'scope.next':
+        scopeNext(sb, msg, body, client);
+        return;
+      case 'scope.stop': {
+        const sid = body['sid'];
+        if (typeof sid !== 'string') throw new BadRequestError(msg.subject, 'sid must be a string');
+        endSession(sb, client, sid);
+        if (client.streams.size === 0 && client.leases.size === 0) sb.clients.delete(identity.id);
+        replyOk(msg, { stopped: sid });
+        return;
+      }
+      case 'asg': {
+        const index = body['index'];
+        if (index !== 0 && index !== 1) throw new BadRequestError(msg.subject, 'index must be 0 or 1');
+        const raw = body['settings'];
+        if (typeof raw !== 'object' || raw === null) throw new BadRequestError(msg.subject, 'settings must be an object');
+        const s = { ...(raw as Record<string, unknown>) };
+        if (typeof s['data'] === 'string') s['data'] = base64ToFloat64(s['data']);
+        else if (s['data'] === null) delete s['data'];
+        const asg = index === 0 ? sb.board.asg0 : sb.board.asg1;
+        const resolved = resolveAsgSettings(s, sb.board.info, ASG_DEFAULTS, asg.name);
+        const applied = await firstValueFrom(asg.apply$(resolved, leaseOf(sb, client, asg.name)));
+        replyOk(msg, asgToWire(applied));
+        return;
+      }
+      case 'iq': {
+        const index = body['index'];
+        if (index !== 0 && index !== 1 && index !== 2) throw new BadRequestError(msg.subject, 'index must be 0, 1 or 2');
+        const r = body['request'] as Record<string, unknown> | undefined;
+        if (typeof r !== 'object' || r === null) throw new BadRequestError(msg.subject, 'request must be an object');
+        if (r['input'] !== 'in1' && r['input'] !== 'in2') throw new BadRequestError(msg.subject, "request.input must be 'in1' or 'in2'");
+        if (r['lockToAsg'] !== 0 && r['lockToAsg'] !== 1) throw new BadRequestError(msg.subject, 'request.lockToAsg must be 0 or 1');
+        for (const k of ['frequencyHz', 'settleS', 'integrationS']) if (typeof r[k] !== 'number') throw new BadRequestError(msg.subject, `request.${k} must be a number`);
+        const iq = [sb.board.iq0, sb.board.iq1, sb.board.iq2][index]!;
+        const result = await firstValueFrom(iq.measure$(r as unknown as IqMeasureRequest, leaseOf(sb, client, iq.name)));
+        replyOk(msg, result);
+        return;
+      }
+      case 'lease': {
+        const lid = body['lid'];
+        const resources = body['resources'];
+        if (typeof lid !== 'string' || lid.length === 0 || lid.length > 128) throw new BadRequestError(msg.subject, 'lid must be a string of 1 to 128 characters');
+        if (!Array.isArray(resources) || resources.length === 0 || !resources.every((r) => typeof r === 'string' && LEASABLE.has(r))) {
+          throw new BadRequestError(msg.subject, `resources must be a list of ${[...LEASABLE].join(', ')}`);
+        }
+        if (!msg.reply) throw new BadRequestError(msg.subject, 'lease needs a reply subject');
+        if (client.leases.has(lid)) throw new BadRequestError(msg.subject, `lease ${lid} exists already`);
+        const owner = typeof body['owner'] === 'string' ? body['owner'].slice(0, 64) : 'client';
+        const reply = msg.reply;
+        stats.requests++;
+        const entry: ClientLease = { subscription: new Subscription(), holder: null };
+        client.leases.set(lid, entry);
+        entry.subscription.add(
+          sb.board.leases.lease$(resources as string[], holderName(owner, client.identity), { wait: body['wait'] !== false }).subscribe({
+            next: (holder) => {
+              entry.holder = holder;
+              send(reply, okFrame({ lid, holder: holder.owner }));
+            },
+            error: (error: unknown) => {
+              client.leases.delete(lid);
+              stats.errors++;
+              send(reply, errorFrame(toWireError(error)));
+            },
+          }),
+        );
+        return;
+      }
+      case 'release': {
+        const lid = body['lid'];
+        if (typeof lid !== 'string') throw new BadRequestError(msg.subject, 'lid must be a string');
+        client.leases.get(lid)?.subscription.unsubscribe();
+        client.leases.delete(lid);
+        if (client.streams.size === 0 && client.leases.size === 0) sb.clients.delete(identity.id);
+        replyOk(msg, { released: lid });
+        return;
+      }
+      default:
+        throw new BadRequestError(msg.subject, `unknown op '${where.op}': info, asg, iq, scope.next, scope.stop, lease, release, hb`);
+    }
+  };
+
+  const sub: NatsSubscription = nats.subscribe(serverWildcard(name), {
+    callback: (err, msg) => {
+      if (err) return;
+      handle(msg).catch((error: unknown) => replyError(msg, error));
+    },
+  });
+
+  const beat = interval(heartbeatMs, scheduler).subscribe({ next: () => {
+    const now = scheduler.now();
+    for (const sb of served.values()) {
+      for (const client of [...sb.clients.values()]) if (now - client.lastSeenMs > clientTimeoutMs) dropClient(sb, client, new ConnectionLostError(`${name}/${sb.name}`, `no heartbeat from this client for ${Math.round(now - client.lastSeenMs)} ms: its streams and leases were released`));
+    }
+    send(aliveSubject(name), okFrame({ server: name, boards: names }));
+  }, error: () => undefined });
+  send(aliveSubject(name), okFrame({ server: name, boards: names }));
+  await nats.flush();
+
+  return {
+    name,
+    boardNames: names,
+    stats,
+    clientsOf: (board) => [...(served.get(board)?.clients.keys() ?? [])],
+    loopsOf: (board) => served.get(board)?.loops.size ?? 0,
+    async close() {
+      if (closed) return;
+      beat.unsubscribe();
+      for (const sb of served.values()) for (const c of [...sb.clients.values()]) dropClient(sb, c);
+      closed = true;
+      sub.unsubscribe();
+      if (!nats.isClosed()) await nats.flush().catch(() => undefined);
+    },
+  };
+}
