@@ -1,4 +1,4 @@
-import { BehaviorSubject, concat, NEVER, Observable, of, switchMap } from 'rxjs';
+import { BehaviorSubject, concat, defer, EMPTY, NEVER, Observable, of, switchMap } from 'rxjs';
 import { ResourceBusyError, type LeaseArbiter } from '@labrx/core';
 import { Lease, type LeaseBody, type LeaseHolder, type LeaseMember, type LeaseTable } from './Lease.js';
 
@@ -83,14 +83,24 @@ export class LeaseManager {
     if (!arbiter) return this.member$(resources, owner, options, body, false);
     // A board shared beyond this process: once granted here, the modules are leased there too
     // before the work starts (docs/decisions/0011-remote-boards.md); the remote lease ends with the work.
-    const remote = <W>(work$: Observable<W>): Observable<W> => arbiter.lease$(resources, owner, options.wait !== false).pipe(switchMap(() => work$));
     return this.member$(
       resources,
       owner,
       options,
       (holder) => {
         const work = body(holder);
-        return work instanceof Observable ? remote(work) : { ...work, work$: remote(work.work$) };
+        let granted = false;
+        const work$ = arbiter.lease$(resources, owner, options.wait !== false).pipe(
+          switchMap(() => {
+            granted = true;
+            return work instanceof Observable ? work : work.work$;
+          }),
+        );
+        if (work instanceof Observable || work.cleanup === undefined) return work$;
+        // A cleanup undoes what the work did: where the remote lease was never granted, the work never
+        // ran and there is nothing to undo (restoring a generator there would queue behind its holder).
+        const { run$, onError } = work.cleanup;
+        return { work$, cleanup: { run$: defer(() => (granted ? run$ : EMPTY)), onError } };
       },
       false,
     );
