@@ -1,4 +1,5 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenTcp } from '@labrx/core/net';
 import type { Subscription } from 'rxjs';
 import type { BoardDriver } from '@labrx/core';
 import { FPGA_ADDRESS_END, FPGA_ADDRESS_FIRST } from '../map/registerMap.js';
@@ -67,22 +68,12 @@ export async function startPyrplServer(options: PyrplServerOptions): Promise<Pyr
   const stallMs = options.stallTimeoutMs ?? 10000;
   const fpga = new SimFpga(options.board, options.onError ?? defaultOnError);
   const scheduler = options.board.scheduler;
-  const sockets = new Set<Socket>();
   let dropped = 0;
 
-  const server: Server = createServer((socket) => serve(socket));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port: requestedPort, backlog: 1024 }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : requestedPort;
+  const listener = await listenTcp({ host, port: requestedPort, onClose: () => fpga.dispose() }, (socket) => serve(socket));
+  const { port, sockets } = listener;
 
   function serve(socket: Socket): void {
-    sockets.add(socket);
     socket.setNoDelay(true);
     const input = new ByteQueue();
     let header: { command: number; count: number; address: number; bytes: Buffer } | null = null;
@@ -139,13 +130,11 @@ export async function startPyrplServer(options: PyrplServerOptions): Promise<Pyr
     socket.on('close', () => {
       stall?.unsubscribe();
       stall = null;
-      sockets.delete(socket);
       input.clear();
       header = null;
     });
   }
 
-  let closing: Promise<void> | null = null;
   return {
     host,
     port,
@@ -161,13 +150,6 @@ export async function startPyrplServer(options: PyrplServerOptions): Promise<Pyr
       for (const s of sockets) n += s.writableLength;
       return n;
     },
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-        fpga.dispose();
-      });
-      return closing;
-    },
+    close: () => listener.close(),
   };
 }
