@@ -5,6 +5,7 @@ import { VirtualClock } from '@labrx/core/testing';
 import type { SimBoard } from '@labrx/hw-sim';
 import { fitSine, rmsAc } from '../helpers/fit.js';
 import { assertLowpassTone } from '../helpers/lowpassTone.js';
+import { assertSettingsError } from '../helpers/settingsError.js';
 
 const sim = (rp: Board) => rp.driver as SimBoard;
 
@@ -185,12 +186,8 @@ test('bad input throws SettingsError naming setting, value and what is allowed, 
   ];
   for (const [call, setting, value, allowed] of cases) {
     const e = await t.throwsAsync(clock.run(call()));
-    t.true(e instanceof SettingsError, `${setting}: ${e}`);
-    const se = e as SettingsError;
-    t.is(se.setting, setting);
-    t.deepEqual(se.value, value);
-    t.regex(se.allowed, allowed);
-    t.true(se.message.includes(setting) && se.message.includes(String(value)), se.message);
+    assertSettingsError(t, e, { setting, value, allowed });
+    t.true(e!.message.includes(setting) && e!.message.includes(String(value)), e!.message);
   }
   t.throws(() => rp.scope.stream$({ decimation: 3 }), { instanceOf: SettingsError });
   t.deepEqual(rp.asg0.settings, asgBefore);
@@ -263,13 +260,7 @@ test('#12 case 2: bad face options reject with SettingsError before anything sta
     [{ wait: 'no' }, 'wait', 'no', /true or false/],
   ];
   for (const [options, setting, value, allowed] of single) {
-    const e = await t.throwsAsync(rp.scope.single({ decimation: 64 }, options as never));
-    t.true(e instanceof SettingsError, `${setting}: ${e}`);
-    const se = e as SettingsError;
-    t.is(se.instrument, 'scope.single');
-    t.is(se.setting, setting);
-    t.deepEqual(se.value, value);
-    t.regex(se.allowed, allowed);
+    assertSettingsError(t, await t.throwsAsync(rp.scope.single({ decimation: 64 }, options as never)), { instrument: 'scope.single', setting, value, allowed });
   }
   const stream: Array<[object, string, unknown, RegExp]> = [
     [{ signal: {} }, 'signal', {}, /AbortSignal/],
@@ -280,13 +271,7 @@ test('#12 case 2: bad face options reject with SettingsError before anything sta
     [{ wait: 1 }, 'wait', 1, /true or false/],
   ];
   for (const [options, setting, value, allowed] of stream) {
-    const e = t.throws(() => rp.scope.stream({ decimation: 64 }, options as never));
-    t.true(e instanceof SettingsError, `${setting}: ${e}`);
-    const se = e as SettingsError;
-    t.is(se.instrument, 'scope.stream');
-    t.is(se.setting, setting);
-    t.deepEqual(se.value, value);
-    t.regex(se.allowed, allowed);
+    assertSettingsError(t, t.throws(() => rp.scope.stream({ decimation: 64 }, options as never)), { instrument: 'scope.stream', setting, value, allowed });
   }
   // nothing started, nothing holds the scope; running the clock on raises nothing
   t.is(sim(rp).activeAcquisitions, 0);
