@@ -1,6 +1,6 @@
 import test from 'ava';
 import { connect, type Socket } from 'node:net';
-import { listenTcp } from '@labrx/core/net';
+import { listenTcp, tcpServer } from '@labrx/core/net';
 
 const open = (port: number) =>
   new Promise<Socket>((resolve, reject) => {
@@ -35,4 +35,24 @@ test('listenTcp rejects when the port is taken, and leaves nothing listening', a
   const first = await listenTcp({ host: '127.0.0.1', port: 0 }, () => undefined);
   t.teardown(() => first.close());
   await t.throwsAsync(listenTcp({ host: '127.0.0.1', port: first.port }, () => undefined), { code: 'EADDRINUSE' } as never);
+});
+
+test("tcpServer: host, port, url and a live connection count, with the protocol's getters kept live", async (t) => {
+  let reads = 0;
+  const listener = await listenTcp({ host: '127.0.0.1', port: 0 }, () => undefined);
+  const server = tcpServer(listener, 'demo', '127.0.0.1', {
+    get reads() {
+      return ++reads;
+    },
+  });
+  t.teardown(() => server.close());
+  t.is(server.url, `demo://127.0.0.1:${listener.port}`);
+  t.is(server.port, listener.port);
+  t.is(server.connections, 0);
+  const c = await open(server.port);
+  t.teardown(() => c.destroy());
+  while (server.connections < 1) await new Promise((r) => setImmediate(r));
+  t.is(server.connections, 1);
+  t.is(server.reads, 1);
+  t.is(server.reads, 2);
 });

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { listenTcp } from '@labrx/core/net';
+import { listenTcp, tcpServer, type TcpServer } from '@labrx/core/net';
 import type { Subscription } from 'rxjs';
 import type { BoardDriver } from '@labrx/core';
 import { FPGA_ADDRESS_END, FPGA_ADDRESS_FIRST } from '../map/registerMap.js';
@@ -22,19 +22,13 @@ export interface PyrplServerOptions {
 }
 
 /** A running simulated monitor_server. */
-export interface PyrplServer {
-  readonly host: string;
-  readonly port: number;
+export interface PyrplServer extends TcpServer {
   /** `pyrpl://host:port`, for `connect()`. */
   readonly url: string;
-  /** Open client connections now. */
-  readonly connections: number;
   /** Reply bytes queued for clients and not yet sent (bounded: at most 1 MiB plus one reply per client). */
   readonly bufferedBytes: number;
   /** Clients dropped for a protocol fault (unknown command, address outside the FPGA, stalled request). */
   readonly dropped: number;
-  /** Stops listening, ends every connection and stops board work; resolves when nothing is left open. */
-  close(): Promise<void>;
 }
 
 /** Replies queued for one client beyond this many bytes pause its input until it reads. */
@@ -71,7 +65,7 @@ export async function startPyrplServer(options: PyrplServerOptions): Promise<Pyr
   let dropped = 0;
 
   const listener = await listenTcp({ host, port: requestedPort, onClose: () => fpga.dispose() }, (socket) => serve(socket));
-  const { port, sockets } = listener;
+  const { sockets } = listener;
 
   function serve(socket: Socket): void {
     socket.setNoDelay(true);
@@ -135,13 +129,7 @@ export async function startPyrplServer(options: PyrplServerOptions): Promise<Pyr
     });
   }
 
-  return {
-    host,
-    port,
-    url: `pyrpl://${host}:${port}`,
-    get connections() {
-      return sockets.size;
-    },
+  return tcpServer(listener, 'pyrpl', host, {
     get dropped() {
       return dropped;
     },
@@ -150,6 +138,5 @@ export async function startPyrplServer(options: PyrplServerOptions): Promise<Pyr
       for (const s of sockets) n += s.writableLength;
       return n;
     },
-    close: () => listener.close(),
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { listenTcp } from '@labrx/core/net';
+import { listenTcp, tcpServer, type TcpServer } from '@labrx/core/net';
 import type { BoardDriver } from '@labrx/core';
 import { createLineFramer } from './lineFramer.js';
 import { createRedPitayaCommandTable } from './redPitayaCommands.js';
@@ -22,22 +22,14 @@ export interface ScpiServerOptions {
 }
 
 /** A running SCPI server. */
-export interface ScpiServer {
-  /** The bound interface. */
-  readonly host: string;
-  /** The bound port (the OS's pick when 0 was asked). */
-  readonly port: number;
+export interface ScpiServer extends TcpServer {
   /** `scpi://host:port`, for `connect()`. */
   readonly url: string;
-  /** Open client connections now. */
-  readonly connections: number;
   /**
    * The most bytes held for any one client now: input not yet run (a partial line, queued
    * messages) and replies not yet taken by the network. Bounded by `MAX_CLIENT_BYTES`.
    */
   readonly maxClientBytes: number;
-  /** Stops listening, ends every connection and stops board work; resolves when no handle is left. */
-  close(): Promise<void>;
 }
 
 /**
@@ -103,7 +95,6 @@ export async function startScpiServer(options: ScpiServerOptions): Promise<ScpiS
 
   // Many clients may connect at once (tests open 500): listenTcp's deep accept queue avoids refused connects.
   const listener = await listenTcp({ host, port: requestedPort, onClose }, (socket) => serve(socket));
-  const { port, sockets } = listener;
   function onClose(): void {
     waiting.clear();
     if (nextRound !== undefined) clearImmediate(nextRound);
@@ -199,18 +190,11 @@ export async function startScpiServer(options: ScpiServerOptions): Promise<ScpiS
     });
   }
 
-  return {
-    host,
-    port,
-    url: `scpi://${host}:${port}`,
-    get connections() {
-      return sockets.size;
-    },
+  return tcpServer(listener, 'scpi', host, {
     get maxClientBytes() {
       let most = 0;
       for (const held of heldBytes.values()) most = Math.max(most, held());
       return most;
     },
-    close: () => listener.close(),
-  };
+  });
 }
