@@ -15,6 +15,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { firstValueFrom } from 'rxjs';
+import { median, rate } from './measure.js';
 import { ASG_DEFAULTS, SCOPE_DEFAULTS } from '@labrx/core';
 import { createSimBoard, resonator } from '@labrx/hw-sim';
 import { connectPyrplBoard } from '@labrx/pyrpl';
@@ -27,21 +28,6 @@ const ROUND_MS = 1000;
 const DUT = 'resonator:f0=1e6,q=20,gain=0.5';
 const settings = { ...SCOPE_DEFAULTS, decimation: 1 };
 const tone = { ...ASG_DEFAULTS, frequency: 1e6, amplitude: 0.5, output: 'out1' as const };
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-async function rate(once: () => Promise<unknown>, ms: number): Promise<number> {
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < ms) {
-    await once();
-    n++;
-  }
-  return (n * 1000) / (performance.now() - t0);
-}
 
 function start(args: string[], pattern: RegExp): Promise<{ child: ChildProcess; lines: string[] }> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });

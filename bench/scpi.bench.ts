@@ -15,6 +15,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { firstValueFrom } from 'rxjs';
+import { median, rate } from './measure.js';
 import { ASG_DEFAULTS, SCOPE_DEFAULTS } from '@labrx/core';
 import { createSimBoard } from '@labrx/hw-sim';
 import { connectScpiBoard, type ScpiBoard } from '@labrx/scpi';
@@ -24,17 +25,6 @@ const ROUND_MS = 1200;
 const N = 16384;
 const settings = { ...SCOPE_DEFAULTS, decimation: 1 };
 const tone = { ...ASG_DEFAULTS, frequency: 1e6, amplitude: 0.5, output: 'out1' as const };
-
-/** Runs `once` repeatedly for `ms`; returns traces per second. */
-async function rate(once: () => Promise<unknown>, ms: number): Promise<number> {
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < ms) {
-    await once();
-    n++;
-  }
-  return (n * 1000) / (performance.now() - t0);
-}
 
 /** One ASCII trace: the BIN driver's sequence with FORMAT ASCII, both channels parsed to numbers. */
 async function asciiTrace(board: ScpiBoard): Promise<[Float64Array, Float64Array]> {
@@ -49,11 +39,6 @@ async function asciiTrace(board: ScpiBoard): Promise<[Float64Array, Float64Array
     return out;
   };
   return [parse(reply[0]), parse(reply[1])];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 // labrx-sim in its own process, OS-picked port

@@ -20,12 +20,11 @@
  * an hour elsewhere: --minutes 60). Writes bench/results/soak.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { createConnection, type Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { createConnection } from 'node:net';
 import { createSimBoard } from '@labrx/hw-sim';
 import { connectScpiBoard, startScpiServer, type ScpiBoard } from '@labrx/scpi';
 import { connect, startStudio } from 'labrx';
+import { WebSocket } from '../test/helpers/pageSocket.js';
 
 const args = process.argv.slice(2);
 const minutesArg = args.indexOf('--minutes');
@@ -35,17 +34,6 @@ const INTERVAL_S = MINUTES >= 10 ? 60 : 10;
 const STREAMERS = 19;
 const WARMUP_S = Math.min(60, (MINUTES * 60) / 3);
 
-const requireFromLabrx = createRequire(fileURLToPath(new URL('../packages/labrx/package.json', import.meta.url)));
-interface WsClient {
-  on(event: 'open' | 'close', cb: () => void): void;
-  on(event: 'message', cb: (data: Buffer, isBinary: boolean) => void): void;
-  on(event: 'error', cb: (e: Error) => void): void;
-  send(text: string): void;
-  close(): void;
-  terminate(): void;
-  readonly _socket: Socket;
-}
-const WebSocket = requireFromLabrx('ws') as new (url: string) => WsClient;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function percentile(sorted: number[], p: number): number {

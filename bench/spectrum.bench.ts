@@ -78,6 +78,14 @@ function measureRate(step: () => void): number {
   return (count * 1000) / (now - start);
 }
 
+/** A row: the two running means and a step that averages one more pair of traces into them with `addPair`. */
+function averagingLoop(addPair: (mean1: Float64Array, mean2: Float64Array, count: number) => void): { step: () => void; mean1: Float64Array } {
+  const mean1 = new Float64Array(BINS);
+  const mean2 = new Float64Array(BINS);
+  let count = 0;
+  return { mean1, step: () => addPair(mean1, mean2, ++count) };
+}
+
 /**
  * The baseline: window + FFT + |X|²·scale + running mean, written out inline (the window pass
  * explicit, the FFT called without a window, power and mean fused in one loop).
@@ -89,11 +97,8 @@ function bareLoop(backend: FftBackend): { step: () => void; mean1: Float64Array 
   const windowed = new Float64Array(N);
   const re = new Float64Array(BINS);
   const im = new Float64Array(BINS);
-  const mean1 = new Float64Array(BINS);
-  const mean2 = new Float64Array(BINS);
   const edge = 1 / (w.sum * w.sum);
   const inner = 4 * edge;
-  let count = 0;
   const channel = (x: Float64Array, mean: Float64Array, weight: number): void => {
     for (let i = 0; i < N; i++) windowed[i] = x[i]! * wv[i]!;
     plan.forward(windowed, re, im);
@@ -102,14 +107,10 @@ function bareLoop(backend: FftBackend): { step: () => void; mean1: Float64Array 
       mean[k]! += (p - mean[k]!) * weight;
     }
   };
-  return {
-    mean1,
-    step: () => {
-      count++;
-      channel(ch1, mean1, 1 / count);
-      channel(ch2, mean2, 1 / count);
-    },
-  };
+  return averagingLoop((mean1, mean2, count) => {
+    channel(ch1, mean1, 1 / count);
+    channel(ch2, mean2, 1 / count);
+  });
 }
 
 /** The library kernels: SpectrumKernel.powerPair + addToRunningMean. */
@@ -117,33 +118,17 @@ function kernelLoop(backend: FftBackend): { step: () => void; mean1: Float64Arra
   const kernel = new SpectrumKernel(N, WINDOW, backend);
   const p1 = new Float64Array(BINS);
   const p2 = new Float64Array(BINS);
-  const mean1 = new Float64Array(BINS);
-  const mean2 = new Float64Array(BINS);
-  let count = 0;
-  return {
-    mean1,
-    step: () => {
-      count++;
-      kernel.powerPair(ch1, ch2, p1, p2);
-      addToRunningMean(mean1, p1, count);
-      addToRunningMean(mean2, p2, count);
-    },
-  };
+  return averagingLoop((mean1, mean2, count) => {
+    kernel.powerPair(ch1, ch2, p1, p2);
+    addToRunningMean(mean1, p1, count);
+    addToRunningMean(mean2, p2, count);
+  });
 }
 
 /** The fused library kernel: SpectrumKernel.accumulatePair (power and mean in one pass). */
 function fusedLoop(backend: FftBackend): { step: () => void; mean1: Float64Array } {
   const kernel = new SpectrumKernel(N, WINDOW, backend);
-  const mean1 = new Float64Array(BINS);
-  const mean2 = new Float64Array(BINS);
-  let count = 0;
-  return {
-    mean1,
-    step: () => {
-      count++;
-      kernel.accumulatePair(ch1, ch2, mean1, mean2, 1 / count);
-    },
-  };
+  return averagingLoop((mean1, mean2, count) => kernel.accumulatePair(ch1, ch2, mean1, mean2, 1 / count));
 }
 
 /** Child mode: measures one row, writes its averaged ch1 spectrum to `outPath`, prints the rate. */

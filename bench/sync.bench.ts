@@ -10,6 +10,7 @@ import { cpus } from 'node:os';
 import { createSyncFn } from 'synckit';
 import { connect, connectSync, type Board } from 'labrx';
 import { VirtualClock } from '@labrx/core/testing';
+import { median } from './measure.js';
 
 const CALLS = 10_000;
 const WARMUP = 1_000;
@@ -20,10 +21,6 @@ export async function echo(_board: Board, x: unknown): Promise<unknown> {
   return x;
 }
 
-function median(xs: number[]): number {
-  const s = Float64Array.from(xs).sort();
-  return s[s.length >> 1]!;
-}
 function p99(xs: number[]): number {
   const s = Float64Array.from(xs).sort();
   return s[Math.floor(s.length * 0.99)]!;

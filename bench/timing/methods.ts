@@ -42,45 +42,41 @@ export const asyncTimerMethod: SleepMethod = {
 };
 
 /**
- * The hybrid with a blocking finish: a `setTimeout` to `marginMs` before the deadline (floored to
- * whole ms, as Node's timers count), then a synchronous busy wait.
+ * A hybrid sleep of `ms`: a `setTimeout` to `marginMs` before the deadline (floored to whole ms, as
+ * Node's timers count), then `finish(deadline)`; when that leaves no whole ms, `finish` runs through
+ * `soon` instead (at once, or on the next turn).
  */
-export function hybridBusyMethod(marginMs: number): SleepMethod {
+function hybridMethod(key: string, label: string, marginMs: number, soon: (f: () => void) => void, finish: (deadlineMs: number, done: () => void) => void): SleepMethod {
   return {
-    key: 'hybrid-busy',
-    label: `hybrid: setTimeout to t−${marginMs} ms, then busy wait`,
+    key,
+    label,
     sleep(ms, done) {
       const deadline = now() + ms;
       const coarse = Math.floor(ms - marginMs);
-      const finish = (): void => {
-        busyUntil(deadline);
-        done();
-      };
-      if (coarse >= 1) setTimeout(finish, coarse);
-      else finish();
+      const go = (): void => finish(deadline, done);
+      if (coarse >= 1) setTimeout(go, coarse);
+      else soon(go);
     },
   };
 }
 
-/**
- * The hybrid with a cooperative finish: a `setTimeout` to `marginMs` before the deadline, then a
- * `setImmediate` loop that checks the clock once per event-loop turn.
- */
+/** The hybrid with a blocking finish: a synchronous busy wait for the last `marginMs`. */
+export function hybridBusyMethod(marginMs: number): SleepMethod {
+  return hybridMethod('hybrid-busy', `hybrid: setTimeout to t−${marginMs} ms, then busy wait`, marginMs, (f) => f(), (deadline, done) => {
+    busyUntil(deadline);
+    done();
+  });
+}
+
+/** The hybrid with a cooperative finish: a `setImmediate` loop that checks the clock once per event-loop turn. */
 export function hybridImmediateMethod(marginMs: number): SleepMethod {
-  return {
-    key: 'hybrid-immediate',
-    label: `hybrid: setTimeout to t−${marginMs} ms, then setImmediate spin`,
-    sleep(ms, done) {
-      const deadline = now() + ms;
-      const coarse = Math.floor(ms - marginMs);
-      const spin = (): void => {
-        if (now() >= deadline) done();
-        else setImmediate(spin);
-      };
-      if (coarse >= 1) setTimeout(spin, coarse);
+  return hybridMethod('hybrid-immediate', `hybrid: setTimeout to t−${marginMs} ms, then setImmediate spin`, marginMs, setImmediate, (deadline, done) => {
+    const spin = (): void => {
+      if (now() >= deadline) done();
       else setImmediate(spin);
-    },
-  };
+    };
+    spin();
+  });
 }
 
 /** RxJS `timer(ms)` on a labrx {@link PreciseScheduler}. */

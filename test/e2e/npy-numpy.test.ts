@@ -26,10 +26,10 @@ print(json.dumps({"dtype": str(a.dtype), "shape": list(a.shape), "fortran": bool
 testNeeding(numpy, `${PYTHON} with numpy (apt-get install -y python3-numpy)`, 'labrx na --start 5e5 --stop 2e6 --points 201 --out na.npy: numpy reads the same numbers', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'labrx-npy-'));
   try {
-    const na = await run(process.execPath, [BIN, 'na', '--start', '5e5', '--stop', '2e6', '--points', '201', '--out', 'na.npy'], dir);
+    const na = await run(process.execPath, [BIN, 'na', '--start', '5e5', '--stop', '2e6', '--points', '201', '--out', 'na.npy'], { cwd: dir });
     t.is(na.code, 0, na.stderr);
     t.regex(na.stderr, /wrote na\.npy, na\.npy\.json/);
-    const py = await run(PYTHON, ['-c', READ, 'na.npy'], dir);
+    const py = await run(PYTHON, ['-c', READ, 'na.npy'], { cwd: dir });
     t.is(py.code, 0, py.stderr);
     const fromNumpy = JSON.parse(py.stdout) as { dtype: string; shape: number[]; fortran: boolean; rows: number[][] };
     t.is(fromNumpy.dtype, 'float64');

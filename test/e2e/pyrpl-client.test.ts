@@ -1,6 +1,7 @@
 import test from 'ava';
 import { testNeeding } from '../helpers/testNeeding.js';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { lastJsonLine, runProcess } from '../helpers/runProcess.js';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,23 +61,12 @@ if (pythonOk && sources === null) {
       rmSync(userDir, { recursive: true, force: true });
     });
     const env = { ...process.env, QT_QPA_PLATFORM: 'offscreen', PYRPL_USER_DIR: userDir, HOME: userDir };
-    const child = spawn(PYTHON, [SCRIPT, sources!.dir, String(server.port)], { stdio: ['ignore', 'pipe', 'pipe'], env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-      child.on('exit', (c) => {
-        clearTimeout(timer);
-        resolve(c);
-      });
-    });
+    const { code, stdout, stderr } = await runProcess(PYTHON, [SCRIPT, sources!.dir, String(server.port)], { env, timeoutMs: 90_000 });
     t.is(code, 0, `python exited with ${code}\nstderr: ${stderr.slice(-3000)}`);
-    const out = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
+    const out = lastJsonLine<{
       trace: { dt: number; ch1: number[]; ch2: number[]; asg_frequency: number };
       na: { f: number[]; re: number[]; im: number[]; reads: number; writes: number };
-    };
+    }>(stdout);
     // The trace: 100 kHz, 0.5 V on in2 (out1 wired straight); in1 through the resonator, far below
     // f0: |H(100 kHz)| = 0.5/√(1 + (20·(0.1 − 10))²) = 2.53e-3. PyRPL's trace starts at the trigger
     // ('immediately'), so its own time base is index·dt. The sine table's peak 8191/8192 and noise

@@ -1,5 +1,6 @@
 import { testNeeding } from '../helpers/testNeeding.js';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { lastJsonLine, runProcess } from '../helpers/runProcess.js';
 import { fileURLToPath } from 'node:url';
 import { createSimBoard } from '@labrx/hw-sim';
 import { startScpiServer } from '@labrx/scpi';
@@ -22,20 +23,9 @@ testNeeding(pyvisaAvailable(), `${PYTHON} with pyvisa, pyvisa_py and numpy (apt-
     await server.close();
     await board.close();
   });
-  const child = spawn(PYTHON, [SCRIPT, String(server.port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('exit', (c) => {
-      clearTimeout(timer);
-      resolve(c);
-    });
-  });
+  const { code, stdout, stderr } = await runProcess(PYTHON, [SCRIPT, String(server.port)], { timeoutMs: 45_000 });
   t.is(code, 0, `python exited with ${code}\nstdout: ${stdout}\nstderr: ${stderr}`);
-  const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { ok?: boolean; amplitude?: number; frequency?: number };
+  const summary = lastJsonLine<{ ok?: boolean; amplitude?: number; frequency?: number }>(stdout);
   t.true(summary.ok);
   t.log(`pyvisa measured ${summary.amplitude?.toFixed(5)} V at ${summary.frequency?.toFixed(1)} Hz`);
 });

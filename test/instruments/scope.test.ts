@@ -3,7 +3,9 @@ import { firstValueFrom, take, toArray } from 'rxjs';
 import { connect, lowpass, ConnectionLostError, ResourceBusyError, SettingsError, TimeoutError, AbortedError, type Board, type Trace } from 'labrx';
 import { VirtualClock } from '@labrx/core/testing';
 import type { SimBoard } from '@labrx/hw-sim';
-import { fitSine, rmsAc, wrapPi } from '../helpers/fit.js';
+import { fitSine, rmsAc } from '../helpers/fit.js';
+import { assertLowpassTone } from '../helpers/lowpassTone.js';
+import { assertSettingsError } from '../helpers/settingsError.js';
 
 const sim = (rp: Board) => rp.driver as SimBoard;
 
@@ -19,16 +21,9 @@ test('a 10 kHz sine through a first-order low-pass shows |H|·0.5 and ∠H on in
   await rp.asg0.set({ waveform: 'sine', frequency: f, amplitude: 0.5, output: 'out1' });
   // decimation 64: dt = 0.512 µs, the buffer spans 8.4 ms = 84 periods
   const tr = await clock.run(rp.scope.single({ decimation: 64 }));
-  const h = { re: 1 / (1 + (f / cutoff) ** 2), im: -(f / cutoff) / (1 + (f / cutoff) ** 2) };
-  const in1 = fitSine(tr.ch1, tr.dt, tr.t0, f);
-  const in2 = fitSine(tr.ch2, tr.dt, tr.t0, f);
   // Noise: 1e-7 V/√Hz boxcar-averaged at 1.95 MHz → σ ≈ 1e-4 V, amplitude error σ·√(2/N) ≈ 1e-6 V;
-  // quantisation (LSB 1.2e-4 V) errs far less than 1 %: the 1 % / 1° bounds are loose against both.
-  t.true(Math.abs(in1.amplitude / (0.5 * Math.hypot(h.re, h.im)) - 1) < 0.01, `in1 ${in1.amplitude}`);
-  t.true(Math.abs(in2.amplitude / 0.5 - 1) < 0.01, `in2 ${in2.amplitude}`);
-  const dPhaseDeg = (wrapPi(in1.phase - in2.phase) * 180) / Math.PI;
-  const expectDeg = (Math.atan2(h.im, h.re) * 180) / Math.PI; // −26.57°
-  t.true(Math.abs(dPhaseDeg - expectDeg) < 1, `phase ${dPhaseDeg} vs ${expectDeg}`);
+  // quantisation (LSB 1.2e-4 V) errs far less than 1 %: the 1 % / 1° bounds (∠H = −26.57°) are loose against both.
+  assertLowpassTone(t, tr, f, cutoff);
   await rp.close();
 });
 
@@ -191,12 +186,8 @@ test('bad input throws SettingsError naming setting, value and what is allowed, 
   ];
   for (const [call, setting, value, allowed] of cases) {
     const e = await t.throwsAsync(clock.run(call()));
-    t.true(e instanceof SettingsError, `${setting}: ${e}`);
-    const se = e as SettingsError;
-    t.is(se.setting, setting);
-    t.deepEqual(se.value, value);
-    t.regex(se.allowed, allowed);
-    t.true(se.message.includes(setting) && se.message.includes(String(value)), se.message);
+    assertSettingsError(t, e, { setting, value, allowed });
+    t.true(e!.message.includes(setting) && e!.message.includes(String(value)), e!.message);
   }
   t.throws(() => rp.scope.stream$({ decimation: 3 }), { instanceOf: SettingsError });
   t.deepEqual(rp.asg0.settings, asgBefore);
@@ -269,13 +260,7 @@ test('#12 case 2: bad face options reject with SettingsError before anything sta
     [{ wait: 'no' }, 'wait', 'no', /true or false/],
   ];
   for (const [options, setting, value, allowed] of single) {
-    const e = await t.throwsAsync(rp.scope.single({ decimation: 64 }, options as never));
-    t.true(e instanceof SettingsError, `${setting}: ${e}`);
-    const se = e as SettingsError;
-    t.is(se.instrument, 'scope.single');
-    t.is(se.setting, setting);
-    t.deepEqual(se.value, value);
-    t.regex(se.allowed, allowed);
+    assertSettingsError(t, await t.throwsAsync(rp.scope.single({ decimation: 64 }, options as never)), { instrument: 'scope.single', setting, value, allowed });
   }
   const stream: Array<[object, string, unknown, RegExp]> = [
     [{ signal: {} }, 'signal', {}, /AbortSignal/],
@@ -286,13 +271,7 @@ test('#12 case 2: bad face options reject with SettingsError before anything sta
     [{ wait: 1 }, 'wait', 1, /true or false/],
   ];
   for (const [options, setting, value, allowed] of stream) {
-    const e = t.throws(() => rp.scope.stream({ decimation: 64 }, options as never));
-    t.true(e instanceof SettingsError, `${setting}: ${e}`);
-    const se = e as SettingsError;
-    t.is(se.instrument, 'scope.stream');
-    t.is(se.setting, setting);
-    t.deepEqual(se.value, value);
-    t.regex(se.allowed, allowed);
+    assertSettingsError(t, t.throws(() => rp.scope.stream({ decimation: 64 }, options as never)), { instrument: 'scope.stream', setting, value, allowed });
   }
   // nothing started, nothing holds the scope; running the clock on raises nothing
   t.is(sim(rp).activeAcquisitions, 0);

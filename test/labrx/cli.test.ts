@@ -26,7 +26,7 @@ const BIN = fileURLToPath(new URL('../../packages/labrx/bin/labrx.mjs', import.m
 
 /** Runs `labrx …` as a script would: its own process, no terminal; resolves with exit code and output. */
 function labrx(args: string[], cwd?: string): Promise<ProcessResult> {
-  return runProcess(process.execPath, [BIN, ...args], cwd);
+  return runProcess(process.execPath, [BIN, ...args], { cwd });
 }
 
 /**

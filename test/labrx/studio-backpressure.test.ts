@@ -1,24 +1,11 @@
 import test from 'ava';
-import { createRequire } from 'node:module';
-import type { Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { startStudio } from 'labrx';
+import { WebSocket } from '../helpers/pageSocket.js';
 
 // Flow control of the studio against a page that lies (issue #12, case 5): a page that acknowledges
 // every frame but never reads must not make the server queue frames without bound; a page that
 // reads nothing while it keeps asking is dropped, not the server.
 
-const requireFromLabrx = createRequire(fileURLToPath(new URL('../../packages/labrx/package.json', import.meta.url)));
-interface WsClient {
-  on(event: 'open' | 'close', cb: () => void): void;
-  on(event: 'message', cb: (data: Buffer, isBinary: boolean) => void): void;
-  on(event: 'error', cb: (e: Error) => void): void;
-  send(text: string): void;
-  close(): void;
-  terminate(): void;
-  readonly _socket: Socket;
-}
-const WebSocket = requireFromLabrx('ws') as new (url: string) => WsClient;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Opens a page connection that counts the binary bytes it reads. */

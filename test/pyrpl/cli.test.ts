@@ -1,21 +1,13 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createSimBoard, lowpass } from '@labrx/hw-sim';
 import { startPyrplSim } from '@labrx/pyrpl';
+import { runProcess, type ProcessResult } from '../helpers/runProcess.js';
 
 const BIN = fileURLToPath(new URL('../../packages/labrx/bin/labrx.mjs', import.meta.url));
 
-function labrx(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function labrx(args: string[]): Promise<ProcessResult> {
+  return runProcess(process.execPath, [BIN, ...args]);
 }
 
 test('startPyrplSim serves boards on consecutive ports; `labrx na --board pyrpl://…` sweeps through one', async (t) => {

@@ -1,5 +1,6 @@
-import test from 'ava';
-import { createServer, type Server, type Socket } from 'node:net';
+import test, { type ExecutionContext } from 'ava';
+import type { Socket } from 'node:net';
+import { listenTcp } from '@labrx/core/net';
 import { firstValueFrom } from 'rxjs';
 import { ConnectionLostError, SCOPE_DEFAULTS, TimeoutError } from '@labrx/core';
 import { FpgaImageError, connectPyrplBoard, decodeHeader, encodeWords } from '@labrx/pyrpl';
@@ -7,12 +8,9 @@ import { FpgaImageError, connectPyrplBoard, decodeHeader, encodeWords } from '@l
 // A scripted monitor_server: answers like PyRPL's FPGA (iq0's constants, zeros elsewhere, writes
 // acknowledged) until the test tells it to misbehave.
 type Mode = 'ok' | 'silent' | 'drop' | 'wrong-header' | 'not-pyrpl';
-async function fakeServer(): Promise<{ port: number; mode: Mode; sockets: Set<Socket>; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
+async function fakeServer(): Promise<{ port: number; mode: Mode; sockets: ReadonlySet<Socket>; close(): Promise<void> }> {
   const state = { mode: 'ok' as Mode };
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+  const listener = await listenTcp({ host: '127.0.0.1', port: 0 }, (socket) => {
     socket.on('error', () => undefined);
     let buf = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
@@ -37,8 +35,7 @@ async function fakeServer(): Promise<{ port: number; mode: Mode; sockets: Set<So
       }
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
+  const { port, sockets } = listener;
   return {
     port,
     get mode() {
@@ -48,19 +45,21 @@ async function fakeServer(): Promise<{ port: number; mode: Mode; sockets: Set<So
       state.mode = m;
     },
     sockets,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
+    close: () => listener.close(),
   };
 }
 
-test('a server that stops answering: TimeoutError within the timeout, no request left in flight, the next request reconnects', async (t) => {
+/** A fake monitor_server and PyrplBoard connected to it with `timeoutMs` (ms), both closed after the test. */
+async function boardOnFake(t: ExecutionContext, timeoutMs: number) {
   const fake = await fakeServer();
   t.teardown(() => fake.close());
-  const board = await connectPyrplBoard({ host: '127.0.0.1', port: fake.port, timeoutMs: 200 });
+  const board = await connectPyrplBoard({ host: '127.0.0.1', port: fake.port, timeoutMs });
   t.teardown(() => board.close());
+  return { fake, board };
+}
+
+test('a server that stops answering: TimeoutError within the timeout, no request left in flight, the next request reconnects', async (t) => {
+  const { fake, board } = await boardOnFake(t, 200);
   fake.mode = 'silent';
   const started = performance.now();
   await t.throwsAsync(board.readWord(0x40100000), { instanceOf: TimeoutError });
@@ -76,10 +75,7 @@ test('a server that stops answering: TimeoutError within the timeout, no request
 });
 
 test('a dropped link fails the acquisition in flight with ConnectionLostError at once', async (t) => {
-  const fake = await fakeServer();
-  t.teardown(() => fake.close());
-  const board = await connectPyrplBoard({ host: '127.0.0.1', port: fake.port, timeoutMs: 5000 });
-  t.teardown(() => board.close());
+  const { fake, board } = await boardOnFake(t, 5000);
   // the fake scope never finishes (control reads 0… but the trigger wait at decimation 65536 is 8.6 s)
   const pending = firstValueFrom(board.acquire({ ...SCOPE_DEFAULTS, decimation: 65536 }));
   pending.catch(() => undefined);
@@ -92,10 +88,7 @@ test('a dropped link fails the acquisition in flight with ConnectionLostError at
 });
 
 test('a reply header that differs is a lost sync: ConnectionLostError, never the words', async (t) => {
-  const fake = await fakeServer();
-  t.teardown(() => fake.close());
-  const board = await connectPyrplBoard({ host: '127.0.0.1', port: fake.port, timeoutMs: 2000 });
-  t.teardown(() => board.close());
+  const { fake, board } = await boardOnFake(t, 2000);
   fake.mode = 'wrong-header';
   const e = await t.throwsAsync(board.readWord(0x40100000), { instanceOf: ConnectionLostError });
   t.regex(e!.message, /lost sync/);

@@ -1,27 +1,13 @@
 import test from 'ava';
-import { createSimBoard } from '@labrx/hw-sim';
-import { startPyrplServer } from '@labrx/pyrpl';
-import { connect, type Board } from 'labrx';
 import { SettingsError } from '@labrx/core';
 import { firstValueFrom } from 'rxjs';
+import { DRIVERS } from '../helpers/driverRigs.js';
 import { fitSine, rmsAc } from '../helpers/fit.js';
 
 // Generator tables over pyrpl://: what PyrplBoard writes (16384-word tables, amplitude/offset, step,
 // start phase) is what the simulated FPGA plays, seen on in2 (out1 wired straight to in2).
 
-async function open(noiseDensity = 1e-8): Promise<{ rp: Board; close(): Promise<void> }> {
-  const sim = createSimBoard({ seed: 31, noiseDensity });
-  const server = await startPyrplServer({ board: sim, port: 0 });
-  const rp = await connect(server.url);
-  return {
-    rp,
-    close: async () => {
-      await rp.close();
-      await server.close();
-      await sim.close();
-    },
-  };
-}
+const open = (noiseDensity = 1e-8) => DRIVERS.pyrpl.open({ seed: 31, noiseDensity });
 
 test("an 'arbitrary' table [0, 1, 0, −1] plays a triangle: peaks ±A, fundamental 8A/π²", async (t) => {
   const { rp, close } = await open();

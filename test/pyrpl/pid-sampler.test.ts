@@ -1,25 +1,12 @@
 import test from 'ava';
 import { firstValueFrom } from 'rxjs';
 import { SettingsError } from '@labrx/core';
-import { createSimBoard } from '@labrx/hw-sim';
-import { readRequest, decodeWords, startPyrplServer, type PyrplBoard } from '@labrx/pyrpl';
+import { readRequest, decodeWords, type PyrplBoard } from '@labrx/pyrpl';
 import { connect } from 'labrx';
 import { RawClient } from './pyrplRawClient.js';
+import { connectPyrplSim } from './pyrplSim.js';
 
-async function rig() {
-  const sim = createSimBoard({ seed: 21, noiseDensity: 1e-7 });
-  const server = await startPyrplServer({ board: sim, port: 0 });
-  const rp = await connect(server.url);
-  return {
-    rp,
-    server,
-    close: async () => {
-      await rp.close();
-      await server.close();
-      await sim.close();
-    },
-  };
-}
+const rig = () => connectPyrplSim({ seed: 21, noiseDensity: 1e-7 });
 
 async function rawRead(port: number, address: number, count: number): Promise<number[]> {
   const c = await RawClient.open(port);

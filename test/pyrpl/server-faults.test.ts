@@ -1,21 +1,10 @@
 import test from 'ava';
-import { createSimBoard } from '@labrx/hw-sim';
-import { decodeWords, encodeHeader, readRequest, startPyrplServer, writeRequest } from '@labrx/pyrpl';
+import { decodeWords, encodeHeader, readRequest, writeRequest } from '@labrx/pyrpl';
 import { RawClient } from './pyrplRawClient.js';
+import { servePyrplSim } from './pyrplSim.js';
 
-async function rig(stallTimeoutMs?: number) {
-  const sim = createSimBoard({ seed: 1 });
-  const warnings: unknown[] = [];
-  const server = await startPyrplServer({ board: sim, port: 0, onError: (e) => warnings.push(e), ...(stallTimeoutMs ? { stallTimeoutMs } : {}) });
-  return {
-    server,
-    warnings,
-    close: async () => {
-      await server.close();
-      await sim.close();
-    },
-  };
-}
+// the faults below make the server warn: the warnings are expected, not printed
+const rig = (stallTimeoutMs?: number) => servePyrplSim({ seed: 1 }, { onError: () => undefined, ...(stallTimeoutMs ? { stallTimeoutMs } : {}) });
 
 async function readWords(c: RawClient, address: number, count: number): Promise<Uint32Array> {
   const h = readRequest(address, count);

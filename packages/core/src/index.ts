@@ -11,6 +11,7 @@ export * from './results/Trace.js';
 export * from './results/Spectrum.js';
 export * from './results/FrequencyResponse.js';
 export type { AcquireOptions, BoardDriver, LeaseArbiter, IqDriver, IqMeasureRequest, IqResult, PidDriver, PidSettings, ResolvedPidSettings, PidOutputDirect, SamplerDriver } from './driver/BoardDriver.js';
+export { raceLinkLoss, type AcquisitionHooks } from './driver/raceLinkLoss.js';
 export * from './operators/index.js';
 export * from './adapters/index.js';
 export * from './time/index.js';

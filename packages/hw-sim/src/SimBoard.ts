@@ -14,7 +14,8 @@ import {
   type ResolvedAsgSettings,
   type ResolvedScopeSettings,
 } from '@labrx/core';
-import { acquireTrace, type AcquisitionHost, type RunningAcquisition } from './acquisition/acquireTrace.js';
+import { acquireTrace, type AcquisitionHost } from './acquisition/acquireTrace.js';
+import { RunningJobs } from './acquisition/RunningJobs.js';
 import { measureIq, type IqHost } from './iq/measureIq.js';
 import { resolveSimBoardOptions, type ResolvedSimBoardOptions, type SimBoardOptions } from './options.js';
 import { NoiseBlocks } from './signal/NoiseBlocks.js';
@@ -60,14 +61,12 @@ export class SimBoard implements BoardDriver {
   private readonly model: SignalModel;
   private readonly originMs: number;
   private readonly seedWords: readonly number[];
-  private readonly running = new Set<RunningAcquisition>();
-  private started = 0;
+  private readonly running = new RunningJobs();
   private closed = false;
   private readonly directNoise: NoiseBlocks;
   private directCalls = 0;
   private readonly host: AcquisitionHost;
-  private readonly runningIq = new Set<RunningAcquisition>();
-  private iqStarted = 0;
+  private readonly runningIq = new RunningJobs();
 
   /**
    * The three IQ modules (lock-ins) of the 125-14. `iq.measure(index, request)` is cold: it waits
@@ -93,36 +92,9 @@ export class SimBoard implements BoardDriver {
     this.seedWords = [seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0];
     this.model = new SignalModel(this.info, this.options.dut, this.options.noiseDensity, this.options.tones);
     this.directNoise = new NoiseBlocks(this.seedWords, DIRECT_SERIAL_BASE, this.info.bufferSize, 4);
-    const board = this;
-    this.host = {
-      info: this.info,
-      scheduler: this.scheduler,
-      model: this.model,
-      seedWords: this.seedWords,
-      extTrigger: this.options.extTrigger,
-      originMs: this.originMs,
-      begin(acquisition) {
-        board.running.add(acquisition);
-        return ++board.started;
-      },
-      end(acquisition) {
-        board.running.delete(acquisition);
-      },
-    };
-    const iqHost: IqHost = {
-      info: this.info,
-      scheduler: this.scheduler,
-      model: this.model,
-      seedWords: this.seedWords,
-      originMs: this.originMs,
-      begin(measurement) {
-        board.runningIq.add(measurement);
-        return ++board.iqStarted;
-      },
-      end(measurement) {
-        board.runningIq.delete(measurement);
-      },
-    };
+    const common = { info: this.info, scheduler: this.scheduler, model: this.model, seedWords: this.seedWords, originMs: this.originMs };
+    this.host = { ...common, extTrigger: this.options.extTrigger, begin: this.running.begin, end: this.running.end };
+    const iqHost: IqHost = { ...common, begin: this.runningIq.begin, end: this.runningIq.end };
     this.iq = Object.freeze({
       measure: (index: number, request: IqMeasureRequest) =>
         new Observable<IqResult>((subscriber) => {
@@ -157,7 +129,7 @@ export class SimBoard implements BoardDriver {
 
   /** Acquisitions started since the board was created. */
   get acquisitionsStarted(): number {
-    return this.started;
+    return this.running.started;
   }
 
   /** True while an acquisition is armed or running. */
@@ -252,9 +224,8 @@ export class SimBoard implements BoardDriver {
     if (!this.closed) {
       this.closed = true;
       const error = new ConnectionLostError(this.id, 'the simulated board was closed');
-      for (const acquisition of [...this.running, ...this.runningIq]) acquisition.fail(error);
-      this.running.clear();
-      this.runningIq.clear();
+      this.running.failAll(error);
+      this.runningIq.failAll(error);
     }
     return Promise.resolve();
   }

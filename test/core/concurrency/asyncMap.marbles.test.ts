@@ -2,6 +2,9 @@ import test from 'ava';
 import type { Observable } from 'rxjs';
 import { asyncMap$, NoResultError } from '@labrx/core';
 import { marbles } from '@labrx/core/testing';
+import type { RunHelpers } from 'rxjs/testing';
+
+type ColdObservable = ReturnType<RunHelpers['cold']>;
 
 // Three items, concurrency 2: fn(a) takes 4 frames, fn(b) 1, fn(c) 2. a and b start at 0; b
 // finishes at 1, which frees the slot c starts in (1 → 3); a finishes at 4.
@@ -55,32 +58,36 @@ test('unsubscribed early: every Observable in flight is unsubscribed and nothing
     expectSubscriptions(d.subscriptions).toBe([]);
   }));
 
-test("onError 'stop': the first error errors the map unchanged and cancels the rest", (t) =>
-  marbles(t, ({ cold, expectObservable, expectSubscriptions }) => {
-    const boom = new Error('b failed');
-    const a = cold('----(A|)');
-    const b = cold<string>('-#', undefined, boom);
-    const c = cold('--(C|)');
-    const inner: Record<string, Observable<string>> = { a, b, c };
-    expectObservable(asyncMap$(['a', 'b', 'c'], (x) => inner[x]!, { concurrency: 2 })).toBe('-#', undefined, boom);
-    expectSubscriptions(a.subscriptions).toBe('^!');
-    expectSubscriptions(c.subscriptions).toBe([]);
-  }));
+// The same inner streams (b fails at frame 1) under each onError policy.
+const ON_ERROR_CASES = [
+  {
+    title: "onError 'stop': the first error errors the map unchanged and cancels the rest",
+    options: { concurrency: 2 },
+    expected: (boom: Error) => ({ marble: '-#', values: undefined, error: boom }),
+    subscriptions: { a: '^!', c: [] as string[] },
+  },
+  {
+    title: "onError 'collect': the error is an entry with its item and index, and the rest finish",
+    options: { concurrency: 2, order: 'completion', onError: 'collect' } as const,
+    expected: (boom: Error) => ({
+      marble: '-e-c(a|)',
+      values: { a: ok('a', 0, 'A'), e: { status: 'rejected', item: 'b', index: 1, error: boom }, c: ok('c', 2, 'C') },
+      error: undefined,
+    }),
+    subscriptions: { c: '-^-!' },
+  },
+];
 
-test("onError 'collect': the error is an entry with its item and index, and the rest finish", (t) =>
-  marbles(t, ({ cold, expectObservable, expectSubscriptions }) => {
-    const boom = new Error('b failed');
-    const a = cold('----(A|)');
-    const b = cold<string>('-#', undefined, boom);
-    const c = cold('--(C|)');
-    const inner: Record<string, Observable<string>> = { a, b, c };
-    expectObservable(asyncMap$(['a', 'b', 'c'], (x) => inner[x]!, { concurrency: 2, order: 'completion', onError: 'collect' })).toBe('-e-c(a|)', {
-      a: ok('a', 0, 'A'),
-      e: { status: 'rejected', item: 'b', index: 1, error: boom },
-      c: ok('c', 2, 'C'),
-    });
-    expectSubscriptions(c.subscriptions).toBe('-^-!');
-  }));
+for (const { title, options, expected, subscriptions } of ON_ERROR_CASES) {
+  test(title, (t) =>
+    marbles(t, ({ cold, expectObservable, expectSubscriptions }) => {
+      const boom = new Error('b failed');
+      const inner: Record<string, ColdObservable> = { a: cold('----(A|)'), b: cold<string>('-#', undefined, boom), c: cold('--(C|)') };
+      const { marble, values, error } = expected(boom);
+      expectObservable(asyncMap$(['a', 'b', 'c'], (x) => inner[x]!, options)).toBe(marble, values, error);
+      for (const [name, marbles] of Object.entries(subscriptions)) expectSubscriptions(inner[name]!.subscriptions).toBe(marbles);
+    }));
+}
 
 test("an Observable that completes empty fails its item with NoResultError('asyncMap item <i>')", (t) =>
   marbles(t, ({ cold, expectObservable }) => {

@@ -1,5 +1,6 @@
 import { fillGaussian } from '../prng/gaussian.js';
 import { Xoshiro128 } from '../prng/xoshiro128.js';
+import { forEachBlockRun } from './forEachBlockRun.js';
 
 /**
  * Unit Gaussian noise indexed by (stream, sample index), generated in blocks of `blockSize` from
@@ -56,17 +57,9 @@ export class NoiseBlocks {
    */
   add(out: Float64Array, from: number, to: number, stream: number, first: number, std: number): void {
     if (std === 0) return;
-    const n = this.blockSize;
-    let i = from;
-    let idx = first;
-    while (i < to) {
-      const blk = Math.floor(idx / n);
-      const off = idx - blk * n;
-      const len = Math.min(to - i, n - off);
+    forEachBlockRun(from, to, first, this.blockSize, (i, blk, off, len) => {
       const src = this.block(stream, blk);
       for (let j = 0; j < len; j++) out[i + j]! += std * src[off + j]!;
-      i += len;
-      idx += len;
-    }
+    });
   }
 }

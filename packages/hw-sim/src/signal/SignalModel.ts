@@ -4,6 +4,7 @@ import { AsgHistory, type AsgSegment } from './AsgHistory.js';
 import { addTone, frac } from './addTone.js';
 import { boxcarResponse } from './boxcarResponse.js';
 import { filterBlock } from './filterBlock.js';
+import { forEachBlockRun } from './forEachBlockRun.js';
 import type { NoiseBlocks } from './NoiseBlocks.js';
 import { quantise } from './quantise.js';
 import { waveformSeries } from './waveformSeries.js';
@@ -238,17 +239,11 @@ export class SignalModel {
     if (!viaDut) return req.noise.add(out, jA, jB, stream, iA, std);
     const size = req.noise.blockSize;
     if (this.filtered.length !== size) this.filtered = new Float64Array(size);
-    let j = jA;
-    let idx = iA;
-    while (j < jB) {
-      const blk = Math.floor(idx / size);
-      const off = idx - blk * size;
-      const len = Math.min(jB - j, size - off);
-      filterBlock(req.noise.block(stream, blk), this.filtered, dtS, this.dut);
-      for (let m = 0; m < len; m++) out[j + m]! += std * this.filtered[off + m]!;
-      j += len;
-      idx += len;
-    }
+    const filtered = this.filtered;
+    forEachBlockRun(jA, jB, iA, size, (j, blk, off, len) => {
+      filterBlock(req.noise.block(stream, blk), filtered, dtS, this.dut);
+      for (let m = 0; m < len; m++) out[j + m]! += std * filtered[off + m]!;
+    });
   }
 
   /** The generator settings in force now. */

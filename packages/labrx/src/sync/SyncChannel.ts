@@ -79,44 +79,22 @@ export class SyncChannel {
   }
 
   private wait(id: number, timeoutMs: number, operation: string, below: Function): Reply {
-    const deadline = now() + timeoutMs;
-    for (;;) {
-      // Read the counter before looking for the reply: a reply posted in between bumps it, so
-      // Atomics.wait returns at once instead of missing the wake-up.
-      const seen = Atomics.load(this.counter, REPLY_COUNTER);
-      const received = receiveMessageOnPort(this.port);
-      if (received) {
-        const message = received.message as Reply | CrashNotice;
-        if (message.id === id) return message as Reply;
-        if (message.id === -1) {
-          this.markLost('the engine crashed', reviveError((message as CrashNotice).crash));
-          throw this.rethrow(this.lostError!, below);
-        }
-        continue; // a late reply to a call that timed out
+    const outcome = this.awaitReply(id, now() + timeoutMs, this.spinMicros, true);
+    if (typeof outcome === 'object') return outcome;
+    if (outcome !== 'timeout') throw this.rethrow(this.lostError!, below);
+    if (id !== 0) {
+      this.notify({ op: 'cancel', id });
+      // A live engine answers a ping at once; one that does not is dead (its event loop blocked,
+      // or gone without a word): every later call then fails at once instead of costing a timeout.
+      const pingMs = Math.min(PING_LIMIT_MS, timeoutMs);
+      if (!this.answersPing(pingMs)) {
+        this.markLost(`the engine did not answer ${operation} within ${timeoutMs} ms nor a ping within ${pingMs} ms: it is hung or dead`);
+        this.onDead();
       }
-      if (this.lostError) throw this.rethrow(this.lostError, below);
-      const left = deadline - now();
-      if (left <= 0) {
-        if (id !== 0) {
-          this.notify({ op: 'cancel', id });
-          // A live engine answers a ping at once; one that does not is dead (its event loop blocked,
-          // or gone without a word): every later call then fails at once instead of costing a timeout.
-          const pingMs = Math.min(PING_LIMIT_MS, timeoutMs);
-          if (!this.answersPing(pingMs)) {
-            this.markLost(`the engine did not answer ${operation} within ${timeoutMs} ms nor a ping within ${pingMs} ms: it is hung or dead`);
-            this.onDead();
-          }
-        }
-        const e = new TimeoutError(operation, timeoutMs);
-        Error.captureStackTrace(e, below);
-        throw e;
-      }
-      if (this.spinMicros > 0) {
-        const spinEnd = now() + Math.min(this.spinMicros / 1000, left);
-        while (Atomics.load(this.counter, REPLY_COUNTER) === seen && now() < spinEnd);
-      }
-      Atomics.wait(this.counter, REPLY_COUNTER, seen, left);
     }
+    const e = new TimeoutError(operation, timeoutMs);
+    Error.captureStackTrace(e, below);
+    throw e;
   }
 
   /** Sends a ping and waits up to `limitMs` for its answer, dropping late replies meanwhile. */
@@ -127,21 +105,37 @@ export class SyncChannel {
     } catch {
       return false;
     }
-    const deadline = now() + limitMs;
+    return typeof this.awaitReply(id, now() + limitMs, 0, false) === 'object';
+  }
+
+  /**
+   * Takes messages off the port until the reply to `id` (returned) or the engine's crash notice
+   * (the channel is marked lost: 'crashed'); late replies to calls that timed out are dropped. Gives
+   * up at `deadlineMs` (`now()` time: 'timeout') or, with `stopOnLost`, once the channel is lost
+   * ('lost'). Between messages it spins up to `spinMicros` (µs), then sleeps on the reply counter.
+   */
+  private awaitReply(id: number, deadlineMs: number, spinMicros: number, stopOnLost: boolean): Reply | 'crashed' | 'lost' | 'timeout' {
     for (;;) {
+      // Read the counter before looking for the reply: a reply posted in between bumps it, so
+      // Atomics.wait returns at once instead of missing the wake-up.
       const seen = Atomics.load(this.counter, REPLY_COUNTER);
       const received = receiveMessageOnPort(this.port);
       if (received) {
         const message = received.message as Reply | CrashNotice;
-        if (message.id === id) return true;
+        if (message.id === id) return message as Reply;
         if (message.id === -1) {
           this.markLost('the engine crashed', reviveError((message as CrashNotice).crash));
-          return false;
+          return 'crashed';
         }
-        continue;
+        continue; // a late reply to a call that timed out
       }
-      const left = deadline - now();
-      if (left <= 0) return false;
+      if (stopOnLost && this.lostError) return 'lost';
+      const left = deadlineMs - now();
+      if (left <= 0) return 'timeout';
+      if (spinMicros > 0) {
+        const spinEnd = now() + Math.min(spinMicros / 1000, left);
+        while (Atomics.load(this.counter, REPLY_COUNTER) === seen && now() < spinEnd);
+      }
       Atomics.wait(this.counter, REPLY_COUNTER, seen, left);
     }
   }

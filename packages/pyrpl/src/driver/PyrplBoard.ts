@@ -1,4 +1,4 @@
-import { Observable, concat, defer, firstValueFrom, forkJoin, lastValueFrom, map, of, race, repeat, switchMap, tap, timer, first, type SchedulerLike } from 'rxjs';
+import { Observable, concat, defer, firstValueFrom, forkJoin, lastValueFrom, map, of, repeat, switchMap, tap, timer, first, type SchedulerLike } from 'rxjs';
 import {
   LabrxError,
   preciseScheduler,
@@ -15,6 +15,7 @@ import {
   type ResolvedAsgSettings,
   type ResolvedScopeSettings,
   type TriggerSource,
+  raceLinkLoss,
 } from '@labrx/core';
 import { BUFFER_WORDS, DSP_SIGNALS, FPGA_CLOCK_HZ, SCOPE_CONTROL, SCOPE_TRIGGER_SOURCES, VOLTS_14, addressOf, asgControlBits, dspBase, fieldOf, registerDecl } from '../map/registerMap.js';
 import { encodeField, encodeFixed, type FixedPointField } from '../map/fieldCodec.js';
@@ -290,32 +291,14 @@ export class PyrplBoard implements BoardDriver {
           ),
         ),
       );
-      let completed = false;
-      this.running++;
-      const sub = race(pipeline$, this.transport.lost$).subscribe({
-        next: (trace) => {
-          completed = true;
-          this.running--;
-          subscriber.next(trace);
+      return raceLinkLoss(pipeline$, this.transport.lost$, {
+        start: () => this.running++,
+        end: () => this.running--,
+        // an abandoned acquisition: stop the FPGA writing; a lost link has nothing left to stop
+        abort: (reason) => {
+          if (reason === 'unsubscribe' && this.transport.open) this.write$(SCOPE, [1 << SCOPE_CONTROL.reset]).subscribe({ error: () => undefined });
         },
-        error: (err: unknown) => {
-          if (!completed) {
-            completed = true;
-            this.running--;
-          }
-          subscriber.error(err);
-        },
-        complete: () => subscriber.complete(),
-      });
-      return () => {
-        sub.unsubscribe();
-        if (!completed) {
-          completed = true;
-          this.running--;
-          // stop the FPGA writing; a lost link has nothing left to stop
-          if (this.transport.open) this.write$(SCOPE, [1 << SCOPE_CONTROL.reset]).subscribe({ error: () => undefined });
-        }
-      };
+      }).subscribe(subscriber);
     });
   }
 

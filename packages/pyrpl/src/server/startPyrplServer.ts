@@ -1,4 +1,5 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenTcp, tcpServer, type TcpServer } from '@labrx/core/net';
 import type { Subscription } from 'rxjs';
 import type { BoardDriver } from '@labrx/core';
 import { FPGA_ADDRESS_END, FPGA_ADDRESS_FIRST } from '../map/registerMap.js';
@@ -21,19 +22,13 @@ export interface PyrplServerOptions {
 }
 
 /** A running simulated monitor_server. */
-export interface PyrplServer {
-  readonly host: string;
-  readonly port: number;
+export interface PyrplServer extends TcpServer {
   /** `pyrpl://host:port`, for `connect()`. */
   readonly url: string;
-  /** Open client connections now. */
-  readonly connections: number;
   /** Reply bytes queued for clients and not yet sent (bounded: at most 1 MiB plus one reply per client). */
   readonly bufferedBytes: number;
   /** Clients dropped for a protocol fault (unknown command, address outside the FPGA, stalled request). */
   readonly dropped: number;
-  /** Stops listening, ends every connection and stops board work; resolves when nothing is left open. */
-  close(): Promise<void>;
 }
 
 /** Replies queued for one client beyond this many bytes pause its input until it reads. */
@@ -67,22 +62,12 @@ export async function startPyrplServer(options: PyrplServerOptions): Promise<Pyr
   const stallMs = options.stallTimeoutMs ?? 10000;
   const fpga = new SimFpga(options.board, options.onError ?? defaultOnError);
   const scheduler = options.board.scheduler;
-  const sockets = new Set<Socket>();
   let dropped = 0;
 
-  const server: Server = createServer((socket) => serve(socket));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port: requestedPort, backlog: 1024 }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : requestedPort;
+  const listener = await listenTcp({ host, port: requestedPort, onClose: () => fpga.dispose() }, (socket) => serve(socket));
+  const { sockets } = listener;
 
   function serve(socket: Socket): void {
-    sockets.add(socket);
     socket.setNoDelay(true);
     const input = new ByteQueue();
     let header: { command: number; count: number; address: number; bytes: Buffer } | null = null;
@@ -139,20 +124,12 @@ export async function startPyrplServer(options: PyrplServerOptions): Promise<Pyr
     socket.on('close', () => {
       stall?.unsubscribe();
       stall = null;
-      sockets.delete(socket);
       input.clear();
       header = null;
     });
   }
 
-  let closing: Promise<void> | null = null;
-  return {
-    host,
-    port,
-    url: `pyrpl://${host}:${port}`,
-    get connections() {
-      return sockets.size;
-    },
+  return tcpServer(listener, 'pyrpl', host, {
     get dropped() {
       return dropped;
     },
@@ -161,13 +138,5 @@ export async function startPyrplServer(options: PyrplServerOptions): Promise<Pyr
       for (const s of sockets) n += s.writableLength;
       return n;
     },
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-        fpga.dispose();
-      });
-      return closing;
-    },
-  };
+  });
 }

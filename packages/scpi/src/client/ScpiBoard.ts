@@ -5,7 +5,6 @@ import {
   first,
   firstValueFrom,
   map,
-  race,
   of,
   repeat,
   switchMap,
@@ -24,6 +23,7 @@ import {
   type RawTrace,
   type ResolvedAsgSettings,
   type ResolvedScopeSettings,
+  raceLinkLoss,
 } from '@labrx/core';
 import { RP_COMMANDS, RP_SCPI, type AcqGain, TRIGGER_SOURCE_NAMES, WAVEFORM_NAMES, chain, fill, setLine } from '../protocol/redPitayaScpi.js';
 import type { ScpiResponse } from './ScpiResponseParser.js';
@@ -260,8 +260,6 @@ export class ScpiBoard implements BoardDriver {
         first((reply) => text(reply, 0).trim() === 'TD' && text(reply, 1).trim() === '1'),
         map(() => this.scheduler.now()),
       );
-      let completed = false;
-      this.running++;
       // The wait before the first poll runs from the moment the setup is sent, not from its reply:
       // the setup's round trip then costs nothing when it is shorter than the acquisition.
       const pipeline$ = zip(this.checked$(setup), wait(Math.max(bufferMs, 1))).pipe(
@@ -280,34 +278,13 @@ export class ScpiBoard implements BoardDriver {
           ),
         ),
       );
-      // race with lost$: a link lost during a timer wait (the trigger wait) fails the acquisition at
-      // once rather than at the next poll; lost$ never emits, so the trace wins the race when it comes.
-      const sub = race(pipeline$, this.transport.lost$).subscribe({
-        next: (trace) => {
-          // Done once the trace is read (the FPGA stopped writing at TD): a consumer that unsubscribes
-          // on this value (firstValueFrom) must not trigger an ACQ:STOP.
-          completed = true;
-          this.running--;
-          subscriber.next(trace);
-        },
-        error: (err: unknown) => {
-          if (!completed) {
-            completed = true;
-            this.running--;
-            this.stopQuietly();
-          }
-          subscriber.error(err);
-        },
-        complete: () => subscriber.complete(),
-      });
-      return () => {
-        sub.unsubscribe();
-        if (!completed) {
-          completed = true;
-          this.running--;
-          this.stopQuietly();
-        }
-      };
+      // Done once the trace is read (the FPGA stopped writing at TD): a consumer that unsubscribes on
+      // it (firstValueFrom) triggers no ACQ:STOP; a failure or an early unsubscribe does.
+      return raceLinkLoss(pipeline$, this.transport.lost$, {
+        start: () => this.running++,
+        end: () => this.running--,
+        abort: () => this.stopQuietly(),
+      }).subscribe(subscriber);
     });
   }
 

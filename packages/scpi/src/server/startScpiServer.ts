@@ -1,4 +1,5 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenTcp, tcpServer, type TcpServer } from '@labrx/core/net';
 import type { BoardDriver } from '@labrx/core';
 import { createLineFramer } from './lineFramer.js';
 import { createRedPitayaCommandTable } from './redPitayaCommands.js';
@@ -21,22 +22,14 @@ export interface ScpiServerOptions {
 }
 
 /** A running SCPI server. */
-export interface ScpiServer {
-  /** The bound interface. */
-  readonly host: string;
-  /** The bound port (the OS's pick when 0 was asked). */
-  readonly port: number;
+export interface ScpiServer extends TcpServer {
   /** `scpi://host:port`, for `connect()`. */
   readonly url: string;
-  /** Open client connections now. */
-  readonly connections: number;
   /**
    * The most bytes held for any one client now: input not yet run (a partial line, queued
    * messages) and replies not yet taken by the network. Bounded by `MAX_CLIENT_BYTES`.
    */
   readonly maxClientBytes: number;
-  /** Stops listening, ends every connection and stops board work; resolves when no handle is left. */
-  close(): Promise<void>;
 }
 
 /**
@@ -88,7 +81,6 @@ export async function startScpiServer(options: ScpiServerOptions): Promise<ScpiS
   const requestedPort = options.port ?? 5000;
   const device = new ScpiDevice(options.board, options.onError ?? defaultOnError);
   const commands = createRedPitayaCommandTable();
-  const sockets = new Set<Socket>();
   const heldBytes = new Map<Socket, () => number>();
   // Round-robin between clients: those with work left after their turn wait here for the next round,
   // which runs after pending I/O (setImmediate), so new input of other clients is read in between.
@@ -101,20 +93,16 @@ export async function startScpiServer(options: ScpiServerOptions): Promise<ScpiS
     for (const turn of turns) turn();
   };
 
-  const server: Server = createServer((socket) => serve(socket));
-  // Many clients may connect at once (tests open 500): a deep accept queue avoids refused connects.
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port: requestedPort, backlog: 1024 }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : requestedPort;
+  // Many clients may connect at once (tests open 500): listenTcp's deep accept queue avoids refused connects.
+  const listener = await listenTcp({ host, port: requestedPort, onClose }, (socket) => serve(socket));
+  function onClose(): void {
+    waiting.clear();
+    if (nextRound !== undefined) clearImmediate(nextRound);
+    nextRound = undefined;
+    device.dispose();
+  }
 
   function serve(socket: Socket): void {
-    sockets.add(socket);
     // The firmware leaves Nagle's algorithm on; the simulator turns it off so that a reply is not held
     // back waiting for the client's delayed ACK (loopback round trips of ~0.1 ms instead of ~1 ms).
     // Clients see the same bytes either way.
@@ -196,36 +184,17 @@ export async function startScpiServer(options: ScpiServerOptions): Promise<ScpiS
     heldBytes.set(socket, () => framer.pendingBytes + pending.reduce((n, m) => n + m.length, 0) + text.length + socket.writableLength);
     socket.on('close', () => {
       heldBytes.delete(socket);
-      sockets.delete(socket);
       waiting.delete(pump);
       pending.length = 0;
       run = null;
     });
   }
 
-  let closing: Promise<void> | null = null;
-  return {
-    host,
-    port,
-    url: `scpi://${host}:${port}`,
-    get connections() {
-      return sockets.size;
-    },
+  return tcpServer(listener, 'scpi', host, {
     get maxClientBytes() {
       let most = 0;
       for (const held of heldBytes.values()) most = Math.max(most, held());
       return most;
     },
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-        waiting.clear();
-        if (nextRound !== undefined) clearImmediate(nextRound);
-        nextRound = undefined;
-        device.dispose();
-      });
-      return closing;
-    },
-  };
+  });
 }
