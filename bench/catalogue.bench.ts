@@ -9,7 +9,7 @@
  *
  * Run alone: npx tsx bench/catalogue.bench.ts   (writes bench/results/catalogue.md)
  */
-import { spawn } from 'node:child_process';
+import { median, rate, spawnLabrxSim } from './measure.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,21 +24,7 @@ const ROUNDS = 3;
 const ROUND_MS = 1500;
 const dir = mkdtempSync(join(tmpdir(), 'labrx-bench-catalogue-'));
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
-/** Calls `once` for `ms`; returns calls per second. */
-async function rate(once: () => unknown, ms: number): Promise<number> {
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < ms) {
-    await once();
-    n++;
-  }
-  return (n * 1000) / (performance.now() - t0);
-}
 
 // --- 1. saves per second ---------------------------------------------------------------
 const ch1 = new Float64Array(N).map((_, i) => Math.sin(i / 10) + (i % 7) * 1e-3);
@@ -103,16 +89,7 @@ big.close();
 console.log('query ms', qms, counts);
 
 // --- 3. recording overhead ----------------------------------------------------------------
-const sim = spawn(process.execPath, ['packages/hw-sim/bin/labrx-sim.mjs', '--port', '0', '--seed', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  sim.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    const m = /listening on (scpi:\/\/\S+)/.exec(out);
-    if (m) resolve(m[1]!);
-  });
-  sim.on('exit', (code) => reject(new Error(`labrx-sim exited with ${code}`)));
-});
+const { url, sim } = await spawnLabrxSim();
 const settings = { ...SCOPE_DEFAULTS, decimation: 1 };
 const tone = { ...ASG_DEFAULTS, frequency: 1e6, amplitude: 0.5, output: 'out1' as const };
 const host = new URL(url.replace('scpi:', 'http:'));

@@ -7,7 +7,7 @@ export function median(xs: readonly number[]): number {
 }
 
 /** Runs `once` back to back for `ms` of wall time (ms); returns completed calls per second. */
-export async function rate(once: () => Promise<unknown>, ms: number): Promise<number> {
+export async function rate(once: () => unknown, ms: number): Promise<number> {
   let n = 0;
   const t0 = performance.now();
   while (performance.now() - t0 < ms) {
@@ -15,4 +15,20 @@ export async function rate(once: () => Promise<unknown>, ms: number): Promise<nu
     n++;
   }
   return (n * 1000) / (performance.now() - t0);
+}
+
+/** Starts `labrx-sim` (SCPI, OS-picked port) in its own process; resolves with its URL and the process. */
+export async function spawnLabrxSim(args: readonly string[] = ['--seed', '1']): Promise<{ url: string; sim: import('node:child_process').ChildProcess }> {
+  const { spawn } = await import('node:child_process');
+  const sim = spawn(process.execPath, ['packages/hw-sim/bin/labrx-sim.mjs', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    sim.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (scpi:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    sim.on('exit', (code) => reject(new Error(`labrx-sim exited with ${code}`)));
+  });
+  return { url, sim };
 }

@@ -11,11 +11,10 @@
  *
  * Run alone: npx tsx bench/scpi.bench.ts   (writes bench/results/scpi.md)
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { firstValueFrom } from 'rxjs';
-import { median, rate } from './measure.js';
+import { median, rate, spawnLabrxSim } from './measure.js';
 import { ASG_DEFAULTS, SCOPE_DEFAULTS } from '@labrx/core';
 import { createSimBoard } from '@labrx/hw-sim';
 import { connectScpiBoard, type ScpiBoard } from '@labrx/scpi';
@@ -42,16 +41,7 @@ async function asciiTrace(board: ScpiBoard): Promise<[Float64Array, Float64Array
 }
 
 // labrx-sim in its own process, OS-picked port
-const sim = spawn(process.execPath, ['packages/hw-sim/bin/labrx-sim.mjs', '--port', '0', '--seed', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  sim.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    const m = /listening on (scpi:\/\/\S+)/.exec(out);
-    if (m) resolve(m[1]!);
-  });
-  sim.on('exit', (code) => reject(new Error(`labrx-sim exited with ${code}`)));
-});
+const { url, sim } = await spawnLabrxSim();
 const board = await connectScpiBoard(url);
 await firstValueFrom(board.setAsg(0, tone));
 const embedded = createSimBoard({ seed: 1 });

@@ -1,27 +1,14 @@
 import test from 'ava';
+import { runCommandInProcess } from '../helpers/runCommandInProcess.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { VirtualClock } from '@labrx/core/testing';
 import { connect, loadResult, openRunCatalogue, rerunRun, resonator, LABRX_VERSION, type Trace } from 'labrx';
 import { buildRunsCommand, buildRerunCommand, type CliIo } from 'labrx/testing';
 
-type Command = ReturnType<typeof buildRunsCommand>;
 
-async function run(build: (io: CliIo) => Command, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = { code: 0, stdout: '', stderr: '' };
-  const sink = (key: 'stdout' | 'stderr') =>
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        out[key] += chunk.toString();
-        done();
-      },
-    });
-  const io: CliIo = { stdout: sink('stdout'), stderr: sink('stderr'), fail: (code) => (out.code = code) };
-  await build(io).exitOverride().parseAsync(args, { from: 'user' });
-  return out;
-}
+const run = runCommandInProcess;
 
 function sameBytes(a: Float64Array, b: Float64Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { runCommandInProcess } from '../helpers/runCommandInProcess.js';
 import { runProcess, type ProcessResult } from '../helpers/runProcess.js';
 import { testNeeding } from '../helpers/testNeeding.js';
 import { spawnSync } from 'node:child_process';
@@ -8,7 +9,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Writable } from 'node:stream';
 import { loadResult, type Spectrum, type Trace, type SavedFrequencyResponse } from 'labrx';
 import { fitSine } from '../helpers/fit.js';
 import type { CliIo } from 'labrx/testing';
@@ -29,23 +29,7 @@ function labrx(args: string[], cwd?: string): Promise<ProcessResult> {
   return runProcess(process.execPath, [BIN, ...args], { cwd });
 }
 
-/**
- * Runs a subcommand in this process (a process costs a second of start-up; the exit-code contract
- * itself is checked on real processes above): same code, its output and exit code captured.
- */
-async function run(build: (io: CliIo) => Command, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = { code: 0, stdout: '', stderr: '' };
-  const sink = (key: 'stdout' | 'stderr') =>
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        out[key] += chunk.toString();
-        done();
-      },
-    });
-  const io: CliIo = { stdout: sink('stdout'), stderr: sink('stderr'), fail: (code) => (out.code = code) };
-  await build(io).exitOverride().parseAsync(args, { from: 'user' });
-  return out;
-}
+const run = runCommandInProcess;
 
 const tmp = () => mkdtemp(join(tmpdir(), 'labrx-cli-'));
 

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { SettingsError } from '@labrx/core';
 import type { Trace } from '@labrx/core';
 import { lowpass, resonator } from '@labrx/hw-sim';
 import { DRIVERS } from '../helpers/driverRigs.js';
@@ -35,6 +36,14 @@ for (const [name, driver] of Object.entries(DRIVERS)) {
       for (const v of tr.ch2.subarray(0, 2000)) t.true(Math.abs(v / lsb - Math.round(v / lsb)) < 1e-3, `${v} V is not on the HV grid`);
       // quantisation noise lsb/√12 = 0.7 mV per sample, averaged over 16384 samples: the fit is far within 1 %
       t.true(Math.abs(fitSine(tr.ch2, tr.dt, tr.t0, 10e3).amplitude / 0.5 - 1) < 0.01);
+    });
+  } else {
+    test(`${name}: gain 'hv' is refused with SettingsError naming the gain (the driver cannot set the input range), and the scope stays idle`, async (t) => {
+      const { rp, close } = await open({ seed: 4 });
+      t.teardown(close);
+      const e = await t.throwsAsync(rp.scope.single({ decimation: 64, gain: 'hv' }), { instanceOf: SettingsError });
+      t.like(e, { setting: 'gain', value: 'hv' });
+      t.is(rp.scope.state.state, 'idle');
     });
   }
 

@@ -1,4 +1,5 @@
 export { LabrxError } from './LabrxError.js';
+export { FileError } from './FileError.js';
 export { SettingsError, formatSettingValue } from './SettingsError.js';
 export { ResourceBusyError } from './ResourceBusyError.js';
 export { TimeoutError } from './TimeoutError.js';

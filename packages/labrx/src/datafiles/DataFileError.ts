@@ -1,17 +1,7 @@
-import { LabrxError } from '@labrx/core';
+import { FileError } from '@labrx/core';
 
 /**
  * A data file could not be written or read back as a labrx result: an unknown extension, a
  * damaged or foreign file, a missing metadata sidecar. Names the file and what is wrong.
  */
-export class DataFileError extends LabrxError {
-  constructor(
-    /** The file (or '(buffer)' when decoding from memory). */
-    readonly path: string,
-    /** What is wrong, for people. */
-    readonly reason: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${path}: ${reason}`, options);
-  }
-}
+export class DataFileError extends FileError {}

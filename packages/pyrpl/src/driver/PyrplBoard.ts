@@ -237,6 +237,12 @@ export class PyrplBoard implements BoardDriver {
 
   acquire(settings: Omit<ResolvedScopeSettings, 'averages'>): Observable<RawTrace> {
     return new Observable<RawTrace>((subscriber) => {
+      if (settings.gain !== 'lv') {
+        // The input range is a jumper on the board, which PyRPL's FPGA can neither set nor read: its
+        // samples are in the LV calibration (±1 V). Refused rather than mislabelled.
+        subscriber.error(new SettingsError('scope', 'gain', settings.gain, "'lv' on a PyRPL board (the HV jumpers are not visible to the FPGA; scale readings by 20 yourself)"));
+        return undefined;
+      }
       const n = BUFFER_WORDS;
       const dt = settings.decimation / FPGA_CLOCK_HZ;
       const dtMs = dt * 1000;

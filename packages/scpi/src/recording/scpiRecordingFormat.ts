@@ -1,4 +1,4 @@
-import { LabrxError } from '@labrx/core';
+import { FileError } from '@labrx/core';
 
 /**
  * The `.labrx-rec` format: a gzip stream of
@@ -42,15 +42,7 @@ export interface ScpiRecording {
 }
 
 /** A file that is not a labrx recording, or a damaged one; names the file and what is wrong. */
-export class RecordingFormatError extends LabrxError {
-  constructor(
-    readonly path: string,
-    readonly reason: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${path}: ${reason}`, options);
-  }
-}
+export class RecordingFormatError extends FileError {}
 
 /**
  * Parses the (gunzipped) bytes of a recording into exchanges. A recording cut short (a process
