@@ -27,3 +27,16 @@ test('startPyrplSim serves boards on consecutive ports; `labrx na --board pyrpl:
   t.true(Math.abs(Number(m![1]) / Math.SQRT1_2 - 1) < 0.01, r.stdout);
   t.true(Math.abs(Number(m![2]) + 45) < 1, r.stdout);
 });
+
+test('`labrx studio --board pyrpl://…` opens the studio on a PyRPL board (the non-interactive check: page, token, a scope frame)', async (t) => {
+  const boards = [createSimBoard({ seed: 3 })];
+  const sim = await startPyrplSim({ host: '127.0.0.1', port: 0, boards });
+  t.teardown(async () => {
+    await sim.close();
+    for (const b of boards) await b.close();
+  });
+  const r = await labrx(['studio', '--check', '--board', sim.servers[0]!.url]);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /labrx studio on pyrpl:\/\/127\.0\.0\.1:\d+/);
+  t.regex(r.stdout, /studio check: ok .*a scope frame/);
+});
