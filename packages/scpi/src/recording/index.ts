@@ -4,6 +4,6 @@
  */
 export type { ScpiTrafficTap } from './ScpiTrafficTap.js';
 export { ScpiRecorder, readScpiRecording } from './ScpiRecorder.js';
-export { parseRecording, RecordingFormatError, type ScpiRecording, type ScpiExchange, type ScpiRecordingHeader } from './scpiRecordingFormat.js';
+export { parseRecording, RecordingFormatError, RECORDING_MAGIC, type ScpiRecording, type ScpiExchange, type ScpiRecordingHeader } from './scpiRecordingFormat.js';
 export { ReplayDepartureError } from './ReplayDepartureError.js';
 export { startReplayServer, type ReplayServer, type ReplayServerOptions } from './startReplayServer.js';

@@ -59,6 +59,7 @@ export function parseRecording(bytes: Buffer, path = '(buffer)'): ScpiRecording 
   } catch (error) {
     throw new RecordingFormatError(path, 'the header line is not JSON', { cause: error });
   }
+  if (header === null || typeof header !== 'object') throw new RecordingFormatError(path, `the header line is ${JSON.stringify(header)}, not an object`);
   if (header.format !== 'labrx-rec' || header.version !== 1) throw new RecordingFormatError(path, `format ${JSON.stringify(header.format)} version ${String(header.version)} is not 'labrx-rec' 1`);
   const exchanges: { sent: string; sentAtMs: number; parts: Buffer[]; repliedAtMs: number }[] = [];
   let pos = headerEnd + 1;
