@@ -3,7 +3,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualClock } from '@labrx/core/testing';
-import { connect, saveProfile, loadProfile, ProfileError, LabrxError, PROFILE_SCHEMA, type BoardProfile } from 'labrx';
+import { connect, saveProfile, loadProfile, loadResult, ProfileError, LabrxError, PROFILE_SCHEMA, type BoardProfile, type Trace } from 'labrx';
+import { buildScopeCommand } from 'labrx/testing';
+import { runCommandInProcess } from '../helpers/runCommandInProcess.js';
 
 const board = () => connect({ sim: { seed: 5, scheduler: new VirtualClock() } });
 const tmp = () => mkdtemp(join(tmpdir(), 'labrx-profiles-'));
@@ -137,4 +139,26 @@ test('a setting removed from the board is removed from the file; the profile sti
   const broken = join(dir, 'broken.yaml');
   await writeFile(broken, 'scope: [1, 2\n');
   await t.throwsAsync(loadProfile(broken), { instanceOf: ProfileError });
+});
+
+test('labrx scope --profile restores the profile before acquiring; a bad profile exits 2 naming every bad setting', async (t) => {
+  const dir = await tmp();
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const rp = await board();
+  t.teardown(() => rp.close());
+  rp.scope.setDefaults({ decimation: 64 });
+  const file = join(dir, 'scope.yaml');
+  await saveProfile(file, await rp.snapshot());
+  const out = join(dir, 'trace.json');
+  const ok = await runCommandInProcess(buildScopeCommand, ['--profile', file, '--out', out]);
+  t.is(ok.code, 0, ok.stderr);
+  const trace = (await loadResult(out)).result as Trace;
+  // decimation 64 of the 125 MS/s ADC: 512 ns per sample
+  t.is(trace.settings.decimation, 64);
+  t.true(Math.abs(trace.dt - 64 / 125e6) < 1e-15, `dt ${trace.dt}`);
+  await writeFile(file, (await readFile(file, 'utf8')).replace('decimation: 64', 'decimation: 3').replace(/^(asg0:\n(?:.*\n)*?  frequency: )1000$/m, '$1-1'));
+  const bad = await runCommandInProcess(buildScopeCommand, ['--profile', file]);
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /scope\.decimation = 3: a power of 2/);
+  t.regex(bad.stderr, /asg0\.frequency = -1: a number from 0/);
 });
