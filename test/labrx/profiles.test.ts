@@ -6,6 +6,7 @@ import { VirtualClock } from '@labrx/core/testing';
 import { connect, saveProfile, loadProfile, loadResult, ProfileError, LabrxError, PROFILE_SCHEMA, type BoardProfile, type Trace } from 'labrx';
 import { buildScopeCommand } from 'labrx/testing';
 import { runCommandInProcess } from '../helpers/runCommandInProcess.js';
+import { connectPyrplSim } from '../pyrpl/pyrplSim.js';
 
 const board = () => connect({ sim: { seed: 5, scheduler: new VirtualClock() } });
 const tmp = () => mkdtemp(join(tmpdir(), 'labrx-profiles-'));
@@ -161,4 +162,26 @@ test('labrx scope --profile restores the profile before acquiring; a bad profile
   t.is(bad.code, 2);
   t.regex(bad.stderr, /scope\.decimation = 3: a power of 2/);
   t.regex(bad.stderr, /asg0\.frequency = -1: a number from 0/);
+});
+
+test('PIDs (PyRPL boards) are read back into the profile and restored; bad PID settings are problems before any write', async (t) => {
+  const a = await connectPyrplSim({ seed: 3 });
+  t.teardown(a.close);
+  await a.rp.pid0!.set({ input: 'in1', outputDirect: 'out1', setpoint: 0.1, p: 0.5, i: 1000, minVoltage: -0.5, maxVoltage: 0.8 });
+  await a.rp.pid2!.set({ outputDirect: 'out2', p: -1 });
+  const before = await a.rp.snapshot();
+  t.deepEqual(before.pid0, { ...(await a.rp.pid0!.get()) });
+  const b = await connectPyrplSim({ seed: 3 });
+  t.teardown(b.close);
+  const blank = await b.rp.snapshot();
+  t.notDeepEqual(blank.pid0, before.pid0);
+  const e = await t.throwsAsync(b.rp.restore({ ...before, pid1: { p: 'high', gain: 2 }, asg0: { frequency: 2e3 } }), { instanceOf: ProfileError });
+  t.deepEqual(
+    e!.problems.map((p) => `${p.instrument}.${p.setting}`),
+    ['pid1.p', 'pid1.gain'],
+  );
+  t.deepEqual(await b.rp.snapshot(), blank);
+  await b.rp.restore(before);
+  const after = await b.rp.snapshot();
+  t.deepEqual({ ...after, board: undefined }, { ...before, board: undefined });
 });
