@@ -7,6 +7,7 @@ import { NetworkAnalyzer } from './NetworkAnalyzer.js';
 import { SpectrumAnalyzer } from './SpectrumAnalyzer.js';
 import { LeaseManager } from './leases/LeaseManager.js';
 import { Scope } from './Scope.js';
+import { restoreBoard, snapshotBoard, type BoardProfile } from './profile/snapshot.js';
 
 /**
  * One board and its instruments. Built on any `BoardDriver` (embedded simulator, SCPI); owns the
@@ -79,6 +80,16 @@ export class Board {
   /** True once `close()` was called. */
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** Every module's settings as plain JSON-able data (a profile; see `snapshotBoard`). */
+  snapshot(): Promise<BoardProfile> {
+    return snapshotBoard(this);
+  }
+
+  /** Validates all of `profile` (throws `ProfileError` listing every bad setting, changing nothing), then applies it (see `restoreBoard`). */
+  restore(profile: unknown): Promise<void> {
+    return restoreBoard(this, profile);
   }
 
   /** Stops every pipeline (they error with `ConnectionLostError`), closes the driver; idempotent. */

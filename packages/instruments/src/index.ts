@@ -13,3 +13,5 @@ export { Iq } from './Iq.js';
 export { Pid } from './Pid.js';
 export { SpectrumAnalyzer, type SpecanSpectrum } from './SpectrumAnalyzer.js';
 export { NetworkAnalyzer, softwareDecimation, type NaResponse, type NaPoint, type NaSweepEvent } from './NetworkAnalyzer.js';
+export { snapshotBoard, restoreBoard, toPlainSettings, PROFILE_SCHEMA, type BoardProfile, type ProfileModule, type ProfileBoard } from './profile/snapshot.js';
+export { ProfileError, type ProfileProblem } from './profile/ProfileError.js';

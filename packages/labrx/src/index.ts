@@ -70,6 +70,11 @@ export type { DataFormat, PlotOptions, SavableResult, SavedFrequencyResponse, Lo
 export { openRunCatalogue, rerunRun, LABRX_VERSION, type RerunReport } from './catalogue/index.js';
 export { recordTo, CatalogueError, boardSnapshot, type Catalogue, type SaveOptions, type FindQuery, type RunSummary, type CatalogueRun, type BoardSnapshot } from '@labrx/catalogue';
 
+// Profiles: every module's settings, saved and restored (docs/decisions/0015-profiles.md)
+export { saveProfile, loadProfile } from './profiles/index.js';
+export { ProfileError, PROFILE_SCHEMA } from '@labrx/instruments';
+export type { BoardProfile, ProfileModule, ProfileProblem } from '@labrx/instruments';
+
 // Screens
 export { startStudio, MAX_CLIENT_BUFFERED_BYTES, STREAM_HIGH_WATER_BYTES, type Studio, type StudioOptions } from './studio/index.js';
 export { startRepl, completeSetting, SETTING_KINDS, type ReplOptions, type LabrxRepl } from './repl/index.js';

@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { formatSettingValue, SettingsError, type Spectrum, type Trace } from '@labrx/core';
-import type { Board } from '@labrx/instruments';
+import { ProfileError, type Board } from '@labrx/instruments';
 import { DUT_ALLOWED, parseDutSpec, type SimBoardOptions } from '@labrx/hw-sim';
 import { connect } from '../../connect.js';
+import { loadProfile } from '../../profiles/index.js';
 import { dataFormatOf, saveResult, savePlotSvg, type SavableResult } from '../../datafiles/index.js';
 
 /**
@@ -46,6 +47,8 @@ export interface BoardFlags {
   readonly seed?: string;
   readonly dut?: string;
   readonly noiseDensity?: string;
+  /** A YAML profile restored on the board before anything runs. */
+  readonly profile?: string;
 }
 
 /** Output flags as commander parses them. */
@@ -63,7 +66,8 @@ export function addBoardOptions(cmd: Command, defaults: { dut?: string } = {}): 
     .option('--board <url>', "board to use: 'sim://' (the embedded simulator), 'scpi://host:port' (labrx-sim or a Red Pitaya) or 'pyrpl://host:2222' (a board running PyRPL's FPGA image and monitor_server)", 'sim://')
     .option('--seed <n>', 'simulator: PRNG seed (an integer)')
     .addOption(new Option('--dut <spec>', `simulator: device between out1 and in1: ${DUT_HELP}`).default(defaults.dut))
-    .option('--noise-density <V/√Hz>', 'simulator: white noise on each input (V/√Hz)');
+    .option('--noise-density <V/√Hz>', 'simulator: white noise on each input (V/√Hz)')
+    .option('--profile <file.yaml>', 'restore this profile (saved by saveProfile) on the board first; flags given here still win');
 }
 
 /** Adds --out and --plot. */
@@ -108,8 +112,24 @@ export function keyValues(text: string, flag: string): Record<string, unknown> {
   return out;
 }
 
-/** Opens the board the flags name: the embedded simulator (with seed, DUT, noise), an SCPI server or a PyRPL monitor_server. */
+/**
+ * Opens the board the flags name: the embedded simulator (with seed, DUT, noise), an SCPI server or a
+ * PyRPL monitor_server; restores `--profile` on it (a bad profile closes the board and throws `ProfileError`).
+ */
 export async function openBoard(flags: BoardFlags): Promise<Board> {
+  const profile = flags.profile === undefined ? undefined : await loadProfile(flags.profile);
+  const rp = await openBareBoard(flags);
+  if (profile === undefined) return rp;
+  try {
+    await rp.restore(profile);
+  } catch (e) {
+    await rp.close();
+    throw e;
+  }
+  return rp;
+}
+
+async function openBareBoard(flags: BoardFlags): Promise<Board> {
   const target = flags.board ?? 'sim://';
   if (!target.startsWith('sim://')) {
     const simOnly = (['seed', 'dut', 'noiseDensity'] as const).find((k) => flags[k] !== undefined);
@@ -169,6 +189,10 @@ export async function runCommand(io: CliIo, body: () => Promise<void>): Promise<
 export function reportError(io: CliIo, error: unknown): number {
   if (error instanceof SettingsError) {
     io.stderr.write(`error: ${error.message}\n  setting: ${error.setting}\n  value:   ${formatSettingValue(error.value)}\n  allowed: ${error.allowed}\n`);
+    return EXIT.settings;
+  }
+  if (error instanceof ProfileError) {
+    io.stderr.write(`error: ${error.message}\n`);
     return EXIT.settings;
   }
   const e = error as { name?: string; message?: string };

@@ -1,0 +1,169 @@
+import { firstValueFrom } from 'rxjs';
+import { formatSettingValue, SettingsError, ASG_SETTINGS, NA_SETTINGS, SCOPE_SETTINGS, SPECAN_SETTINGS, type AnySettingDeclaration, type BoardInfo, type PidSettings, type SettingsKind, type SettingsTable } from '@labrx/core';
+import type { Asg } from '../Asg.js';
+import type { LeaseManager } from '../leases/LeaseManager.js';
+import type { NetworkAnalyzer } from '../NetworkAnalyzer.js';
+import type { Pid } from '../Pid.js';
+import type { Scope } from '../Scope.js';
+import type { SpectrumAnalyzer } from '../SpectrumAnalyzer.js';
+import { ProfileError, type ProfileProblem } from './ProfileError.js';
+
+/** Version of the profile layout written by `snapshotBoard` and accepted by `restoreBoard`. */
+export const PROFILE_SCHEMA = 1;
+
+/** One module's settings as plain JSON-able data (numbers, strings, booleans, number arrays). */
+export type ProfileModule = Record<string, unknown>;
+
+/**
+ * Every module's settings of a board as plain data (docs/decisions/0009-declared-parameters.md):
+ * the acquiring instruments' defaults, the generators' and PIDs' settings in force.
+ */
+export interface BoardProfile {
+  /** Layout version (`PROFILE_SCHEMA`). */
+  readonly schema: number;
+  /** The board it was taken from (informational; not checked on restore). */
+  readonly board?: { readonly id: string; readonly model: string };
+  readonly scope?: ProfileModule;
+  readonly specan?: ProfileModule;
+  readonly na?: ProfileModule;
+  readonly asg0?: ProfileModule;
+  readonly asg1?: ProfileModule;
+  readonly pid0?: ProfileModule;
+  readonly pid1?: ProfileModule;
+  readonly pid2?: ProfileModule;
+}
+
+/** What snapshot and restore use of a board (the `Board` class; kept structural so `Board.ts` can import this file). */
+export interface ProfileBoard {
+  readonly id: string;
+  readonly info: BoardInfo;
+  readonly leases: LeaseManager;
+  readonly scope: Scope;
+  readonly specan: SpectrumAnalyzer;
+  readonly na: NetworkAnalyzer;
+  readonly asg0: Asg;
+  readonly asg1: Asg;
+  readonly pid0?: Pid;
+  readonly pid1?: Pid;
+  readonly pid2?: Pid;
+}
+
+type AnyKind = SettingsKind<SettingsTable>;
+const ACQUIRING = { scope: SCOPE_SETTINGS, specan: SPECAN_SETTINGS, na: NA_SETTINGS } as unknown as Record<'scope' | 'specan' | 'na', AnyKind>;
+const GENERATORS = ['asg0', 'asg1'] as const;
+const PIDS = ['pid0', 'pid1', 'pid2'] as const;
+/** Settings of a PID module (`ResolvedPidSettings`), with what each accepts (checked before any write). */
+const PID_KEYS: Readonly<Record<string, { allowed: string; ok: (v: unknown) => boolean }>> = {
+  input: { allowed: "a signal name ('in1', 'in2', 'pid0', 'iq2', 'asg0', …) or 'off'", ok: (v) => typeof v === 'string' && v.length > 0 },
+  outputDirect: { allowed: "one of 'off', 'out1', 'out2', 'both'", ok: (v) => v === 'off' || v === 'out1' || v === 'out2' || v === 'both' },
+  setpoint: { allowed: 'a finite number (V)', ok: Number.isFinite },
+  p: { allowed: 'a finite number', ok: Number.isFinite },
+  i: { allowed: 'a finite number (Hz)', ok: Number.isFinite },
+  ival: { allowed: 'a finite number (V)', ok: Number.isFinite },
+  minVoltage: { allowed: 'a finite number (V)', ok: Number.isFinite },
+  maxVoltage: { allowed: 'a finite number (V)', ok: Number.isFinite },
+};
+
+/** A resolved settings object as plain data: typed arrays become number arrays, null/undefined are left out. */
+export function toPlainSettings(settings: object): ProfileModule {
+  const out: ProfileModule = {};
+  for (const [k, v] of Object.entries(settings)) {
+    if (v === null || v === undefined) continue;
+    out[k] = ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v;
+  }
+  return out;
+}
+
+/** Every module's settings of `board` as plain JSON-able data (see `BoardProfile`); reads the PIDs back. */
+export async function snapshotBoard(board: ProfileBoard): Promise<BoardProfile> {
+  const profile: Record<string, unknown> = { schema: PROFILE_SCHEMA, board: { id: board.id, model: board.info.model } };
+  for (const name of ['scope', 'specan', 'na'] as const) profile[name] = toPlainSettings(board[name].settings);
+  for (const name of GENERATORS) profile[name] = toPlainSettings(board[name].settings);
+  for (const name of PIDS) {
+    const pid = board[name];
+    if (pid) profile[name] = toPlainSettings(await pid.get());
+  }
+  return profile as unknown as BoardProfile;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
+
+function problem(instrument: string, setting: string, value: unknown, allowed: string): ProfileProblem {
+  return { instrument, setting, value, allowed, text: `${instrument}.${setting} = ${formatSettingValue(value)}: ${allowed}` };
+}
+
+/** Checks every setting of one declared module; resolves the whole over the declaration's defaults when each setting passes. */
+function checkDeclared(kind: AnyKind, name: string, given: Record<string, unknown>, board: ProfileBoard, problems: ProfileProblem[]): object | undefined {
+  const rules = kind.rules(board.info) as unknown as Record<string, { check(v: unknown, i: string, s: string): unknown; allowed: string }>;
+  const table = kind.table as Record<string, AnySettingDeclaration>;
+  const before = problems.length;
+  for (const [key, value] of Object.entries(given)) {
+    const rule = Object.hasOwn(rules, key) ? rules[key] : undefined;
+    if (!rule || ('inputOnly' in table[key]! && table[key].inputOnly)) {
+      problems.push(problem(name, key, value, `a known setting: ${kind.resolvedNames.join(', ')}`));
+      continue;
+    }
+    try {
+      rule.check(value, name, key);
+    } catch (e) {
+      if (!(e instanceof SettingsError)) throw e;
+      problems.push(problem(name, e.setting, e.value, e.allowed));
+    }
+  }
+  if (problems.length > before) return undefined;
+  try {
+    return kind.resolve(given, board.info, kind.defaults, name);
+  } catch (e) {
+    if (!(e instanceof SettingsError)) throw e;
+    problems.push(problem(name, e.setting, e.value, e.allowed));
+    return undefined;
+  }
+}
+
+/**
+ * Validates ALL of `profile` against the declarations (unknown modules and keys, a wrong schema and
+ * busy generators are problems too) and throws `ProfileError` listing every problem before writing
+ * anything; then sets the acquiring instruments' defaults and applies the generators' and PIDs'
+ * settings. Each module given is restored whole: settings it leaves out take their declared defaults.
+ */
+export async function restoreBoard(board: ProfileBoard, profile: unknown): Promise<void> {
+  const problems: ProfileProblem[] = [];
+  if (!isPlainObject(profile)) throw new ProfileError([problem('(profile)', '(profile)', profile, 'an object with schema and module settings')]);
+  if (profile.schema !== PROFILE_SCHEMA) throw new ProfileError([problem('(profile)', 'schema', profile.schema, `schema ${PROFILE_SCHEMA} (this labrx reads profiles of schema ${PROFILE_SCHEMA} only)`)]);
+  const acquiring: [keyof typeof ACQUIRING, object][] = [];
+  const generators: [(typeof GENERATORS)[number], object][] = [];
+  const pids: [(typeof PIDS)[number], PidSettings][] = [];
+  const known = ['schema', 'board', 'scope', 'specan', 'na', ...GENERATORS, ...PIDS.filter((p) => board[p])];
+  for (const [name, given] of Object.entries(profile)) {
+    if (!known.includes(name)) {
+      problems.push(problem(name, '(module)', given, `a module of this board: ${known.slice(2).join(', ')}`));
+      continue;
+    }
+    if (name === 'schema' || name === 'board') continue;
+    if (!isPlainObject(given)) {
+      problems.push(problem(name, '(settings)', given, 'a mapping of setting names to values'));
+      continue;
+    }
+    if (name === 'scope' || name === 'specan' || name === 'na') {
+      const r = checkDeclared(ACQUIRING[name], name, given, board, problems);
+      if (r) acquiring.push([name, r]);
+    } else if (name === 'asg0' || name === 'asg1') {
+      const r = checkDeclared(ASG_SETTINGS as unknown as AnyKind, name, given, board, problems);
+      const holder = board.leases.holderOf(name);
+      if (holder) problems.push(problem(name, '(module)', given, `a free generator (leased by ${holder.owner})`));
+      else if (r) generators.push([name, r]);
+    } else {
+      const before = problems.length;
+      for (const [key, value] of Object.entries(given)) {
+        const spec = Object.hasOwn(PID_KEYS, key) ? PID_KEYS[key] : undefined;
+        if (!spec) problems.push(problem(name, key, value, `a known setting: ${Object.keys(PID_KEYS).join(', ')}`));
+        else if (!spec.ok(value)) problems.push(problem(name, key, value, spec.allowed));
+      }
+      if (problems.length === before) pids.push([name as (typeof PIDS)[number], given]);
+    }
+  }
+  if (problems.length > 0) throw new ProfileError(problems);
+  for (const [name, resolved] of acquiring) (board[name] as unknown as { setDefaults(s: object): unknown }).setDefaults(toPlainSettings(resolved));
+  for (const [name, resolved] of generators) await firstValueFrom(board[name].apply$(resolved as never));
+  for (const [name, settings] of pids) await board[name]!.set(settings);
+}

@@ -1,0 +1,1 @@
+export { saveProfile, loadProfile } from './profileFile.js';
