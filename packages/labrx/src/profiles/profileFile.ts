@@ -64,7 +64,14 @@ export async function loadProfile(path: string): Promise<BoardProfile> {
   if (doc.errors.length > 0) {
     throw new ProfileError([{ instrument: '(file)', setting: path, value: undefined, allowed: `valid YAML (${doc.errors[0]!.message})`, text: `${path}: not valid YAML: ${doc.errors[0]!.message}` }]);
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    // the yaml library refuses documents whose aliases would expand past its limit (alias bombs)
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new ProfileError([{ instrument: '(file)', setting: path, value: undefined, allowed: `a profile without excessive aliases (${message})`, text: `${path}: not a usable profile: ${message}` }]);
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ProfileError([{ instrument: '(file)', setting: path, value: data, allowed: 'a mapping with schema and module settings', text: `${path}: not a mapping with schema and module settings` }]);
   }
