@@ -22,11 +22,17 @@ async function configured() {
   return rp;
 }
 
-test('snapshot → YAML → restore on a fresh board → the same snapshot', async (t) => {
+/** A configured board and a temporary folder, both removed when the test ends. */
+async function configuredInTmp(t: { teardown(fn: () => unknown): void }): Promise<{ dir: string; rp: Awaited<ReturnType<typeof configured>> }> {
   const dir = await tmp();
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const rp = await configured();
   t.teardown(() => rp.close());
+  return { dir, rp };
+}
+
+test('snapshot → YAML → restore on a fresh board → the same snapshot', async (t) => {
+  const { dir, rp } = await configuredInTmp(t);
   const before = await rp.snapshot();
   t.is(before.schema, PROFILE_SCHEMA);
   t.deepEqual(before.board, { id: rp.id, model: rp.info.model });
@@ -99,10 +105,7 @@ test('a wrong or missing schema is refused', async (t) => {
 });
 
 test('re-saving a profile keeps the user comments and updates values in place', async (t) => {
-  const dir = await tmp();
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const rp = await configured();
-  t.teardown(() => rp.close());
+  const { dir, rp } = await configuredInTmp(t);
   const file = join(dir, 'lab.yaml');
   await saveProfile(file, await rp.snapshot());
   const text = await readFile(file, 'utf8');
@@ -125,10 +128,7 @@ test('re-saving a profile keeps the user comments and updates values in place', 
 });
 
 test('a setting removed from the board is removed from the file; the profile still round-trips', async (t) => {
-  const dir = await tmp();
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const rp = await configured();
-  t.teardown(() => rp.close());
+  const { dir, rp } = await configuredInTmp(t);
   const file = join(dir, 'p.yaml');
   await saveProfile(file, await rp.snapshot());
   await rp.asg0.set({ waveform: 'sine', data: null });
