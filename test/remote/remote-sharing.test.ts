@@ -1,10 +1,10 @@
 import test from 'ava';
+import { testNats } from './remoteFixture.js';
 import { createSimBoard, type SimBoard } from '@labrx/hw-sim';
 import { Board } from '@labrx/instruments';
 import { connectNats, serveBoards, type BoardServer, type NatsConnection } from '@labrx/remote';
 import { connect } from 'labrx';
 import { natsServerAvailable, startNatsServer, type NatsServerProcess } from '../helpers/natsServer.js';
-import { testNeeding } from '../helpers/testNeeding.js';
 
 // Two clients of one served board: sharing, settings over the network, results equal to in-process.
 
@@ -30,7 +30,7 @@ test.after.always(async () => {
   await nats?.stop();
 });
 
-testNeeding(natsServerAvailable, 'nats-server', 'a remote board has the served board\'s info and gives its traces, bit for bit', async (t) => {
+testNats('a remote board has the served board\'s info and gives its traces, bit for bit', async (t) => {
   const rp = await connect(`${nats.url}/lab1/board0`);
   try {
     t.deepEqual(rp.info, sim.info);
@@ -49,7 +49,7 @@ testNeeding(natsServerAvailable, 'nats-server', 'a remote board has the served b
   }
 });
 
-testNeeding(natsServerAvailable, 'nats-server', 'two clients streaming the same settings share one acquisition loop on the server', async (t) => {
+testNats('two clients streaming the same settings share one acquisition loop on the server', async (t) => {
   const a = await connect(`${nats.url}/lab1/board0`);
   const b = await connect(`${nats.url}/lab1/board0`);
   try {
