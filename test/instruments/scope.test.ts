@@ -258,6 +258,7 @@ test('#12 case 2: bad face options reject with SettingsError before anything sta
     [{ timeoutMs: -1 }, 'timeoutMs', -1, /≥ 0/],
     [{ timeoutMs: '10' }, 'timeoutMs', '10', /≥ 0/],
     [{ wait: 'no' }, 'wait', 'no', /true or false/],
+    [{ timout: 100 }, 'timout', 100, /one of signal, timeoutMs, wait/],
   ];
   for (const [options, setting, value, allowed] of single) {
     assertSettingsError(t, await t.throwsAsync(rp.scope.single({ decimation: 64 }, options as never)), { instrument: 'scope.single', setting, value, allowed });
@@ -269,6 +270,7 @@ test('#12 case 2: bad face options reject with SettingsError before anything sta
     [{ bufferSize: 1.5 }, 'bufferSize', 1.5, /integer from 1 to 1048576/],
     [{ overflow: 'oldest' }, 'overflow', 'oldest', /'drop-oldest'/],
     [{ wait: 1 }, 'wait', 1, /true or false/],
+    [{ buffersize: 2 }, 'buffersize', 2, /one of bufferSize, overflow, signal, wait/],
   ];
   for (const [options, setting, value, allowed] of stream) {
     assertSettingsError(t, t.throws(() => rp.scope.stream({ decimation: 64 }, options as never)), { instrument: 'scope.stream', setting, value, allowed });

@@ -31,7 +31,7 @@ export interface StreamOptions {
 export function awaitSingle<T>(build: () => Observable<T>, scheduler: SchedulerLike, operation: string, options: SingleOptions = {}): Promise<T> {
   let source$: Observable<T>;
   try {
-    checkFaceOptions(operation, options);
+    checkFaceOptions(operation, options, SINGLE_OPTIONS);
     source$ = build();
   } catch (error) {
     return Promise.reject(error);
@@ -50,7 +50,7 @@ export function awaitSingle<T>(build: () => Observable<T>, scheduler: SchedulerL
  * the stream is built.
  */
 export function pullStream<T>(build: () => Observable<T>, operation: string, options: StreamOptions = {}): AsyncIterable<T> {
-  checkFaceOptions(operation, options);
+  checkFaceOptions(operation, options, STREAM_OPTIONS);
   return toAsyncIterable(build(), {
     operation,
     ...(options.bufferSize !== undefined ? { bufferSize: options.bufferSize } : {}),
@@ -59,9 +59,15 @@ export function pullStream<T>(build: () => Observable<T>, operation: string, opt
   });
 }
 
-/** Options must be an object (or absent), and each option valid. */
-function checkFaceOptions(operation: string, options: unknown): void {
+const SINGLE_OPTIONS: readonly (keyof SingleOptions)[] = ['signal', 'timeoutMs', 'wait'];
+const STREAM_OPTIONS: readonly (keyof StreamOptions)[] = ['bufferSize', 'overflow', 'signal', 'wait'];
+
+/** Options must be an object (or absent) with known names only (a misspelt `timout` would silently do nothing), each valid. */
+function checkFaceOptions(operation: string, options: unknown, known: readonly string[]): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object') throw new SettingsError(operation, 'options', options, 'an object of options, or nothing');
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new SettingsError(operation, key, (options as Record<string, unknown>)[key], `an option of ${operation}: one of ${known.join(', ')}`);
+  }
   checkAdapterOptions(operation, options);
 }
