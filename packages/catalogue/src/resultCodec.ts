@@ -1,20 +1,25 @@
-import { frequencyResponse, type FrequencyResponse, type Spectrum, type Trace } from '@labrx/core';
+import {
+  frequencyResponse,
+  resultKindOf,
+  RESULT_KINDS,
+  type LoadedResult,
+  type ResultKind,
+  type SavableResult,
+  type SavedFrequencyResponse,
+  type Spectrum,
+  type Trace,
+} from '@labrx/core';
 
-/** The kinds of result the catalogue keeps (the same names as labrx's data files). */
-export const CATALOGUE_KINDS = ['trace', 'spectrum', 'frequency-response'] as const;
+/** The kinds of result the catalogue keeps (the same as labrx's data files). */
+export const CATALOGUE_KINDS = RESULT_KINDS;
 /** A result kind. */
-export type CatalogueKind = (typeof CATALOGUE_KINDS)[number];
-
+export type CatalogueKind = ResultKind;
 /** A frequency response as the network analyzer returns it (`averages` optional). */
-export type CatalogueFrequencyResponse = FrequencyResponse & { readonly averages?: number };
+export type CatalogueFrequencyResponse = SavedFrequencyResponse;
 /** Any result the catalogue keeps: a scope `Trace`, a `Spectrum` or a `FrequencyResponse`. */
-export type CatalogueResult = Trace | Spectrum | CatalogueFrequencyResponse;
-
+export type CatalogueResult = SavableResult;
 /** A result read back from the catalogue, tagged with its kind. */
-export type CatalogueLoaded =
-  | { readonly kind: 'trace'; readonly result: Trace }
-  | { readonly kind: 'spectrum'; readonly result: Spectrum }
-  | { readonly kind: 'frequency-response'; readonly result: CatalogueFrequencyResponse };
+export type CatalogueLoaded = LoadedResult;
 
 /** The instrument that makes each kind, for `find({ instrument })`. */
 export const INSTRUMENT_OF_KIND: Readonly<Record<CatalogueKind, string>> = { trace: 'scope', spectrum: 'specan', 'frequency-response': 'na' };
@@ -31,15 +36,7 @@ export interface EncodedRun {
 }
 
 /** Which kind `r` is, by its fields; null for anything else. */
-export function catalogueKind(r: unknown): CatalogueKind | null {
-  const o = r as Record<string, unknown> | null;
-  if (o && typeof o === 'object') {
-    if (o.re instanceof Float64Array && o.im instanceof Float64Array && o.frequencies instanceof Float64Array) return 'frequency-response';
-    if (typeof o.dt === 'number' && o.ch1 instanceof Float64Array && o.ch2 instanceof Float64Array) return 'trace';
-    if (typeof o.unit === 'string' && o.frequencies instanceof Float64Array && o.ch1 instanceof Float64Array) return 'spectrum';
-  }
-  return null;
-}
+export const catalogueKind = resultKindOf;
 
 /** Splits a result (see `EncodedRun`); null when it is not a Trace, Spectrum or FrequencyResponse. */
 export function encodeRun(r: CatalogueResult): EncodedRun | null {

@@ -10,6 +10,7 @@ export * from './settings/asgSettings.js';
 export * from './results/Trace.js';
 export * from './results/Spectrum.js';
 export * from './results/FrequencyResponse.js';
+export * from './results/resultKind.js';
 export type { AcquireOptions, BoardDriver, LeaseArbiter, IqDriver, IqMeasureRequest, IqResult, PidDriver, PidSettings, ResolvedPidSettings, PidOutputDirect, SamplerDriver } from './driver/BoardDriver.js';
 export { raceLinkLoss, type AcquisitionHooks } from './driver/raceLinkLoss.js';
 export * from './operators/index.js';

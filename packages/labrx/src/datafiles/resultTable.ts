@@ -1,22 +1,7 @@
-import { frequencyResponse, type FrequencyResponse, type Spectrum, type SpectrumUnit, type Trace } from '@labrx/core';
+import { frequencyResponse, resultKindOf, RESULT_KINDS, type FrequencyResponse, type LoadedResult, type ResultKind, type SavableResult, type SavedFrequencyResponse, type Spectrum, type SpectrumUnit, type Trace } from '@labrx/core';
 import { DataFileError } from './DataFileError.js';
 
-/** The three kinds of result labrx saves and loads. */
-export const RESULT_KINDS = ['trace', 'spectrum', 'frequency-response'] as const;
-/** A result kind. */
-export type ResultKind = (typeof RESULT_KINDS)[number];
-
-/** A frequency response as the network analyzer returns it: `averages` is optional for others. */
-export type SavedFrequencyResponse = FrequencyResponse & { readonly averages?: number };
-
-/** Any result labrx can save: a scope `Trace`, a `Spectrum` or a `FrequencyResponse`. */
-export type SavableResult = Trace | Spectrum | SavedFrequencyResponse;
-
-/** A result read back from a file, tagged with its kind. */
-export type LoadedResult =
-  | { readonly kind: 'trace'; readonly result: Trace }
-  | { readonly kind: 'spectrum'; readonly result: Spectrum }
-  | { readonly kind: 'frequency-response'; readonly result: SavedFrequencyResponse };
+export { RESULT_KINDS, type ResultKind, type SavedFrequencyResponse, type SavableResult, type LoadedResult } from '@labrx/core';
 
 /** One column of a saved result: a quantity, its unit ('1' for dimensionless) and its values. */
 export interface ResultColumn {
@@ -46,13 +31,9 @@ export interface ResultTable {
 
 /** Tells which kind of result `r` is, by its fields; throws `DataFileError` for anything else. */
 export function resultKind(r: unknown): ResultKind {
-  const o = r as Record<string, unknown> | null;
-  if (o && typeof o === 'object') {
-    if (o.re instanceof Float64Array && o.im instanceof Float64Array && o.frequencies instanceof Float64Array) return 'frequency-response';
-    if (typeof o.dt === 'number' && o.ch1 instanceof Float64Array) return 'trace';
-    if (typeof o.unit === 'string' && o.frequencies instanceof Float64Array && o.ch1 instanceof Float64Array) return 'spectrum';
-  }
-  throw new DataFileError('(result)', 'not a Trace, Spectrum or FrequencyResponse');
+  const kind = resultKindOf(r);
+  if (kind === null) throw new DataFileError('(result)', 'not a Trace, Spectrum or FrequencyResponse');
+  return kind;
 }
 
 /** Splits a result into metadata and columns (see `ResultTable` for the columns of each kind). */
