@@ -1,6 +1,7 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +60,15 @@ test('two processes writing the same catalogue at once both succeed', async (t) 
   const dir = await mkdtemp(join(tmpdir(), 'labrx-writers-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const path = join(dir, 'runs.sqlite');
-  const [a, b] = await Promise.all(['a', 'b'].map((tag) => runProcess(process.execPath, ['--import=tsx', WRITER, path, '150', '4096', tag])));
+  // Both writers open the file, then wait at a barrier until both are ready, so they overlap however
+  // slowly either process starts.
+  const writers = Promise.all(['a', 'b'].map((tag) => runProcess(process.execPath, ['--import=tsx', WRITER, path, '150', '4096', tag, dir])));
+  const deadline = Date.now() + 60_000;
+  while (!(existsSync(join(dir, 'a.ready')) && existsSync(join(dir, 'b.ready'))) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await writeFile(join(dir, 'go'), '');
+  const [a, b] = await writers;
   t.is(a!.code, 0, a!.stderr);
   t.is(b!.code, 0, b!.stderr);
   const catalogue = openCatalogue(path);

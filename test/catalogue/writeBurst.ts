@@ -1,13 +1,22 @@
 // Child process of catalogue-crash.test.ts: saves `count` traces of `n` samples to the catalogue
 // at argv[2], each its own transaction, printing "saved <id> <i>" after each commit. Trace i holds
 // ch1[k] = i + k/n, ch2[k] = -ch1[k], so the parent can tell which run is which and check every sample.
+// With a fifth argument (a directory), it opens the catalogue, writes `<dir>/<tag>.ready` and waits for
+// `<dir>/go` before saving anything: a start barrier, so that two writers really write at the same time
+// however slowly each process starts on a busy machine.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { openCatalogue } from '@labrx/catalogue';
 import { SCOPE_DEFAULTS } from '@labrx/core';
 
-const [path, countText, nText, tag] = process.argv.slice(2);
+const [path, countText, nText, tag, barrier] = process.argv.slice(2);
 const count = Number(countText);
 const n = Number(nText);
 const catalogue = openCatalogue(path!);
+if (barrier !== undefined) {
+  writeFileSync(join(barrier, `${tag ?? 'burst'}.ready`), '');
+  while (!existsSync(join(barrier, 'go'))) await new Promise((resolve) => setTimeout(resolve, 5));
+}
 for (let i = 0; i < count; i++) {
   const ch1 = new Float64Array(n);
   for (let k = 0; k < n; k++) ch1[k] = i + k / n;
