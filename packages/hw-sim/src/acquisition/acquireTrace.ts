@@ -15,7 +15,8 @@ export interface RunningAcquisition {
 export interface AcquisitionHost {
   readonly info: BoardInfo;
   readonly scheduler: SchedulerLike;
-  readonly model: SignalModel;
+  /** What renders input samples (the analytic model, or the closed loop's history while it runs) and the generators' histories. */
+  readonly model: Pick<SignalModel, 'render' | 'asg'>;
   /** The board's seed as 32-bit words (noise realisations derive from it). */
   readonly seedWords: readonly number[];
   /** The external trigger square wave, or null if the ext input is idle. */
