@@ -153,7 +153,7 @@ export class SimBoard implements BoardDriver {
       },
     };
     const common = { info: this.info, scheduler: this.scheduler, model: this.model, seedWords: this.seedWords, originMs: this.originMs };
-    this.host = { ...common, model: renderer, extTrigger: this.options.extTrigger, begin: this.running.begin, end: this.running.end };
+    this.host = { ...common, model: renderer, causal: () => this.loop.running, extTrigger: this.options.extTrigger, begin: this.running.begin, end: this.running.end };
     const iqHost: IqHost = { ...common, begin: this.runningIq.begin, end: this.runningIq.end, loop: () => (this.loop.running ? this.loop : null) };
     this.iq = Object.freeze({
       measure: (index: number, request: IqMeasureRequest) =>

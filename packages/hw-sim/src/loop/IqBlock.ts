@@ -79,12 +79,13 @@ export class IqBlock {
   }
 
   /**
-   * One loop step at board time tS (the step's middle, for the oscillator).
+   * One loop step: the input was sampled at board time tS (the step's start); the oscillator's
+   * output is taken at tMidS (the step's middle, as it is held over the step).
    * @param x the input's slow value (V)
    * @param tones the input's fast tones (empty for a bus signal without any)
    * @param fastLimitHz the fast-tone limit (loop rate / 4)
    */
-  step(tS: number, x: number, tones: readonly Tone[], fastLimitHz: number): number {
+  step(tS: number, tMidS: number, x: number, tones: readonly Tone[], fastLimitHz: number): number {
     const r = this.regs;
     const f = r.frequencyHz;
     let zr = 0;
@@ -129,7 +130,7 @@ export class IqBlock {
     }
     this.i = zr;
     this.q = zi;
-    this.out = r.outputSignal === 0 ? r.gain * zr : r.outputSignal === 1 ? this.oscillator(tS) : 0;
+    this.out = r.outputSignal === 0 ? r.gain * zr : r.outputSignal === 1 ? this.oscillator(tMidS) : 0;
     if (this.out > 8191 / 8192) this.out = 8191 / 8192;
     else if (this.out < -1) this.out = -1;
     return this.out;

@@ -206,7 +206,7 @@ export class LoopEngine {
       const iq = this.iqs[q]!;
       const input = iq.regs.input;
       const tones = input === SIG_IN1 ? this.fastTones[0] : input === SIG_IN2 ? this.fastTones[1] : NO_TONES;
-      next[3 + q] = iq.step(tm, input >= 0 ? bus[input]! : 0, tones, this.fastLimitHz);
+      next[3 + q] = iq.step(t0, tm, input >= 0 ? bus[input]! : 0, tones, this.fastLimitHz);
     }
     for (let p = 0; p < this.pids.length; p++) {
       const v = next[p]!;
