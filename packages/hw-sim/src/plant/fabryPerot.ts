@@ -59,6 +59,34 @@ export interface FabryPerotSpec extends PlantSpecBase {
   readonly kickDecayS?: number;
 }
 
+/** What a Fabry–Perot plant reports after a step (`state()`), SI units in the names. */
+export type FabryPerotState = {
+  /** Resonance − laser frequency at the step's end (Hz), piezo, drift, kicks and noise included. */
+  readonly detuningHz: number;
+  /** The same as the light sees it, through the cavity's response time (Hz). */
+  readonly cavityDetuningHz: number;
+  /** Slow parts of the reflection and transmission photodiodes (V). */
+  readonly reflectionV: number;
+  readonly transmissionV: number;
+  /** The reflection's tone at the first modulation frequency (V, IQ convention of `Tone`; 0 without modulation). */
+  readonly pdhReV: number;
+  readonly pdhImV: number;
+  /** Drift + random walk + kicks of the resonance (Hz). */
+  readonly disturbanceHz: number;
+  /** Kicks so far. */
+  readonly kickCount: number;
+  /** The piezo output's slow part this step (V). */
+  readonly piezoV: number;
+  /** FWHM linewidth, fsr/finesse (Hz). */
+  readonly linewidthHz: number;
+};
+
+/** The plant `fabryPerot()` returns: a `Plant` with its own spec and state types. */
+export interface FabryPerotPlant extends Plant {
+  readonly spec: FabryPerotSpec;
+  state(): FabryPerotState;
+}
+
 const OWNER = 'fabryPerot';
 const KEYS = [
   'kind', 'seed', 'finesse', 'fsrHz', 'piezoHzPerV', 'detuningHz', 'powerV', 'modulationRadPerV', 'inputMirrorReflectivity',
@@ -100,7 +128,7 @@ const DISTURBANCE_STREAM = 0x46500010;
  * @throws SettingsError naming the setting for a bad or unknown parameter
  * @example fabryPerot({ finesse: 3000, fsrHz: 1.5e9, piezoHzPerV: 5e6, detuningHz: 2e6 })
  */
-export function fabryPerot(p: Omit<FabryPerotSpec, 'kind'> & { readonly kind?: 'fabry-perot' }): Plant & { readonly spec: FabryPerotSpec } {
+export function fabryPerot(p: Omit<FabryPerotSpec, 'kind'> & { readonly kind?: 'fabry-perot' }): FabryPerotPlant {
   if (p === null || typeof p !== 'object') throw new SettingsError(OWNER, 'spec', p, 'an object { finesse, fsrHz, … }');
   onlyKeys(OWNER, p, KEYS);
   const finesse = numberSetting(OWNER, 'finesse', p.finesse, undefined, { above: 1, unit: 'FSR / linewidth' });
@@ -297,13 +325,8 @@ export function fabryPerot(p: Omit<FabryPerotSpec, 'kind'> & { readonly kind?: '
       st.kickCount = dist.kickCount;
       st.piezoV = piezoV;
     },
-    /**
-     * `{ detuningHz` (resonance − laser at the step's end, Hz), `cavityDetuningHz` (the same as the
-     * light sees it through the cavity's response), `reflectionV`, `transmissionV` (slow parts, V),
-     * `pdhReV`, `pdhImV` (the reflection's tone at the first modulation frequency, V),
-     * `disturbanceHz` (drift + walk + kicks), `kickCount`, `piezoV`, `linewidthHz }`.
-     */
-    state() {
+    /** The quantities at the last step (see `FabryPerotState`). */
+    state(): FabryPerotState {
       return { ...st, linewidthHz };
     },
   });
