@@ -10,6 +10,7 @@ export * from './settings/asgSettings.js';
 export * from './results/Trace.js';
 export * from './results/StreamBlock.js';
 export * from './settings/streamSettings.js';
+export * from './settings/realtimeSettings.js';
 export * from './results/Spectrum.js';
 export * from './results/FrequencyResponse.js';
 export * from './results/resultKind.js';

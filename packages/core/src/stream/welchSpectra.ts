@@ -73,7 +73,13 @@ export function welchSpectra(options: WelchSpectraOptions): OperatorFunction<Str
   const { points, hopSamples, window, backend, averages, input, decimation, boxcar, sampleRateHz } = options;
   return (source) =>
     new Observable<WelchSpectrumVpk2>((subscriber) => {
-      const kernel = new SpectrumKernel(points, window, backend);
+      let kernel: SpectrumKernel;
+      try {
+        kernel = new SpectrumKernel(points, window, backend);
+      } catch (error) {
+        subscriber.error(error);
+        return undefined;
+      }
       const assembler = new SegmentAssembler(points, hopSamples);
       const empty = new Float64Array(0);
       let frequencies: Float64Array | null = null;
