@@ -1,5 +1,5 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import { compensateDecimation } from '../dsp/decimationResponse.js';
+import { decimationResponse } from '../dsp/decimationResponse.js';
 import type { FftBackend } from '../dsp/fftPlan.js';
 import { rfftFrequencies } from '../dsp/frequencyGrid.js';
 import { SpectrumKernel } from '../dsp/spectrumKernel.js';
@@ -83,6 +83,7 @@ export function welchSpectra(options: WelchSpectraOptions): OperatorFunction<Str
       const assembler = new SegmentAssembler(points, hopSamples);
       const empty = new Float64Array(0);
       let frequencies: Float64Array | null = null;
+      let gain: Float64Array | null = null;
       let mean1 = new Float64Array(kernel.bins);
       let mean2 = new Float64Array(kernel.bins);
       let count = 0;
@@ -106,8 +107,11 @@ export function welchSpectra(options: WelchSpectraOptions): OperatorFunction<Str
         const out1 = input === 'in2' ? empty : mean1;
         const out2 = input === 'in1' ? empty : mean2;
         if (boxcar && decimation > 1) {
-          if (out1.length) compensateDecimation(out1, frequencies, decimation, sampleRateHz);
-          if (out2.length) compensateDecimation(out2, frequencies, decimation, sampleRateHz);
+          // 1/|H(f)|² of the boxcar decimation, computed once (as `compensateDecimation` does per call:
+          // two sines per bin would cost more than the FFT)
+          gain ??= Float64Array.from(frequencies, (f) => 1 / decimationResponse(f, decimation, sampleRateHz) ** 2);
+          for (let k = 0; k < out1.length; k++) out1[k]! *= gain[k]!;
+          for (let k = 0; k < out2.length; k++) out2[k]! *= gain[k]!;
         }
         const spectrum: WelchSpectrumVpk2 = {
           frequencies,
