@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { AsyncIterableX } from 'ix/asynciterable';
 import { AbortedError } from '../errors/AbortedError.js';
 import { StreamOverflowError } from '../errors/StreamOverflowError.js';
@@ -72,10 +72,12 @@ class BlockIterable extends AsyncIterableX<StreamBlock> {
     const onAbort = (event: Event) => {
       ending = { error: new AbortedError(operation, (event.target as AbortSignal).reason) };
       queue.length = head = queued = 0;
-      subscription.unsubscribe();
+      subscription?.unsubscribe();
       notify();
     };
-    const subscription = this.source$.subscribe({
+    // `let`, not `const`: a synchronous source may overflow (and stop) while subscribe() is running
+    let subscription: Subscription | undefined = undefined;
+    subscription = this.source$.subscribe({
       next(block) {
         if (ending !== null) return;
         if (block.kind === 'gap') {
@@ -118,6 +120,8 @@ class BlockIterable extends AsyncIterableX<StreamBlock> {
         notify();
       },
     });
+    // an ending during subscribe() could not unsubscribe yet (RxJS's synchronous sources check `closed`)
+    if (ending !== null) subscription.unsubscribe();
     for (const s of signals) s.addEventListener('abort', onAbort);
     try {
       for (;;) {
@@ -139,7 +143,7 @@ class BlockIterable extends AsyncIterableX<StreamBlock> {
       }
     } finally {
       for (const s of signals) s.removeEventListener('abort', onAbort);
-      subscription.unsubscribe();
+      subscription?.unsubscribe();
     }
   }
 }
