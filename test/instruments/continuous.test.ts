@@ -268,6 +268,7 @@ test('rolling$ shows the newest durationS of the stream, oldest first, equal to 
 test('bad stream settings are SettingsErrors at once; a driver without a stream gives NotSupportedError', async (t) => {
   const clock = new VirtualClock();
   const rp = await connect({ sim: { seed: 2, scheduler: clock } });
+  t.is(rp.scope.streamGuarantee, 'exact');
   t.throws(() => rp.scope.continuous$({ decimation: 3 }), { instanceOf: SettingsError, message: /decimation/ });
   t.throws(() => rp.scope.continuous$({ blockSamples: 8192, bufferSamples: 10000 }), { instanceOf: SettingsError, message: /bufferSamples.*16384/ });
   t.throws(() => rp.scope.continuous$({ onOverflow: 'drop' as 'gap' }), { instanceOf: SettingsError, message: /onOverflow/ });
@@ -287,6 +288,7 @@ test('bad stream settings are SettingsErrors at once; a driver without a stream 
     close: () => sim.close(),
   };
   const board = new Board(plain);
+  t.is(board.scope.streamGuarantee, 'none');
   t.throws(() => board.scope.continuous$(), { instanceOf: NotSupportedError, message: /scope\.continuous is not supported by plain/ });
   t.throws(() => board.specan.realtime$(), { instanceOf: NotSupportedError });
   await board.close();

@@ -94,6 +94,16 @@ export class Scope extends AcquiringInstrument<ScopeSettings, ResolvedScopeSetti
   }
 
   /**
+   * What `continuous$` guarantees on this board: 'exact' (every sample unless the consumer falls
+   * more than `bufferSamples` behind: the embedded simulator), 'ring' (the board's own ring buffer
+   * and transport may overflow too; reported as gaps the same way), or 'none' (no stream:
+   * `continuous$` throws `NotSupportedError`).
+   */
+  get streamGuarantee(): 'exact' | 'ring' | 'none' {
+    return this.driver.stream ? (this.driver.streamGuarantee ?? 'ring') : 'none';
+  }
+
+  /**
    * The driver's gapless stream with the scope leased, gaps included (the building block of
    * `continuous$`, `continuous`, `rolling$` and the real-time spectrum analyzer). Pipelines asking
    * for equal stream settings share one stream (a late joiner's first block has a later index).
