@@ -16,9 +16,12 @@ import {
   type SamplerDriver,
   type ResolvedAsgSettings,
   type ResolvedScopeSettings,
+  type ResolvedStreamSettings,
+  type StreamBlock,
 } from '@labrx/core';
 import { acquireTrace, type AcquisitionHost } from './acquisition/acquireTrace.js';
 import { RunningJobs } from './acquisition/RunningJobs.js';
+import { streamBlocks } from './acquisition/streamBlocks.js';
 import { measureIq, type IqHost } from './iq/measureIq.js';
 import { resolveSimBoardOptions, type ResolvedSimBoardOptions, type SimBoardOptions } from './options.js';
 import { NoiseBlocks } from './signal/NoiseBlocks.js';
@@ -329,6 +332,23 @@ export class SimBoard implements BoardDriver {
     return new Observable<RawTrace>((subscriber) => {
       if (this.closed) return subscriber.error(new ConnectionLostError(this.id, 'the simulated board is closed'));
       return acquireTrace(this.host, settings).subscribe(subscriber);
+    });
+  }
+
+  /** Every sample is delivered unless the consumer falls more than `bufferSamples` behind. */
+  readonly streamGuarantee = 'exact' as const;
+
+  /**
+   * The scope's gapless stream (see `streamBlocks`): consecutive blocks of both inputs from stream
+   * index 0 at subscription, each emitted when its last sample is in, rendered from the same signal
+   * model as an acquisition, with one noise realisation across blocks. A consumer more than
+   * `bufferSamples` behind gets a `GapBlock`. Counts as a running acquisition (`scopeRunning`) until
+   * unsubscribed. Errors with ConnectionLostError once the board is closed.
+   */
+  stream(settings: Omit<ResolvedStreamSettings, 'onOverflow'>): Observable<StreamBlock> {
+    return new Observable<StreamBlock>((subscriber) => {
+      if (this.closed) return subscriber.error(new ConnectionLostError(this.id, 'the simulated board is closed'));
+      return streamBlocks(this.host, settings).subscribe(subscriber);
     });
   }
 
