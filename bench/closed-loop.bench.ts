@@ -28,8 +28,8 @@ function fringe(): Plant {
       last = 0.5 * (1 + Math.cos((2 * Math.PI * drive.out1) / 0.5));
       sense.in1 = last;
       sense.in2 = drive.out1;
-      sense.tones1.length = 0;
-      sense.tones2.length = 0;
+      if (sense.tones1.length) sense.tones1.length = 0;
+      if (sense.tones2.length) sense.tones2.length = 0;
     },
     state: () => ({ in1V: last }),
   };
