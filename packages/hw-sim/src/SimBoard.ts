@@ -49,7 +49,11 @@ const DIRECT_SERIAL_BASE = 0x80000000;
  * A signal-level simulated Red Pitaya 125-14 implementing `BoardDriver`. Two generators drive
  * out1 (and out2, which nothing listens to); out1 reaches in1 through the DUT and in2 directly;
  * each input adds white noise, the external tones, and a 14-bit ADC (±1 V). The scope and the
- * three IQ modules (`iq`) both observe this one signal model. Every acquisition
+ * three IQ modules (`iq`) both observe this one signal model. PyRPL's three PIDs (`pid`) and the
+ * IQ modules as continuous demodulators (`iq.configure`) act in closed loop with the DUT or a
+ * `Plant` given as `dut`: while a plant or an acting module needs it, a loop engine computes the
+ * FPGA's DSP chain at 125 MHz / `loopDecimation` and the scope, the IQ measurements and the sampler
+ * read it (docs/architecture.md, "Closed loop"; docs/decisions/0016-closed-loop-rate.md). Every acquisition
  * takes as long as on hardware on the injected scheduler, and every random draw comes from the
  * seeded PRNG. See docs/architecture.md, "The simulator", and `SignalModel` for the physics.
  *
@@ -214,7 +218,7 @@ export class SimBoard implements BoardDriver {
     const now = this.timeS();
     if (this.loop.running) {
       this.loop.advanceTo(now);
-      return this.loop.bus[k]!;
+      return this.loop.signal(k);
     }
     if (k === 0 || k === 1) {
       const a = new Float64Array(1);
@@ -242,6 +246,7 @@ export class SimBoard implements BoardDriver {
 
   /** Starts or stops the loop as the plant and the modules now need. */
   private loopAfterChange(): void {
+    this.loop.refresh();
     const want = this.options.plant !== null || this.loop.pids.some((p) => p.active) || this.loop.iqs.some((q) => q.active);
     if (want && !this.loop.running) this.loop.start(this.timeS());
     else if (!want && this.loop.running) this.loop.stop();
