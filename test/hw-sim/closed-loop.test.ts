@@ -302,7 +302,8 @@ test('the scope reads the loop history as the analytic model would: a 5 kHz sine
     fits[String(loop)] = [];
     for (const decimation of [8, 64, 1024]) {
       const tr = await clock.run(firstValueFrom(sim.acquire({ ...(await import('@labrx/core')).SCOPE_DEFAULTS, decimation, trigger: 'immediate' })));
-      fits[String(loop)]!.push(fitSine(tr.ch1, tr.dt, tr.timestamp / 1000 + tr.t0, f) // board time of the first sample (clock and board start at 0));
+      // tr.timestamp / 1000 + tr.t0: board time of the first sample (the clock and the board start at 0)
+      fits[String(loop)]!.push(fitSine(tr.ch1, tr.dt, tr.timestamp / 1000 + tr.t0, f));
     }
     await sim.close();
   }
