@@ -72,11 +72,11 @@ export function resolveSimBoardOptions(options: SimBoardOptions = {}): ResolvedS
   if (!Number.isSafeInteger(seed)) throw bad('seed', seed, 'an integer');
   const given = options.dut ?? wire();
   const plantGiven = isPlant(given);
-  if (!plantGiven && (typeof given !== 'object' || given === null || typeof (given as Dut).response !== 'function')) {
+  if (!plantGiven && (typeof given !== 'object' || given === null || typeof (given).response !== 'function')) {
     throw bad('dut', given, 'a Dut (resonator(), lowpass(), delay(), wire(), chain(), or { name, response(f) }) or a Plant ({ name, spec, step(), state() })');
   }
   const plant = plantGiven ? given : null;
-  const dut = plantGiven ? wire() : (given as Dut);
+  const dut = plantGiven ? wire() : (given);
   const loopDecimation = options.loopDecimation ?? 64;
   if (!(Number.isInteger(loopDecimation) && loopDecimation >= 1 && loopDecimation <= 1024 && (loopDecimation & (loopDecimation - 1)) === 0)) {
     throw bad('loopDecimation', loopDecimation, 'a power of two from 1 to 1024 (FPGA cycles per loop step)');
