@@ -31,7 +31,7 @@ export class FakeLoopBoard implements BoardDriver {
     this.hwhmV = options.hwhmV ?? 0.01;
     this.peakV = options.peakV ?? 0.8;
     this.lastMs = scheduler.now();
-    this.pids = [0, 1, 2].map(() => ({ input: 'in1', outputDirect: 'off' as const, setpoint: 0, p: 0, i: 0, ival: 0, minVoltage: -1, maxVoltage: 1 }));
+    this.pids = [0, 1, 2].map(() => ({ input: 'in1', outputDirect: 'off' as const, setpoint: 0, p: 0, i: 0, ival: 0, minVoltage: -1, maxVoltage: 1, inputFilterHz: [0, 0, 0, 0], paused: false }));
   }
 
   /** in1 for a given out1 (V). */
