@@ -7,7 +7,7 @@ import type { VirtualClock } from '@labrx/core/testing';
  * simulator's closed loop): one PID (pid0) driving out1, a sweep generator (asg1) on out1, and a
  * plant whose in1 is a Lorentzian of out1: in1 = peakV / (1 + ((out1 − resonanceV)/hwhmV)²). The PID
  * is integrated with Euler steps of 10 µs between reads (lazily, up to the clock's time), as PyRPL's
- * PID computes it: error = setpoint − in1, output = p·error + ival, ival += 2π·i·error·dt, clipped to
+ * FPGA's PID computes it (red_pitaya_pid_block.v): error = in1 − setpoint, output = p·error + ival, ival += 2π·i·error·dt, clipped to
  * the limits. The scope shows in1 on ch1 for a generator-triggered trace.
  */
 export class FakeLoopBoard implements BoardDriver {
@@ -50,7 +50,7 @@ export class FakeLoopBoard implements BoardDriver {
   private pidOut(k: number): number {
     const s = this.pids[k]!;
     if (s.outputDirect !== 'out1') return 0;
-    const e = s.setpoint - this.in1Of(this.asgV(this.lastMs) + s.ival);
+    const e = this.in1Of(this.asgV(this.lastMs) + s.ival) - s.setpoint;
     return Math.min(s.maxVoltage, Math.max(s.minVoltage, s.ival + s.p * e));
   }
 
@@ -63,7 +63,7 @@ export class FakeLoopBoard implements BoardDriver {
       for (let k = 0; k < 3; k++) {
         const s = this.pids[k]!;
         if (s.i === 0 || s.outputDirect !== 'out1') continue;
-        const e = s.setpoint - this.in1Of(this.asgV(this.lastMs) + s.ival + s.p * (s.setpoint - this.in1Of(this.asgV(this.lastMs) + s.ival)));
+        const e = this.in1Of(this.asgV(this.lastMs) + s.ival + s.p * (this.in1Of(this.asgV(this.lastMs) + s.ival) - s.setpoint)) - s.setpoint;
         const ival = s.ival + 2 * Math.PI * s.i * e * dtS;
         this.pids[k] = { ...s, ival: Math.min(s.maxVoltage, Math.max(s.minVoltage, ival)) };
       }

@@ -78,7 +78,7 @@ test('lock$ calibrates from the sweep, emits each stage, then locked, and comple
   // gains: slope of the Lorentzian at x = 1 is −(max − min)/2 per half width; times 100 per volt
   const expected = pidGains({ slope: -(cal.max - cal.min) / 2, actuatorGain: 100, unityGainHz: 200, proportionalGain: 0, gainFactor: 1 })!;
   t.true(Math.abs(fake.pids[0]!.i - expected.i) < 1e-9, `i ${fake.pids[0]!.i} vs ${expected.i}`);
-  t.true(fake.pids[0]!.i < 0, 'negative feedback on the falling side');
+  t.true(fake.pids[0]!.i > 0, 'negative feedback on the falling side: error = input − setpoint falls as the output rises');
   // locked at half the peak; the modules are leased to the lockbox
   t.is(rp.lockbox.status.state, 'locked');
   t.true(rp.lockbox.status.locked);

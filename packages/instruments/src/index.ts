@@ -39,3 +39,6 @@ export {
 export { pidGains } from './lockbox/pidGains.js';
 export { sweepVoltage, SWEEP_WAVEFORMS, type SweepWaveform, type SweepShape } from './lockbox/sweepVoltage.js';
 export { signalStats, locateCenter } from './lockbox/calibrateTrace.js';
+export { fabryPerotPdhLock, type FabryPerotPdhLockOptions } from './lockbox/fabryPerotPdhLock.js';
+export { sideOfFringeLock, type SideOfFringeLockOptions } from './lockbox/sideOfFringeLock.js';
+export { michelsonMidFringeLock, type MichelsonMidFringeLockOptions } from './lockbox/michelsonMidFringeLock.js';

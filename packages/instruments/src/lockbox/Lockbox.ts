@@ -86,7 +86,8 @@ interface Session {
  *   the lockbox (and its leases with it) until `unlock()`. Unsubscribing before 'locked' unlocks.
  * - Unlocked means safe: every lockbox PID has p = i = 0 and its integrator reset to 0 V (its output
  *   sits at 0 V, or at the nearer limit when 0 V is outside them), the sweep generator's output is
- *   off, and the leases are released.
+ *   off, the IQ modules it configured modulate nothing (amplitude 0, output off, gain 0), and the
+ *   leases are released.
  * - `locked$` reports the lock status on every change and every `lockStatusIntervalS` of board time
  *   while locked (default 20 ms: a loss is reported within `lossSamples` · 20 ms = 60 ms).
  *
@@ -193,9 +194,34 @@ export class Lockbox {
     return this.resolved;
   }
 
-  /** The modules a configuration uses: its PIDs and sweep generator (leased for a calibration or a lock). */
+  /** The modules a configuration uses: its PIDs, sweep generator and configured IQ modules (leased for a calibration or a lock). */
   private resources(cfg: ResolvedLockboxConfig): string[] {
-    return [...Object.values(cfg.outputs).map((o) => o.pid), cfg.sweepAsg];
+    return [...Object.values(cfg.outputs).map((o) => o.pid), cfg.sweepAsg, ...this.configuredIqs(cfg).map((i) => i.signal)];
+  }
+
+  /** Inputs whose IQ module the lockbox configures. */
+  private configuredIqs(cfg: ResolvedLockboxConfig): ResolvedLockboxInput[] {
+    return Object.values(cfg.inputs).filter((i) => i.iqFrequencyHz > 0);
+  }
+
+  /** Configures the IQ modules of demodulated inputs (`on`), or turns their modulation and output off. */
+  private iqs$(cfg: ResolvedLockboxConfig, on: boolean): Observable<never> {
+    return defer(() => {
+      const inputs = this.configuredIqs(cfg);
+      if (inputs.length === 0) return EMPTY;
+      const configure = this.modules.driver.iq?.configure?.bind(this.modules.driver.iq);
+      if (!configure) throw new LockboxUnavailableError(this.modules.driver.id, 'IQ modules that demodulate continuously (iq.configure)');
+      return forkJoin(
+        inputs.map((i) =>
+          configure(
+            Number(i.signal.slice(2)),
+            on
+              ? { input: i.iqInput, frequencyHz: i.iqFrequencyHz, phaseDeg: i.iqPhaseDeg, bandwidthHz: [i.iqBandwidthHz, i.iqBandwidthHz], gain: i.iqGain, amplitudeV: i.iqAmplitudeV, outputDirect: i.iqOutput, outputSignal: 'quadrature' }
+              : { amplitudeV: 0, outputDirect: 'off', gain: 0 },
+          ).pipe(take(1)),
+        ),
+      ).pipe(ignoreElements());
+    });
   }
 
   // ---- calibration --------------------------------------------------------------------------
@@ -211,7 +237,7 @@ export class Lockbox {
       const cfg = this.configured(config);
       if (this.session) throw new LockError('calibration', 'the lockbox is locked or locking: unlock() before calibrating');
       return this.modules.leases.using$(this.resources(cfg), LOCKBOX_OWNER, { wait: false }, (holder) => ({
-        work$: concat(this.outputsOff$(cfg, holder, false), this.calibrateUnderLease$(cfg, holder)),
+        work$: concat(this.outputsOff$(cfg, holder, false), this.iqs$(cfg, true), this.calibrateUnderLease$(cfg, holder)),
         cleanup: { run$: this.safe$(cfg, holder), onError: (e) => this.publish({ reason: `could not make the outputs safe: ${(e as Error).message}` }) },
       }));
     });
@@ -294,6 +320,11 @@ export class Lockbox {
     const outputV = new Float64Array(n);
     for (let i = 0; i < n; i++) outputV[i] = sweepVoltage(sweep, times[i]!);
     const output = cfg.outputs[cfg.sweepOutput]!;
+    // a fringe's min and max are its extremes only if the sweep crossed a whole period of it
+    const sweptRad = 2 * sweep.amplitudeV * Math.abs(output.actuatorGain);
+    if (input.model === 'fringe' && sweptRad < 2 * Math.PI) {
+      throw new LockError('calibration', `input ${input.name}: the sweep moves the phase by ${sweptRad.toPrecision(3)} rad, less than a fringe (2π): widen the sweep`);
+    }
     const fringeSign = Math.sign(output.actuatorGain) * (input.inverted ? -1 : 1);
     const centerV = locateCenter(input.model, outputV, signal, fringeSign, sweep.offsetV);
     // a peak at the end of the sweep is the tail of one outside it
@@ -411,8 +442,9 @@ export class Lockbox {
   async unlock(): Promise<void> {
     const s = this.session;
     if (s) {
-      s.waiter?.error(new LockError(this.current.value.stage ?? 'lock', 'unlocked before the lock was reached'));
+      const w = s.waiter;
       s.waiter = null;
+      w?.error(new LockError(this.current.value.stage ?? 'lock', 'unlocked before the lock was reached'));
       await this.endSession(s);
     }
   }
@@ -476,8 +508,9 @@ export class Lockbox {
         // the lease's cleanup (outputs safe) may still run: report the failure once it is over
         void this.released().then(() => {
           finish(error instanceof Error ? error.message : String(error));
-          session.waiter?.error(error);
+          const w = session.waiter;
           session.waiter = null;
+          w?.error(error);
         });
       },
       complete: () => finish(null),
@@ -524,6 +557,7 @@ export class Lockbox {
   private attempt$(cfg: ResolvedLockboxConfig, holder: LeaseHolder, relock: boolean): Observable<LockEvent> {
     return concat(
       this.outputsOff$(cfg, holder, true),
+      this.iqs$(cfg, true),
       this.calibrateUnderLease$(cfg, holder).pipe(
         concatMap((e) => (e.kind === 'calibration' ? of<LockEvent>({ kind: 'calibration', input: e.input, calibration: e.calibration, timeS: this.nowS() }) : EMPTY)),
       ),
@@ -542,7 +576,7 @@ export class Lockbox {
 
   /** The safe state (see the class), run under the lease after any session or calibration. */
   private safe$(cfg: ResolvedLockboxConfig, holder: LeaseHolder): Observable<unknown> {
-    return concat(this.outputsOff$(cfg, holder, true), this.stopSweep$(cfg, holder));
+    return concat(this.outputsOff$(cfg, holder, true), this.stopSweep$(cfg, holder), this.iqs$(cfg, false));
   }
 
   private pidOf(o: ResolvedLockboxOutput): Pid {

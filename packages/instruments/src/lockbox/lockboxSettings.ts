@@ -24,6 +24,11 @@ export const SCOPE_SIGNALS = ['in1', 'in2'] as const;
 /** The PID modules an output may use. */
 export const LOCKBOX_PIDS = ['pid0', 'pid1', 'pid2'] as const;
 
+/** The DAC's largest output, V: full scale less one LSB ((2^13 − 1)/2^13 V on a 14-bit ±1 V DAC). */
+function dacMaxV(info: BoardInfo): number {
+  return info.fullScaleV * (1 - 2 ** (1 - info.adcBits));
+}
+
 /** A name of an input, output or stage: letters, digits, '_' and '-', 1 to 40 characters. */
 function nameRule(allowEmpty: boolean): Rule<string> {
   const allowed = `a name of letters, digits, '_' or '-' (1 to 40 characters)${allowEmpty ? ", or '' for none" : ''}`;
@@ -41,7 +46,9 @@ function nameRule(allowEmpty: boolean): Rule<string> {
  * A lockbox input: a signal on the DSP bus, what it looks like against the lock variable (its model,
  * see `INPUT_MODELS`), and how a sweep calibrates it. Declared once (docs/decisions/0009).
  */
-export const LOCKBOX_INPUT_SETTINGS = defineSettings('lockbox.input', {
+export const LOCKBOX_INPUT_SETTINGS = defineSettings(
+  'lockbox.input',
+  {
   /** The DSP signal read ('in1', 'in2', 'iq0', 'pid1', …). */
   signal: setting({ rule: () => oneOf(LOCKBOX_SIGNALS), default: 'in1', doc: 'signal on the DSP bus' }),
   /** Its shape against the lock variable (see INPUT_MODELS). */
@@ -57,7 +64,32 @@ export const LOCKBOX_INPUT_SETTINGS = defineSettings('lockbox.input', {
   zoom: setting({ rule: () => numberAbove(0, '', 1e6), default: 3, doc: 'half span of the zoomed calibration sweep (setpoint units)' }),
   /** Sampler readings of a zoomed calibration. */
   samples: setting({ rule: () => integerIn(16, 100_000), default: 400, doc: 'sampler readings of a zoomed calibration' }),
-});
+  /**
+   * For an IQ module's output (signal 'iq0'…'iq2'): its oscillator frequency. Non-zero makes the
+   * lockbox configure the module while locked (a PDH error: modulate the EOM, demodulate the
+   * reflection); 0 leaves the module as it is.
+   */
+  iqFrequencyHz: setting({ rule: (info) => numberIn(0, info.sampleRateHz / 2, 'Hz'), default: 0, unit: 'Hz', doc: 'IQ modulation/demodulation frequency (0: the IQ module is not configured)' }),
+  /** The signal the IQ module demodulates. */
+  iqInput: setting({ rule: () => oneOf(['in1', 'in2'] as const), default: 'in1', doc: 'signal the IQ module demodulates' }),
+  /** Modulation amplitude on `iqOutput`, V. */
+  iqAmplitudeV: setting({ rule: (info) => numberIn(0, info.fullScaleV, 'V'), default: 0, unit: 'V', doc: 'modulation amplitude' }),
+  /** Where the modulation goes ('off': demodulate only). */
+  iqOutput: setting({ rule: () => oneOf(['off', 'out1', 'out2'] as const), default: 'off', doc: 'DAC of the modulation' }),
+  /** Demodulation phase, deg. */
+  iqPhaseDeg: setting({ rule: () => numberIn(-360, 360, 'deg'), default: 0, unit: 'deg', doc: 'demodulation phase' }),
+  /** Low-pass of the demodulated quadrature, Hz (well above the loop's unity-gain frequency). */
+  iqBandwidthHz: setting({ rule: () => numberIn(10, 1e7, 'Hz'), default: 1e5, unit: 'Hz', doc: 'quadrature low-pass (two stages)' }),
+  /** Gain from the demodulated quadrature (V) to the IQ module's output. */
+  iqGain: setting({ rule: () => numberIn(-64, 64), default: 1, doc: 'gain from the quadrature to the output' }),
+  },
+  (r, _given, { instrument }) => {
+    if (r.iqFrequencyHz > 0 && !/^iq[0-2]$/.test(r.signal)) {
+      throw new SettingsError(instrument, 'iqFrequencyHz', r.iqFrequencyHz, `0 unless the signal is an IQ module's output ('iq0', 'iq1', 'iq2'), not '${r.signal}'`);
+    }
+    return r;
+  },
+);
 
 /**
  * A lockbox output: a PID driving a DAC, its limits, its sweep, and the loop it should make.
@@ -70,7 +102,7 @@ export const LOCKBOX_OUTPUT_SETTINGS = defineSettings(
     pid: setting({ rule: () => oneOf(LOCKBOX_PIDS), default: 'pid0', doc: 'PID module of this output' }),
     dac: setting({ rule: () => oneOf(['out1', 'out2'] as const), default: 'out1', doc: 'DAC the PID (and the sweep) drive' }),
     minVoltage: setting({ rule: (info) => numberIn(-info.fullScaleV, info.fullScaleV, 'V'), default: -1, unit: 'V', doc: 'lower output limit' }),
-    maxVoltage: setting({ rule: (info) => numberIn(-info.fullScaleV, info.fullScaleV, 'V'), default: 1, unit: 'V', doc: 'upper output limit' }),
+    maxVoltage: setting({ rule: (info) => numberIn(-info.fullScaleV, dacMaxV(info), 'V'), default: 1 - 2 ** -13, unit: 'V', doc: "upper output limit (at most the DAC's largest code)" }),
     sweepAmplitude: setting({ rule: (info) => numberIn(0, info.fullScaleV, 'V'), default: 0.5, unit: 'V', doc: 'sweep amplitude (peak)' }),
     sweepOffset: setting({ rule: (info) => numberIn(-info.fullScaleV, info.fullScaleV, 'V'), default: 0, unit: 'V', doc: 'sweep centre' }),
     sweepFrequencyHz: setting({ rule: () => numberAbove(0, 'Hz', 1e5), default: 50, unit: 'Hz', doc: 'sweep frequency' }),
@@ -233,6 +265,13 @@ export function resolveLockboxConfig(config: unknown, info: BoardInfo): Resolved
     const other = pids.get(o.pid);
     if (other) throw new SettingsError(`lockbox.outputs.${o.name}`, 'pid', o.pid, `a PID no other output uses (${other} has ${o.pid})`);
     pids.set(o.pid, o.name);
+  }
+  const iqs = new Map<string, string>();
+  for (const i of Object.values(inputs)) {
+    if (i.iqFrequencyHz === 0) continue;
+    const other = iqs.get(i.signal);
+    if (other) throw new SettingsError(`lockbox.inputs.${i.name}`, 'signal', i.signal, `an IQ module no other input configures (${other} configures ${i.signal})`);
+    iqs.set(i.signal, i.name);
   }
   const dacs = Object.values(outputs).map((o) => o.dac);
   if (new Set(dacs).size !== dacs.length) throw new SettingsError('lockbox', 'outputs', dacs, 'outputs on different DACs (the sweep and each PID drive their own)');

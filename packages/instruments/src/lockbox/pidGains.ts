@@ -5,11 +5,12 @@
  * units per volt), and the PID's integrator unity-gain frequency `i` (Hz) and proportional gain `p`
  * are the loop's, divided by it and scaled by the stage's gain factor:
  *
- *   i = unityGainHz · gainFactor / (slope · actuatorGain),   p = proportionalGain · gainFactor / (slope · actuatorGain)
+ *   i = −unityGainHz · gainFactor / (slope · actuatorGain),   p = −proportionalGain · gainFactor / (slope · actuatorGain)
  *
  * so that with p = 0 the open loop is 2π·unityGainHz / (j·2π·f): an integrator crossing unity at
- * `unityGainHz`. The PID's error is setpoint − input, so the signs come out as negative feedback
- * whatever the slope's sign. Returns null when the external gain is zero (no slope at the setpoint:
+ * `unityGainHz`. The FPGA's PID error is input − setpoint (red_pitaya_pid_block.v: a positive gain
+ * raises the output with the input), hence the minus: negative feedback whatever the slope's sign.
+ * A negative `gainFactor` makes positive feedback. Returns null when the external gain is zero (no slope at the setpoint:
  * a transmission peak can be sat on but not locked to).
  */
 export function pidGains(p: {
@@ -21,5 +22,5 @@ export function pidGains(p: {
 }): { readonly p: number; readonly i: number; readonly externalGain: number } | null {
   const externalGain = p.slope * p.actuatorGain;
   if (!(Number.isFinite(externalGain) && Math.abs(externalGain) > 1e-12)) return null;
-  return { p: (p.proportionalGain * p.gainFactor) / externalGain, i: (p.unityGainHz * p.gainFactor) / externalGain, externalGain };
+  return { p: -(p.proportionalGain * p.gainFactor) / externalGain, i: -(p.unityGainHz * p.gainFactor) / externalGain, externalGain };
 }
