@@ -211,7 +211,7 @@ export class SimBoard implements BoardDriver {
     const now = this.timeS();
     if (this.loop.running) {
       this.loop.advanceTo(now);
-      return this.loop.bus[k]!;
+      return this.loop.signal(k);
     }
     if (k === 0 || k === 1) {
       const a = new Float64Array(1);
@@ -239,6 +239,7 @@ export class SimBoard implements BoardDriver {
 
   /** Starts or stops the loop as the plant and the modules now need. */
   private loopAfterChange(): void {
+    this.loop.refresh();
     const want = this.options.plant !== null || this.loop.pids.some((p) => p.active) || this.loop.iqs.some((q) => q.active);
     if (want && !this.loop.running) this.loop.start(this.timeS());
     else if (!want && this.loop.running) this.loop.stop();
