@@ -211,7 +211,7 @@ test('noise: frequency noise rms = density·√(1/(2·dt)), intensity noise rms 
   const fp = fabryPerot({ ...base, frequencyNoiseHzPerRtHz: fn, seed: 11 });
   const det = new Float64Array(n);
   let i = 0;
-  run(fp, n, DT, (_s, p) => (det[i++] = p.state().detuningHz));
+  run(fp, n, DT, () => (det[i++] = fp.state().detuningHz));
   // the sample variance of n Gaussian draws has relative standard error √(2/n) = 1 %; its root half that: allowed 3σ = 1.5 %
   const expected = fn * Math.sqrt(1 / (2 * DT));
   const m = meanStd(det);

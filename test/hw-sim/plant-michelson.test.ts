@@ -58,7 +58,7 @@ test('noise: length noise rms = density·√(1/(2·dt)) in the state, intensity 
   const m = michelson({ lengthNoiseMPerRtHz: density, seed: 3 });
   const xs = new Float64Array(n);
   let i = 0;
-  run(m, n, DT, (_s, p) => (xs[i++] = p.state().lengthOffsetM));
+  run(m, n, DT, () => (xs[i++] = m.state().lengthOffsetM));
   // allowed 3σ of the rms estimate, 3·√(1/(2n)) = 1.5 %
   t.true(Math.abs(meanStd(xs).std / (density * Math.sqrt(1 / (2 * DT))) - 1) < 3 * Math.sqrt(0.5 / n));
   const r = michelson({ relativeIntensityNoise: 2e-5, lengthOffsetM: LAMBDA / 4, visibility: 0.5, seed: 4 });

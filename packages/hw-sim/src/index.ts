@@ -19,8 +19,8 @@ export type { Plant, PlantDrive, PlantSense, PlantSpecBase, Tone } from './plant
 export type { PlantSpec } from './plant/PlantSpec.js';
 export { PLANT_KINDS, isPlantSpec } from './plant/PlantSpec.js';
 export { isPlant } from './plant/isPlant.js';
-export { fabryPerot, type FabryPerotSpec } from './plant/fabryPerot.js';
-export { michelson, type MichelsonSpec } from './plant/michelson.js';
+export { fabryPerot, type FabryPerotSpec, type FabryPerotState, type FabryPerotPlant } from './plant/fabryPerot.js';
+export { michelson, type MichelsonSpec, type MichelsonState, type MichelsonPlant } from './plant/michelson.js';
 export { plantFromSpec } from './plant/plantFromSpec.js';
 export { parsePlantSpec, PLANT_ALLOWED } from './plant/parsePlantSpec.js';
 export { airyCavity, roundTripAmplitude, type AiryCavity } from './plant/AiryCavity.js';

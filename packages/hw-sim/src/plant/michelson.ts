@@ -44,6 +44,28 @@ export interface MichelsonSpec extends PlantSpecBase {
   readonly kickDecayS?: number;
 }
 
+/** What a Michelson plant reports after a step (`state()`), SI units in the names. */
+export type MichelsonState = {
+  /** Arm-length difference ΔL at the step's end (m), piezo, drift, kicks and noise included. */
+  readonly lengthOffsetM: number;
+  /** Fringe phase 4π·ΔL/λ (rad). */
+  readonly fringePhaseRad: number;
+  /** The output photodiode (V). */
+  readonly outputV: number;
+  /** Drift + random walk + kicks of ΔL (m). */
+  readonly disturbanceM: number;
+  /** Kicks so far. */
+  readonly kickCount: number;
+  /** The piezo output's slow part this step (V). */
+  readonly piezoV: number;
+};
+
+/** The plant `michelson()` returns: a `Plant` with its own spec and state types. */
+export interface MichelsonPlant extends Plant {
+  readonly spec: MichelsonSpec;
+  state(): MichelsonState;
+}
+
 const OWNER = 'michelson';
 const KEYS = [
   'kind', 'seed', 'wavelengthM', 'piezoMPerV', 'powerV', 'visibility', 'lengthOffsetM', 'piezo', 'output',
@@ -68,7 +90,7 @@ const DISTURBANCE_STREAM = 0x4d490010;
  * @throws SettingsError naming the setting for a bad or unknown parameter
  * @example michelson({ wavelengthM: 1064e-9, piezoMPerV: 1e-6, visibility: 0.9, lengthOffsetM: 133e-9 })
  */
-export function michelson(p: Omit<MichelsonSpec, 'kind'> & { readonly kind?: 'michelson' } = {}): Plant & { readonly spec: MichelsonSpec } {
+export function michelson(p: Omit<MichelsonSpec, 'kind'> & { readonly kind?: 'michelson' } = {}): MichelsonPlant {
   if (p === null || typeof p !== 'object') throw new SettingsError(OWNER, 'spec', p, 'an object { wavelengthM, piezoMPerV, … }');
   onlyKeys(OWNER, p, KEYS);
   const wavelengthM = numberSetting(OWNER, 'wavelengthM', p.wavelengthM, 1064e-9, { above: 0, unit: 'm' });
@@ -133,8 +155,8 @@ export function michelson(p: Omit<MichelsonSpec, 'kind'> & { readonly kind?: 'mi
       st.kickCount = dist.kickCount;
       st.piezoV = piezoV;
     },
-    /** `{ lengthOffsetM` (ΔL at the step's end, m), `fringePhaseRad` (4π·ΔL/λ), `outputV`, `disturbanceM`, `kickCount`, `piezoV }`. */
-    state() {
+    /** The quantities at the last step (see `MichelsonState`). */
+    state(): MichelsonState {
       return { ...st };
     },
   });
