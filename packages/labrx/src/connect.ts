@@ -1,6 +1,6 @@
 import { checkKnownKeys, SettingsError, type BoardDriver } from '@labrx/core';
 import { Board } from '@labrx/instruments';
-import { createSimBoard, parseDutSpec, type SimBoardOptions } from '@labrx/hw-sim';
+import { createSimBoard, isPlant, parseDutOrPlantSpec, plantFromSpec, type PlantSpec, type SimBoardOptions } from '@labrx/hw-sim';
 
 /** What `connect` accepts besides a URL. */
 export interface ConnectOptions {
@@ -78,10 +78,12 @@ function simOptionsFromUrl(url: string): SimBoardOptions {
       if (!Number.isFinite(x)) throw new SettingsError('connect', k, v, 'a number');
       out[k] = x;
     } else if (k === 'dut') {
-      out.dut = parseDutSpec(v);
+      out.dut = parseDutOrPlantSpec(v);
     } else {
       throw new SettingsError('connect', k, v, "a known sim:// parameter: 'seed', 'noiseDensity', 'dut'");
     }
   }
+  // a plant without its own seed takes the board's
+  if (isPlant(out.dut) && out.dut.spec.seed === undefined && out.seed !== undefined) out.dut = plantFromSpec(out.dut.spec as PlantSpec, out.seed);
   return out;
 }
