@@ -151,5 +151,6 @@ test('a kick that unlocks: locked$ reports the loss, autoRelock relocks and says
   await r.clock.run(r.rp.lockbox.unlock());
   t.is(r.rp.leases.holderOf('pid0'), undefined);
   t.false(r.rp.lockbox.status.locked);
+  t.is(r.clock.nextFrame(), undefined, 'nothing left scheduled');
   await r.rp.close();
 });

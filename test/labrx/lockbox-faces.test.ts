@@ -65,6 +65,17 @@ test.serial('one lock sequence on the embedded board, the blocking face and pyrp
   const blocking = await lockSequence(rps);
   t.log(`blocking: locked in ${(blocking.result.durationS * 1e3).toFixed(1)} ms`);
   sameOutcome(t, 'blocking', blocking, reference);
+  // locked$ as a sync iterable: a locked status every 20 ms of board time
+  rps.lockbox.lock(SEQUENCE);
+  const seen: LockStatus[] = [];
+  for (const s of rps.lockbox.statuses()) {
+    seen.push(s);
+    if (seen.length === 4) break;
+  }
+  t.true(seen.every((s) => s.locked), JSON.stringify(seen));
+  t.true(Math.abs(seen[3]!.timeS - seen[2]!.timeS - 0.02) < 1e-6, `${seen[2]!.timeS} → ${seen[3]!.timeS}`);
+  rps.lockbox.unlock();
+  t.false(rps.lockbox.status.locked);
 
   const served = await servePyrplSim({ ...SIM, dut: fabryPerot(PLANT) });
   t.teardown(served.close);
