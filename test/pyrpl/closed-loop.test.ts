@@ -6,6 +6,7 @@ import type { PyrplBoard } from '@labrx/pyrpl';
 import { connect } from 'labrx';
 import { connectPyrplSim } from './pyrplSim.js';
 
+// Serial: each served simulator runs its loop in real time in this process.
 // The same closed loop embedded (virtual time) and over pyrpl:// against the simulated
 // monitor_server (real time): a P+I around a 1 kHz low-pass. The register server forwards the PID's
 // registers to the simulator's PID, so both run the same loop.
@@ -14,7 +15,7 @@ import { connectPyrplSim } from './pyrplSim.js';
 const SIM = { seed: 11, dut: lowpass({ cutoff: 1e3 }), noiseDensity: 1e-7, loopDecimation: 256 };
 const PID = { input: 'in1', outputDirect: 'out1', setpoint: 0.15, p: -5, i: -5000, inputFilterHz: [20e3] } as const;
 
-test('P+I around a low-pass: settings, steady state and closed-loop response agree embedded and over pyrpl://', async (t) => {
+test.serial('P+I around a low-pass: settings, steady state and closed-loop response agree embedded and over pyrpl://', async (t) => {
   const clock = new VirtualClock();
   const local = await connect({ sim: { ...SIM, scheduler: clock } });
   t.teardown(() => local.close());
@@ -55,4 +56,26 @@ test('P+I around a low-pass: settings, steady state and closed-loop response agr
     const wrapped = ((((dDeg + 180) % 360) + 360) % 360) - 180;
     t.true(Math.abs(dDb) < 0.5 && Math.abs(wrapped) < 3, `${hl.frequencies[k]} Hz: ${dDb.toFixed(2)} dB, ${wrapped.toFixed(2)}°`);
   }
+});
+
+test.serial('IQ module as a continuous demodulator: configure() reads back alike and demodulates alike embedded and over pyrpl://', async (t) => {
+  const sim = { seed: 12, noiseDensity: 1e-8, loopDecimation: 256, tones: [{ input: 'in1' as const, frequency: 100e3, amplitude: 0.2, phase: 30 }] };
+  const clock = new VirtualClock();
+  const local = await connect({ sim: { ...sim, scheduler: clock } });
+  t.teardown(() => local.close());
+  const served = await connectPyrplSim(sim);
+  t.teardown(served.close);
+  const settings = { input: 'in1', frequencyHz: 100e3, phaseDeg: 10, bandwidthHz: [1000, 1000], gain: 1, outputSignal: 'quadrature' } as const;
+  const a = await firstValueFrom(local.driver.iq!.configure!(0, settings));
+  const b = await firstValueFrom(served.rp.driver.iq!.configure!(0, settings));
+  t.deepEqual(b, a);
+  await clock.advanceBy(30);
+  await new Promise((r) => setTimeout(r, 30));
+  // I = 0.2·cos(30° − 10°) = 0.188 V once two 1 kHz stages settled (a few ms); the 2f ripple at 200 kHz
+  // is attenuated by (1 kHz/200 kHz)² to 8e-6 V; the 14-bit signal register rounds to 1.2e-4 V
+  const expected = 0.2 * Math.cos((20 * Math.PI) / 180);
+  const li = await firstValueFrom(local.driver.sampler!.sample('iq0'));
+  const ri = await firstValueFrom(served.rp.driver.sampler!.sample('iq0'));
+  t.true(Math.abs(li - expected) < 1e-3, `embedded I ${li}`);
+  t.true(Math.abs(ri - expected) < 1e-3, `served I ${ri}`);
 });
