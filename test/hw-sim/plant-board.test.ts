@@ -37,3 +37,11 @@ test('a Michelson as the board\'s dut: the piezo offset walks the fringe', async
     t.true(Math.abs(mean(tr.ch1) - expected) < 2e-4, `${v} V: ${mean(tr.ch1)} vs ${expected}`);
   }
 });
+
+test('a board snapshot records the plant as its spec (seeded), so a rerun rebuilds the same plant', async (t) => {
+  const { boardSnapshot } = await import('@labrx/catalogue');
+  const { board } = virtualSim({ seed: 3, dut: fabryPerot({ finesse: 3000, fsrHz: 1.5e9, seed: 8, kicksAtS: [0.1] }) });
+  t.teardown(() => board.close());
+  const snap = boardSnapshot({ driver: board });
+  t.like(snap.sim?.dut, { kind: 'fabry-perot', finesse: 3000, fsrHz: 1.5e9, seed: 8, kicksAtS: [0.1] });
+});

@@ -46,7 +46,10 @@ export async function connect(target: string | ConnectOptions = {}, options: Con
   if (opts.driver) return new Board(opts.driver);
   if (typeof target !== 'string' || target.startsWith('sim://')) {
     const fromUrl = typeof target === 'string' ? simOptionsFromUrl(target) : {};
-    return new Board(createSimBoard({ ...fromUrl, ...opts.sim }));
+    const sim = { ...fromUrl, ...opts.sim };
+    // a plant without its own seed takes the board's (default 1), as on every other face
+    if (isPlant(sim.dut) && sim.dut.spec.seed === undefined) sim.dut = plantFromSpec(sim.dut.spec as PlantSpec, sim.seed ?? 1);
+    return new Board(createSimBoard(sim));
   }
   if (target.startsWith('scpi://')) {
     const { connectScpiBoard, parseScpiUrl } = await import('@labrx/scpi');
@@ -83,7 +86,5 @@ function simOptionsFromUrl(url: string): SimBoardOptions {
       throw new SettingsError('connect', k, v, "a known sim:// parameter: 'seed', 'noiseDensity', 'dut'");
     }
   }
-  // a plant without its own seed takes the board's
-  if (isPlant(out.dut) && out.dut.spec.seed === undefined && out.seed !== undefined) out.dut = plantFromSpec(out.dut.spec as PlantSpec, out.seed);
   return out;
 }

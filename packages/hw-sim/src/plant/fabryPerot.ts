@@ -125,6 +125,10 @@ const DISTURBANCE_STREAM = 0x46500010;
  *   relativeIntensityNoise over the step's Nyquist band 1/(2·dt).
  * The 2Ω component of the reflection is not modelled.
  *
+ * A plant holds state (its detuning filter, noise generators, kicks): give each board its own, e.g.
+ * `plantFromSpec(plant.spec, boardSeed)`. Without `seed` it draws from seed 0 until a board rebuilds
+ * it with its own seed (`connect` does; then read its state from the board, `SimBoard.plantState()`).
+ *
  * @throws SettingsError naming the setting for a bad or unknown parameter
  * @example fabryPerot({ finesse: 3000, fsrHz: 1.5e9, piezoHzPerV: 5e6, detuningHz: 2e6 })
  */

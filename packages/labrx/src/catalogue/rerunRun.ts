@@ -39,7 +39,7 @@ export async function rerunRun(run: CatalogueRun): Promise<RerunReport> {
     createSimBoard({
       seed: sim.seed,
       noiseDensity: sim.noiseDensity,
-      dut: dutOrPlantFromSpec(sim.dut as never, sim.seed),
+      dut: dutOrPlantFromSpec(sim.dut as never, sim.seed), // a plant without a seed took the board's
       tones: sim.tones as never,
       scheduler: clock,
     }),

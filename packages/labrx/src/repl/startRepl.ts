@@ -51,7 +51,7 @@ export interface LabrxRepl {
  */
 export async function startRepl(options: ReplOptions = {}): Promise<LabrxRepl> {
   const { dut, virtualTime: _virtualTime, ...sim } = options.sim ?? {};
-  const rp = options.board ? await connect(options.board) : await connect({ sim: { ...sim, ...(dut ? { dut: dutOrPlantFromSpec(dut, sim.seed) } : {}) } });
+  const rp = options.board ? await connect(options.board) : await connect({ sim: { ...sim, ...(dut ? { dut: dutOrPlantFromSpec(dut) } : {}) } });
   let rps: SyncBoard;
   try {
     const syncOptions = { ...(options.sim ? { sim: options.sim } : {}), ...(options.procedures ? { procedures: options.procedures } : {}) };

@@ -59,7 +59,7 @@ process.on('exit', (code) => crash(new LabrxError(`the engine thread exited (cod
 
 async function open(): Promise<{ board: Board; procedures: Map<string, Procedure> }> {
   const { virtualTime: _virtualTime, dut, ...sim } = data.options.sim;
-  const simOptions = { ...sim, ...(dut !== undefined ? { dut: dutOrPlantFromSpec(dut, sim.seed) } : {}), ...(clock ? { scheduler: clock } : {}) };
+  const simOptions = { ...sim, ...(dut !== undefined ? { dut: dutOrPlantFromSpec(dut) } : {}), ...(clock ? { scheduler: clock } : {}) };
   const board = await connect(data.target ?? 'sim://', { sim: simOptions });
   const procedures = new Map<string, Procedure>();
   if (data.options.procedures) {
