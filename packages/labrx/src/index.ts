@@ -32,9 +32,9 @@ export type { BoardServer, BoardServerStats, ServeBoardsOptions, ConnectRemoteOp
 
 // The board and its instruments
 export { Board, Scope, Asg, Iq, SpectrumAnalyzer, NetworkAnalyzer } from '@labrx/instruments';
-export type { InstrumentState, InstrumentActivity, SingleOptions, StreamOptions, SpecanSpectrum, NaResponse, NaSweepEvent } from '@labrx/instruments';
+export type { InstrumentState, InstrumentActivity, SingleOptions, StreamOptions, SpecanSpectrum, RealtimeSpectrum, NaResponse, NaSweepEvent } from '@labrx/instruments';
 
-// The lockbox (docs/architecture.md, "Lockbox"; docs/decisions/0017-lockbox.md)
+// The lockbox (docs/architecture.md, "Lockbox"; docs/decisions/0018-lockbox.md)
 export { Lockbox, LockError, LockboxUnavailableError, fabryPerotPdhLock, sideOfFringeLock, michelsonMidFringeLock, resolveLockboxConfig, INPUT_MODELS, SWEEP_WAVEFORMS } from '@labrx/instruments';
 export type {
   LockboxConfig,
@@ -73,8 +73,15 @@ export type {
   WindowName,
   BoardInfo,
   BoardDriver,
+  StreamBlock,
+  SampleBlock,
+  GapBlock,
+  StreamSettings,
+  StreamOverflowPolicy,
+  RealtimeSettings,
+  RollingTrace,
 } from '@labrx/core';
-export { LabrxError, SettingsError, ResourceBusyError, TimeoutError, ConnectionLostError, ScpiError, AbortedError, BufferOverflowError, NoResultError, MapErrors } from '@labrx/core';
+export { LabrxError, SettingsError, ResourceBusyError, TimeoutError, ConnectionLostError, ScpiError, AbortedError, BufferOverflowError, NoResultError, MapErrors, StreamOverflowError, NotSupportedError } from '@labrx/core';
 
 // Stream tools
 export { averageCount, runningAverage, exponentialAverage, traceLens, traceToPowerSpectrum, toSpectrumUnit, once, toAsyncIterable, asyncMap, asyncMap$ } from '@labrx/core';
