@@ -47,7 +47,7 @@ export async function main({ quick = false } = {}): Promise<void> {
     for (let k = 0; k < n; k++) {
       await clock.advanceBy(1);
       await firstValueFrom(sim.sampler.sample('in2'));
-      ss += cavity.state().detuningHz! ** 2;
+      ss += sim.plantState().detuningHz! ** 2;
     }
     const s = rp.lockbox.status;
     console.log(`residual detuning ${Math.sqrt(ss / n).toFixed(0)} Hz rms over ${n} ms (random walk 1e5 Hz/√s, loop at 2 kHz: theory ${(1e5 / Math.sqrt(4 * Math.PI * 2000)).toFixed(0)} Hz); error signal ${(s.errorV! * 1e3).toFixed(2)} mV, piezo ${s.outputV!.toFixed(4)} V`);

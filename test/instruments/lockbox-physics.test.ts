@@ -50,7 +50,7 @@ function rig(plant: Plant, seed = 5): Rig {
     // a sampler read brings the lazily stepped loop (and the plant) up to now
     read: async () => {
       await firstValueFrom(sim.sampler.sample('in2'));
-      return plant.state();
+      return sim.plantState();
     },
   };
 }
