@@ -5,7 +5,8 @@ import { startScpiServer } from '@labrx/scpi';
 import { connect, connectSync, LockboxUnavailableError, sideOfFringeLock, type LockResult, type LockStatus } from 'labrx';
 import { servePyrplSim } from '../pyrpl/pyrplSim.js';
 
-// Serial: the blocking face blocks this thread, and with it any test running beside it.
+// Serial: the blocking face blocks this thread, and with it any test running beside it. A real-time
+// test file (run alone after the rest): the pyrpl:// leg runs the served closed loop in real time.
 // One lock sequence, written once, on three faces: the embedded board (awaited, virtual time), the
 // blocking face (connectSync, virtual time in the engine) and pyrpl:// against the simulated
 // monitor_server (real time, real sockets). The same cavity (seeded, no disturbance) and the same
