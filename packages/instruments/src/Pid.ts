@@ -9,7 +9,7 @@ import type { LeaseHolder, LeaseManager } from './leases/LeaseManager.js';
  * `ival` the integrator: writing 0 resets it) and reads everything back; `get` reads back.
  * Error = input − setpoint as on the FPGA, so negative feedback through a plant of positive gain
  * takes negative `p` and `i`. On the simulator the PID acts in closed loop with the DUT or plant
- * (docs/architecture.md, "Closed loop"; docs/decisions/0016-closed-loop-rate.md), embedded and behind
+ * (docs/architecture.md, "Closed loop"; docs/decisions/0018-closed-loop-rate.md), embedded and behind
  * the PyRPL register server alike.
  * While another pipeline (the lockbox) leases the module, `set` fails with `ResourceBusyError`
  * unless called with that lease.

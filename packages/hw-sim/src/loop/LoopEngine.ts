@@ -37,7 +37,7 @@ export interface LoopEngineDeps {
 }
 
 /**
- * The closed loop (docs/architecture.md, "Closed loop"; docs/decisions/0016-closed-loop-rate.md):
+ * The closed loop (docs/architecture.md, "Closed loop"; docs/decisions/0018-closed-loop-rate.md):
  * the FPGA's DSP chain computed once per loop step of `cycles` FPGA cycles, advanced lazily to the
  * present whenever something reads the board. Step k covers board times [k·dt, (k + 1)·dt):
  *
