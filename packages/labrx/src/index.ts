@@ -34,7 +34,7 @@ export type { BoardServer, BoardServerStats, ServeBoardsOptions, ConnectRemoteOp
 export { Board, Scope, Asg, Iq, SpectrumAnalyzer, NetworkAnalyzer } from '@labrx/instruments';
 export type { InstrumentState, InstrumentActivity, SingleOptions, StreamOptions, SpecanSpectrum, RealtimeSpectrum, NaResponse, NaSweepEvent } from '@labrx/instruments';
 
-// The lockbox (docs/architecture.md, "Lockbox"; docs/decisions/0018-lockbox.md)
+// The lockbox (docs/architecture.md, "Lockbox"; docs/decisions/0019-lockbox.md)
 export { Lockbox, LockError, LockboxUnavailableError, fabryPerotPdhLock, sideOfFringeLock, michelsonMidFringeLock, resolveLockboxConfig, INPUT_MODELS, SWEEP_WAVEFORMS } from '@labrx/instruments';
 export type {
   LockboxConfig,

@@ -76,7 +76,7 @@ interface Session {
  * PyRPL's lockbox as a pipeline: sweeps an output, calibrates the inputs from the sweep, walks a
  * sequence of stages (each sets the PIDs' inputs, setpoints and gains) until the system is locked,
  * watches the lock with the sampler and, with `autoRelock`, relocks after a loss.
- * docs/architecture.md ("Lockbox") and docs/decisions/0018-lockbox.md.
+ * docs/architecture.md ("Lockbox") and docs/decisions/0019-lockbox.md.
  *
  * - `configure(config)` validates a whole configuration (plain data; `SettingsError` naming the part
  *   and setting, nothing changed); `lock(config)` does it too.
