@@ -176,7 +176,7 @@ test('the types are inferred from the tables (checked by the compiler; this test
     Equal<ResolvedScopeSettings['gain'], 'lv' | 'hv'>,
     Equal<ResolvedScopeSettings['trigger'], TriggerSource>,
     Equal<ResolvedScopeSettings['decimation'], number>,
-    Equal<keyof ResolvedScopeSettings, 'decimation' | 'trigger' | 'threshold' | 'hysteresis' | 'triggerDelay' | 'boxcar' | 'gain' | 'averages'>,
+    Equal<keyof ResolvedScopeSettings, 'decimation' | 'trigger' | 'threshold' | 'hysteresis' | 'triggerDelay' | 'boxcar' | 'gain' | 'samples' | 'averages'>,
     Equal<NonNullable<ScopeSettings['duration']>, number>,
     Equal<ResolvedAsgSettings['data'], Float64Array | null>,
     Equal<NonNullable<AsgSettings['data']>, ArrayLike<number>>,

@@ -38,6 +38,8 @@ export interface LabrxSimOptions {
   readonly noiseDensity?: number;
   /** Serve this `.labrx-rec` recording instead of simulated boards (one port). */
   readonly replay?: string;
+  /** Bytes of DDR for deep memory (`ACQ:AXI:*`) on each board (the simulator's default, 32 MiB, when absent; 0 = none). */
+  readonly deepMemoryBytes?: number;
 }
 
 /** `labrx-sim --help` */
@@ -56,6 +58,8 @@ Options:
                      delay:seconds=1e-6   wire   and chains: resonator:f0=1e6,q=20+delay:seconds=1e-7
   --noise <V/√Hz>  white noise density on each input (default 1e-7)
   --host <addr>    interface to bind (default 127.0.0.1)
+  --deep-memory <bytes>  DDR region for deep-memory acquisition, ACQ:AXI:* (default 33554432 = 32 MiB,
+                   a multiple of 4096; 0 = a board without deep memory)
   --replay <file>  serve a session recorded with connect(url, { record: FILE }) instead: the same
                    script gets the same bytes; a departure is reported on stderr, naming where
   -h, --help       show this help
@@ -90,6 +94,7 @@ export function parseLabrxSimArgs(argv: readonly string[]): LabrxSimOptions | nu
         noise: { type: 'string' },
         host: { type: 'string' },
         replay: { type: 'string' },
+        'deep-memory': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -114,6 +119,7 @@ export function parseLabrxSimArgs(argv: readonly string[]): LabrxSimOptions | nu
     dut: parseDutSpec((values.dut as string | undefined) ?? 'wire'),
     ...(noiseDensity !== undefined ? { noiseDensity } : {}),
     ...(typeof values.replay === 'string' ? { replay: values.replay } : {}),
+    ...(values['deep-memory'] !== undefined ? { deepMemoryBytes: integer('deep-memory', values['deep-memory'] as string, 0, 0, 412 * 2 ** 20) } : {}),
   };
 }
 
@@ -141,6 +147,7 @@ export async function startLabrxSim(options: LabrxSimOptions): Promise<LabrxSim>
         seed: options.seed + i,
         dut: options.dut,
         ...(options.noiseDensity !== undefined ? { noiseDensity: options.noiseDensity } : {}),
+        ...(options.deepMemoryBytes !== undefined ? { deepMemoryBytes: options.deepMemoryBytes } : {}),
       });
       boards.push(board);
       const where = { board, host: options.host, port: options.port === 0 ? 0 : options.port + i };

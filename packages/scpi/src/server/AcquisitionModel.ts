@@ -1,5 +1,6 @@
 import { EMPTY, defer, type Observable, type Subscription } from 'rxjs';
 import { lsbVolts, resolveScopeSettings, type BoardDriver, type InputGain, type RawTrace, type ResolvedScopeSettings, type TriggerSource } from '@labrx/core';
+import type { DeepMemoryModel } from './DeepMemoryModel.js';
 import { NO_ERROR_SINK, type ScpiErrorSink } from './errorSink.js';
 import { ScpiApiError, outOfRange, RP_API_ERROR } from './scpiErrors.js';
 
@@ -84,6 +85,8 @@ export class AcquisitionModel {
     private readonly board: BoardDriver,
     /** Runs board work in order after earlier generator updates (see ScpiDevice). */
     private readonly enqueue: (work: Observable<unknown>) => void,
+    /** The deep-memory writer, armed and stopped with the scope (the FPGA's trigger is common to both). */
+    private readonly deep?: DeepMemoryModel,
   ) {}
 
   private get bufferSize(): number {
@@ -304,6 +307,7 @@ export class AcquisitionModel {
   }
 
   private cancel(): void {
+    this.deep?.cancel();
     this.epoch++;
     const r = this.running;
     this.running = null;
@@ -325,7 +329,10 @@ export class AcquisitionModel {
     }
     this.enqueue(
       defer(() => {
-        if (epoch === this.epoch) this.subscribe(settings, epoch, owner, command);
+        if (epoch === this.epoch) {
+          this.subscribe(settings, epoch, owner, command);
+          this.deep?.arm(settings, owner, command);
+        }
         return EMPTY;
       }),
     );

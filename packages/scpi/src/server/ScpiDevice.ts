@@ -1,6 +1,7 @@
 import { EMPTY, Subject, catchError, concatMap, type Observable, type Subscription } from 'rxjs';
 import type { BoardDriver } from '@labrx/core';
 import { AcquisitionModel } from './AcquisitionModel.js';
+import { DeepMemoryModel } from './DeepMemoryModel.js';
 import { GeneratorModel } from './GeneratorModel.js';
 import { PinModel } from './PinModel.js';
 
@@ -12,6 +13,8 @@ import { PinModel } from './PinModel.js';
  */
 export class ScpiDevice {
   readonly acq: AcquisitionModel;
+  /** Deep-memory acquisition (ACQ:AXI:*), armed with `acq`. */
+  readonly deep: DeepMemoryModel;
   readonly gen: readonly GeneratorModel[];
   readonly pins = new PinModel();
   /** Offset of `SYST:TIME`/`SYST:DATE` from the board's clock, in ms. */
@@ -38,7 +41,8 @@ export class ScpiDevice {
       )
       .subscribe();
     const enqueue = (w: Observable<unknown>): void => this.work.next(w);
-    this.acq = new AcquisitionModel(board, enqueue);
+    this.deep = new DeepMemoryModel(board);
+    this.acq = new AcquisitionModel(board, enqueue, this.deep);
     this.gen = Array.from({ length: board.info.asgCount }, (_, i) => new GeneratorModel(board, i, enqueue));
   }
 
