@@ -111,3 +111,17 @@ testNeeding(pythonAvailable(), NEEDS, 'acquire_trigger_posedge_axi_bigbuffer.py 
   t.true(x.every(Number.isInteger));
   t.true(Math.abs(std(x) / expected - 1) < 0.3, `σ ${std(x)} counts, expected ${expected}`);
 });
+
+testNeeding(pythonAvailable(), NEEDS, 'generate_dma_burst.py (deep-memory generation: 2^19 samples written in 16384-value portions) runs to the end and leaves output 1 playing from DDR', async (t) => {
+  const host = await startLabrxSim(t, ['--deep-memory', '2097152']);
+  const { code, stdout, stderr } = await runExample('generate_dma_burst.py', host);
+  t.is(code, 0, `python exited with ${code}\nstdout: ${stdout.slice(0, 2000)}\nstderr: ${stderr}`);
+  // the state it left, read by a client of our own (the script itself checks nothing)
+  const check = await runProcess(
+    PYTHON,
+    ['-c', "import sys, redpitaya_scpi as s; r = s.scpi(sys.argv[1]); print(';'.join(r.txrx_txt(q) for q in ['SOUR1:AXI:ENable?', 'SOUR1:AXI:DEC?', 'OUTPUT1:STATE?', 'SOUR1:BURS:STAT?', 'GEN:AXI:SIZE?']))", host],
+    { cwd: FIXTURES, env: { ...process.env, PYTHONPATH: `${FIXTURES}lib` }, timeoutMs: 30_000 },
+  );
+  t.is(check.code, 0, check.stderr);
+  t.is(check.stdout.trim(), 'ON;1;ON;BURST;2097152');
+});

@@ -188,5 +188,53 @@ test('ACQ:AXI limits and errors as the firmware reports them; BIN and ASCII, VOL
   });
   c2.write('RP:RET_ON_ERROR ON\r\n');
   t.is(await c2.query('ACQ:AXI:SIZE?'), '');
-  t.deepEqual(await errors(c2), [9516]);
+  t.deepEqual(await errors(c2), [9524]);
+});
+
+test('deep-memory generation: a 4096-sample buffer holding 4 periods plays at 125 MHz · 4 / 4096, scaled by SOUR1:VOLT, seen at IN1', async (t) => {
+  const clock = new VirtualClock();
+  const sim = createSimBoard({ seed: 6, scheduler: clock, noiseDensity: NOISE_DENSITY, deepMemoryBytes: 1 << 20 });
+  const server = await startScpiServer({ board: sim, port: 0 });
+  const client = await RawClient.open(server.port);
+  t.teardown(async () => {
+    client.close();
+    await server.close();
+    await sim.close();
+  });
+  const start = Number(await client.query('GEN:AXI:START?'));
+  const n = 4096;
+  // reservation sizes are multiples of 128 bytes; a bad one is refused (9506)
+  client.write(`SOUR1:AXI:RESERVE ${start},${start + 100}\r\n`);
+  t.deepEqual(await errors(client), [9506]);
+  client.write(`GEN:RST\r\nSOUR1:AXI:RESERVE ${start},${start + 2 * n}\r\nSOUR1:AXI:DEC 1\r\n`);
+  const table = Array.from({ length: n }, (_, i) => Math.sin((2 * Math.PI * 4 * i) / n).toFixed(6));
+  for (let o = 0; o < n; o += 1024) client.write(`SOUR1:AXI:OFFSET${o}:DATA1024 ${table.slice(o, o + 1024).join(',')}\r\n`);
+  // a value outside −1…1 is refused: 9517 Data not normalized; a wrong count: −200
+  client.write('SOUR1:AXI:OFFSET0:DATA2 0.5,1.5\r\nSOUR1:AXI:OFFSET0:DATA3 0.5,0.5\r\n');
+  t.deepEqual(await errors(client), [9517, -200]);
+  client.write('SOUR1:VOLT 0.5\r\nSOUR1:AXI:ENable ON\r\nSOUR1:AXI:SET:CALIB\r\nOUTPUT1:STATE ON\r\n');
+  t.deepEqual(await errors(client), []);
+  t.is(await client.query('SOUR1:AXI:ENable?'), 'ON');
+  // the standard scope on IN1 (out1 is wired to in1): decimation 8, 16384 samples = 1.05 ms
+  client.write('ACQ:DATA:FORMAT BIN\r\nACQ:DEC 8\r\nACQ:START\r\nACQ:TRig NOW\r\n');
+  for (let i = 0; i < 100 && (await client.query('ACQ:TRig:STAT?')) !== 'TD'; i++) await clock.advanceBy(0.25);
+  client.write('ACQ:SOUR1:DATA?\r\n');
+  const head = '#565536';
+  const raw = await client.readBytes(head.length + 65536 + 2);
+  const x = new Float64Array(16384);
+  for (let i = 0; i < x.length; i++) x[i] = raw.readFloatBE(head.length + 4 * i);
+  const f = (FS * 4) / n; // 122070.3125 Hz
+  const fit = fitSine(x, 8 / FS, 0, f);
+  // amplitude 0.5 V through the boxcar of 8 samples at 122 kHz (sinc: 1 − 3e-4) and the DAC grid;
+  // the fit's standard error is σ·√(2/N) = 0.28 mV·0.011 ≈ 3 µV, so 2 mV is the table's 14-bit rounding and the boxcar with room
+  t.true(Math.abs(fit.amplitude - 0.5) < 2e-3, `amplitude ${fit.amplitude} V at ${f} Hz`);
+  // the residual is the noise floor: nothing else (no other frequency) is in the output
+  let ss = 0;
+  for (let i = 0; i < x.length; i++) ss += (x[i]! - fit.amplitude * Math.sin(2 * Math.PI * f * (i * 8) / FS + fit.phase) - fit.offset) ** 2;
+  const sigma = Math.hypot(NOISE_DENSITY * Math.sqrt(FS / 2 / 8), LSB / Math.sqrt(12));
+  t.true(Math.sqrt(ss / x.length) < 1.2 * sigma, `residual ${Math.sqrt(ss / x.length)} V against σ ${sigma} V`);
+  // disabling returns the output to its standard waveform (SINE at 1 kHz after GEN:RST)
+  client.write('SOUR1:AXI:ENable OFF\r\n');
+  t.is(await client.query('SOUR1:AXI:ENable?'), 'OFF');
+  t.like(sim.asgSettings(0), { waveform: 'sine', frequency: 1000 });
 });

@@ -65,6 +65,8 @@ export class DeepMemoryModel {
   private readonly channels: [DeepChannel, DeepChannel];
   private running: Subscription | null = null;
   private gain: InputGain = 'lv';
+  /** Byte ranges deep-memory generation has reserved (a buffer may not overlap them). */
+  generationReserved: () => readonly { start: number; end: number }[] = () => [];
 
   constructor(private readonly board: BoardDriver) {
     this.channels = [freshChannel(this.regionStart), freshChannel(this.regionStart)];
@@ -85,9 +87,9 @@ export class DeepMemoryModel {
     return 2 * BYTES_PER_SAMPLE * (this.board.info.deepMemorySamples ?? 0);
   }
 
-  /** Fails with RP_NOTS-like "Unsupported Feature" when the board has no deep memory. */
+  /** Fails with RP_NOTS (9524 "Command not supported"), as the rp-api does on an FPGA without the DMA, when the board has no deep memory. */
   requireAvailable(what: string): void {
-    if (!this.available) throw new ScpiApiError(RP_API_ERROR.EUF, `${what}: ${RP_API_ERROR_TEXT[RP_API_ERROR.EUF]} (this board has no deep memory)`);
+    if (!this.available) throw new ScpiApiError(RP_API_ERROR.NOTS, `${what}: ${RP_API_ERROR_TEXT[RP_API_ERROR.NOTS]} (this board has no deep memory)`);
   }
 
   private channel(ch: number): DeepChannel {
@@ -127,13 +129,18 @@ export class DeepMemoryModel {
     c.memory = null;
     if (!on) return;
     if (c.samples === 0) throw fail('Failed to start data capture');
-    const other = this.channel(1 - ch);
-    const overlaps = other.memory !== null && c.start < other.start + other.samples * BYTES_PER_SAMPLE && other.start < c.start + c.samples * BYTES_PER_SAMPLE;
-    if (overlaps) throw new ScpiApiError(RP_API_ERROR.EOOR, `Failed to start data capture: ${RP_API_ERROR_TEXT[RP_API_ERROR.EOOR]} (the buffer overlaps channel ${2 - ch}'s)`);
+    const end = c.start + c.samples * BYTES_PER_SAMPLE;
+    const others = [...this.reservedRanges(), ...this.generationReserved()];
+    if (others.some((o) => c.start < o.end && o.start < end)) throw new ScpiApiError(RP_API_ERROR.EOOR, `Failed to start data capture: ${RP_API_ERROR_TEXT[RP_API_ERROR.EOOR]} (the buffer overlaps another reservation)`);
     c.memory = new Int16Array(c.samples);
     c.writePos = 0;
     c.triggerPos = 0;
     c.filled = false;
+  }
+
+  /** Byte ranges of the enabled (reserved) acquisition buffers. */
+  reservedRanges(): { start: number; end: number }[] {
+    return this.channels.filter((c) => c.memory !== null).map((c) => ({ start: c.start, end: c.start + c.samples * BYTES_PER_SAMPLE }));
   }
 
   /** ACQ:AXI:SOUR<n>:ENable? (not in the firmware; for tests). */
