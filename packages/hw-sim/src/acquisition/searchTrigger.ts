@@ -26,7 +26,8 @@ export interface TriggerSearchContext {
 /**
  * Searches for the trigger of `ctx.settings` from stream index `from` on, calling `found(s)` with
  * the index of the triggering sample; an immediate trigger fires at `from` at once. The search runs
- * one buffer length (bufferSize samples) at a time, each chunk computed when it begins, so a trigger
+ * one buffer length (bufferSize samples) at a time, each chunk computed when it begins (once it is in
+ * the past while the host's signal is causal, `host.causal()`), so a trigger
  * that never fires costs one chunk of work per buffer time; a chunk is rendered with the capture's
  * noise, so the trace shows the crossing that fired. With a real-time scheduler that cannot keep up
  * the search skips the samples it had no time to look at, starts again at the present, and pauses
@@ -38,21 +39,23 @@ export function searchTrigger(ctx: TriggerSearchContext, from: number, found: (s
   const size = host.info.bufferSize;
   const dtMs = dtS * 1000;
   const msAt = (index: number) => armMs + index * dtMs;
+  // A causal signal (the closed loop) is searched once the chunk is in the past.
+  const lag = () => (host.causal?.() ? size : 0);
   let next = from;
   const search = (find: (first: number) => number, onSkip: () => void) => {
     const run = () => {
       const nowIndex = Math.floor((host.scheduler.now() - armMs) / dtMs);
-      const behind = nowIndex > next + size;
+      const behind = nowIndex > next + size + lag();
       if (behind) {
-        next = nowIndex;
+        next = nowIndex - lag();
         onSkip();
       }
       const s = find(next);
       if (s >= 0) return found(s);
       next += size;
-      ctx.schedule(msAt(next), run, behind ? BEHIND_PAUSE_MS : 0);
+      ctx.schedule(msAt(next + lag()), run, behind ? BEHIND_PAUSE_MS : 0);
     };
-    ctx.schedule(msAt(next), run);
+    ctx.schedule(msAt(next + lag()), run);
   };
 
   const trigger = settings.trigger;
