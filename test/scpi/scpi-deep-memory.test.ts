@@ -238,3 +238,39 @@ test('deep-memory generation: a 4096-sample buffer holding 4 periods plays at 12
   t.is(await client.query('SOUR1:AXI:ENable?'), 'OFF');
   t.like(sim.asgSettings(0), { waveform: 'sine', frequency: 1000 });
 });
+
+test('unsubscribing a long capture while it is read stops the board and releases the rings; nothing keeps running', async (t) => {
+  const sim = createSimBoard({ seed: 8, noiseDensity: NOISE_DENSITY });
+  const server = await startScpiServer({ board: sim, port: 0 });
+  const rp = await connect(server.url);
+  t.teardown(async () => {
+    await rp.close();
+    await server.close();
+    await sim.close();
+  });
+  // while the board records (decimation 1024, the trace starting at the trigger: 2,000,000 samples take 16 s): leaving stops it
+  const early = rp.scope.capture$({ decimation: 1024, samples: 2_000_000, triggerDelay: 1_000_000 * (1024 / FS) }).subscribe({ error: (e: unknown) => t.fail(`${(e as Error).name}: ${(e as Error).message}`) });
+  for (let i = 0; i < 300 && sim.activeAcquisitions === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  t.true(sim.activeAcquisitions > 0, 'the capture started on the board');
+  early.unsubscribe();
+  t.false(rp.driver.scopeRunning);
+  for (let i = 0; i < 100 && sim.activeAcquisitions > 0; i++) await new Promise((r) => setTimeout(r, 10));
+  t.is(sim.activeAcquisitions, 0, 'ACQ:STOP stopped the board');
+  // while the rings are read (decimation 64: 1.02 s of recording first): leave after the first block
+  const seen = await new Promise<number>((resolve, reject) => {
+    const sub = rp.scope.capture$({ decimation: 64, samples: 2_000_000, triggerDelay: 1_000_000 * (64 / FS) }).subscribe({
+      next: (e) => {
+        if (e.kind === 'progress') {
+          sub.unsubscribe();
+          resolve(e.samples);
+        }
+      },
+      error: reject,
+    });
+  });
+  t.is(seen, DEEP_READ_SAMPLES);
+  t.false(rp.driver.scopeRunning);
+  // and the scope works again at once
+  const tr = await rp.scope.single({ decimation: 1, samples: 100_000 });
+  t.is(tr.ch1.length, 100_000);
+});

@@ -129,6 +129,8 @@ export class ScpiDeepMemory implements DeepMemoryDriver {
         axi(RP_COMMANDS.axiTriggerDelay, String(postSamples), 2),
         axi(RP_COMMANDS.axiEnable, 'ON', 1),
         axi(RP_COMMANDS.axiEnable, 'ON', 2),
+        // a source left from an earlier acquisition would fire at START, before the pre-trigger part is written
+        fill(RP_COMMANDS.trigger, 'DISABLED'),
         RP_COMMANDS.start,
       ];
       const wait = (ms: number): Observable<unknown> => (ms < 1 ? of(0) : timer(ms, link.scheduler));

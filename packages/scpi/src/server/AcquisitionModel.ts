@@ -130,6 +130,7 @@ export class AcquisitionModel {
   stop(): void {
     this.armed = false;
     this.cancel();
+    this.deep?.cancel();
   }
 
   /** ACQ:TRig <src>: DISABLED stops waiting; any other source waits for its event once armed. */
@@ -295,6 +296,7 @@ export class AcquisitionModel {
   /** Stops everything (server close). */
   dispose(): void {
     this.cancel();
+    this.deep?.cancel();
   }
 
   private setOwner(sink: ScpiErrorSink, command: string): void {
@@ -307,7 +309,6 @@ export class AcquisitionModel {
   }
 
   private cancel(): void {
-    this.deep?.cancel();
     this.epoch++;
     const r = this.running;
     this.running = null;
@@ -316,7 +317,9 @@ export class AcquisitionModel {
 
   private restart(): void {
     this.cancel();
+    // the deep-memory writer runs on after the standard buffer is full: only a new arming restarts it
     if (!this.armed || this.source === 'DISABLED') return;
+    this.deep?.cancel();
     const epoch = this.epoch;
     const owner = this.owner;
     const command = this.ownerCommand;

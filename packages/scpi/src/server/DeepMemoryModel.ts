@@ -53,9 +53,11 @@ const fail = (what: string) => new ScpiApiError(RP_API_ERROR.EOOR, `${what}: ${R
  * ring position pos, wrapping, in `ACQ:AXI:DATA:UNITS` (VOLTS or RAW, separate from `ACQ:DATA:UNITS`)
  * and the connection's format.
  *
- * Differences from the hardware, all in the direction of fewer surprises: the simulated writer waits
- * with the trigger until the part of each buffer before it has been written (the hardware accepts
- * the trigger earlier and leaves stale data there); the standard 16384-sample buffer is a separate
+ * Differences from the hardware, all in the direction of fewer surprises: the simulated writer
+ * starts at `ACQ:TRig` (with the trigger source), not at `ACQ:START`, and waits with the trigger until
+ * the part of each buffer before it has been written (the hardware records from START and accepts
+ * the trigger earlier, leaving stale data there; a client that waits between START and TRig, as the
+ * labrx driver does, therefore waits twice as long for the pre-trigger part here); the standard 16384-sample buffer is a separate
  * capture with its own trigger (on the FPGA both share one trigger event); a data query asks for at
  * most the channel's buffer length.
  */
