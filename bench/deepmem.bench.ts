@@ -14,7 +14,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { connect as netConnect, type Socket } from 'node:net';
 import { firstValueFrom } from 'rxjs';
 import { connectScpiBoard } from '@labrx/scpi';
@@ -140,7 +140,9 @@ ${row(`SCPI BIN RAW int16, ${RAW_BLOCK.toLocaleString('en')}-sample blocks`, 'ra
 ${row(`SCPI BIN VOLTS float32, ${VOLTS_BLOCK.toLocaleString('en')}-sample blocks`, 'volts')}
 ${row(`bare Node TCP, the RAW blocks' bytes`, 'bare')}
 
-A real board's DDR is read by its 2-core ARM; this measures the protocol and the simulator's server, not the hardware.
+Load average at the end of the run: ${loadavg()[0]!.toFixed(1)} (on ${cpus().length} cores): on a machine this busy single rounds swing by
+several times; the medians and ratios are the figures to read. A real board's DDR is read by its 2-core ARM; this measures the
+protocol and the simulator's server, not the hardware.
 `;
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/deepmem.md', md);
