@@ -67,7 +67,7 @@ class PoleSum implements Block {
       const d = p.re * p.re + p.im * p.im;
       this.xRe[k] = (-u * p.re) / d;
       this.xIm[k] = (u * p.im) / d;
-      y += this.residues[k]!.re * this.xRe[k]! - this.residues[k]!.im * this.xIm[k]!;
+      y += this.residues[k]!.re * this.xRe[k] - this.residues[k]!.im * this.xIm[k];
     });
     return y;
   }

@@ -97,7 +97,7 @@ export class LoopEngine {
       const input = t.input === 'in1' ? 0 : 1;
       const phase = ((t.phase ?? 0) * Math.PI) / 180;
       if (t.frequency < this.fastLimitHz) this.slowExt.push({ input, frequency: t.frequency, amplitude: t.amplitude, phase });
-      else this.fastExt[input]!.push({ frequencyHz: t.frequency, re: t.amplitude * Math.cos(phase), im: t.amplitude * Math.sin(phase) });
+      else this.fastExt[input].push({ frequencyHz: t.frequency, re: t.amplitude * Math.cos(phase), im: t.amplitude * Math.sin(phase) });
     }
   }
 
@@ -245,7 +245,7 @@ export class LoopEngine {
     // 5. plant
     this.drive.out1 = out1;
     this.drive.out2 = out2;
-    this.deps.plant.step(t0 + this.dtS, this.dtS, this.drive as PlantDrive, this.sense);
+    this.deps.plant.step(t0 + this.dtS, this.dtS, this.drive, this.sense);
     h.commit(k);
     this.step = k + 1;
     this.stepsComputed++;
@@ -269,4 +269,4 @@ export class LoopEngine {
   static readonly historySignals = HISTORY_SIGNALS;
 }
 
-const NO_TONES: readonly Tone[] = Object.freeze([]) as readonly Tone[];
+const NO_TONES: readonly Tone[] = Object.freeze([]);
