@@ -1,7 +1,7 @@
 import { Observable, type Subscription } from 'rxjs';
 import type { DeepCaptureEvent, DeepCaptureWindow, ResolvedScopeSettings } from '@labrx/core';
 import { NoiseBlocks } from '../signal/NoiseBlocks.js';
-import type { AcquisitionHost, RunningAcquisition } from './acquireTrace.js';
+import type { AcquisitionHost, RunningAcquisition } from './AcquisitionHost.js';
 import { searchTrigger } from './searchTrigger.js';
 
 /** Samples per channel in one emitted chunk (1 MiB of scratch for both channels, reused). */

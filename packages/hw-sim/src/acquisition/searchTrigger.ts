@@ -1,6 +1,6 @@
 import type { ResolvedScopeSettings } from '@labrx/core';
 import type { RenderRequest } from '../signal/SignalModel.js';
-import type { AcquisitionHost } from './acquireTrace.js';
+import type { AcquisitionHost } from './AcquisitionHost.js';
 import { nextAsgPeriodStart, nextExtEdge } from './eventTriggers.js';
 import { scanLevelTrigger } from './levelTrigger.js';
 

@@ -1,5 +1,6 @@
 import { EMPTY, defer, type Observable, type Subscription } from 'rxjs';
 import { lsbVolts, resolveScopeSettings, type BoardDriver, type InputGain, type RawTrace, type ResolvedScopeSettings, type TriggerSource } from '@labrx/core';
+import type { AcqSamples, AcqUnits } from './acqSamples.js';
 import type { DeepMemoryModel } from './DeepMemoryModel.js';
 import { NO_ERROR_SINK, type ScpiErrorSink } from './errorSink.js';
 import { ScpiApiError, outOfRange, RP_API_ERROR } from './scpiErrors.js';
@@ -25,13 +26,7 @@ export const ACQ_TRIGGER_TO_BOARD: Readonly<Record<Exclude<AcqTriggerSource, 'DI
   AWG_NE: 'asg0',
 });
 
-/** Data units of `ACQ:DATA:UNITS`. */
-export type AcqUnits = 'VOLTS' | 'RAW';
-
-/** Volts per volt of the LV range that the HV calibration reports (the HV jumper divides by 20). */
-
-/** Samples of one channel as a data query returns them. */
-export type AcqSamples = { readonly units: 'VOLTS'; readonly values: Float32Array } | { readonly units: 'RAW'; readonly values: Int16Array };
+export type { AcqSamples, AcqUnits } from './acqSamples.js';
 
 interface Captured {
   readonly trace: RawTrace;

@@ -2,7 +2,7 @@ import type { Subscription } from 'rxjs';
 import { lsbVolts, type BoardDriver, type DeepCaptureChunk, type InputGain, type ResolvedScopeSettings } from '@labrx/core';
 import type { ScpiErrorSink } from './errorSink.js';
 import { ScpiApiError, ScpiCommandError, RP_API_ERROR, RP_API_ERROR_TEXT } from './scpiErrors.js';
-import type { AcqSamples, AcqUnits } from './AcquisitionModel.js';
+import type { AcqSamples, AcqUnits } from './acqSamples.js';
 
 /** Where the simulated DDR region starts: 0x1000000, as the Red Pitaya OS reserves it (`monitor -r`). */
 export const DEEP_MEMORY_START = 0x1000000;
