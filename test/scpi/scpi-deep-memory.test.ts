@@ -3,7 +3,7 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { lsbVolts, SettingsError } from '@labrx/core';
 import { VirtualClock } from '@labrx/core/testing';
 import { createSimBoard, DEEP_CHUNK_SAMPLES } from '@labrx/hw-sim';
-import { DEEP_READ_SAMPLES, startScpiServer } from '@labrx/scpi';
+import { DEEP_READ_SAMPLES, MAX_DEEP_READ_SAMPLES, startScpiServer } from '@labrx/scpi';
 import { connect, type Board } from 'labrx';
 import { fitSine } from '../helpers/fit.js';
 import { RawClient } from './scpiRawClient.js';
@@ -169,10 +169,12 @@ test('ACQ:AXI limits and errors as the firmware reports them; BIN and ASCII, VOL
   t.true(volts[0]! >= 0, `trigger sample ${volts[0]}`);
   // the trigger in the middle of the sine's rising edge: in1 = 0.5 sin(…), 31.25 samples per cycle at dec 4
   t.true(volts[7]! > 0.3, `a quarter period later ${volts[7]}`);
-  // one read asks for at most the buffer
+  // one read asks for at most the buffer (9506), and at most MAX_DEEP_READ_SAMPLES (an allocation failure, −200)
   client.write(`ACQ:AXI:SOUR1:DATA:Start:N? 0,${32768 + 8}\r\n`);
   t.is(await client.readLine(), '');
-  t.deepEqual(await errors(client), [9506]);
+  client.write(`ACQ:AXI:SOUR1:DATA:Start:N? 0,${MAX_DEEP_READ_SAMPLES + 1}\r\n`);
+  t.is(await client.readLine(), '');
+  t.deepEqual(await errors(client), [9506, -200]);
   // ACQ:RST releases the buffers (acq_SetDefault): the delay back to 1
   client.write('ACQ:RST\r\n');
   t.is(await client.query('ACQ:AXI:SOUR1:Trig:Dly?'), '1');

@@ -10,8 +10,13 @@ export const DEEP_MEMORY_START = 0x1000000;
 /** Bytes per stored sample: the DMA writes int16 ADC counts. */
 const BYTES_PER_SAMPLE = 2;
 
-/** The most samples one data query may ask for: the firmware allocates `new float[n]`; beyond this it fails as an allocation would (−200). */
-export const MAX_DEEP_READ_SAMPLES = 1 << 25;
+/**
+ * The most samples one data query may ask for (2^21: 8 MiB BIN float32, ~21 MiB ASCII): the reply is
+ * one unit the server holds whole (docs/reliability.md). The firmware allocates `new float[n]` and
+ * fails with −200 when it cannot; larger asks fail the same way here. Red Pitaya's own examples read
+ * at most 838,860 samples at once (a 40th of the 32 MiB region).
+ */
+export const MAX_DEEP_READ_SAMPLES = 1 << 21;
 
 /** One input's DMA channel: its DDR buffer, trigger delay and what it recorded. */
 interface DeepChannel {
