@@ -1,7 +1,7 @@
 import test from 'ava';
 import { lastValueFrom, toArray } from 'rxjs';
-import { SCOPE_DEFAULTS, deepCaptureWindow, type DeepCaptureEvent } from '@labrx/core';
-import { DEEP_CHUNK_SAMPLES } from '@labrx/hw-sim';
+import { SCOPE_DEFAULTS, SettingsError, deepCaptureWindow, type DeepCaptureEvent } from '@labrx/core';
+import { createSimBoard, DEEP_CHUNK_SAMPLES, parseLabrxSimArgs } from '@labrx/hw-sim';
 import { connect } from 'labrx';
 import { VirtualClock } from '@labrx/core/testing';
 import { acquire, FS, setAsg, virtualSim } from './simHelpers.js';
@@ -69,4 +69,16 @@ test('rp.scope on the embedded simulator: capture$ reports progress then one tra
   t.deepEqual(deepCaptureWindow(300_000, 200_000 * dt, dt), { samples: 300_000, triggerIndex: -50_000 });
   const late = await clock.run(rp.scope.single({ decimation: 8, samples: 300_000, triggerDelay: 200_000 * dt }));
   t.true(Math.abs(late.t0 - 50_000 * dt) < 1e-15, `t0 ${late.t0}`);
+});
+
+test('deepMemoryBytes: the DDR region in bytes (default 32 MiB; 0 = none), validated; labrx-sim --deep-memory passes it on', (t) => {
+  t.is(createSimBoard().info.deepMemorySamples, (32 * 2 ** 20) / 4);
+  t.is(createSimBoard({ deepMemoryBytes: 0 }).info.deepMemorySamples, undefined);
+  t.is(createSimBoard({ deepMemoryBytes: 0 }).deepMemory, undefined);
+  for (const bad of [5, -4096, 413 * 2 ** 20, 1.5, Number.NaN]) {
+    t.throws(() => createSimBoard({ deepMemoryBytes: bad }), { instanceOf: SettingsError, message: /deepMemoryBytes/ }, String(bad));
+  }
+  t.is(parseLabrxSimArgs(['--deep-memory', '2097152'])!.deepMemoryBytes, 2097152);
+  t.is(parseLabrxSimArgs([])!.deepMemoryBytes, undefined);
+  t.throws(() => parseLabrxSimArgs(['--deep-memory', 'lots']), { instanceOf: SettingsError, message: /deep-memory/ });
 });
