@@ -15,6 +15,8 @@ const CONNECT: ProtocolPair[] = [
   ['RP:RET_ON_ERROR ON;:SYST:ERR:COUN?', '0'],
   ['ACQ:DATA:BYTE:ORDER BEND;:SYST:ERR:COUN?', '0'],
   ['SYST:BRD:Name?', 'STEMlab 125-14 v1.1'],
+  // deep memory (2.00-18 and later): the region's start and size, 32 MiB
+  ['ACQ:AXI:START?;:ACQ:AXI:SIZE?;:SYST:ERR:COUN?', '16777216;33554432;0'],
 ];
 const POLL = 'ACQ:TRig:STAT?;FILL?';
 const DATA = 'ACQ:SOUR1:DATA?;:ACQ:SOUR2:DATA?';
@@ -62,10 +64,15 @@ test('on firmware without RET_ON_ERROR or BYTE:ORDER the -113 errors are cleared
     ['*CLS', null],
     ['ACQ:DATA:BYTE:ORDER BEND;:SYST:ERR:COUN?', '1'],
     ['*CLS', null],
+    // no deep memory before 2.00-18: two unknown queries answer nothing, the count says so
+    ['ACQ:AXI:START?;:ACQ:AXI:SIZE?;:SYST:ERR:COUN?', '2'],
+    ['*CLS', null],
   ]);
   t.is(board.info.model, 'STEMlab 125-14');
+  t.is(board.info.deepMemorySamples, undefined);
+  t.is(board.deepMemory, undefined);
   // connect resolved without asking SYST:BRD:Name? (which would go unanswered on such firmware)
-  await peer.waitFor(5);
+  await peer.waitFor(7);
   peer.assertConsumed();
 });
 

@@ -6,6 +6,9 @@ import {
   SettingsError,
   type BoardDriver,
   type BoardInfo,
+  type DeepCaptureEvent,
+  type DeepCaptureWindow,
+  type DeepMemoryDriver,
   type IqDriver,
   type IqMeasureRequest,
   type IqModuleSettings,
@@ -20,6 +23,7 @@ import {
   type StreamBlock,
 } from '@labrx/core';
 import { acquireTrace, type AcquisitionHost } from './acquisition/acquireTrace.js';
+import { captureDeep } from './acquisition/captureDeep.js';
 import { RunningJobs } from './acquisition/RunningJobs.js';
 import { streamBlocks } from './acquisition/streamBlocks.js';
 import { measureIq, type IqHost } from './iq/measureIq.js';
@@ -73,7 +77,7 @@ const DIRECT_SERIAL_BASE = 0x80000000;
  */
 export class SimBoard implements BoardDriver {
   readonly id: string;
-  readonly info: BoardInfo = SIM_BOARD_INFO;
+  readonly info: BoardInfo;
   readonly scheduler: SchedulerLike;
   /** The options in force, defaults filled in. */
   readonly options: ResolvedSimBoardOptions;
@@ -115,11 +119,19 @@ export class SimBoard implements BoardDriver {
    * time per `sample`, emitted synchronously. (Servers that emulate PyRPL's sampler read it.)
    */
   readonly sampler: SamplerDriver;
+  /**
+   * Deep-memory captures (`captureDeep`): present unless the board was made with
+   * `deepMemoryBytes: 0`; `info.deepMemorySamples` is a quarter of the region (two channels of int16).
+   */
+  readonly deepMemory?: DeepMemoryDriver;
 
   /** Prefer `createSimBoard(options)`. @throws SettingsError for invalid options */
   constructor(options?: SimBoardOptions) {
     this.options = resolveSimBoardOptions(options);
     this.id = this.options.id;
+    const deepBytes = this.options.deepMemoryBytes;
+    // two channels share the DDR region, 2 bytes per sample (int16 ADC counts, as the DMA writes them)
+    this.info = deepBytes > 0 ? Object.freeze({ ...SIM_BOARD_INFO, deepMemorySamples: Math.floor(deepBytes / 4) }) : SIM_BOARD_INFO;
     this.scheduler = this.options.scheduler;
     this.originMs = this.scheduler.now();
     const seed = this.options.seed;
@@ -199,6 +211,19 @@ export class SimBoard implements BoardDriver {
         if (this.loopUnavailable) throw this.loopUnavailable;
       },
     });
+    if (deepBytes > 0) {
+      this.deepMemory = Object.freeze({
+        capture$: (settings: Omit<ResolvedScopeSettings, 'averages'>, window: DeepCaptureWindow) =>
+          new Observable<DeepCaptureEvent>((subscriber) => {
+            if (this.closed) return subscriber.error(new ConnectionLostError(this.id, 'the simulated board is closed'));
+            const { samples, triggerIndex } = window;
+            if (!(Number.isInteger(samples) && samples >= 1 && Number.isInteger(triggerIndex) && triggerIndex <= samples)) {
+              return subscriber.error(new SettingsError('deepMemory', 'window', window, 'samples an integer ≥ 1 and triggerIndex an integer ≤ samples'));
+            }
+            return captureDeep(this.host, settings, window).subscribe(subscriber);
+          }),
+      });
+    }
     this.sampler = Object.freeze({
       signals: Object.freeze([...LOOP_SIGNALS]),
       sample: (signal: string) =>

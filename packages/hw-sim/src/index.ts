@@ -5,7 +5,8 @@
  */
 export { SimBoard, createSimBoard, SIM_BOARD_INFO } from './SimBoard.js';
 export type { SimBoardOptions, ResolvedSimBoardOptions } from './options.js';
-export { SIM_BOARD_OPTION_NAMES } from './options.js';
+export { SIM_BOARD_OPTION_NAMES, DEFAULT_DEEP_MEMORY_BYTES, MAX_DEEP_MEMORY_BYTES } from './options.js';
+export { captureDeep, DEEP_CHUNK_SAMPLES } from './acquisition/captureDeep.js';
 export type { Dut, DutSpec, Complex } from './dut/Dut.js';
 export { resonator } from './dut/resonator.js';
 export { lowpass } from './dut/lowpass.js';

@@ -6,6 +6,11 @@ import { isPlant } from './plant/isPlant.js';
 import { wire } from './dut/wire.js';
 import type { ExternalTone } from './signal/SignalModel.js';
 
+/** The Red Pitaya OS's default deep-memory region: 32 MiB. */
+export const DEFAULT_DEEP_MEMORY_BYTES = 32 * 1024 * 1024;
+/** The largest region its documentation recommends on a 512 MB board: 412 MiB. */
+export const MAX_DEEP_MEMORY_BYTES = 412 * 1024 * 1024;
+
 /** How to build a simulated board. Every field is optional. */
 export interface SimBoardOptions {
   /** PRNG seed, an integer (default 1): the same seed and the same calls give the same samples. */
@@ -36,13 +41,18 @@ export interface SimBoardOptions {
   scheduler?: SchedulerLike;
   /** The board's name (default `sim:${seed}`). */
   id?: string;
+  /**
+   * Bytes of DDR reserved for deep memory (default 32 MiB = 33554432, the Red Pitaya OS default;
+   * a multiple of 4096 up to 412 MiB; 0 = a board without deep memory).
+   */
+  deepMemoryBytes?: number;
 }
 
 /**
  * Every option name of `SimBoardOptions` (the compiler checks the list is complete): a name not
  * listed, e.g. a misspelt `sead`, is refused with `SettingsError` instead of silently ignored.
  */
-const SIM_BOARD_OPTIONS = { seed: true, dut: true, noiseDensity: true, tones: true, extTrigger: true, scheduler: true, id: true, loopDecimation: true } as const satisfies Record<keyof SimBoardOptions, true>;
+const SIM_BOARD_OPTIONS = { seed: true, dut: true, noiseDensity: true, tones: true, extTrigger: true, scheduler: true, id: true, loopDecimation: true, deepMemoryBytes: true } as const satisfies Record<keyof SimBoardOptions, true>;
 /** The option names `createSimBoard` knows. */
 export const SIM_BOARD_OPTION_NAMES: readonly (keyof SimBoardOptions)[] = Object.keys(SIM_BOARD_OPTIONS) as (keyof SimBoardOptions)[];
 
@@ -61,6 +71,8 @@ export interface ResolvedSimBoardOptions {
   readonly extTrigger: { readonly frequency: number } | null;
   readonly scheduler: SchedulerLike;
   readonly id: string;
+  /** Bytes of DDR for deep memory (0: none). */
+  readonly deepMemoryBytes: number;
 }
 
 /** Validates simulator options and fills in the defaults, or throws `SettingsError` naming the option. */
@@ -98,6 +110,10 @@ export function resolveSimBoardOptions(options: SimBoardOptions = {}): ResolvedS
   const scheduler = options.scheduler ?? preciseScheduler;
   const id = options.id ?? `sim:${seed}`;
   if (typeof id !== 'string') throw bad('id', id, 'a string');
+  const deepMemoryBytes = options.deepMemoryBytes ?? DEFAULT_DEEP_MEMORY_BYTES;
+  if (!(Number.isInteger(deepMemoryBytes) && deepMemoryBytes >= 0 && deepMemoryBytes <= MAX_DEEP_MEMORY_BYTES && deepMemoryBytes % 4096 === 0)) {
+    throw bad('deepMemoryBytes', deepMemoryBytes, `a multiple of 4096 from 0 to ${MAX_DEEP_MEMORY_BYTES} (bytes; 0 = no deep memory)`);
+  }
   return Object.freeze({
     seed,
     dut,
@@ -108,5 +124,6 @@ export function resolveSimBoardOptions(options: SimBoardOptions = {}): ResolvedS
     extTrigger: ext === null ? null : Object.freeze({ frequency: ext.frequency }),
     scheduler,
     id,
+    deepMemoryBytes,
   });
 }

@@ -1,7 +1,8 @@
-import { identity, map, repeat, take, type Observable } from 'rxjs';
+import { filter, identity, map, repeat, take, throwError, type Observable } from 'rxjs';
 import {
   averageCount,
   checkAdapterOptions,
+  deepCaptureWindow,
   exponentialAverage,
   failOnGap,
   NotSupportedError,
@@ -14,6 +15,7 @@ import {
   SCOPE_DEFAULTS,
   traceLens,
   type BoardDriver,
+  type DeepCaptureEvent,
   type RawTrace,
   type ResolvedScopeSettings,
   type ResolvedStreamSettings,
@@ -24,6 +26,7 @@ import {
   type Trace,
 } from '@labrx/core';
 import { AcquiringInstrument, leaseOptions, type LeaseRequestOptions } from './AcquiringInstrument.js';
+import { assembleDeepTrace, type ScopeCaptureEvent } from './assembleDeepTrace.js';
 import { failOnClose } from './failOnClose.js';
 import type { LeaseManager } from './leases/LeaseManager.js';
 
@@ -67,11 +70,54 @@ export class Scope extends AcquiringInstrument<ScopeSettings, ResolvedScopeSetti
     const wait = options.wait !== undefined ? { wait: options.wait } : {};
     const lease = { key: scopeSettingsKey(settings), ...wait };
     // the driver hears who asks: a board shared beyond this process leases its scope there too
-    return this.leases.shared$([this.name], owner, lease, () => this.driver.acquire(hardware, { owner, ...wait }).pipe(repeat())).pipe(
+    // a trace longer than one buffer is a deep-memory capture (docs/architecture.md, "Deep memory")
+    const acquire = (): Observable<RawTrace> =>
+      hardware.samples > this.driver.info.bufferSize
+        ? this.deepCapture$(hardware).pipe(
+            assembleDeepTrace(),
+            filter((e) => e.kind === 'trace'),
+            map((e) => e.trace),
+          )
+        : this.driver.acquire(hardware, { owner, ...wait });
+    return this.leases.shared$([this.name], owner, lease, () => acquire().pipe(repeat())).pipe(
       // per subscriber: each sees its own settings (they differ from the loop's only in `averages`)
       map((raw: RawTrace): Trace => ({ ...raw, averages: 1, settings })),
       failOnClose(this.closed$),
     );
+  }
+
+  /**
+   * One trace with progress (cold): `{ kind: 'progress', samples, total }` as the chunks of a long
+   * (deep-memory) trace arrive, then `{ kind: 'trace', trace }`, then completes; a trace of one buffer
+   * comes with no progress events. Leases the scope like `single$`; `averages` must be 1. Throws
+   * `SettingsError` at once on bad settings.
+   *
+   * @example
+   * rp.scope.capture$({ decimation: 1, samples: 2_000_000 }).subscribe((e) => e.kind === 'progress' ? bar(e.samples / e.total) : plot(e.trace));
+   */
+  capture$(settings?: ScopeSettings, options: LeaseRequestOptions = {}): Observable<ScopeCaptureEvent> {
+    const s = this.resolve(settings);
+    if (s.averages !== 1) throw new SettingsError(this.name, 'averages', s.averages, '1 for capture$ (use single$ to average)');
+    if (s.samples <= this.driver.info.bufferSize) return this.single$(s, options).pipe(map((trace) => ({ kind: 'trace' as const, trace })));
+    const { averages: _averages, ...hardware } = s;
+    const owner = options.owner ?? this.name;
+    const lease = { key: `capture:${scopeSettingsKey(s)}`, ...(options.wait !== undefined ? { wait: options.wait } : {}) };
+    const events$ = this.leases.shared$([this.name], owner, lease, () => this.deepCapture$(hardware).pipe(assembleDeepTrace()));
+    return this.tracker.track(
+      'single',
+      events$.pipe(
+        map((e): ScopeCaptureEvent => (e.kind === 'trace' ? { kind: 'trace', trace: { ...e.trace, averages: 1, settings: s } as Trace } : e)),
+        failOnClose(this.closed$),
+      ),
+    );
+  }
+
+  /** The driver's deep-memory capture for `hardware` settings, or a `SettingsError` naming the board's limit when it has none. */
+  private deepCapture$(hardware: Omit<ResolvedScopeSettings, 'averages'>): Observable<DeepCaptureEvent> {
+    const deep = this.driver.deepMemory;
+    if (!deep) return throwError(() => new SettingsError(this.name, 'samples', hardware.samples, `at most ${this.driver.info.bufferSize} (this board has no deep memory)`));
+    const dtS = hardware.decimation / this.driver.info.sampleRateHz;
+    return deep.capture$(hardware, deepCaptureWindow(hardware.samples, hardware.triggerDelay, dtS));
   }
 
   /** One result, the mean of `averages` acquisitions, then completes (cold). Throws `SettingsError` at once on bad settings. */

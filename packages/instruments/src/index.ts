@@ -3,6 +3,7 @@
  */
 export { Board } from './Board.js';
 export { Scope } from './Scope.js';
+export { assembleDeepTrace, type ScopeCaptureEvent, type ScopeCaptureProgress, type ScopeCaptureTrace } from './assembleDeepTrace.js';
 export { AcquiringInstrument, leaseOptions, type LeaseRequestOptions } from './AcquiringInstrument.js';
 export { Asg } from './Asg.js';
 export { LeaseManager, type LeaseHolder, type LeaseOptions, type LeasedWork, type LeaseBody } from './leases/LeaseManager.js';

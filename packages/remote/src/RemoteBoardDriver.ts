@@ -158,7 +158,9 @@ export class RemoteBoardDriver implements BoardDriver {
   static async open(options: RemoteBoardOptions): Promise<RemoteBoardDriver> {
     const id = options.id ?? `nats://${options.server}/${options.board}`;
     const reply = (await request(options.nats, boardSubject(options.server, options.board, 'info'), {}, options.requestTimeoutMs ?? 5000, id, 'info')) as InfoReply;
-    return new RemoteBoardDriver(options, id, reply.info, reply.heartbeatMs);
+    // deep-memory captures do not travel over NATS (yet): the remote board offers one buffer per trace
+    const { deepMemorySamples: _deep, ...info } = reply.info;
+    return new RemoteBoardDriver(options, id, Object.freeze(info), reply.heartbeatMs);
   }
 
   get scopeRunning(): boolean {

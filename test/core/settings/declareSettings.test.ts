@@ -53,7 +53,7 @@ test('every acquisition setting of the scope is in its sharing key, and nothing 
     const other = { ...a, [name]: name === 'gain' ? 'hv' : name === 'trigger' ? 'asg0' : name === 'boxcar' ? false : (a[name] as number) + 1 };
     t.is(scopeSettingsKey(other) !== scopeSettingsKey(a), name !== 'averages', name);
   }
-  t.deepEqual(SCOPE_SETTINGS.acquisitionNames, ['decimation', 'trigger', 'threshold', 'hysteresis', 'triggerDelay', 'boxcar', 'gain']);
+  t.deepEqual(SCOPE_SETTINGS.acquisitionNames, ['decimation', 'trigger', 'threshold', 'hysteresis', 'triggerDelay', 'boxcar', 'gain', 'samples']);
 });
 
 test('limits come from BoardInfo: a board with a larger maximum decimation accepts it', (t) => {
@@ -67,7 +67,7 @@ test('field descriptors carry name, doc, unit, allowed, choices and default for 
   const fields = SCOPE_SETTINGS.fields(INFO);
   t.deepEqual(
     fields.map((f) => f.name),
-    ['decimation', 'duration', 'trigger', 'threshold', 'hysteresis', 'triggerDelay', 'boxcar', 'gain', 'averages'],
+    ['decimation', 'duration', 'trigger', 'threshold', 'hysteresis', 'triggerDelay', 'boxcar', 'gain', 'samples', 'averages'],
   );
   t.like(fields.find((f) => f.name === 'gain'), { kind: 'choice', choices: ['lv', 'hv'], default: 'lv', acquisition: true, resolved: true, form: true });
   t.like(fields.find((f) => f.name === 'duration'), { unit: 's', resolved: false, form: false, default: null });
@@ -176,7 +176,7 @@ test('the types are inferred from the tables (checked by the compiler; this test
     Equal<ResolvedScopeSettings['gain'], 'lv' | 'hv'>,
     Equal<ResolvedScopeSettings['trigger'], TriggerSource>,
     Equal<ResolvedScopeSettings['decimation'], number>,
-    Equal<keyof ResolvedScopeSettings, 'decimation' | 'trigger' | 'threshold' | 'hysteresis' | 'triggerDelay' | 'boxcar' | 'gain' | 'averages'>,
+    Equal<keyof ResolvedScopeSettings, 'decimation' | 'trigger' | 'threshold' | 'hysteresis' | 'triggerDelay' | 'boxcar' | 'gain' | 'samples' | 'averages'>,
     Equal<NonNullable<ScopeSettings['duration']>, number>,
     Equal<ResolvedAsgSettings['data'], Float64Array | null>,
     Equal<NonNullable<AsgSettings['data']>, ArrayLike<number>>,

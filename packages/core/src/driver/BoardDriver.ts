@@ -6,6 +6,7 @@ import type { BoardInfo } from '../settings/boardInfo.js';
 import type { ResolvedAsgSettings } from '../settings/asgSettings.js';
 import type { ResolvedScopeSettings } from '../settings/scopeSettings.js';
 import type { ResolvedIqSettings } from '../settings/iqSettings.js';
+import type { DeepMemoryDriver } from './DeepMemoryDriver.js';
 
 /**
  * What a board must do for the instruments: the one seam between labrx's instruments and a
@@ -61,6 +62,8 @@ export interface BoardDriver {
   readonly pid?: PidDriver;
   /** The board's sampler (momentary signal values), absent when the driver has none. */
   readonly sampler?: SamplerDriver;
+  /** Deep-memory acquisition (captures longer than one buffer), absent when the board has none; `info.deepMemorySamples` says how long. */
+  readonly deepMemory?: DeepMemoryDriver;
   /**
    * Where module leases must also be granted beyond this process (a board shared by a board server),
    * absent for drivers whose board only this process uses.

@@ -23,6 +23,12 @@ export interface BoardInfo {
   readonly asgCount: number;
   /** Number of IQ demodulator modules (0 when the driver has none, e.g. plain SCPI). */
   readonly iqCount: number;
+  /**
+   * Samples per channel a deep-memory capture of both inputs can hold (the DDR region shared by the
+   * two channels, 2 bytes per sample), absent when the board has no deep memory: then a trace is at
+   * most `bufferSize` samples.
+   */
+  readonly deepMemorySamples?: number;
 }
 
 /** The Red Pitaya STEMlab 125-14 (docs/architecture.md). */
@@ -46,4 +52,9 @@ export function lsbVolts(info: BoardInfo, gain: InputGain = 'lv'): number {
 /** The longest scope trace in seconds: bufferSize · maxDecimation / sampleRate (8.59 s on a 125-14). */
 export function longestTraceS(info: BoardInfo): number {
   return (info.bufferSize * info.maxDecimation) / info.sampleRateHz;
+}
+
+/** The longest scope trace in samples per channel: the deep-memory limit, or one buffer on a board without deep memory. */
+export function maxTraceSamples(info: BoardInfo): number {
+  return Math.max(info.bufferSize, info.deepMemorySamples ?? 0);
 }

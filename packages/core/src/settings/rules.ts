@@ -65,6 +65,20 @@ export function integerIn(min: number, max: number): Rule<number> {
   return rule(`an integer from ${min} to ${max}`, (v): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= max, { kind: 'integer', min, max });
 }
 
+/**
+ * The length of a scope trace in samples per channel: from one buffer (`bufferSize`) up to the
+ * board's deep-memory limit; on a board without deep memory only `bufferSize`, and the message
+ * says so, naming the limit.
+ */
+export function traceSamples(bufferSize: number, deepMemorySamples: number | undefined): Rule<number> {
+  const max = Math.max(bufferSize, deepMemorySamples ?? 0);
+  const allowed =
+    max > bufferSize
+      ? `an integer from ${bufferSize} (one buffer) to ${max} (this board's deep memory)`
+      : `${bufferSize} (one buffer: this board has no deep memory, so a trace is at most ${bufferSize} samples)`;
+  return rule(allowed, (v): v is number => Number.isInteger(v) && (v as number) >= bufferSize && (v as number) <= max, { kind: 'integer', min: bufferSize, max });
+}
+
 /** A power of two in [min, max]. */
 export function powerOfTwo(min: number, max: number): Rule<number> {
   const choices: number[] = [];

@@ -1,7 +1,7 @@
 import { SettingsError } from '../errors/SettingsError.js';
 import { INPUT_GAINS, longestTraceS, type BoardInfo } from './boardInfo.js';
 import { defineSettings, inputSetting, setting, type ResolvedSettingsOf, type UserSettingsOf } from './declareSettings.js';
-import { bool, integerIn, numberIn, oneOf, powerOfTwo } from './rules.js';
+import { bool, integerIn, numberIn, oneOf, powerOfTwo, traceSamples } from './rules.js';
 
 /** Scope trigger sources (docs/architecture.md). 'asg0'/'asg1' fire at the start of each generator period. */
 export const TRIGGER_SOURCES = [
@@ -52,6 +52,17 @@ export const SCOPE_SETTINGS = defineSettings(
       // the Red Pitaya's `ACQ:SOUR<n>:GAIN LV|HV`, for both inputs
       wire: { scpi: (g) => g.toUpperCase() },
     }),
+    /**
+     * Samples per channel in one trace: one buffer (16384, the default) or, on a board with deep
+     * memory (`BoardInfo.deepMemorySamples`), up to its limit; longer traces are deep-memory captures
+     * (docs/architecture.md, "Deep memory").
+     */
+    samples: setting({
+      rule: (info) => traceSamples(info.bufferSize, info.deepMemorySamples),
+      default: 16384,
+      doc: 'samples per channel in one trace (more than one buffer uses deep memory)',
+      acquisition: true,
+    }),
     /** Number of traces averaged into one result. */
     averages: setting({ rule: () => integerIn(1, 1_000_000), default: 1, doc: 'acquisitions averaged into one result' }),
   },
@@ -64,9 +75,9 @@ export const SCOPE_SETTINGS = defineSettings(
       }
       decimation = d;
     }
-    const earliest = -(info.bufferSize / 2) * (decimation / info.sampleRateHz);
+    const earliest = -(r.samples / 2) * (decimation / info.sampleRateHz);
     if (r.triggerDelay < earliest - 1e-15) {
-      throw new SettingsError(instrument, 'triggerDelay', r.triggerDelay, `at least ${earliest} s at decimation ${decimation} (half a buffer before the trigger)`);
+      throw new SettingsError(instrument, 'triggerDelay', r.triggerDelay, `at least ${earliest} s at decimation ${decimation} (half a trace of ${r.samples} samples before the trigger)`);
     }
     const fullScale = info.inputFullScaleV[r.gain];
     if (Math.abs(r.threshold) > fullScale) {

@@ -1,46 +1,14 @@
-import { Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import type { BoardInfo, RawTrace, ResolvedScopeSettings } from '@labrx/core';
+import { Observable, type Subscription } from 'rxjs';
+import type { RawTrace, ResolvedScopeSettings } from '@labrx/core';
 import { NoiseBlocks } from '../signal/NoiseBlocks.js';
-import type { SignalModel } from '../signal/SignalModel.js';
-import { nextAsgPeriodStart, nextExtEdge } from './eventTriggers.js';
-import { scanLevelTrigger } from './levelTrigger.js';
+import type { AcquisitionHost, RunningAcquisition } from './AcquisitionHost.js';
+import { searchTrigger } from './searchTrigger.js';
 
-/** An acquisition in flight, as its board sees it. */
-export interface RunningAcquisition {
-  /** Ends the acquisition with `error` (the board closed). */
-  fail(error: Error): void;
-}
-
-/** What an acquisition needs from its board. */
-export interface AcquisitionHost {
-  readonly info: BoardInfo;
-  readonly scheduler: SchedulerLike;
-  /** What renders input samples (the analytic model, or the closed loop's history while it runs) and the generators' histories. */
-  readonly model: Pick<SignalModel, 'render' | 'asg'>;
-  /** The board's seed as 32-bit words (noise realisations derive from it). */
-  readonly seedWords: readonly number[];
-  /** The external trigger square wave, or null if the ext input is idle. */
-  readonly extTrigger: { readonly frequency: number } | null;
-  /** Scheduler time (ms) at board time 0. */
-  readonly originMs: number;
-  /**
-   * True while the signal is computed causally (the closed loop runs: a sample exists only once its
-   * time has passed, since a setting changed meanwhile changes it); the level-trigger search then
-   * looks at each chunk once it is in the past instead of when it begins. Absent: false.
-   */
-  readonly causal?: () => boolean;
-  /** Registers a new acquisition; returns its serial (1, 2, …), which seeds its noise. */
-  begin(acquisition: RunningAcquisition): number;
-  /** Unregisters it (finished, failed or unsubscribed). */
-  end(acquisition: RunningAcquisition): void;
-}
+export type { AcquisitionHost, RunningAcquisition } from './AcquisitionHost.js';
 
 /** Acquisitions at least this long (ms) are rendered in SPREAD_PARTS parts as time passes. */
 const SPREAD_MIN_MS = 20;
 const SPREAD_PARTS = 8;
-
-/** Least scheduler time (ms) between trigger checks once the search has fallen behind the clock. */
-const BEHIND_PAUSE_MS = 2;
 
 /**
  * One scope acquisition on the simulated board, as a cold Observable: arms on subscribe, waits
@@ -57,17 +25,11 @@ const BEHIND_PAUSE_MS = 2;
  * Samples are rendered a part at a time once they are in the past (one part for acquisitions
  * under 20 ms), so a generator change shows up at its instant and the work is spread over time.
  *
- * The trigger is searched one buffer length (16384 samples) at a time, each chunk computed when
- * it begins, so a trigger that never fires costs one chunk of work per buffer time and nothing
- * else. A chunk is rendered with the same noise as the trace that is later cut around the trigger,
- * so the trace shows the crossing that fired. The trace itself is computed from the generators'
- * full history as its samples pass, so a `setAsg` during the acquisition shows up at its instant;
- * only a change that lands inside the chunk being searched after its search is not seen by the
- * trigger (the trigger decision used the settings in force at the chunk's start).
- * With a real-time scheduler that cannot keep up (decimation 1 or 2 on a slow machine) the search
- * skips the samples it had no time to look at, starts again at the present, and pauses 2 ms
- * between chunks; the simulated signals are stationary, so this only lengthens the wait for a
- * rare trigger.
+ * The trigger is searched as `searchTrigger` describes (one buffer at a time, with the trace's
+ * noise). The trace itself is computed from the generators' full history as its samples pass, so a
+ * `setAsg` during the acquisition shows up at its instant; only a change that lands inside the
+ * chunk being searched after its search is not seen by the trigger (the trigger decision used the
+ * settings in force at the chunk's start).
  */
 export function acquireTrace(host: AcquisitionHost, settings: Omit<ResolvedScopeSettings, 'averages'>): Observable<RawTrace> {
   return new Observable<RawTrace>((subscriber) => {
@@ -122,80 +84,7 @@ export function acquireTrace(host: AcquisitionHost, settings: Omit<ResolvedScope
       schedule(msAt(first + part), step);
     };
 
-    // A causal signal (the closed loop) is searched once the chunk is in the past.
-    const lag = () => (host.causal?.() ? size : 0);
-    // Searches chunk after chunk, starting at index `next`, with `find(first)` returning the
-    // trigger's index in the chunk [first, first + size) or −1.
-    let next = pre;
-    const search = (find: (first: number) => number, onSkip: () => void) => {
-      const run = () => {
-        const nowIndex = Math.floor((scheduler.now() - armMs) / dtMs);
-        const behind = nowIndex > next + size + lag();
-        if (behind) {
-          next = nowIndex - lag();
-          onSkip();
-        }
-        const s = find(next);
-        if (s >= 0) return fire(s);
-        next += size;
-        schedule(msAt(next + lag()), run, behind ? BEHIND_PAUSE_MS : 0);
-      };
-      schedule(msAt(next + lag()), run);
-    };
-
-    const trigger = settings.trigger;
-    switch (trigger) {
-      case 'immediate':
-        fire(pre);
-        break;
-      case 'ch1-rising':
-      case 'ch1-falling':
-      case 'ch2-rising':
-      case 'ch2-falling': {
-        const input = trigger.startsWith('ch1') ? 0 : 1;
-        const rising = trigger.endsWith('rising');
-        const state = { armed: false };
-        const chunk = new Float64Array(size);
-        search(
-          (first) => {
-            model.render(input, request(first), chunk);
-            const i = scanLevelTrigger(chunk, 0, size, rising, settings.threshold, settings.hysteresis, state);
-            return i < 0 ? -1 : first + i;
-          },
-          () => (state.armed = false),
-        );
-        break;
-      }
-      case 'asg0':
-      case 'asg1': {
-        const history = model.asg[trigger === 'asg0' ? 0 : 1];
-        search(
-          (first) => {
-            const fromS = armS + first * dtS;
-            const t = nextAsgPeriodStart(history, fromS, fromS + size * dtS);
-            return t === null ? -1 : firstSampleAtOrAfter(t, armS, dtS, first);
-          },
-          () => undefined,
-        );
-        break;
-      }
-      case 'ext-rising':
-      case 'ext-falling': {
-        const ext = host.extTrigger;
-        // without an external trigger signal the acquisition stays armed, costing nothing
-        if (!ext) break;
-        const rising = trigger === 'ext-rising';
-        search(
-          (first) => {
-            const fromS = armS + first * dtS;
-            const t = nextExtEdge(ext.frequency, rising, fromS);
-            return t < fromS + size * dtS ? firstSampleAtOrAfter(t, armS, dtS, first) : -1;
-          },
-          () => undefined,
-        );
-        break;
-      }
-    }
+    searchTrigger({ host, settings, armMs, armS, dtS, request, schedule }, pre, fire);
 
     return () => {
       action?.unsubscribe();
@@ -203,9 +92,4 @@ export function acquireTrace(host: AcquisitionHost, settings: Omit<ResolvedScope
       host.end(running);
     };
   });
-}
-
-/** The index of the first sample stamped at or after board time `tS` (never before `first`). */
-function firstSampleAtOrAfter(tS: number, armS: number, dtS: number, first: number): number {
-  return Math.max(first, Math.ceil((tS - armS) / dtS - 1e-9));
 }

@@ -42,6 +42,8 @@ export interface LabrxSimOptions {
   readonly noiseDensity?: number;
   /** Serve this `.labrx-rec` recording instead of simulated boards (one port). */
   readonly replay?: string;
+  /** Bytes of DDR for deep memory (`ACQ:AXI:*`) on each board (the simulator's default, 32 MiB, when absent; 0 = none). */
+  readonly deepMemoryBytes?: number;
 }
 
 /** `labrx-sim --help` */
@@ -63,6 +65,8 @@ Options:
                      reflection on in1, transmission on in2; see DUT_ALLOWED for every parameter)
   --noise <V/√Hz>  white noise density on each input (default 1e-7)
   --host <addr>    interface to bind (default 127.0.0.1)
+  --deep-memory <bytes>  DDR region for deep-memory acquisition, ACQ:AXI:* (default 33554432 = 32 MiB,
+                   a multiple of 4096; 0 = a board without deep memory)
   --replay <file>  serve a session recorded with connect(url, { record: FILE }) instead: the same
                    script gets the same bytes; a departure is reported on stderr, naming where
   -h, --help       show this help
@@ -97,6 +101,7 @@ export function parseLabrxSimArgs(argv: readonly string[]): LabrxSimOptions | nu
         noise: { type: 'string' },
         host: { type: 'string' },
         replay: { type: 'string' },
+        'deep-memory': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -121,6 +126,7 @@ export function parseLabrxSimArgs(argv: readonly string[]): LabrxSimOptions | nu
     dut: parseDutOrPlantSpec((values.dut as string | undefined) ?? 'wire'),
     ...(noiseDensity !== undefined ? { noiseDensity } : {}),
     ...(typeof values.replay === 'string' ? { replay: values.replay } : {}),
+    ...(values['deep-memory'] !== undefined ? { deepMemoryBytes: integer('deep-memory', values['deep-memory'] as string, 0, 0, 412 * 2 ** 20) } : {}),
   };
 }
 
@@ -149,6 +155,7 @@ export async function startLabrxSim(options: LabrxSimOptions): Promise<LabrxSim>
         // a plant holds state: each board gets its own
         dut: isPlant(options.dut) ? plantFromSpec(options.dut.spec as PlantSpec, options.seed + i) : options.dut,
         ...(options.noiseDensity !== undefined ? { noiseDensity: options.noiseDensity } : {}),
+        ...(options.deepMemoryBytes !== undefined ? { deepMemoryBytes: options.deepMemoryBytes } : {}),
       });
       boards.push(board);
       const where = { board, host: options.host, port: options.port === 0 ? 0 : options.port + i };

@@ -20,6 +20,7 @@ import {
   TimeoutError,
   type BoardDriver,
   type BoardInfo,
+  type DeepMemoryDriver,
   type RawTrace,
   type ResolvedAsgSettings,
   type ResolvedScopeSettings,
@@ -29,6 +30,7 @@ import { RP_COMMANDS, RP_SCPI, type AcqGain, TRIGGER_SOURCE_NAMES, WAVEFORM_NAME
 import type { ScpiResponse } from './ScpiResponseParser.js';
 import { ScpiTransport } from './ScpiTransport.js';
 import { ScpiRecorder } from '../recording/ScpiRecorder.js';
+import { ScpiDeepMemory, deepMemorySamplesOf, type DeepMemoryRegion } from './ScpiDeepMemory.js';
 
 /** How to reach an SCPI board. */
 export interface ScpiBoardOptions {
@@ -110,6 +112,8 @@ function decodeFloatsBE(payload: Buffer | string | undefined, expected: number, 
 export class ScpiBoard implements BoardDriver {
   readonly id: string;
   readonly scheduler: SchedulerLike;
+  /** Deep-memory captures (`ACQ:AXI:*`), present when the board reported a region at connect. */
+  readonly deepMemory?: DeepMemoryDriver;
   private running = 0;
 
   /** @internal use connectScpiBoard */
@@ -122,9 +126,29 @@ export class ScpiBoard implements BoardDriver {
     private readonly maxPollIntervalMs: number,
     /** Closed after the transport (the session's recording). */
     private readonly recorder?: ScpiRecorder,
+    /** The deep-memory region the board reported (`ACQ:AXI:START?`, `ACQ:AXI:SIZE?`), if any. */
+    region?: DeepMemoryRegion,
   ) {
     this.id = transport.target;
     this.scheduler = scheduler;
+    if (region) {
+      this.deepMemory = new ScpiDeepMemory(
+        {
+          info,
+          scheduler,
+          target: transport.target,
+          maxPollIntervalMs,
+          lost$: transport.lost$,
+          request: (line) => transport.request(line, true),
+          checked$: (commands) => this.checked$(commands),
+          stopQuietly: (lines) => {
+            if (this.transport.open) this.transport.request(chain(lines), false).subscribe({ error: () => undefined });
+          },
+          running: (delta) => (this.running += delta),
+        },
+        region,
+      );
+    }
   }
 
   /** True while an acquisition is armed or running. */
@@ -357,9 +381,19 @@ export async function connectScpiBoard(target: string | ScpiBoardOptions): Promi
       const name = text(await ask(RP_COMMANDS.boardName)).trim();
       if (name) model = name;
     }
-    const info: BoardInfo = Object.freeze({ ...RED_PITAYA_125_14, model, iqCount: 0 });
+    // Deep memory (firmware 2.00-18 and later): the region's start and size, or an error count on older firmware.
+    let region: DeepMemoryRegion | undefined;
+    const axi = await ask(chain([RP_COMMANDS.axiStart, RP_COMMANDS.axiSize, RP_COMMANDS.errorCount]));
+    if (axi.length === 3 && text(axi, 2).trim() === '0') {
+      const start = Number.parseInt(text(axi, 0), 10);
+      const bytes = Number.parseInt(text(axi, 1), 10);
+      if (Number.isSafeInteger(start) && Number.isSafeInteger(bytes) && deepMemorySamplesOf({ start, bytes }) > RED_PITAYA_125_14.bufferSize) region = { start, bytes };
+    } else if (text(axi, axi.length - 1).trim() !== '0') {
+      await firstValueFrom(transport.request(RP_COMMANDS.clearStatus, false), { defaultValue: undefined });
+    }
+    const info: BoardInfo = Object.freeze({ ...RED_PITAYA_125_14, model, iqCount: 0, ...(region ? { deepMemorySamples: deepMemorySamplesOf(region) } : {}) });
     deadline.unsubscribe();
-    return new ScpiBoard(transport, info, idn, scheduler, options.maxPollIntervalMs ?? 50, recorder);
+    return new ScpiBoard(transport, info, idn, scheduler, options.maxPollIntervalMs ?? 50, recorder, region);
   } catch (err) {
     deadline.unsubscribe();
     // a server that failed the handshake gets no graceful close to wait for either

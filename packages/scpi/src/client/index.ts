@@ -3,4 +3,5 @@
  */
 export { ScpiBoard, connectScpiBoard, parseScpiUrl, SCPI_DEFAULT_PORT, type ScpiBoardOptions } from './ScpiBoard.js';
 export { ScpiTransport, type ScpiTransportOptions } from './ScpiTransport.js';
+export { ScpiDeepMemory, DEEP_READ_SAMPLES, deepMemorySamplesOf, type DeepMemoryRegion } from './ScpiDeepMemory.js';
 export { ScpiResponseParser, MAX_REPLY_BYTES, type ScpiResponse } from './ScpiResponseParser.js';

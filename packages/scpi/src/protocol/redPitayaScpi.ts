@@ -176,6 +176,24 @@ export const RP_COMMANDS = Object.freeze({
   /** Parameter: comma-separated samples in V. */
   genArbitrary: 'SOUR#:TRAC:DATA:DATA',
   genTrigger: 'SOUR#:TRig:INT',
+  /** Deep memory (firmware 2.00-18 and later): the DDR region's start address and size in bytes. */
+  axiStart: 'ACQ:AXI:START?',
+  axiSize: 'ACQ:AXI:SIZE?',
+  /** Setting: VOLTS or RAW for deep-memory reads. */
+  axiUnits: 'ACQ:AXI:DATA:Units',
+  /** Setting: the decimation (the same FPGA register as ACQ:DEC:Factor). */
+  axiDecimation: 'ACQ:AXI:DEC',
+  /** Parameters: start address, size in bytes (a multiple of 16). */
+  axiSetBuffer: 'ACQ:AXI:SOUR#:SET:Buffer',
+  /** Setting: samples written after the trigger. */
+  axiTriggerDelay: 'ACQ:AXI:SOUR#:Trig:Dly',
+  /** Parameter: ON/OFF. */
+  axiEnable: 'ACQ:AXI:SOUR#:ENable',
+  axiFill: 'ACQ:AXI:SOUR#:Trig:Fill?',
+  axiWritePosition: 'ACQ:AXI:SOUR#:Write:Pos?',
+  axiTriggerPosition: 'ACQ:AXI:SOUR#:Trig:Pos?',
+  /** Parameters: ring position, count. */
+  axiData: 'ACQ:AXI:SOUR#:DATA:STArt:N?',
 });
 
 /** Joins commands into one line with absolute paths (`a;:b;:c`), so each is read from the root. */

@@ -1,5 +1,7 @@
 import { EMPTY, defer, type Observable, type Subscription } from 'rxjs';
 import { lsbVolts, resolveScopeSettings, type BoardDriver, type InputGain, type RawTrace, type ResolvedScopeSettings, type TriggerSource } from '@labrx/core';
+import type { AcqSamples, AcqUnits } from './acqSamples.js';
+import type { DeepMemoryModel } from './DeepMemoryModel.js';
 import { NO_ERROR_SINK, type ScpiErrorSink } from './errorSink.js';
 import { ScpiApiError, outOfRange, RP_API_ERROR } from './scpiErrors.js';
 
@@ -24,13 +26,7 @@ export const ACQ_TRIGGER_TO_BOARD: Readonly<Record<Exclude<AcqTriggerSource, 'DI
   AWG_NE: 'asg0',
 });
 
-/** Data units of `ACQ:DATA:UNITS`. */
-export type AcqUnits = 'VOLTS' | 'RAW';
-
-/** Volts per volt of the LV range that the HV calibration reports (the HV jumper divides by 20). */
-
-/** Samples of one channel as a data query returns them. */
-export type AcqSamples = { readonly units: 'VOLTS'; readonly values: Float32Array } | { readonly units: 'RAW'; readonly values: Int16Array };
+export type { AcqSamples, AcqUnits } from './acqSamples.js';
 
 interface Captured {
   readonly trace: RawTrace;
@@ -84,6 +80,8 @@ export class AcquisitionModel {
     private readonly board: BoardDriver,
     /** Runs board work in order after earlier generator updates (see ScpiDevice). */
     private readonly enqueue: (work: Observable<unknown>) => void,
+    /** The deep-memory writer, armed and stopped with the scope (the FPGA's trigger is common to both). */
+    private readonly deep?: DeepMemoryModel,
   ) {}
 
   private get bufferSize(): number {
@@ -127,6 +125,7 @@ export class AcquisitionModel {
   stop(): void {
     this.armed = false;
     this.cancel();
+    this.deep?.cancel();
   }
 
   /** ACQ:TRig <src>: DISABLED stops waiting; any other source waits for its event once armed. */
@@ -292,6 +291,7 @@ export class AcquisitionModel {
   /** Stops everything (server close). */
   dispose(): void {
     this.cancel();
+    this.deep?.cancel();
   }
 
   private setOwner(sink: ScpiErrorSink, command: string): void {
@@ -312,7 +312,9 @@ export class AcquisitionModel {
 
   private restart(): void {
     this.cancel();
+    // the deep-memory writer runs on after the standard buffer is full: only a new arming restarts it
     if (!this.armed || this.source === 'DISABLED') return;
+    this.deep?.cancel();
     const epoch = this.epoch;
     const owner = this.owner;
     const command = this.ownerCommand;
@@ -325,7 +327,10 @@ export class AcquisitionModel {
     }
     this.enqueue(
       defer(() => {
-        if (epoch === this.epoch) this.subscribe(settings, epoch, owner, command);
+        if (epoch === this.epoch) {
+          this.subscribe(settings, epoch, owner, command);
+          this.deep?.arm(settings, owner, command);
+        }
         return EMPTY;
       }),
     );

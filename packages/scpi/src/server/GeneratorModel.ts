@@ -37,6 +37,13 @@ export interface GenState {
   readonly arbitrary: Float32Array | null;
   /** Triggered since the last change to an external trigger source. */
   readonly triggered: boolean;
+  /**
+   * Deep-memory generation (SOUR<n>:AXI:ENable ON): the DDR waveform as one period of an arbitrary
+   * table (−1…1, at most one buffer long: see DeepGenerationModel), or null when off.
+   */
+  readonly axiTable: Float32Array | null;
+  /** Hz: how often the DDR buffer repeats (DAC rate / (decimation · buffer samples)). */
+  readonly axiFrequency: number;
 }
 
 /** State after `GEN:RST` (reference §1, Generation). */
@@ -57,6 +64,8 @@ export const GEN_DEFAULTS: GenState = Object.freeze({
   initValue: 0,
   arbitrary: null,
   triggered: false,
+  axiTable: null,
+  axiFrequency: 0,
 });
 
 const CONTINUOUS_WAVEFORM: Partial<Record<GenFunction, AsgSettings['waveform']>> = {
@@ -100,7 +109,9 @@ function shapeAt(s: GenState, x: number): number {
  * last value), repeated forever: the board's generators are periodic, so a finite NOR is not simulated.
  * External trigger sources keep the output off until `TRig:INT` (the simulator has no trigger input).
  */
-export function genToBoardSettings(s: GenState, channel: number, tableLength: number): AsgSettings {
+export function genToBoardSettings(state: GenState, channel: number, tableLength: number): AsgSettings {
+  // deep-memory generation plays the DDR buffer as an arbitrary waveform repeating at axiFrequency
+  const s: GenState = state.axiTable ? { ...state, func: 'ARBITRARY', arbitrary: state.axiTable, frequency: state.axiFrequency } : state;
   const on = s.output && (s.triggerSource === 'INT' || s.triggered);
   const output: AsgOutput = on ? (channel === 0 ? 'out1' : 'out2') : 'off';
   if (s.func === 'DC' || s.func === 'DC_NEG') {

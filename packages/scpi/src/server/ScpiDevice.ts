@@ -1,6 +1,8 @@
 import { EMPTY, Subject, catchError, concatMap, type Observable, type Subscription } from 'rxjs';
 import type { BoardDriver } from '@labrx/core';
 import { AcquisitionModel } from './AcquisitionModel.js';
+import { DeepGenerationModel } from './DeepGenerationModel.js';
+import { DeepMemoryModel } from './DeepMemoryModel.js';
 import { GeneratorModel } from './GeneratorModel.js';
 import { PinModel } from './PinModel.js';
 
@@ -12,6 +14,10 @@ import { PinModel } from './PinModel.js';
  */
 export class ScpiDevice {
   readonly acq: AcquisitionModel;
+  /** Deep-memory acquisition (ACQ:AXI:*), armed with `acq`. */
+  readonly deep: DeepMemoryModel;
+  /** Deep-memory generation (GEN:AXI:*, SOUR<n>:AXI:*), over the generators. */
+  readonly deepGen: DeepGenerationModel;
   readonly gen: readonly GeneratorModel[];
   readonly pins = new PinModel();
   /** Offset of `SYST:TIME`/`SYST:DATE` from the board's clock, in ms. */
@@ -38,8 +44,12 @@ export class ScpiDevice {
       )
       .subscribe();
     const enqueue = (w: Observable<unknown>): void => this.work.next(w);
-    this.acq = new AcquisitionModel(board, enqueue);
+    this.deep = new DeepMemoryModel(board);
+    this.acq = new AcquisitionModel(board, enqueue, this.deep);
     this.gen = Array.from({ length: board.info.asgCount }, (_, i) => new GeneratorModel(board, i, enqueue));
+    const deep = this.deep;
+    this.deepGen = new DeepGenerationModel(board.info, this.gen, () => deep.reservedRanges(), () => ({ start: deep.regionStart, bytes: deep.available ? deep.regionBytes : 0 }));
+    deep.generationReserved = () => this.deepGen.reservedRanges();
   }
 
   /** Board clock plus the SYST:TIME/DATE offset, in ms since 1970 (UTC). */

@@ -12,6 +12,7 @@ export const ACQUIRE_COMMANDS: readonly ScpiCommand[] = [
   command(RP_COMMANDS.stop, 'Run: stop writing the buffer.', (c) => c.device.acq.stop()),
   command('ACQ:RST', 'Run: reset acquisition settings to defaults and this connection to ASCII (byte order kept).', (c) => {
     c.device.acq.reset();
+    c.device.deep.reset();
     c.session.format = 'ASCII';
   }),
   ...control(RP_SCPI.decimation, {

@@ -23,7 +23,8 @@ function intIn(c: ScpiCommandContext, min: number, max: number, what: string): n
 
 /** Generation commands of firmware 2.07 (reference §1, Generation). */
 export const GENERATE_COMMANDS: readonly ScpiCommand[] = [
-  command('GEN:RST', 'Run: reset both generators to their defaults (outputs off).', (c) => {
+  command('GEN:RST', 'Run: reset both generators to their defaults (outputs off, deep-memory generation off).', (c) => {
+    c.device.deepGen.reset();
     for (const g of c.device.gen) g.reset(c.session, c.header);
   }),
   command('PHAS:ALIGN', 'Run: restart both generators in phase.', (c) => {

@@ -32,6 +32,10 @@ export const RP_API_ERROR = Object.freeze({
   EPN: 10,
   /** "Unsupported Feature." */
   EUF: 16,
+  /** "Data not normalized" (a deep-memory generator sample outside −1…1). */
+  ENN: 17,
+  /** "Command not supported" (what the rp-api returns for deep memory on an FPGA without the DMA). */
+  NOTS: 24,
 });
 
 /** rp_GetError texts for the numbers above. */
@@ -41,6 +45,8 @@ export const RP_API_ERROR_TEXT: Readonly<Record<number, string>> = Object.freeze
   9: 'Writing to input pin is not valid.',
   10: 'Invalid Pin number.',
   16: 'Unsupported Feature.',
+  17: 'Data not normalized',
+  24: 'Command not supported',
 });
 
 /** Base of API error codes logged as errors (RP_ERR_CODE). */

@@ -36,7 +36,8 @@ export interface ScpiServer extends TcpServer {
  * What the server holds for one client, at most: a partial input line (512 KiB, `MAX_LINE_BYTES`) and
  * the messages of one received chunk (64 KiB), replies up to the high-water mark (1 MiB) plus one
  * turn (64 KiB) and the largest single reply unit (an ASCII trace, 180 KB) — under 2 MiB
- * (docs/reliability.md).
+ * (docs/reliability.md). A deep-memory data query is the exception: one unit of up to 2^21 samples
+ * (`MAX_DEEP_READ_SAMPLES`), as large as the client asked for.
  */
 export const MAX_CLIENT_BYTES = 2 << 20;
 

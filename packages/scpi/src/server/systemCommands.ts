@@ -99,6 +99,8 @@ export function systemCommands(help: () => readonly string[]): readonly ScpiComm
     }),
     command('RP:REset', 'Run: reset acquisition, generators, digital and analog pins.', (c) => {
       c.device.acq.reset();
+      c.device.deep.reset();
+      c.device.deepGen.reset();
       c.session.format = 'ASCII';
       for (const g of c.device.gen) g.reset(c.session, c.header);
       c.device.pins.resetDigital();

@@ -1,0 +1,78 @@
+import { Observable, type Subscription } from 'rxjs';
+import type { DeepCaptureEvent, DeepCaptureWindow, ResolvedScopeSettings } from '@labrx/core';
+import { NoiseBlocks } from '../signal/NoiseBlocks.js';
+import type { AcquisitionHost, RunningAcquisition } from './AcquisitionHost.js';
+import { searchTrigger } from './searchTrigger.js';
+
+/** Samples per channel in one emitted chunk (1 MiB of scratch for both channels, reused). */
+export const DEEP_CHUNK_SAMPLES = 65536;
+
+/**
+ * One deep-memory capture on the simulated board (the DMA into DDR), as a cold Observable: arms on
+ * subscribe, accepts the trigger once the window's pre-trigger samples (`triggerIndex`, if
+ * positive) have been recorded (so that part is never stale), emits the `trigger` event, then the capture in chunks of
+ * `DEEP_CHUNK_SAMPLES`, each once its last sample is in the past on the host's clock (the
+ * pre-trigger chunks at once), then completes.
+ *
+ * The samples are the same stream as `acquireTrace` renders (stream index i stamped at arm + i·dt,
+ * one noise realisation per capture), rendered a chunk at a time into two reused scratch arrays, so
+ * a capture of any length costs 1 MiB here; the consumer keeps what it needs (a trace, or the
+ * simulated DDR of the SCPI server as int16 counts). The generator history reaches back 17 s (twice
+ * the longest standard trace): a pre-trigger part older than that is rendered with the oldest
+ * generator settings kept.
+ */
+export function captureDeep(host: AcquisitionHost, settings: Omit<ResolvedScopeSettings, 'averages'>, window: DeepCaptureWindow): Observable<DeepCaptureEvent> {
+  return new Observable<DeepCaptureEvent>((subscriber) => {
+    const { info, scheduler, model } = host;
+    const { samples, triggerIndex } = window;
+    const decimation = settings.decimation;
+    const dtS = decimation / info.sampleRateHz;
+    const dtMs = dtS * 1000;
+    const armMs = scheduler.now();
+    const armS = (armMs - host.originMs) / 1000;
+    let action: Subscription | null = null;
+    const running: RunningAcquisition = { fail: (e) => subscriber.error(e) };
+    const serial = host.begin(running);
+    const noise = new NoiseBlocks(host.seedWords, serial, info.bufferSize, 6);
+    const request = (first: number) => ({ armS, decimation, boxcar: settings.boxcar, gain: settings.gain, first, noise });
+    const msAt = (index: number) => armMs + index * dtMs;
+    const schedule = (atMs: number, work: () => void, minDelayMs = 0) => {
+      action = scheduler.schedule(() => {
+        action = null;
+        try {
+          work();
+        } catch (e) {
+          subscriber.error(e);
+        }
+      }, Math.max(minDelayMs, atMs - scheduler.now()));
+    };
+
+    const fire = (s: number) => {
+      const first = s - triggerIndex;
+      subscriber.next({ kind: 'trigger', samples, dt: dtS, t0: -triggerIndex * dtS, timestamp: msAt(s) });
+      const ch1 = new Float64Array(Math.min(DEEP_CHUNK_SAMPLES, samples));
+      const ch2 = new Float64Array(ch1.length);
+      let offset = 0;
+      const step = () => {
+        const n = Math.min(ch1.length, samples - offset);
+        const a = ch1.subarray(0, n);
+        const b = ch2.subarray(0, n);
+        model.render(0, request(first + offset), a);
+        model.render(1, request(first + offset), b);
+        subscriber.next({ kind: 'chunk', offset, ch1: a, ch2: b });
+        offset += n;
+        if (offset >= samples) return subscriber.complete();
+        schedule(msAt(first + offset + Math.min(ch1.length, samples - offset)), step);
+      };
+      schedule(msAt(first + Math.min(ch1.length, samples)), step);
+    };
+
+    searchTrigger({ host, settings, armMs, armS, dtS, request, schedule }, Math.max(0, triggerIndex), fire);
+
+    return () => {
+      action?.unsubscribe();
+      action = null;
+      host.end(running);
+    };
+  });
+}
