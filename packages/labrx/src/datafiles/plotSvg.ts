@@ -7,6 +7,8 @@ import { resultKind, type SavableResult } from './resultTable.js';
 export interface PlotOptions {
   /** Title above the plot (default: what the result is). */
   readonly title?: string;
+  /** A smaller second line under the title (e.g. a live plot's frame number); none by default. */
+  readonly subtitle?: string;
   /** Width of the plotting area in px (default 720). */
   readonly width?: number;
   /** Height of the plotting area in px (default 320; the NA's two panels get this each). */
@@ -31,6 +33,7 @@ export async function resultToSvg(result: SavableResult, options: PlotOptions = 
   const width = options.width ?? 720;
   const height = options.height ?? 320;
   const spec = plotSpec(result, width, height, options.title);
+  if (options.subtitle !== undefined) spec['title'] = { text: spec['title'], subtitle: options.subtitle };
   const view = new vega.View(vega.parse(vegaLite.compile(spec as never).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
