@@ -6,3 +6,4 @@ export { TimeoutError } from './TimeoutError.js';
 export { ConnectionLostError } from './ConnectionLostError.js';
 export { ScpiError } from './ScpiError.js';
 export { AbortedError } from './AbortedError.js';
+export { ReplayDepartureError } from './ReplayDepartureError.js';

@@ -1,7 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import { createLineFramer } from '../server/lineFramer.js';
-import { ReplayDepartureError } from './ReplayDepartureError.js';
+import { ReplayDepartureError } from '@labrx/core';
 import { checkReplayPace, type ReplayPace } from './replayPace.js';
 import type { ScpiRecording } from './scpiRecordingFormat.js';
 
