@@ -62,7 +62,6 @@ export function parseTrafficRecording(bytes: Buffer, path = '(buffer)'): Traffic
   }
   if (header === null || typeof header !== 'object') throw new RecordingFormatError(path, `the header line is ${JSON.stringify(header)}, not an object`);
   if (header.format !== 'labrx-rec' || header.version !== 1) throw new RecordingFormatError(path, `format ${JSON.stringify(header.format)} version ${String(header.version)} is not 'labrx-rec' 1`);
-  if (typeof header.target !== 'string') throw new RecordingFormatError(path, 'the header names no target');
   const records: TrafficRecord[] = [];
   let pos = headerEnd + 1;
   while (pos + RECORD_HEAD_BYTES <= bytes.length) {
