@@ -14,3 +14,5 @@ export {
   type TrafficRecord,
   type TrafficRecordingHeader,
 } from './trafficRecording.js';
+export { REPLAY_PACES, checkReplayPace, type ReplayPace } from './replayPace.js';
+export { ReplyPacer, type ReplySink } from './ReplyPacer.js';

@@ -7,4 +7,4 @@ export { ScpiRecorder, readScpiRecording } from './ScpiRecorder.js';
 export { parseRecording, scpiExchanges, RecordingFormatError, RECORDING_MAGIC, type ScpiRecording, type ScpiExchange, type ScpiRecordingHeader } from './scpiRecordingFormat.js';
 export { ReplayDepartureError } from '@labrx/core';
 export { startReplayServer, type ReplayServer, type ReplayServerOptions } from './startReplayServer.js';
-export { REPLAY_PACES, checkReplayPace, type ReplayPace } from './replayPace.js';
+export { REPLAY_PACES, checkReplayPace, type ReplayPace } from '@labrx/core/net';

@@ -1,8 +1,8 @@
 import { createServer, type Socket } from 'node:net';
-import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
+import { checkReplayPace, ReplyPacer, type ReplayPace } from '@labrx/core/net';
 import { createLineFramer } from '../server/lineFramer.js';
 import { ReplayDepartureError } from '@labrx/core';
-import { checkReplayPace, type ReplayPace } from './replayPace.js';
 import type { ScpiRecording } from './scpiRecordingFormat.js';
 
 /** Options of `startReplayServer`. */
@@ -59,31 +59,13 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
   const { exchanges } = options.recording;
   const onDeparture = options.onDeparture ?? ((e: ReplayDepartureError) => process.emitWarning(e.message, 'LabrxReplayWarning'));
   const pace = checkReplayPace(options.pace ?? 'immediate');
-  const scheduler = options.scheduler ?? asyncScheduler;
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
     let next = 0;
     let departed = false;
-    /** Replies scheduled and not yet sent (pace 'recorded'): cancelled when the connection ends. */
-    const scheduled = new Set<Subscription>();
-    /** Scheduler time at which the last scheduled reply goes out. */
-    let lastReplyAtMs = -Infinity;
-    const reply = (bytes: Buffer, latencyMs: number): void => {
-      if (bytes.length === 0) return;
-      if (pace === 'immediate') {
-        socket.write(bytes);
-        return;
-      }
-      const now = scheduler.now();
-      lastReplyAtMs = Math.max(now + latencyMs, lastReplyAtMs);
-      const action = scheduler.schedule(() => {
-        scheduled.delete(action);
-        if (!socket.destroyed) socket.write(bytes);
-      }, lastReplyAtMs - now);
-      if (!action.closed) scheduled.add(action);
-    };
+    const pacer = new ReplyPacer(socket, pace, options.scheduler);
     const framer = createLineFramer({
       line: (bytes) => {
         if (departed) return;
@@ -96,7 +78,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
           return;
         }
         next++;
-        reply(expected.reply, Math.max(0, expected.repliedAtMs - expected.sentAtMs));
+        pacer.reply(expected.reply, expected.repliedAtMs - expected.sentAtMs);
       },
       overflow: () => undefined,
     });
@@ -104,8 +86,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       sockets.delete(socket);
-      for (const action of scheduled) action.unsubscribe();
-      scheduled.clear();
+      pacer.cancel();
     });
   });
   await new Promise<void>((resolve, reject) => {

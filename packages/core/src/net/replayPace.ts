@@ -1,4 +1,4 @@
-import { SettingsError } from '@labrx/core';
+import { SettingsError } from '../errors/SettingsError.js';
 
 /**
  * How a replay times its replies:
