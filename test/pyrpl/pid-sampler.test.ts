@@ -51,10 +51,14 @@ test('bad PID settings throw SettingsError naming module, setting and range, and
   t.deepEqual(await rp.pid1!.get(), before);
 });
 
-test('the embedded simulator has no PID modules: rp.pid0 is undefined', async (t) => {
+test('the embedded simulator has the same three PID modules (closed loop, docs/architecture.md)', async (t) => {
   const rp = await connect({ sim: { seed: 1 } });
   t.teardown(() => rp.close());
-  t.is(rp.pid0, undefined);
+  t.truthy(rp.pid0);
+  t.truthy(rp.pid2);
+  const applied = await rp.pid0!.set({ input: 'in1', p: 0.5 });
+  t.is(applied.input, 'in1');
+  t.is(applied.p, 0.5);
 });
 
 test("the sampler reads in2's momentary value: a 0.3 V offset on out1 reads 0.3 V within the noise", async (t) => {
