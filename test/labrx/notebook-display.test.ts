@@ -129,7 +129,8 @@ test("showLive of a board's stream stops the acquisition when the stream is take
   try {
     const display = new RecordingDisplay();
     const live = showLive(rp.scope.stream$({ decimation: 64 }).pipe(take(3)), { display });
-    const summary = await clock.run(live.done);
+    // drawing is real work (Vega's first plot loads it: seconds on a loaded machine), not board time
+    const summary = await clock.run(live.done, 3_600_000, 60_000);
     t.is(summary.received, 3);
     t.true(display.svgs.at(-1)!.includes('>frame 3 of the stream<'));
     t.is(rp.scope.state.state, 'idle');
