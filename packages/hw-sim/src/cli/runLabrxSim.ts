@@ -58,8 +58,9 @@ Options:
                      delay:seconds=1e-6   wire   and chains: resonator:f0=1e6,q=20+delay:seconds=1e-7
   --noise <V/√Hz>  white noise density on each input (default 1e-7)
   --host <addr>    interface to bind (default 127.0.0.1)
-  --replay <file>  serve a session recorded with connect(url, { record: FILE }) instead: the same
-                   script gets the same bytes; a departure is reported on stderr, naming where
+  --replay <file>  serve a session recorded with connect(url, { record: FILE }) instead (scpi:// or
+                   pyrpl://, as recorded; give --port, 5000 by default): the same script gets the
+                   same bytes; a departure is reported on stderr, naming where
   --pace <p>       with --replay: immediate (default: each reply at once) or recorded (each reply
                    as long after its line as the recorded board took)
   -h, --help       show this help
