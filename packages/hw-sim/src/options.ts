@@ -2,6 +2,7 @@ import { checkKnownKeys, preciseScheduler, SettingsError } from '@labrx/core';
 import type { SchedulerLike } from 'rxjs';
 import type { Dut } from './dut/Dut.js';
 import type { Plant } from './plant/Plant.js';
+import { isPlant } from './plant/isPlant.js';
 import { wire } from './dut/wire.js';
 import type { ExternalTone } from './signal/SignalModel.js';
 
@@ -70,12 +71,12 @@ export function resolveSimBoardOptions(options: SimBoardOptions = {}): ResolvedS
   const seed = options.seed ?? 1;
   if (!Number.isSafeInteger(seed)) throw bad('seed', seed, 'an integer');
   const given = options.dut ?? wire();
-  const isPlant = typeof given === 'object' && given !== null && typeof (given as Plant).step === 'function';
-  if (!isPlant && (typeof given !== 'object' || given === null || typeof (given as Dut).response !== 'function')) {
+  const plantGiven = isPlant(given);
+  if (!plantGiven && (typeof given !== 'object' || given === null || typeof (given).response !== 'function')) {
     throw bad('dut', given, 'a Dut (resonator(), lowpass(), delay(), wire(), chain(), or { name, response(f) }) or a Plant ({ name, spec, step(), state() })');
   }
-  const plant = isPlant ? (given as Plant) : null;
-  const dut = isPlant ? wire() : (given as Dut);
+  const plant = plantGiven ? given : null;
+  const dut = plantGiven ? wire() : (given);
   const loopDecimation = options.loopDecimation ?? 64;
   if (!(Number.isInteger(loopDecimation) && loopDecimation >= 1 && loopDecimation <= 1024 && (loopDecimation & (loopDecimation - 1)) === 0)) {
     throw bad('loopDecimation', loopDecimation, 'a power of two from 1 to 1024 (FPGA cycles per loop step)');

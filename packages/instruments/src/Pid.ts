@@ -4,8 +4,12 @@ import type { PidDriver, PidSettings, ResolvedPidSettings } from '@labrx/core';
 /**
  * A PID module of a board whose driver has them (PyRPL's FPGA: pid0-pid2). `set` writes the given
  * settings (input and outputDirect on the DSP bus, setpoint and limits in V, `p` a plain gain, `i`
- * the integrator's unity-gain frequency in Hz) and reads everything back; `get` reads back.
- * What the PID does in closed loop is not modelled by the simulator yet.
+ * the integrator's unity-gain frequency in Hz, `inputFilterHz` PyRPL's input filter stages, `paused`,
+ * `ival` the integrator: writing 0 resets it) and reads everything back; `get` reads back.
+ * Error = input − setpoint as on the FPGA, so negative feedback through a plant of positive gain
+ * takes negative `p` and `i`. On the simulator the PID acts in closed loop with the DUT or plant
+ * (docs/architecture.md, "Closed loop"; docs/decisions/0016-closed-loop-rate.md), embedded and behind
+ * the PyRPL register server alike.
  *
  * @example
  * await rp.pid0?.set({ input: 'in1', outputDirect: 'out1', setpoint: 0.1, p: 0.5, i: 1e3 });

@@ -11,7 +11,7 @@ export { InstrumentStateTracker, type InstrumentState, type InstrumentActivity }
 export type { SingleOptions, StreamOptions } from './faces.js';
 export { Iq } from './Iq.js';
 export { Pid } from './Pid.js';
-export { SpectrumAnalyzer, type SpecanSpectrum } from './SpectrumAnalyzer.js';
+export { SpectrumAnalyzer, type SpecanSpectrum, type RealtimeSpectrum } from './SpectrumAnalyzer.js';
 export { NetworkAnalyzer, softwareDecimation, type NaResponse, type NaPoint, type NaSweepEvent } from './NetworkAnalyzer.js';
 export { snapshotBoard, restoreBoard, toPlainSettings, PROFILE_SCHEMA, type BoardProfile, type ProfileModule, type ProfileBoard } from './profile/snapshot.js';
 export { ProfileError, type ProfileProblem } from './profile/ProfileError.js';
