@@ -1,6 +1,6 @@
 /**
  * Closed-loop cost (issue #14): CPU seconds per simulated second of the simulator's closed loop
- * (docs/decisions/0016-closed-loop-rate.md) with 3 PIDs and 1 IQ module acting, around a plant,
+ * (docs/decisions/0018-closed-loop-rate.md) with 3 PIDs and 1 IQ module acting, around a plant,
  * against a bare loop in the same run that does the same per-step arithmetic inline (three PI
  * updates, one IQ mix and two filter stages, a one-pole plant, ADC noise and rounding) — the floor
  * for this step rate in JavaScript. Two plants: the low-pass DUT as a linear plant, and a
@@ -118,7 +118,7 @@ Machine: Node ${process.version}, ${nproc} cores (\`nproc\`), CPU ${cpu}, load a
 Command: \`pnpm bench closed-loop\` (or \`npx tsx bench/closed-loop.bench.ts\`).
 
 One simulated second of the closed loop at ${(lin.b.loopRateHz / 1e6).toFixed(3)} MHz (125 MHz / ${lin.b.options.loopDecimation},
-docs/decisions/0016-closed-loop-rate.md) with pid0 (in1 → out1, P+I), pid1 (in2 → out2, P+I behind a 10 kHz input filter),
+docs/decisions/0018-closed-loop-rate.md) with pid0 (in1 → out1, P+I), pid1 (in2 → out2, P+I behind a 10 kHz input filter),
 pid2 (reading pid0) and iq0 (demodulating in1 at 25 kHz through two 1 kHz stages, its 10 mV oscillator on out1),
 computed when the sampler reads the board after 1 s of virtual time. CPU time is \`process.cpuUsage\` (user + system) of
 that read. The baseline is a bare loop with the same per-step arithmetic written inline (Math.sin/cos for the IQ, the

@@ -165,7 +165,7 @@ test('labrx scope --profile restores the profile before acquiring; a bad profile
 });
 
 // Serial, with a 488 kHz loop: the PIDs close a loop through the wire on each served simulator, which
-// computes it in real time in this process (docs/decisions/0016-closed-loop-rate.md).
+// computes it in real time in this process (docs/decisions/0018-closed-loop-rate.md).
 test.serial('PIDs (PyRPL boards) are read back into the profile and restored; bad PID settings are problems before any write', async (t) => {
   const a = await connectPyrplSim({ seed: 3, loopDecimation: 256 });
   t.teardown(a.close);

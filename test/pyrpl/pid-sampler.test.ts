@@ -7,7 +7,7 @@ import { RawClient } from './pyrplRawClient.js';
 import { connectPyrplSim } from './pyrplSim.js';
 
 // a PID with a gain closes the loop through the wire; in real time on a busy machine a loop step of
-// 256 cycles (488 kHz) keeps the simulator well ahead of the clock (docs/decisions/0016)
+// 256 cycles (488 kHz) keeps the simulator well ahead of the clock (docs/decisions/0018)
 // Serial: each rig's simulator runs its closed loop in real time in this process.
 const rig = () => connectPyrplSim({ seed: 21, noiseDensity: 1e-7, loopDecimation: 256 });
 

@@ -53,7 +53,7 @@ const DIRECT_SERIAL_BASE = 0x80000000;
  * IQ modules as continuous demodulators (`iq.configure`) act in closed loop with the DUT or a
  * `Plant` given as `dut`: while a plant or an acting module needs it, a loop engine computes the
  * FPGA's DSP chain at 125 MHz / `loopDecimation` and the scope, the IQ measurements and the sampler
- * read it (docs/architecture.md, "Closed loop"; docs/decisions/0016-closed-loop-rate.md). Every acquisition
+ * read it (docs/architecture.md, "Closed loop"; docs/decisions/0018-closed-loop-rate.md). Every acquisition
  * takes as long as on hardware on the injected scheduler, and every random draw comes from the
  * seeded PRNG. See docs/architecture.md, "The simulator", and `SignalModel` for the physics.
  *

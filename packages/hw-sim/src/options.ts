@@ -19,7 +19,7 @@ export interface SimBoardOptions {
   dut?: Dut | Plant;
   /**
    * FPGA cycles per closed-loop step, a power of two 1…1024 (default 64: 1.953 MHz). See
-   * docs/decisions/0016-closed-loop-rate.md for the error against the FPGA's full rate.
+   * docs/decisions/0018-closed-loop-rate.md for the error against the FPGA's full rate.
    */
   loopDecimation?: number;
   /** White noise on each input in V/√Hz over 0…62.5 MHz (default 1e-7; 0 = none). */

@@ -37,7 +37,7 @@ export interface LoopEngineDeps {
 }
 
 /**
- * The closed loop (docs/architecture.md, "Closed loop"; docs/decisions/0016-closed-loop-rate.md):
+ * The closed loop (docs/architecture.md, "Closed loop"; docs/decisions/0018-closed-loop-rate.md):
  * the FPGA's DSP chain computed once per loop step of `cycles` FPGA cycles, advanced lazily to the
  * present whenever something reads the board. Step k covers board times [k·dt, (k + 1)·dt):
  *
@@ -189,8 +189,22 @@ export class LoopEngine {
   advanceTo(tS: number): void {
     if (!this.running) return;
     const last = this.stepAt(tS);
+    if (this.step > last) return;
+    const h = this.history;
+    this.rIn1 = h.ring(SIG_IN1);
+    this.rIn2 = h.ring(SIG_IN2);
+    this.rOut1 = h.ring(SIG_OUT1);
+    this.rOut2 = h.ring(SIG_OUT2);
+    this.mask = h.indexMask;
     while (this.step <= last) this.stepOnce();
+    h.commit(this.step - 1);
   }
+
+  private rIn1: Float32Array = new Float32Array(0);
+  private rIn2: Float32Array = new Float32Array(0);
+  private rOut1: Float32Array = new Float32Array(0);
+  private rOut2: Float32Array = new Float32Array(0);
+  private mask = 0;
 
   private gaussian(): number {
     if (this.noiseUsed >= NOISE_BLOCK) {
@@ -222,8 +236,9 @@ export class LoopEngine {
       if (e.input === 0) in1 += v;
       else in2 += v;
     }
-    h.write(SIG_IN1, k, in1);
-    h.write(SIG_IN2, k, in2);
+    const slot = k & this.mask;
+    this.rIn1[slot] = in1;
+    this.rIn2[slot] = in2;
     this.clean[0] = in1;
     this.clean[1] = in2;
     // the ADC (noise, rounding) only for an input some module reads; the sampler digitises on demand
@@ -301,13 +316,12 @@ export class LoopEngine {
     out2 = out2 > DAC_MAX ? DAC_MAX : out2 < -1 ? -1 : out2;
     bus[SIG_OUT1] = out1;
     bus[SIG_OUT2] = out2;
-    h.write(SIG_OUT1, k, out1);
-    h.write(SIG_OUT2, k, out2);
+    this.rOut1[slot] = out1;
+    this.rOut2[slot] = out2;
     // 5. plant
     this.drive.out1 = out1;
     this.drive.out2 = out2;
     this.deps.plant.step(t0 + this.dtS, this.dtS, this.drive, this.sense);
-    h.commit(k);
     this.step = k + 1;
     this.stepsComputed++;
   }

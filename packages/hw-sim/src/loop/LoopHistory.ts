@@ -35,6 +35,16 @@ export class LoopHistory {
     ring[step & this.mask] = value;
   }
 
+  /** The ring of `signal`, allocated now if it was not (for writers that keep it at hand). */
+  ring(signal: number): Float32Array {
+    return (this.rings[signal] ??= new Float32Array(this.length));
+  }
+
+  /** Index mask: step k lives at ring[k & mask]. */
+  get indexMask(): number {
+    return this.mask;
+  }
+
   /** Marks `step` as complete. */
   commit(step: number): void {
     this.endStep = step + 1;

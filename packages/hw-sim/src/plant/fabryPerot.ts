@@ -361,8 +361,9 @@ export function fabryPerot(p: Omit<FabryPerotSpec, 'kind'> & { readonly kind?: '
           writeTone(transTones, nTrans++, t.frequencyHz, dTrans * fc.re, dTrans * fc.im);
         }
       }
-      reflTones.length = nRefl;
-      transTones.length = nTrans;
+      // setting an array's length is a runtime call: only when it changes
+      if (reflTones.length !== nRefl) reflTones.length = nRefl;
+      if (transTones.length !== nTrans) transTones.length = nTrans;
       if (reflection === 'in1') {
         sense.in1 = reflV;
         sense.in2 = transV;

@@ -143,8 +143,10 @@ export function michelson(p: Omit<MichelsonSpec, 'kind'> & { readonly kind?: 'mi
         const slopeVPerV = -0.5 * intensity * visibility * k * Math.sin(phase) * piezoMPerV; // dP/dV_piezo
         for (const t of piezoTones) if (t.frequencyHz > 0) writeTone(tones, n++, t.frequencyHz, slopeVPerV * t.re, slopeVPerV * t.im);
       }
-      tones.length = n;
-      (output === 'in1' ? sense.tones2 : sense.tones1).length = 0;
+      // setting an array's length is a runtime call: only when it changes
+      if (tones.length !== n) tones.length = n;
+      const other = output === 'in1' ? sense.tones2 : sense.tones1;
+      if (other.length !== 0) other.length = 0;
       if (output === 'in1') {
         sense.in1 = out;
         sense.in2 = 0;
