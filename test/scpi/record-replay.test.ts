@@ -84,8 +84,8 @@ test('a script that departs from the recording is stopped at the exchange where 
   t.regex(d.message, new RegExp(`exchange ${at}: expected ".*ACQ:DEC 64.*", the client sent ".*ACQ:DEC 8.*" \\(they differ from character \\d+\\)`));
 });
 
-test('connect refuses record for a target that is not scpi://', async (t) => {
-  await t.throwsAsync(connect('sim://', { record: 'x.labrx-rec' }), { instanceOf: SettingsError, message: /connect\.record = "x\.labrx-rec" is not allowed: a file name with an 'scpi:\/\/' target/ });
+test('connect refuses record for a target that is not scpi:// or pyrpl://', async (t) => {
+  await t.throwsAsync(connect('sim://', { record: 'x.labrx-rec' }), { instanceOf: SettingsError, message: /connect\.record = "x\.labrx-rec" is not allowed: a file name with an 'scpi:\/\/' or 'pyrpl:\/\/' target/ });
 });
 
 test('a recording file that cannot be created fails connect, naming the file, before any traffic', async (t) => {

@@ -9,8 +9,9 @@ export interface ConnectOptions {
   /** A ready driver to wrap (for custom transports and tests). */
   readonly driver?: BoardDriver;
   /**
-   * scpi:// only: record the session's SCPI traffic into this `.labrx-rec` file (closed with the
-   * board); `labrx-sim --replay FILE` serves it back to the same script.
+   * scpi:// and pyrpl:// only: record the session's traffic (SCPI lines, or register requests and
+   * replies) into this `.labrx-rec` file (closed with the board); `labrx-sim --replay FILE` serves
+   * it back to the same script.
    */
   readonly record?: string;
 }
@@ -40,8 +41,8 @@ export async function connect(target: string | ConnectOptions = {}, options: Con
     typeof target === 'string' ? options : { ...target, ...options, ...(target.sim && options.sim ? { sim: { ...target.sim, ...options.sim } } : {}) };
   if (typeof opts !== 'object' || opts === null) throw new SettingsError('connect', 'options', opts, 'an object: { sim } or { driver }');
   checkKnownKeys('connect', opts, Object.keys(CONNECT_OPTIONS));
-  if (opts.record !== undefined && !(typeof target === 'string' && target.startsWith('scpi://'))) {
-    throw new SettingsError('connect', 'record', opts.record, "a file name with an 'scpi://' target: recordings are of SCPI traffic");
+  if (opts.record !== undefined && !(typeof target === 'string' && (target.startsWith('scpi://') || target.startsWith('pyrpl://')))) {
+    throw new SettingsError('connect', 'record', opts.record, "a file name with an 'scpi://' or 'pyrpl://' target: recordings are of a link's traffic");
   }
   if (opts.driver) return new Board(opts.driver);
   if (typeof target !== 'string' || target.startsWith('sim://')) {
@@ -56,8 +57,8 @@ export async function connect(target: string | ConnectOptions = {}, options: Con
     return new Board(await connectScpiBoard(opts.record === undefined ? target : { ...parseScpiUrl(target), record: opts.record }));
   }
   if (target.startsWith('pyrpl://')) {
-    const { connectPyrplBoard } = await import('@labrx/pyrpl');
-    return new Board(await connectPyrplBoard(target));
+    const { connectPyrplBoard, parsePyrplUrl } = await import('@labrx/pyrpl');
+    return new Board(await connectPyrplBoard(opts.record === undefined ? target : { ...parsePyrplUrl(target), record: opts.record }));
   }
   if (target.startsWith('nats://') || target.startsWith('tls://')) {
     const { connectRemoteBoard } = await import('@labrx/remote');

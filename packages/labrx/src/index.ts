@@ -104,6 +104,9 @@ export { saveProfile, loadProfile } from './profiles/index.js';
 export { ProfileError, PROFILE_SCHEMA } from '@labrx/instruments';
 export type { BoardProfile, ProfileModule, ProfileProblem } from '@labrx/instruments';
 
+// Notebooks: results drawn in a Jupyter cell (README, "Notebooks")
+export { show, showLive, NotebookError, type ShowOptions, type ShowLiveOptions, type LivePlot, type LivePlotSummary, type NotebookDisplay } from './notebook/index.js';
+
 // Screens
 export { startStudio, MAX_CLIENT_BUFFERED_BYTES, STREAM_HIGH_WATER_BYTES, type Studio, type StudioOptions } from './studio/index.js';
 export { startRepl, completeSetting, SETTING_KINDS, type ReplOptions, type LabrxRepl } from './repl/index.js';

@@ -7,7 +7,7 @@ export * from './map/fieldCodec.js';
 export * from './map/registerMap.js';
 export * from './protocol/header.js';
 export { ByteQueue } from './protocol/ByteQueue.js';
-export { MonitorTransport, type MonitorTransportOptions } from './protocol/MonitorTransport.js';
+export { MonitorTransport, type MonitorTransportOptions, type RegisterTrafficTap } from './protocol/MonitorTransport.js';
 export { PyrplBoard, connectPyrplBoard, parsePyrplUrl, FpgaImageError, PYRPL_DEFAULT_PORT, type PyrplBoardOptions } from './driver/PyrplBoard.js';
 export { asgTable, NOISE_TABLE_RMS } from './driver/asgTable.js';
 export { startPyrplServer, type PyrplServer, type PyrplServerOptions } from './server/startPyrplServer.js';
@@ -17,3 +17,5 @@ export { encodeFilterWord, filterStages, filterMaxShift, type FilterStage } from
 export { PyrplPids, type RegisterPort } from './driver/PyrplPids.js';
 export { PyrplSampler } from './driver/PyrplSampler.js';
 export { startPyrplSim, type PyrplSim, type PyrplSimOptions } from './server/startPyrplSim.js';
+export { startPyrplReplayServer, type PyrplReplayServerOptions } from './recording/startPyrplReplayServer.js';
+export { registerExchanges, describeRegisterRequest, replyBytes, type RegisterExchange } from './recording/registerExchanges.js';

@@ -6,5 +6,6 @@ export { TimeoutError } from './TimeoutError.js';
 export { ConnectionLostError } from './ConnectionLostError.js';
 export { ScpiError } from './ScpiError.js';
 export { AbortedError } from './AbortedError.js';
+export { ReplayDepartureError } from './ReplayDepartureError.js';
 export { StreamOverflowError } from './StreamOverflowError.js';
 export { NotSupportedError } from './NotSupportedError.js';

@@ -8,7 +8,7 @@ import type { PlantSpec } from '../plant/PlantSpec.js';
 import { plantFromSpec } from '../plant/plantFromSpec.js';
 import { createSimBoard, type SimBoard } from '../SimBoard.js';
 import { startPyrplServer } from '@labrx/pyrpl';
-import { startScpiServer } from '@labrx/scpi';
+import { checkReplayPace, startScpiServer, type ReplayPace } from '@labrx/scpi';
 import { startReplay } from './startReplay.js';
 
 /** Protocols `labrx-sim` serves a board with. */
@@ -44,6 +44,8 @@ export interface LabrxSimOptions {
   readonly replay?: string;
   /** Bytes of DDR for deep memory (`ACQ:AXI:*`) on each board (the simulator's default, 32 MiB, when absent; 0 = none). */
   readonly deepMemoryBytes?: number;
+  /** With `replay`: when replies go out, 'immediate' (default) or 'recorded' (the recorded board's latency, in real time). */
+  readonly pace?: ReplayPace;
 }
 
 /** `labrx-sim --help` */
@@ -67,8 +69,11 @@ Options:
   --host <addr>    interface to bind (default 127.0.0.1)
   --deep-memory <bytes>  DDR region for deep-memory acquisition, ACQ:AXI:* (default 33554432 = 32 MiB,
                    a multiple of 4096; 0 = a board without deep memory)
-  --replay <file>  serve a session recorded with connect(url, { record: FILE }) instead: the same
-                   script gets the same bytes; a departure is reported on stderr, naming where
+  --replay <file>  serve a session recorded with connect(url, { record: FILE }) instead (scpi:// or
+                   pyrpl://, as recorded; give --port, 5000 by default): the same script gets the
+                   same bytes; a departure is reported on stderr, naming where
+  --pace <p>       with --replay: immediate (default: each reply at once) or recorded (each reply
+                   as long after its line as the recorded board took)
   -h, --help       show this help
 
 Prints "listening on scpi://HOST:PORT" (or pyrpl://…) for each board; stops cleanly on SIGINT or SIGTERM.`;
@@ -102,6 +107,7 @@ export function parseLabrxSimArgs(argv: readonly string[]): LabrxSimOptions | nu
         host: { type: 'string' },
         replay: { type: 'string' },
         'deep-memory': { type: 'string' },
+        pace: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -114,6 +120,9 @@ export function parseLabrxSimArgs(argv: readonly string[]): LabrxSimOptions | nu
   if (!(LABRX_SIM_PROTOCOLS as readonly string[]).includes(protocol)) throw new SettingsError('labrx-sim', 'protocol', protocol, "'scpi' or 'pyrpl'");
   const port = integer('port', values.port as string | undefined, protocol === 'pyrpl' ? 2222 : 5000, 0, 65535);
   if (port !== 0 && port + boards - 1 > 65535) throw new SettingsError('labrx-sim', 'port', port, `a port that leaves room for ${boards} consecutive ports`);
+  const paceText = values.pace as string | undefined;
+  if (paceText !== undefined && values.replay === undefined) throw new SettingsError('labrx-sim', 'pace', paceText, 'only with --replay');
+  const pace = paceText === undefined ? undefined : checkReplayPace(paceText, 'labrx-sim');
   const noiseText = values.noise as string | undefined;
   const noiseDensity = noiseText === undefined ? undefined : Number(noiseText);
   if (noiseDensity !== undefined && !(Number.isFinite(noiseDensity) && noiseDensity >= 0)) throw new SettingsError('labrx-sim', 'noise', noiseText, 'a noise density of 0 V/√Hz or more');
@@ -127,6 +136,7 @@ export function parseLabrxSimArgs(argv: readonly string[]): LabrxSimOptions | nu
     ...(noiseDensity !== undefined ? { noiseDensity } : {}),
     ...(typeof values.replay === 'string' ? { replay: values.replay } : {}),
     ...(values['deep-memory'] !== undefined ? { deepMemoryBytes: integer('deep-memory', values['deep-memory'] as string, 0, 0, 412 * 2 ** 20) } : {}),
+    ...(pace !== undefined ? { pace } : {}),
   };
 }
 

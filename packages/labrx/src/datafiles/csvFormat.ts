@@ -34,7 +34,10 @@ export function tableToCsv(table: ResultTable): string {
   const n = columns[0]?.values.length ?? 0;
   const row = new Array<string>(columns.length);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < columns.length; j++) row[j] = String(columns[j]!.values[i]);
+    for (let j = 0; j < columns.length; j++) {
+      const x = columns[j]!.values[i]!;
+      row[j] = Object.is(x, -0) ? '-0' : String(x); // String(-0) is '0'; '-0' reads back as −0
+    }
     lines.push(row.join(','));
   }
   return lines.join('\n') + '\n';

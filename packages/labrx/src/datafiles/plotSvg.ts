@@ -7,6 +7,8 @@ import { resultKind, type SavableResult } from './resultTable.js';
 export interface PlotOptions {
   /** Title above the plot (default: what the result is). */
   readonly title?: string;
+  /** A smaller second line under the title (e.g. a live plot's frame number); none by default. */
+  readonly subtitle?: string;
   /** Width of the plotting area in px (default 720). */
   readonly width?: number;
   /** Height of the plotting area in px (default 320; the NA's two panels get this each). */
@@ -21,7 +23,7 @@ type Row = { x: number; y: number; series: string };
  * - a Trace: ch1 and ch2 in V against time in µs/ms/s (long traces as min/max envelopes of
  *   2 × width points, which look the same at that width);
  * - a Spectrum: each analysed channel against frequency, log y for linear units (Vpk², V²/Hz,
- *   V/√Hz; zero bins are left out), linear y for dBm;
+ *   V/√Hz; zero bins are left out; ticks with SI prefixes, 2µ for 2e-6), linear y for dBm;
  * - a FrequencyResponse: |H| in dB and the phase in degrees, one panel each, log x for log sweeps.
  *
  * Vega is loaded on first use, so commands that do not plot do not pay for it.
@@ -31,6 +33,7 @@ export async function resultToSvg(result: SavableResult, options: PlotOptions = 
   const width = options.width ?? 720;
   const height = options.height ?? 320;
   const spec = plotSpec(result, width, height, options.title);
+  if (options.subtitle !== undefined) spec['title'] = { text: spec['title'], subtitle: options.subtitle };
   const view = new vega.View(vega.parse(vegaLite.compile(spec as never).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -80,7 +83,7 @@ export function plotSpec(result: SavableResult, width: number, height: number, t
       mark: { type: 'line', strokeWidth: 1, clip: true },
       encoding: {
         x: { field: 'x', type: 'quantitative', title: 'frequency (Hz)', axis: { format: '~s' } },
-        y: { field: 'y', type: 'quantitative', title: s.unit, scale: logY ? { type: 'log' } : { zero: false } },
+        y: { field: 'y', type: 'quantitative', title: s.unit, scale: logY ? { type: 'log' } : { zero: false }, ...(logY ? { axis: { format: '~s' } } : {}) },
         color,
       },
     };

@@ -21,6 +21,7 @@ import {
 } from '@labrx/core';
 import { BUFFER_WORDS, DSP_SIGNALS, FPGA_CLOCK_HZ, SCOPE_CONTROL, SCOPE_TRIGGER_SOURCES, VOLTS_14, addressOf, asgControlBits, dspBase, fieldOf, registerDecl } from '../map/registerMap.js';
 import { encodeField, encodeFixed, type FixedPointField } from '../map/fieldCodec.js';
+import { TrafficRecorder } from '@labrx/core/net';
 import { MonitorTransport } from '../protocol/MonitorTransport.js';
 import { asgTable, NOISE_TABLE_RMS } from './asgTable.js';
 import { PyrplPids } from './PyrplPids.js';
@@ -41,6 +42,12 @@ export interface PyrplBoardOptions {
   readonly scheduler?: SchedulerLike;
   /** Longest wait between scope-state polls in ms (default 20). */
   readonly maxPollIntervalMs?: number;
+  /**
+   * Record the session's register traffic (every request and reply, timed on `scheduler`) into this
+   * `.labrx-rec` file, closed with the board; `labrx-sim --replay FILE` serves it back
+   * (`startPyrplReplayServer`).
+   */
+  readonly record?: string;
 }
 
 /** The default port of PyRPL's monitor_server. */
@@ -146,6 +153,8 @@ export class PyrplBoard implements BoardDriver {
     readonly info: BoardInfo,
     scheduler: SchedulerLike,
     private readonly maxPollIntervalMs: number,
+    /** Records the session when `record` was given; closed with the board. */
+    private readonly recorder?: TrafficRecorder,
   ) {
     this.id = transport.target;
     this.scheduler = scheduler;
@@ -434,8 +443,12 @@ export class PyrplBoard implements BoardDriver {
   }
 
   /** Releases the socket; idempotent. */
-  close(): Promise<void> {
-    return this.transport.close();
+  async close(): Promise<void> {
+    try {
+      await this.transport.close();
+    } finally {
+      await this.recorder?.close();
+    }
   }
 
   /** @internal reads the constants that identify PyRPL's image and sets the generators up as PyRPL does. */
@@ -485,12 +498,22 @@ function afterCompletion<T>(): (source: Observable<T>) => Observable<null> {
 export async function connectPyrplBoard(target: string | PyrplBoardOptions): Promise<PyrplBoard> {
   const options: PyrplBoardOptions = typeof target === 'string' ? parsePyrplUrl(target) : target;
   const scheduler = options.scheduler ?? preciseScheduler;
-  const transport = await MonitorTransport.open({ host: options.host, port: options.port ?? PYRPL_DEFAULT_PORT, timeoutMs: options.timeoutMs ?? 2000, scheduler });
-  const board = new PyrplBoard(transport, Object.freeze({ ...RED_PITAYA_125_14, model: 'STEMlab 125-14 (PyRPL FPGA)' }), scheduler, options.maxPollIntervalMs ?? 20);
+  const port = options.port ?? PYRPL_DEFAULT_PORT;
+  const recorder = options.record === undefined ? undefined : new TrafficRecorder(options.record, `pyrpl://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`, scheduler);
+  let transport: MonitorTransport;
+  try {
+    // a recording that cannot be written fails here, before any traffic
+    await recorder?.opened();
+    transport = await MonitorTransport.open({ host: options.host, port, timeoutMs: options.timeoutMs ?? 2000, scheduler, ...(recorder ? { tap: recorder } : {}) });
+  } catch (err) {
+    await recorder?.close().catch(() => undefined);
+    throw err;
+  }
+  const board = new PyrplBoard(transport, Object.freeze({ ...RED_PITAYA_125_14, model: 'STEMlab 125-14 (PyRPL FPGA)' }), scheduler, options.maxPollIntervalMs ?? 20, recorder);
   try {
     await board.init();
   } catch (err) {
-    await transport.close();
+    await board.close().catch(() => undefined);
     throw err;
   }
   return board;

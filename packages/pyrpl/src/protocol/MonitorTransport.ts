@@ -12,6 +12,16 @@ export interface MonitorTransportOptions {
   readonly timeoutMs: number;
   /** The clock of every timeout. */
   readonly scheduler: SchedulerLike;
+  /** Sees every request sent and every chunk received (a `TrafficRecorder`, for `record`). */
+  readonly tap?: RegisterTrafficTap;
+}
+
+/** Sees a register link's traffic as it happens; called synchronously. */
+export interface RegisterTrafficTap {
+  /** One request as written to the socket: its header, and a write's words. */
+  sent(bytes: Uint8Array): void;
+  /** Bytes read from the socket, as they came. */
+  received(chunk: Uint8Array): void;
 }
 
 interface Pending {
@@ -161,6 +171,7 @@ export class MonitorTransport {
         link.socket.uncork();
       });
     }
+    this.options.tap?.sent(bytes);
     link.socket.write(bytes);
   }
 
@@ -213,6 +224,7 @@ export class MonitorTransport {
 
   private onData(link: Link, chunk: Buffer): void {
     if (link.dead) return;
+    this.options.tap?.received(chunk);
     link.input.push(chunk);
     for (;;) {
       const head = link.pending[0];

@@ -4,6 +4,7 @@
  */
 export type { ScpiTrafficTap } from './ScpiTrafficTap.js';
 export { ScpiRecorder, readScpiRecording } from './ScpiRecorder.js';
-export { parseRecording, RecordingFormatError, RECORDING_MAGIC, type ScpiRecording, type ScpiExchange, type ScpiRecordingHeader } from './scpiRecordingFormat.js';
-export { ReplayDepartureError } from './ReplayDepartureError.js';
+export { parseRecording, scpiExchanges, RecordingFormatError, RECORDING_MAGIC, type ScpiRecording, type ScpiExchange, type ScpiRecordingHeader } from './scpiRecordingFormat.js';
+export { ReplayDepartureError } from '@labrx/core';
 export { startReplayServer, type ReplayServer, type ReplayServerOptions } from './startReplayServer.js';
+export { REPLAY_PACES, checkReplayPace, type ReplayPace } from '@labrx/core/net';

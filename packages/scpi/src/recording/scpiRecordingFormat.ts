@@ -1,27 +1,14 @@
-import { FileError } from '@labrx/core';
+import { parseTrafficRecording, RecordingFormatError, type TrafficRecording, type TrafficRecordingHeader } from '@labrx/core/net';
+
+export { RECORDING_MAGIC, RECORD_SENT, RECORD_RECEIVED, RECORD_HEAD_BYTES, RecordingFormatError } from '@labrx/core/net';
 
 /**
- * The `.labrx-rec` format: a gzip stream of
- * - the magic line `labrx-rec 1\n`, then a JSON header line (`ScpiRecordingHeader`) ended by `\n`;
- * - records of [kind u8: 1 = line sent, 2 = bytes received][time f64 LE: ms since the recording
- *   started, on the driver's scheduler][length u32 LE][bytes (latin1 for lines)].
- * Binary because trace replies are binary blocks (2 × 64 KiB each for a 16384-sample trace); gzip
- * because the rest (settings lines, status polls, error counts) repeats a great deal.
+ * An SCPI session in the `.labrx-rec` format (`@labrx/core/net`'s trafficRecording.ts): each 'sent'
+ * record is one line (latin1, no CRLF), each 'received' record a chunk of bytes as it came.
  */
-export const RECORDING_MAGIC = 'labrx-rec 1\n';
-/** Record kinds. */
-export const RECORD_SENT = 1;
-export const RECORD_RECEIVED = 2;
-/** Bytes before a record's payload: kind, time, length. */
-export const RECORD_HEAD_BYTES = 1 + 8 + 4;
 
 /** The header line of a recording. */
-export interface ScpiRecordingHeader {
-  readonly format: 'labrx-rec';
-  readonly version: 1;
-  /** What was recorded, e.g. 'scpi://10.0.0.5:5000'. */
-  readonly target: string;
-}
+export type ScpiRecordingHeader = TrafficRecordingHeader;
 
 /** One exchange: a line the client sent and every byte received after it until the next line was sent. */
 export interface ScpiExchange {
@@ -41,8 +28,24 @@ export interface ScpiRecording {
   readonly exchanges: readonly ScpiExchange[];
 }
 
-/** A file that is not a labrx recording, or a damaged one; names the file and what is wrong. */
-export class RecordingFormatError extends FileError {}
+/**
+ * Groups a recording's records into exchanges: each line sent with the bytes received after it,
+ * until the next line was sent. Bytes received before any line was sent are a damaged recording.
+ * @throws RecordingFormatError
+ */
+export function scpiExchanges(recording: TrafficRecording, path = '(buffer)'): ScpiRecording {
+  const exchanges: { sent: string; sentAtMs: number; parts: Buffer[]; repliedAtMs: number }[] = [];
+  for (const r of recording.records) {
+    if (r.kind === 'sent') exchanges.push({ sent: r.bytes.toString('latin1'), sentAtMs: r.atMs, parts: [], repliedAtMs: r.atMs });
+    else {
+      const last = exchanges[exchanges.length - 1];
+      if (!last) throw new RecordingFormatError(path, 'bytes received before any line was sent');
+      last.parts.push(r.bytes);
+      last.repliedAtMs = r.atMs;
+    }
+  }
+  return { header: recording.header, exchanges: exchanges.map((e) => ({ sent: e.sent, sentAtMs: e.sentAtMs, reply: Buffer.concat(e.parts), repliedAtMs: e.repliedAtMs })) };
+}
 
 /**
  * Parses the (gunzipped) bytes of a recording into exchanges. A recording cut short (a process
@@ -50,34 +53,5 @@ export class RecordingFormatError extends FileError {}
  * @throws RecordingFormatError for anything but a labrx recording
  */
 export function parseRecording(bytes: Buffer, path = '(buffer)'): ScpiRecording {
-  if (bytes.subarray(0, RECORDING_MAGIC.length).toString('latin1') !== RECORDING_MAGIC) throw new RecordingFormatError(path, `not a labrx recording (no '${RECORDING_MAGIC.trim()}' header)`);
-  const headerEnd = bytes.indexOf(0x0a, RECORDING_MAGIC.length);
-  if (headerEnd < 0) throw new RecordingFormatError(path, 'the header line is cut short');
-  let header: ScpiRecordingHeader;
-  try {
-    header = JSON.parse(bytes.subarray(RECORDING_MAGIC.length, headerEnd).toString('utf8')) as ScpiRecordingHeader;
-  } catch (error) {
-    throw new RecordingFormatError(path, 'the header line is not JSON', { cause: error });
-  }
-  if (header === null || typeof header !== 'object') throw new RecordingFormatError(path, `the header line is ${JSON.stringify(header)}, not an object`);
-  if (header.format !== 'labrx-rec' || header.version !== 1) throw new RecordingFormatError(path, `format ${JSON.stringify(header.format)} version ${String(header.version)} is not 'labrx-rec' 1`);
-  const exchanges: { sent: string; sentAtMs: number; parts: Buffer[]; repliedAtMs: number }[] = [];
-  let pos = headerEnd + 1;
-  while (pos + RECORD_HEAD_BYTES <= bytes.length) {
-    const kind = bytes[pos]!;
-    const t = bytes.readDoubleLE(pos + 1);
-    const n = bytes.readUInt32LE(pos + 9);
-    const end = pos + RECORD_HEAD_BYTES + n;
-    if (end > bytes.length) break; // cut short: keep what is whole
-    const payload = bytes.subarray(pos + RECORD_HEAD_BYTES, end);
-    if (kind === RECORD_SENT) exchanges.push({ sent: payload.toString('latin1'), sentAtMs: t, parts: [], repliedAtMs: t });
-    else if (kind === RECORD_RECEIVED) {
-      const last = exchanges[exchanges.length - 1];
-      if (!last) throw new RecordingFormatError(path, 'bytes received before any line was sent');
-      last.parts.push(payload);
-      last.repliedAtMs = t;
-    } else throw new RecordingFormatError(path, `unknown record kind ${kind} at byte ${pos}`);
-    pos = end;
-  }
-  return { header, exchanges: exchanges.map((e) => ({ sent: e.sent, sentAtMs: e.sentAtMs, reply: Buffer.concat(e.parts), repliedAtMs: e.repliedAtMs })) };
+  return scpiExchanges(parseTrafficRecording(bytes, path), path);
 }

@@ -1,6 +1,8 @@
 import { createServer, type Socket } from 'node:net';
+import type { SchedulerLike } from 'rxjs';
+import { checkReplayPace, ReplyPacer, type ReplayPace } from '@labrx/core/net';
 import { createLineFramer } from '../server/lineFramer.js';
-import { ReplayDepartureError } from './ReplayDepartureError.js';
+import { ReplayDepartureError } from '@labrx/core';
 import type { ScpiRecording } from './scpiRecordingFormat.js';
 
 /** Options of `startReplayServer`. */
@@ -18,6 +20,10 @@ export interface ReplayServerOptions {
    * Default: a process warning.
    */
   readonly onDeparture?: (error: ReplayDepartureError) => void;
+  /** When replies go out (`REPLAY_PACES`): 'immediate' (default) or 'recorded'. */
+  readonly pace?: ReplayPace;
+  /** The clock that paces replies with pace 'recorded' (default rxjs's asyncScheduler: wall time; a `VirtualClock` in tests). */
+  readonly scheduler?: SchedulerLike;
 }
 
 /** A running replay server. */
@@ -35,7 +41,9 @@ export interface ReplayServer {
 /**
  * Serves a recorded SCPI session back over TCP, as `labrx-sim --replay` does: every connection
  * starts at the recording's first exchange; each line the client sends must equal the next recorded
- * line, and is answered with exactly the bytes recorded after it, at once. So the script that made
+ * line, and is answered with exactly the bytes recorded after it — at once (pace 'immediate'), or
+ * as long after the line as the recorded board took (pace 'recorded', on `scheduler`: replies keep
+ * their order, so a reply never overtakes the one before it). So the script that made
  * the recording gets the same bytes again and the same results, bit for bit — a run on real
  * hardware becomes a regression test. A line that differs (or one past the end) is reported through
  * `onDeparture` as a `ReplayDepartureError` naming the exchange, the expected line and the line
@@ -50,12 +58,14 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
   const name = options.name ?? '(recording)';
   const { exchanges } = options.recording;
   const onDeparture = options.onDeparture ?? ((e: ReplayDepartureError) => process.emitWarning(e.message, 'LabrxReplayWarning'));
+  const pace = checkReplayPace(options.pace ?? 'immediate');
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
     let next = 0;
     let departed = false;
+    const pacer = new ReplyPacer(socket, pace, options.scheduler);
     const framer = createLineFramer({
       line: (bytes) => {
         if (departed) return;
@@ -68,13 +78,16 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
           return;
         }
         next++;
-        if (expected.reply.length > 0) socket.write(expected.reply);
+        pacer.reply(expected.reply, expected.repliedAtMs - expected.sentAtMs);
       },
       overflow: () => undefined,
     });
     socket.on('data', (chunk: Buffer) => framer.push(chunk));
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      pacer.cancel();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

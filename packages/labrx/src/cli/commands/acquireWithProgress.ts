@@ -4,6 +4,7 @@ import type { Board } from '@labrx/instruments';
 import type { SavableResult } from '../../datafiles/index.js';
 import { checkOutputs, openBoard, progressBar, runCommand, settingsFrom, writeOutputs, type BoardFlags, type CliIo, type OutputFlags } from './instrumentFlags.js';
 import { applyGenerators, generatorSettings, type GeneratorFlags } from './generatorFlags.js';
+import { openSaveRunCatalogue, saveRunTo, type SaveRunFlags } from './saveRunFlags.js';
 
 /**
  * Awaits the `count`-th result of `stream$` (whose results carry how many acquisitions they
@@ -48,25 +49,32 @@ export interface AveragedCommand<R extends { averages: number }> {
  * The action of `labrx scope` and `labrx specan`: validate the flags (a typo costs no connection),
  * open the board, apply --asg0/--asg1, take one averaged result — with a progress bar on a
  * terminal, counting the continuous face's results, whose `averages`-th is the plain mean of the
- * first `averages`, as `single$` gives — print it, write --out/--plot, close the board.
+ * first `averages`, as `single$` gives — print it, write --out/--plot, save it into the run
+ * catalogue with --save-run, close the board.
  */
 export function averagedAction<R extends { averages: number } & SavableResult>(io: CliIo, spec: AveragedCommand<R>) {
-  return (opts: BoardFlags & OutputFlags & GeneratorFlags & Record<string, unknown>) =>
+  return (opts: BoardFlags & OutputFlags & GeneratorFlags & SaveRunFlags & Record<string, unknown>) =>
     runCommand(io, async () => {
       checkOutputs(opts);
       const settings = settingsFrom(opts, spec.flags);
       const { averages } = spec.resolve(settings);
       const g = generatorSettings(opts);
-      const rp = await openBoard(opts);
+      const catalogue = openSaveRunCatalogue(opts);
       try {
-        await applyGenerators(rp, g);
-        const what = { operation: spec.operation, label: 'averaging', unit: spec.unit, ...(g.timeoutS !== undefined ? { timeoutS: g.timeoutS } : {}) };
-        const faces = spec.faces(rp);
-        const result = await acquireWithProgress(io, rp, averages > 1 && io.stderr.isTTY ? faces.stream$(settings) : faces.single$(settings), averages, what);
-        io.stdout.write(spec.describe(result) + '\n');
-        await writeOutputs(result, opts, io);
+        const rp = await openBoard(opts);
+        try {
+          await applyGenerators(rp, g);
+          const what = { operation: spec.operation, label: 'averaging', unit: spec.unit, ...(g.timeoutS !== undefined ? { timeoutS: g.timeoutS } : {}) };
+          const faces = spec.faces(rp);
+          const result = await acquireWithProgress(io, rp, averages > 1 && io.stderr.isTTY ? faces.stream$(settings) : faces.single$(settings), averages, what);
+          io.stdout.write(spec.describe(result) + '\n');
+          await writeOutputs(result, opts, io);
+          if (catalogue) saveRunTo(catalogue, result, opts, rp, io);
+        } finally {
+          await rp.close();
+        }
       } finally {
-        await rp.close();
+        catalogue?.close();
       }
     });
 }

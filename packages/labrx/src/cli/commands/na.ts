@@ -5,12 +5,13 @@ import { frequencyResponse, NA_SETTINGS, once, RED_PITAYA_125_14, resolveNaSetti
 import type { NaResponse, NaSweepEvent } from '@labrx/instruments';
 import { addBoardOptions, addOutputOptions, checkOutputs, fmt, openBoard, processIo, progressBar, runCommand, settingsFrom, writeOutputs, type BoardFlags, type CliIo, type OutputFlags } from './instrumentFlags.js';
 import { addGeneratorOptions, applyGenerators, generatorSettings, type GeneratorFlags } from './generatorFlags.js';
+import { addSaveRunOptions, openSaveRunCatalogue, saveRunTo, type SaveRunFlags } from './saveRunFlags.js';
 import { addSettingFlags } from './settingFlags.js';
 
 /**
  * `labrx na`: one frequency response, swept point by point with a progress bar; a summary (the
- * largest |H|) on stdout, the response in --out (.npy: f, re, im, |H|, phase) and --plot. One flag
- * per declared setting (`NA_SETTINGS`).
+ * largest |H|) on stdout, the response in --out (.npy: f, re, im, |H|, phase) and --plot, and in
+ * the run catalogue with --save-run. One flag per declared setting (`NA_SETTINGS`).
  *
  * @example
  * labrx na --start 5e5 --stop 2e6 --points 201 --dut resonator:f0=1e6,q=20 --out na.npy --plot na.svg
@@ -23,13 +24,21 @@ export function buildNaCommand(io: CliIo = processIo): Command {
   addGeneratorOptions(cmd);
   addBoardOptions(cmd);
   addOutputOptions(cmd);
-  return cmd.action((opts: BoardFlags & OutputFlags & GeneratorFlags & Record<string, unknown>) =>
+  addSaveRunOptions(cmd);
+  return cmd.action((opts: BoardFlags & OutputFlags & GeneratorFlags & SaveRunFlags & Record<string, unknown>) =>
     runCommand(io, async () => {
       checkOutputs(opts);
       const settings = { ...settingsFrom(opts, flags), ...(opts.linear === true ? { logscale: false } : {}) };
       const s = resolveNaSettings(settings, RED_PITAYA_125_14);
       const g = generatorSettings(opts);
-      const rp = await openBoard(opts);
+      const catalogue = openSaveRunCatalogue(opts);
+      let rp;
+      try {
+        rp = await openBoard(opts);
+      } catch (error) {
+        catalogue?.close();
+        throw error;
+      }
       const bar = progressBar(io, 'sweep', s.points * s.averages, 'points');
       try {
         await applyGenerators(rp, g);
@@ -47,9 +56,11 @@ export function buildNaCommand(io: CliIo = processIo): Command {
         bar.stop();
         io.stdout.write(describeResponse(h) + '\n');
         await writeOutputs(h, opts, io);
+        if (catalogue) saveRunTo(catalogue, h, opts, rp, io);
       } finally {
         bar.stop();
         await rp.close();
+        catalogue?.close();
       }
     }),
   );

@@ -4,6 +4,7 @@ import { RED_PITAYA_125_14, resolveSpecanSettings, SPECAN_SETTINGS } from '@labr
 import { averagedAction } from './acquireWithProgress.js';
 import { addGeneratorOptions } from './generatorFlags.js';
 import { addBoardOptions, addOutputOptions, describeSpectrum, processIo, type CliIo } from './instrumentFlags.js';
+import { addSaveRunOptions } from './saveRunFlags.js';
 import { addSettingFlags } from './settingFlags.js';
 
 /**
@@ -20,6 +21,7 @@ export function buildSpecanCommand(io: CliIo = processIo): Command {
   addGeneratorOptions(cmd);
   addBoardOptions(cmd);
   addOutputOptions(cmd);
+  addSaveRunOptions(cmd);
   return cmd.action(
     averagedAction(io, {
       operation: 'specan',

@@ -1,8 +1,9 @@
-import { LabrxError } from '@labrx/core';
+import { LabrxError } from './LabrxError.js';
 
 /**
  * A client replayed against a recording sent something other than what was recorded: names the
- * exchange (1-based, in the order the lines were sent), the line expected and the line received.
+ * exchange (1-based, in the order the requests were sent), the request expected and the one
+ * received — an SCPI line, or a register request described ('read 1 word at 0x40100000').
  */
 export class ReplayDepartureError extends LabrxError {
   constructor(
@@ -10,9 +11,9 @@ export class ReplayDepartureError extends LabrxError {
     readonly recording: string,
     /** 1-based number of the exchange where the client departed. */
     readonly exchange: number,
-    /** The recorded line (null when the recording had ended). */
+    /** The recorded request (null when the recording had ended). */
     readonly expected: string | null,
-    /** The line the client sent. */
+    /** The request the client sent. */
     readonly received: string,
   ) {
     super(
