@@ -1,11 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { SettingsError } from '@labrx/core';
+import type { Observable } from 'rxjs';
+import { SettingsError, type FrequencyResponse } from '@labrx/core';
 import type { Board } from '@labrx/instruments';
 import { connect, type ConnectOptions } from '../connect.js';
 import { loadStudioAssets } from './studioAssets.js';
 import { StudioSession, type StudioSessionOptions } from './StudioSession.js';
+import { StudioShows, type ShowHandle, type ShowOptions } from './StudioShows.js';
+import type { StudioDemo } from './studioDemo.js';
 import { newStudioToken, tokenMatches } from './studioToken.js';
 
 /** Where and on what the studio runs. */
@@ -25,6 +28,12 @@ export interface StudioOptions {
    * the server (default 8 MiB, `MAX_CLIENT_BUFFERED_BYTES`; docs/reliability.md).
    */
   readonly maxClientBufferedBytes?: number;
+  /**
+   * A demonstration to open on (`SIM_DEMO` for the simulator): its generators are set and its NA
+   * sweep taken when the studio starts; every page opens with the scope and spectrum analyzer
+   * running with its settings. Default: none (the page opens stopped).
+   */
+  readonly demo?: StudioDemo;
 }
 
 /** A running studio. */
@@ -40,6 +49,19 @@ export interface Studio {
   readonly connections: number;
   /** Pages dropped so far for holding more than `maxClientBufferedBytes` unsent. */
   readonly droppedPages: number;
+  /**
+   * Plots `source$` live on every page under `name`, until it completes (the last value stays on
+   * the page), errors (the error is shown) or `remove()` is called. It takes Traces, Spectra,
+   * FrequencyResponses, or (t, value) points — numbers (t: now), `[t, value]` or `{ t, value }`
+   * with t in s — with the instruments' flow control: a slow page gets the newest value, never a
+   * queue. `source$` is subscribed once, whatever the number of pages.
+   *
+   * @example
+   * const studio = await startStudio({ board: rp });
+   * const h = studio.show('ch1 rms', rp.scope.stream$({ decimation: 64 }).pipe(map((t) => rms(t.ch1))), { unit: 'V' });
+   * h.remove();
+   */
+  show(name: string, source$: Observable<unknown>, options?: ShowOptions): ShowHandle;
   /** Stops every page's pipelines, closes sockets and the server (and the board it opened); leaves no handle. */
   close(): Promise<void>;
 }
@@ -79,6 +101,21 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
   const board = options.board ?? (await connect(options.target ?? {}));
   const token = newStudioToken();
   const sessions = new Set<StudioSession>();
+  const shows = new StudioShows(board.driver.scheduler);
+  let lastSweep: FrequencyResponse | null = null;
+  const demo = options.demo;
+  if (demo) {
+    try {
+      if (demo.asg0) await board.asg0.set(demo.asg0);
+      if (demo.asg1) await board.asg1.set(demo.asg1);
+      // the NA's sweep of the device, shown on every page from the start
+      if (demo.na) lastSweep = await board.na.single(demo.na);
+    } catch (error) {
+      if (ownsBoard) await board.close();
+      throw error;
+    }
+  }
+  const context = { ...(demo ? { demo } : {}), shows, lastSweep: () => lastSweep, sweepDone: (r: FrequencyResponse) => (lastSweep = r) };
   let droppedPages = 0;
   let boundPort = 0;
 
@@ -142,6 +179,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
         bufferedBytes: () => ws.bufferedAmount,
       },
       options.session,
+      context,
     );
     sessions.add(session);
     ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -179,10 +217,12 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
     get droppedPages() {
       return droppedPages;
     },
+    show: (name, source$, showOptions) => shows.show(name, source$, showOptions),
     close() {
       closing ??= (async () => {
         for (const s of sessions) s.close();
         sessions.clear();
+        shows.close();
         for (const ws of wss.clients) ws.terminate();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         server.closeAllConnections();

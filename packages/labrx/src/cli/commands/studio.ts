@@ -4,6 +4,7 @@ import { Observable } from 'rxjs';
 import WebSocket from 'ws';
 import { LabrxError, once, SettingsError } from '@labrx/core';
 import { startStudio, type Studio } from '../../studio/startStudio.js';
+import { SIM_DEMO } from '../../studio/studioDemo.js';
 import { decodeFrame, FRAME_KIND } from '../../studio/frames.js';
 import { addBoardOptions, openBoard, processIo, runCommand, settingValue, type BoardFlags, type CliIo } from './instrumentFlags.js';
 
@@ -40,7 +41,9 @@ export function buildStudioCommand(io: CliIo = processIo): Command {
       const board = await openBoard(flags);
       let studio: Studio | undefined;
       try {
-        studio = await startStudio({ board, port });
+        // on the simulator with its demonstration DUT the page opens on a working demonstration
+        const demo = (flags.board ?? 'sim://').startsWith('sim://') && flags.dut === STUDIO_DEMO_DUT && opts.profile === undefined && !opts.check;
+        studio = await startStudio({ board, port, ...(demo ? { demo: SIM_DEMO } : {}) });
         io.stdout.write(`labrx studio on ${board.id}: ${studio.url}\n`);
         if (opts.check) {
           io.stdout.write(`studio check: ok (${await checkStudio(studio)})\n`);
