@@ -132,15 +132,15 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
       const settings = { decimation: 1, trigger: 'ch2-rising', threshold: 0 } as const;
       // the issue's example: the scope's stream through the user's operator (here: ch1 inverted)
       const filtered = plain.show('filtered ch1', board.scope.stream$(settings).pipe(map((tr) => ({ ...tr, ch1: tr.ch1.map((v) => -v) }))));
-      const series = plain.show('slow sine', timer(0, 20).pipe(map((i) => [i * 0.02, Math.sin(i / 5)] as [number, number]), take(60)), { unit: 'V' });
+      const series = plain.show('slow sine', timer(0, 10).pipe(map((i) => [i * 0.01, Math.sin(i / 20)] as [number, number]), take(400)), { unit: 'V' });
       const page2 = await browser.context.newPage();
       page2.on('pageerror', (e) => pageErrors.push(String(e)));
       await page2.goto(plain.url);
-      await page2.waitForFunction(() => Object.values(window.labrx?.shown ?? {}).filter((s) => s.drawn >= 3).length === 2, null, { timeout: 30_000 });
+      await page2.waitForFunction(() => window.labrx?.shown?.['1']?.drawn >= 3 && window.labrx.shown['2']?.drawn >= 1, null, { timeout: 30_000 });
       const drawn = await page2.evaluate(() => Object.values(window.labrx.shown).map((s) => ({ name: s.name, kind: s.kind, n: s.plot.uplot.data[1]!.length })));
       t.deepEqual(drawn.map((d) => [d.name, d.kind]), [['filtered ch1', 'trace'], ['slow sine', 'series']]);
       t.true(drawn[0]!.n > 100, 'the trace is drawn');
-      // the series completes (60 points): its plot stays, saying so
+      // the series completes (400 points): its plot stays, saying so
       await series.ended;
       await page2.waitForFunction(() => /completed/.test(document.querySelector('[data-shown-id="2"] [data-state]')?.textContent ?? ''), null, { timeout: 30_000 });
       const shownTrace = await page2.evaluate(() => Array.from(window.labrx.shown['1']!.plot.uplot.data[1]!).slice(0, 50));

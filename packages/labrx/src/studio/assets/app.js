@@ -132,7 +132,7 @@ export async function main(token, socket) {
     if (field) {
       field.classList.add('invalid');
       const box = field.closest('.field')?.querySelector('.field-error');
-      if (box) box.textContent = error.message + (error.allowed ? ' (allowed: ' + error.allowed + ')' : '');
+      if (box) box.textContent = error.message;
       const menu = field.closest('details');
       if (menu) menu.open = true;
     }

@@ -34,7 +34,8 @@ function prefixFor(a, unit) {
 export function si(v, unit, digits = 4) {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   const u = unitText(unit);
-  if (v === 0) return '0' + (u ? ' ' + u : '');
+  // a time or frequency computed as x0 + i·dx can miss 0 by rounding (1e-21 s): that is 0
+  if (Math.abs(v) < 1e-15) return '0' + (u ? ' ' + u : '');
   const [k, p] = prefixFor(Math.abs(v), unit);
   const text = NO_PREFIX.test(unit) ? v.toFixed(Math.abs(v) >= 100 ? 1 : 2) : String(+(v / k).toPrecision(digits));
   return (text + ' ' + p + u).trim();
