@@ -1,6 +1,9 @@
 import { testNeeding } from '../helpers/testNeeding.js';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildRunsCommand } from 'labrx/testing';
+import { runCommandInProcess } from '../helpers/runCommandInProcess.js';
 import type { Page } from 'playwright-core';
 import { map, take, timer } from 'rxjs';
 import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
@@ -44,7 +47,9 @@ async function scopePixel(page: Page, s: number): Promise<{ x: number; y: number
 
 testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, 'the studio in Chromium: a live first screen, cursors, peak markers, studio.show, errors beside their field', async (t) => {
   const board = await connect({ sim: { seed: 7, dut: resonator({ f0: 1e6, q: 20, gain: 0.5 }) } });
-  const studio = await startStudio({ board, demo: SIM_DEMO });
+  const dir = mkdtempSync(join(tmpdir(), 'labrx-studio-'));
+  const db = join(dir, 'runs.sqlite');
+  const studio = await startStudio({ board, demo: SIM_DEMO, catalogue: db });
   const browser = await launchChromium({ width: 1400, height: 900 });
   const pageErrors: string[] = [];
   try {
@@ -124,6 +129,29 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
     t.true(Math.abs(cursors.dx! - 1 / TONE_HZ) <= SAMPLE_S, `Δt ${cursors.dx} s, period ${1 / TONE_HZ} s`);
     t.regex((await page.textContent('#scope [data-cursors]')) ?? '', /Δt 1\.0\d+ µs · Δy .* · 1\/Δt 9\d\d\.?\d* kHz/);
     await shot(page, 'studio-cursors-1400x900.png', t);
+
+    // ---- export and the catalogue: the page's CSV of the frozen trace is the command line's ----
+    await page.selectOption('#scope [data-export]', 'csv');
+    await page.waitForFunction(() => window.labrx.exports.some((e) => e.format === 'csv'), null, { timeout: 30_000 });
+    const csv = await page.evaluate(() => window.labrx.exports.find((e) => e.format === 'csv')!.data);
+    await page.click('#scope details.save > summary');
+    await page.fill('#scope [data-save-label]', 'tone 950 kHz');
+    await page.click('#scope [data-save]');
+    await page.waitForFunction(() => (window.labrx as unknown as { saved: unknown[] }).saved.length === 1, null, { timeout: 30_000 });
+    const run = await page.evaluate(() => (window.labrx as unknown as { saved: { run: number }[] }).saved[0]!.run);
+    const file = join(dir, 'cli.csv');
+    const cli = await runCommandInProcess(buildRunsCommand, ['export', String(run), file, '--db', db]);
+    t.is(cli.code, 0, cli.stderr);
+    t.is(readFileSync(file, 'utf8'), csv, 'the page exports the bytes `labrx runs export` writes for the same trace');
+    t.regex(csv, /^# labrx trace \(t in s, ch1 in V, ch2 in V\)\n/);
+    t.is(csv.trim().split('\n').filter((l) => !l.startsWith('#')).length, 1 + 16384, 'the whole trace, not the drawn window');
+    // the saved trace drawn dashed over the live one, from the history panel
+    await page.click('#scope [data-pause]');
+    await page.click('[data-tab=history]');
+    await page.click(`[data-overlay-run="${run}"]`);
+    await page.waitForFunction((id) => (window.labrx as unknown as { overlays: Record<string, number | null> }).overlays.scope === id, run, { timeout: 30_000 });
+    await page.waitForFunction(() => (window.labrx.plots.scope as unknown as { uplot: { data: unknown[][] } }).uplot.data[3]!.some((v) => v !== null), null, { timeout: 30_000 });
+    await shot(page, 'studio-history-1400x900.png', t);
     await page.close();
 
     // ---- studio.show: a script's own pipeline drawn live; errors beside their field ----
@@ -136,7 +164,7 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
       const page2 = await browser.context.newPage();
       page2.on('pageerror', (e) => pageErrors.push(String(e)));
       await page2.goto(plain.url);
-      await page2.waitForFunction(() => window.labrx?.shown?.['1']?.drawn >= 3 && window.labrx.shown['2']?.drawn >= 1, null, { timeout: 30_000 });
+      await page2.waitForFunction(() => (window.labrx?.shown?.['1']?.drawn ?? 0) >= 3 && (window.labrx.shown['2']?.drawn ?? 0) >= 1, null, { timeout: 30_000 });
       const drawn = await page2.evaluate(() => Object.values(window.labrx.shown).map((s) => ({ name: s.name, kind: s.kind, n: s.plot.uplot.data[1]!.length })));
       t.deepEqual(drawn.map((d) => [d.name, d.kind]), [['filtered ch1', 'trace'], ['slow sine', 'series']]);
       t.true(drawn[0]!.n > 100, 'the trace is drawn');
@@ -166,5 +194,6 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
     await browser.close();
     await studio.close();
     await board.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

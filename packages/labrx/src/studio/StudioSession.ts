@@ -1,6 +1,7 @@
 import { defer, repeat, type Observable, type Subscription } from 'rxjs';
 import { type FrequencyResponse, type SavableResult, type Spectrum, type Trace } from '@labrx/core';
 import type { Board, InstrumentState, NaSweepEvent } from '@labrx/instruments';
+import type { Catalogue } from '@labrx/catalogue';
 import { encodeResult } from '../datafiles/encodeResult.js';
 import { resultToSvg } from '../datafiles/plotSvg.js';
 import {
@@ -69,6 +70,8 @@ export interface StudioSessionContext {
   readonly lastSweep?: () => FrequencyResponse | null;
   /** Called with every complete NA sweep, so that the next page opens with it. */
   readonly sweepDone?: (response: FrequencyResponse) => void;
+  /** The run catalogue the page saves to and overlays from (none: saving says so). */
+  readonly catalogue?: { readonly catalogue: Catalogue; readonly path: string };
 }
 
 /** Default `maxQueuedBytes`: 1 MiB, eight full-width (8192-pixel) trace frames. */
@@ -245,6 +248,12 @@ export class StudioSession {
         return this.pause(m.instrument, m.id, m.paused);
       case 'export':
         return this.export(m.instrument, m.id, m.format);
+      case 'save':
+        return this.save(m.instrument, m.id, m.label);
+      case 'history':
+        return this.sendHistory();
+      case 'overlay':
+        return this.overlay(m.instrument, m.id, m.run, m.series);
     }
   }
 
@@ -307,6 +316,62 @@ export class StudioSession {
       reply(files);
     } catch (error) {
       this.send({ type: 'error', instrument: 'studio', error: errorInfo(error) });
+    }
+  }
+
+  /** Saves what a plot shows to the catalogue, with the board's snapshot (docs/decisions/0013). */
+  private save(plot: StudioPlot, id: number | undefined, label: string): void {
+    const where = plot === 'shown' ? 'studio' : plot;
+    const c = this.context.catalogue;
+    if (!c) return this.send({ type: 'error', instrument: where, error: { name: 'StudioError', code: 'NoCatalogue', message: 'this studio has no run catalogue (start it with one: labrx studio --db FILE)' } });
+    const result = this.exportable(plot, id);
+    if (result === null) return this.send({ type: 'error', instrument: where, error: { name: 'StudioError', code: 'NothingToSave', message: 'nothing to save yet: the plot has shown no result' } });
+    try {
+      const run = c.catalogue.save(result, { ...(label.trim() ? { label: label.trim() } : {}), board: this.board, ...(plot !== 'shown' ? { instrument: plot } : {}) });
+      this.send({ type: 'saved', instrument: plot, ...(id !== undefined ? { id } : {}), run, label: label.trim() });
+      this.sendHistory();
+    } catch (error) {
+      this.send({ type: 'error', instrument: where, error: errorInfo(error) });
+    }
+  }
+
+  private sendHistory(): void {
+    const c = this.context.catalogue;
+    try {
+      const runs = c ? c.catalogue.find({ limit: 30 }).map((r) => ({ id: r.id, kind: r.kind, instrument: r.instrument, createdMs: r.createdMs, label: r.label, points: r.points, boardId: r.boardId })) : [];
+      this.send({ type: 'history', catalogue: c?.path ?? null, runs });
+    } catch (error) {
+      this.send({ type: 'error', instrument: 'studio', error: errorInfo(error) });
+    }
+  }
+
+  /** Sends a saved run's curve for a plot (the same kind of result as the plot shows). */
+  private overlay(plot: StudioPlot, id: number | undefined, runId: number | null, series: 0 | 1): void {
+    const reply = (curve: Extract<ServerMessage, { type: 'overlay' }>['curve']) => this.send({ type: 'overlay', instrument: plot, ...(id !== undefined ? { id } : {}), curve });
+    const c = this.context.catalogue;
+    if (runId === null || !c) return reply(null);
+    try {
+      const run = c.catalogue.load(runId);
+      const want = plot === 'scope' ? 'trace' : plot === 'specan' ? 'spectrum' : plot === 'na' ? 'frequency-response' : this.context.shows?.list().find((e) => e.id === id)?.kind;
+      if (run.kind !== want) {
+        this.send({ type: 'error', instrument: plot === 'shown' ? 'studio' : plot, error: { name: 'StudioError', code: 'WrongKind', message: `run ${runId} is a ${run.kind}; this plot shows ${want ?? 'nothing yet'}` } });
+        return;
+      }
+      const finite = (v: number) => (Number.isFinite(v) ? v : null);
+      if (run.kind === 'trace') {
+        const tr = run.result;
+        const y = series === 1 ? tr.ch2 : tr.ch1;
+        return reply({ run: runId, label: run.label, x: Array.from(y, (_, i) => tr.t0 + i * tr.dt), y: Array.from(y, finite) });
+      }
+      if (run.kind === 'spectrum') {
+        const sp = run.result;
+        const y = series === 1 && sp.ch2.length ? sp.ch2 : sp.ch1;
+        return reply({ run: runId, label: run.label, x: Array.from(sp.frequencies), y: Array.from(y, finite) });
+      }
+      const h = run.result;
+      return reply({ run: runId, label: run.label, x: Array.from(h.frequencies), y: Array.from(h.frequencies, (_, i) => finite(10 * Math.log10(h.re[i]! ** 2 + h.im[i]! ** 2))) });
+    } catch (error) {
+      this.send({ type: 'error', instrument: plot === 'shown' ? 'studio' : plot, error: errorInfo(error) });
     }
   }
 

@@ -30,7 +30,13 @@ export type ClientMessage =
   /** Pause: the plot keeps what it shows (its board keeps running); the server sends nothing new for it. */
   | { readonly type: 'pause'; readonly instrument: StudioPlot; readonly id?: number; readonly paused: boolean }
   /** The data (csv, json, npy) or picture (svg) of what a plot shows, as the command line writes them; answered by 'file'. */
-  | { readonly type: 'export'; readonly instrument: StudioPlot; readonly id?: number; readonly format: StudioExportFormat };
+  | { readonly type: 'export'; readonly instrument: StudioPlot; readonly id?: number; readonly format: StudioExportFormat }
+  /** Saves what a plot shows to the run catalogue with a label; answered by 'saved' and a new 'history'. */
+  | { readonly type: 'save'; readonly instrument: StudioPlot; readonly id?: number; readonly label: string }
+  /** The catalogue's newest runs; answered by 'history'. */
+  | { readonly type: 'history' }
+  /** Draws a saved run's curve (channel `series`: 0 = ch1 or |H|, 1 = ch2) dashed on a plot; run null removes it. */
+  | { readonly type: 'overlay'; readonly instrument: StudioPlot; readonly id?: number; readonly run: number | null; readonly series: 0 | 1 };
 
 /** Plots whose frames are acknowledged: the streamed instruments and shown Observables. */
 export const STUDIO_STREAMED = ['scope', 'specan', 'shown'] as const;
@@ -90,6 +96,12 @@ export type ServerMessage =
   | { readonly type: 'measured'; readonly instrument: 'specan'; readonly seq: number; readonly unit: string; readonly ch1: { readonly frequencyHz: number; readonly level: number } | null; readonly ch2: { readonly frequencyHz: number; readonly level: number } | null }
   /** A shown Observable appeared, learnt its kind, or ended (`end`). */
   | { readonly type: 'shown'; readonly id: number; readonly name: string; readonly kind: string | null; readonly unit: string; readonly end: null | { readonly reason: string; readonly error?: ErrorInfo } }
+  /** A result saved to the catalogue as run `run`. */
+  | { readonly type: 'saved'; readonly instrument: StudioPlot; readonly id?: number; readonly run: number; readonly label: string }
+  /** The catalogue's newest runs, newest first (empty without a catalogue; `catalogue`: its file). */
+  | { readonly type: 'history'; readonly catalogue: string | null; readonly runs: readonly { readonly id: number; readonly kind: string; readonly instrument: string; readonly createdMs: number; readonly label: string | null; readonly points: number; readonly boardId: string | null }[] }
+  /** A saved curve for a plot (x in s or Hz; y in the plot's unit, |H| in dB), or null to remove it. */
+  | { readonly type: 'overlay'; readonly instrument: StudioPlot; readonly id?: number; readonly curve: null | { readonly run: number; readonly label: string | null; readonly x: readonly number[]; readonly y: readonly (number | null)[] } }
   /** Files for download, answering 'export'. */
   | { readonly type: 'file'; readonly instrument: StudioPlot; readonly id?: number; readonly format: StudioExportFormat; readonly files: readonly StudioFile[] }
   | { readonly type: 'state'; readonly instrument: StudioInstrument; readonly mode: 'idle' | 'single' | 'run'; readonly state: string; readonly holder: string | null }
@@ -161,8 +173,18 @@ export function parseClientMessage(text: string): ClientMessage {
       return withId({ type: 'pause' as const, instrument: oneOf('instrument', STUDIO_PLOTS), paused: m.paused });
     case 'export':
       return withId({ type: 'export' as const, instrument: oneOf('instrument', STUDIO_PLOTS), format: oneOf('format', STUDIO_EXPORT_FORMATS) });
+    case 'save': {
+      if (typeof m.label !== 'string' || m.label.length > 200) throw new SettingsError('studio', 'label', m.label, 'a label of at most 200 characters');
+      return withId({ type: 'save' as const, instrument: oneOf('instrument', STUDIO_PLOTS), label: m.label });
+    }
+    case 'history':
+      return { type: 'history' };
+    case 'overlay': {
+      if (m.run !== null && (!Number.isSafeInteger(m.run) || (m.run as number) < 1)) throw new SettingsError('studio', 'run', m.run, 'a run id (a positive integer) or null');
+      return withId({ type: 'overlay' as const, instrument: oneOf('instrument', STUDIO_PLOTS), run: m.run as number | null, series: (m.series === 1 ? 1 : 0) as 0 | 1 });
+    }
     default:
-      throw new SettingsError('studio', 'type', m.type, "one of 'run', 'settings', 'view', 'ack', 'pause', 'export'");
+      throw new SettingsError('studio', 'type', m.type, "one of 'run', 'settings', 'view', 'ack', 'pause', 'export', 'save', 'history', 'overlay'");
   }
 }
 

@@ -4,6 +4,8 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Observable } from 'rxjs';
 import { SettingsError, type FrequencyResponse } from '@labrx/core';
 import type { Board } from '@labrx/instruments';
+import type { Catalogue } from '@labrx/catalogue';
+import { openRunCatalogue } from '../catalogue/openRunCatalogue.js';
 import { connect, type ConnectOptions } from '../connect.js';
 import { loadStudioAssets } from './studioAssets.js';
 import { StudioSession, type StudioSessionOptions } from './StudioSession.js';
@@ -34,6 +36,11 @@ export interface StudioOptions {
    * running with its settings. Default: none (the page opens stopped).
    */
   readonly demo?: StudioDemo;
+  /**
+   * The run catalogue the page saves results to, lists and overlays from: a file (opened with the
+   * studio, closed with it) or an open catalogue (its owner closes it). Default: none.
+   */
+  readonly catalogue?: string | Catalogue;
 }
 
 /** A running studio. */
@@ -115,7 +122,9 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
       throw error;
     }
   }
-  const context = { ...(demo ? { demo } : {}), shows, lastSweep: () => lastSweep, sweepDone: (r: FrequencyResponse) => (lastSweep = r) };
+  const ownsCatalogue = typeof options.catalogue === 'string';
+  const catalogue = options.catalogue === undefined ? undefined : typeof options.catalogue === 'string' ? { catalogue: openRunCatalogue(options.catalogue), path: options.catalogue } : { catalogue: options.catalogue, path: '(open catalogue)' };
+  const context = { ...(demo ? { demo } : {}), ...(catalogue ? { catalogue } : {}), shows, lastSweep: () => lastSweep, sweepDone: (r: FrequencyResponse) => (lastSweep = r) };
   let droppedPages = 0;
   let boundPort = 0;
 
@@ -223,6 +232,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
         for (const s of sessions) s.close();
         sessions.clear();
         shows.close();
+        if (ownsCatalogue) catalogue?.catalogue.close();
         for (const ws of wss.clients) ws.terminate();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         server.closeAllConnections();

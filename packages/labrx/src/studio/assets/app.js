@@ -196,6 +196,12 @@ export async function main(token, socket) {
       avg.setAttribute('aria-pressed', String(on));
       send({ type: 'settings', instrument: name, settings: gather(panel) });
     });
+    const saveButton = $('[data-save]', panel);
+    saveButton?.addEventListener('click', () => {
+      const label = $('[data-save-label]', panel);
+      send({ type: 'save', instrument: name, ...(id !== undefined ? { id } : {}), label: label.value });
+      saveButton.closest('details').open = false;
+    });
     const exp = $('[data-export]', panel);
     exp.addEventListener('change', () => {
       const format = exp.value;
@@ -392,6 +398,45 @@ export async function main(token, socket) {
     ]);
   }
 
+  // ---- saved runs (the run catalogue) ----
+  studio.saved = [];
+  studio.history = [];
+  studio.overlays = {};
+  const PLOT_OF_KIND = { trace: 'scope', spectrum: 'specan', 'frequency-response': 'na' };
+  for (const b of document.querySelectorAll('[data-tab]')) {
+    b.addEventListener('click', () => {
+      for (const o of document.querySelectorAll('[data-tab]')) o.setAttribute('aria-pressed', String(o === b));
+      for (const p of document.querySelectorAll('[data-tab-page]')) p.hidden = p.dataset.tabPage !== b.dataset.tab;
+      if (b.dataset.tab === 'history') send({ type: 'history' });
+    });
+  }
+  function showHistory(m) {
+    studio.history = m.runs;
+    $('[data-history-where]').textContent = m.catalogue ? 'Run catalogue: ' + m.catalogue + ' (also: labrx runs ls --db …)' : 'No run catalogue: start the studio with one (labrx studio --db FILE) to save results.';
+    renderHistory();
+  }
+  function renderHistory() {
+    const body = $('[data-history]');
+    body.replaceChildren(
+      ...studio.history.map((r) => {
+        const tr = document.createElement('tr');
+        const when = new Date(r.createdMs).toLocaleString();
+        const target = PLOT_OF_KIND[r.kind];
+        const on = studio.overlays[target] === r.id;
+        const cells = [String(r.id), when, r.instrument + ' · ' + r.points + ' pts', r.label ?? ''];
+        tr.append(...cells.map((text, i) => Object.assign(document.createElement('td'), { textContent: text, className: i === 3 ? 'label' : '' })));
+        const td = document.createElement('td');
+        const b = document.createElement('button');
+        b.textContent = on ? 'Remove overlay' : 'Overlay on ' + target;
+        b.dataset.overlayRun = String(r.id);
+        b.addEventListener('click', () => send({ type: 'overlay', instrument: target, run: on ? null : r.id, series: target === 'na' ? 0 : plot[target]?.trackedSeries() ?? 0 }));
+        td.append(b);
+        tr.append(td);
+        return tr;
+      }),
+    );
+  }
+
   // ---- messages ----
   function onText(m) {
     switch (m.type) {
@@ -448,6 +493,21 @@ export async function main(token, socket) {
         return onShown(m);
       case 'file':
         return onFile(m);
+      case 'saved':
+        studio.saved.push(m);
+        status.textContent = 'saved as run ' + m.run + (m.label ? ' “' + m.label + '”' : '');
+        return;
+      case 'history':
+        return showHistory(m);
+      case 'overlay': {
+        const p = m.id !== undefined ? studio.shown[m.id]?.plot : plot[m.instrument];
+        studio.overlays[m.instrument] = m.curve ? m.curve.run : null;
+        p?.setOverlay(m.curve ? { x: m.curve.x, y: m.curve.y } : null);
+        if (m.instrument in dirty) dirty[m.instrument] = true;
+        schedule();
+        renderHistory();
+        return;
+      }
       case 'error':
         showError(m.instrument, m.error);
         return;
