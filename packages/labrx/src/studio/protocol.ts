@@ -181,7 +181,8 @@ export function parseClientMessage(text: string): ClientMessage {
       return { type: 'history' };
     case 'overlay': {
       if (m.run !== null && (!Number.isSafeInteger(m.run) || (m.run as number) < 1)) throw new SettingsError('studio', 'run', m.run, 'a run id (a positive integer) or null');
-      return withId({ type: 'overlay' as const, instrument: oneOf('instrument', STUDIO_PLOTS), run: m.run as number | null, series: (m.series === 1 ? 1 : 0) as 0 | 1 });
+      const series: 0 | 1 = m.series === 1 ? 1 : 0;
+      return withId({ type: 'overlay' as const, instrument: oneOf('instrument', STUDIO_PLOTS), run: m.run as number | null, series });
     }
     default:
       throw new SettingsError('studio', 'type', m.type, "one of 'run', 'settings', 'view', 'ack', 'pause', 'export', 'save', 'history', 'overlay'");

@@ -5,13 +5,14 @@ import WebSocket from 'ws';
 import { LabrxError, once, SettingsError } from '@labrx/core';
 import { startStudio, type Studio } from '../../studio/startStudio.js';
 import { SIM_DEMO } from '../../studio/studioDemo.js';
+import { defaultCataloguePath } from '@labrx/catalogue';
 import { decodeFrame, FRAME_KIND } from '../../studio/frames.js';
 import { addBoardOptions, openBoard, processIo, runCommand, settingValue, type BoardFlags, type CliIo } from './instrumentFlags.js';
 
 /** The simulator's DUT when `labrx studio` runs on it: a resonance, so that the NA has something to show. */
 export const STUDIO_DEMO_DUT = 'resonator:f0=1e6,q=20,gain=0.5';
 
-type StudioFlags = BoardFlags & { port?: string; check?: boolean };
+type StudioFlags = BoardFlags & { port?: string; check?: boolean; db?: string };
 
 /**
  * `labrx studio`: serves the studio page on 127.0.0.1 and prints its address (with the per-start
@@ -26,7 +27,8 @@ export function buildStudioCommand(io: CliIo = processIo): Command {
   const cmd = new Command('studio')
     .description('live scope, spectrum analyzer and network analyzer in your browser (http://127.0.0.1 only)')
     .option('--port <n>', 'TCP port (default 0: any free port)')
-    .option('--check', 'start, check the page, the token and one scope frame over the WebSocket, then exit (for CI)');
+    .option('--check', 'start, check the page, the token and one scope frame over the WebSocket, then exit (for CI)')
+    .option('--db <file>', `run catalogue the page saves to and overlays from (default ${defaultCataloguePath()})`);
   addBoardOptions(cmd, { dut: STUDIO_DEMO_DUT });
   return cmd.action((opts: StudioFlags) =>
     runCommand(io, async () => {
@@ -43,7 +45,9 @@ export function buildStudioCommand(io: CliIo = processIo): Command {
       try {
         // on the simulator with its demonstration DUT the page opens on a working demonstration
         const demo = (flags.board ?? 'sim://').startsWith('sim://') && flags.dut === STUDIO_DEMO_DUT && opts.profile === undefined && !opts.check;
-        studio = await startStudio({ board, port, ...(demo ? { demo: SIM_DEMO } : {}) });
+        // the catalogue is opened for a user's studio, not for the CI check
+        const db = opts.check ? undefined : (opts.db ?? defaultCataloguePath());
+        studio = await startStudio({ board, port, ...(demo ? { demo: SIM_DEMO } : {}), ...(db !== undefined ? { catalogue: db } : {}) });
         io.stdout.write(`labrx studio on ${board.id}: ${studio.url}\n`);
         if (opts.check) {
           io.stdout.write(`studio check: ok (${await checkStudio(studio)})\n`);
