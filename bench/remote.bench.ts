@@ -7,6 +7,8 @@
  *    (each its own client and NATS connection, in this process): the board server's CPU (from
  *    /proc/<pid>/stat) and bytes (nats-server's /connz in_bytes of its connection) per acquired
  *    trace, against the 1-subscriber row.
+ * 3. A fleet of 600 simulated boards in three `labrx serve` processes, one acquisition each through
+ *    `fleet.scope.single`: wall time against one acquisition's duration and one board through NATS.
  *
  * Real time, on purpose (the network and the CPU are what is measured). Needs nats-server
  * (apt-get install nats-server). Run alone: npx tsx bench/remote.bench.ts (writes bench/results/remote.md)
@@ -17,7 +19,7 @@ import { cpus } from 'node:os';
 import { createSimBoard } from '@labrx/hw-sim';
 import { Board } from '@labrx/instruments';
 import { connectNats, serveBoards } from '@labrx/remote';
-import { connect } from 'labrx';
+import { connect, connectMany } from 'labrx';
 import { freePort, NATS_SERVER } from '../test/helpers/natsServer.js';
 
 if (!NATS_SERVER) {
@@ -116,6 +118,44 @@ for (const subs of [1, 10, 50]) {
 }
 serveProc.kill('SIGTERM');
 await new Promise((r) => serveProc.once('exit', r));
+
+// ---- 3. a fleet of 600 boards in three `labrx serve` processes, one acquisition each
+const FLEET_SERVERS = 3;
+const FLEET_PER_SERVER = 200;
+const DEC_FLEET = 8192; // 16384 · 8192 / 125 MHz = 1.074 s per acquisition
+const ONE_ACQ_S = (16384 * DEC_FLEET) / 125e6;
+const fleetProcs: ChildProcess[] = [];
+await Promise.all(
+  Array.from({ length: FLEET_SERVERS }, (_, s) => {
+    const args = ['packages/labrx/bin/labrx.mjs', 'serve', '--nats', natsUrl, '--name', `fleet${s}`, '--seed', String(1000 * s)];
+    for (let i = 0; i < FLEET_PER_SERVER; i++) args.push('--board', 'sim');
+    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    fleetProcs.push(proc);
+    return new Promise<void>((resolve, reject) => {
+      let out = '';
+      proc.stdout!.on('data', (c: Buffer) => ((out += c.toString()), out.includes('labrx serve:') && resolve()));
+      proc.once('exit', (code) => reject(new Error(`labrx serve fleet${s} exited ${code}`)));
+    });
+  }),
+);
+const fleetUrls = Array.from({ length: FLEET_SERVERS * FLEET_PER_SERVER }, (_, k) => `${natsUrl}/fleet${k % FLEET_SERVERS}/board${Math.floor(k / FLEET_SERVERS)}`);
+const tc0 = performance.now();
+const fleet = await connectMany(fleetUrls);
+const connectS = (performance.now() - tc0) / 1000;
+// one board alone through NATS, same settings, same run: the baseline next to the ideal ONE_ACQ_S
+const one = fleet.boards[0]!;
+await one.scope.single({ decimation: 64 }); // warm up the path
+let t0 = performance.now();
+await one.scope.single({ decimation: DEC_FLEET });
+const oneS = (performance.now() - t0) / 1000;
+t0 = performance.now();
+const fleetTraces = await fleet.scope.single({ decimation: DEC_FLEET });
+const fleetS = (performance.now() - t0) / 1000;
+const fleetOk = fleetTraces.filter((r) => r.value.ch1.length === 16384).length;
+await fleet.close();
+for (const p of fleetProcs) p.kill('SIGTERM');
+await Promise.all(fleetProcs.map((p) => new Promise((r) => p.once('exit', r))));
+console.log(`fleet: ${fleetOk}/${fleetUrls.length} boards in ${FLEET_SERVERS} servers: ${fleetS.toFixed(2)} s for one acquisition each (one acquisition ${ONE_ACQ_S.toFixed(3)} s; one board through NATS ${oneS.toFixed(2)} s); connecting took ${connectS.toFixed(1)} s`);
 nats.kill('SIGTERM');
 
 const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? cpus()[0]?.model ?? 'unknown';
@@ -147,6 +187,18 @@ trace frame (per-subscriber flow control, decision 0011), so bytes grow as N × 
 subscribers can take: all N clients here share this process's CPU, and where deliveries fall short of
 N × acquisitions the slow ones got the newest trace on each credit and skipped the rest (latest-only, no queue).
 The frame is encoded once per acquisition.
+
+**A fleet of ${fleetUrls.length} boards in ${FLEET_SERVERS} \`labrx serve\` processes** (${FLEET_PER_SERVER} simulated boards each), one \`fleet.scope.single\` at decimation ${DEC_FLEET} (one acquisition: ${ONE_ACQ_S.toFixed(3)} s):
+
+| what | wall time | ratio to one acquisition |
+|---|---|---|
+| one board through NATS (baseline, same run) | ${oneS.toFixed(2)} s | ${(oneS / ONE_ACQ_S).toFixed(2)} |
+| all ${fleetUrls.length} boards at once (${fleetOk} traces back) | ${fleetS.toFixed(2)} s | ${(fleetS / ONE_ACQ_S).toFixed(2)} |
+
+Connecting to the ${fleetUrls.length} boards (an info request each) took ${connectS.toFixed(1)} s. The three servers and this
+client share the machine's ${cpus().length} cores: each server simulates its ${FLEET_PER_SERVER} boards' traces (about 1 ms of CPU per
+16384-sample trace) and sends 262 KiB per trace through nats-server, so what the fleet adds beyond one acquisition
+is that CPU and those ${((fleetUrls.length * 262) / 1024).toFixed(0)} MiB on loopback, not ${fleetUrls.length} acquisitions one after the other.
 `,
 );
 console.log('wrote bench/results/remote.md');

@@ -102,3 +102,15 @@ test('connectMany: misspelt options and simulator options throw SettingsError', 
   t.like(await t.throwsAsync(connectMany({ sim: { count: 2, sead: 3 } as never }), { instanceOf: SettingsError }), { instrument: 'sim', setting: 'sead' });
   t.like(await t.throwsAsync(connectMany([{ sim: { sead: 3 } } as never]), { instanceOf: SettingsError }), { setting: 'sead' });
 });
+
+test("sim:// URLs take a DUT as --dut does: 'dut=resonator:f0=…' puts that resonator between out1 and in1; a bad one is a SettingsError", async (t) => {
+  const rp = await connect('sim://?seed=3&noiseDensity=0&dut=resonator:f0=1e6,q=20,gain=0.5');
+  t.teardown(() => rp.close());
+  // at resonance the resonator passes gain · the input: 0.5 · 0.4 V, within an ADC step (2/2^14 V) and the transient
+  await rp.asg0.set({ waveform: 'sine', frequency: 1e6, amplitude: 0.4, output: 'out1' });
+  const tr = await rp.scope.single({ decimation: 8 });
+  const peak = tr.ch1.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  t.true(Math.abs(peak - 0.2) < 0.2 * 0.01 + 2 / 2 ** 14, `peak ${peak} V`);
+  t.like(await t.throwsAsync(connect('sim://?dut=resonator:f0=1e6')), { instrument: 'sim', setting: 'dut' });
+  t.like(await t.throwsAsync(connect('sim://?dutt=wire')), { instrument: 'connect', setting: 'dutt' });
+});

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { firstValueFrom } from 'rxjs';
 import { hostname } from 'node:os';
 import { ResourceBusyError } from '@labrx/core';
 import { connect } from 'labrx';
@@ -41,5 +42,22 @@ testNats('a sweep on client A leases asg0 and iq2 on the server: B cannot set as
   } finally {
     await a.close();
     await b.close();
+  }
+});
+
+testNats('right after `await na.single()` on a remote board, asg0.set and an IQ measurement work: they wait for the sweep to give the generator back (a round trip) instead of finding it busy', async (t) => {
+  const rp = await connect(served.url);
+  try {
+    const h = await rp.na.single({ start: 1e5, stop: 2e5, points: 5, rbw: 1e4, amplitude: 0.1 });
+    t.is(h.frequencies.length, 5);
+    const applied = await rp.asg0.set({ waveform: 'sine', frequency: 1.5e5, amplitude: 0.1, output: 'out1' });
+    t.is(applied.frequency, 1.5e5);
+    t.is(served.board.asg0.settings.frequency, 1.5e5);
+    await rp.na.single({ start: 1e5, stop: 2e5, points: 3, rbw: 1e4 });
+    const r = await firstValueFrom(rp.iq2.measure$({ input: 'in1', frequencyHz: 1.5e5, lockToAsg: 0, settleS: 0, integrationS: 1e-3 }));
+    // the generator's 0.1 V sine through the wire, within the noise of a 1 ms integration
+    t.true(Math.abs(Math.hypot(r.re, r.im) - 0.1) < 0.01, `|iq| = ${Math.hypot(r.re, r.im)} V`);
+  } finally {
+    await rp.close();
   }
 });

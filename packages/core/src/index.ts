@@ -11,7 +11,7 @@ export * from './results/Trace.js';
 export * from './results/Spectrum.js';
 export * from './results/FrequencyResponse.js';
 export * from './results/resultKind.js';
-export type { AcquireOptions, BoardDriver, LeaseArbiter, IqDriver, IqMeasureRequest, IqResult, PidDriver, PidSettings, ResolvedPidSettings, PidOutputDirect, SamplerDriver } from './driver/BoardDriver.js';
+export type { AcquireOptions, BoardDriver, LeaseArbiter, IqDriver, IqMeasureRequest, IqResult, PidDriver, PidSettings, ResolvedPidSettings, PidOutputDirect, SamplerDriver, IqModuleSettings, ResolvedIqModuleSettings, IqOutputSignal } from './driver/BoardDriver.js';
 export { raceLinkLoss, type AcquisitionHooks } from './driver/raceLinkLoss.js';
 export * from './operators/index.js';
 export * from './adapters/index.js';

@@ -8,7 +8,10 @@ import {
   type BoardInfo,
   type IqDriver,
   type IqMeasureRequest,
+  type IqModuleSettings,
   type IqResult,
+  type PidDriver,
+  type ResolvedIqModuleSettings,
   type RawTrace,
   type SamplerDriver,
   type ResolvedAsgSettings,
@@ -19,7 +22,16 @@ import { RunningJobs } from './acquisition/RunningJobs.js';
 import { measureIq, type IqHost } from './iq/measureIq.js';
 import { resolveSimBoardOptions, type ResolvedSimBoardOptions, type SimBoardOptions } from './options.js';
 import { NoiseBlocks } from './signal/NoiseBlocks.js';
-import { SignalModel, type InputComponent } from './signal/SignalModel.js';
+import { SignalModel, type InputComponent, type RenderRequest } from './signal/SignalModel.js';
+import { LoopEngine } from './loop/LoopEngine.js';
+import { LinearPlant } from './loop/LinearPlant.js';
+import { SimPids } from './loop/SimPids.js';
+import { iqResetRegisters, readIqConfig, resolveIqConfig, type IqNames } from './loop/SimIqConfig.js';
+import { LOOP_SIGNALS, loopSignalIndex } from './loop/dspSignals.js';
+import { renderFromLoop } from './loop/renderFromLoop.js';
+import { AsgInLoop } from './loop/AsgInLoop.js';
+import { Xoshiro128 } from './prng/xoshiro128.js';
+import type { Plant } from './plant/Plant.js';
 
 /** The simulated board's fixed facts: a STEMlab 125-14 with LV inputs. */
 export const SIM_BOARD_INFO: BoardInfo = Object.freeze({ ...RED_PITAYA_125_14, model: 'STEMlab 125-14 (simulated)' });
@@ -67,6 +79,21 @@ export class SimBoard implements BoardDriver {
   private directCalls = 0;
   private readonly host: AcquisitionHost;
   private readonly runningIq = new RunningJobs();
+  /** The closed loop (runs while a plant or an active PID/IQ module needs it). */
+  private readonly loop: LoopEngine;
+  /** Why the DUT cannot run in closed loop (no time-domain model), or null. */
+  private readonly loopUnavailable: SettingsError | null;
+  private readonly iqNames: IqNames[] = [0, 1, 2].map(() => ({ input: 'off', bandwidthWord: 0, frequencyStep: 0, phaseWord: 0 }));
+  /** Generator values for the sampler while the loop is idle. */
+  private readonly idleAsgs: AsgInLoop[];
+  private readonly idleRng: Xoshiro128;
+
+  /**
+   * The three PID modules of PyRPL's FPGA (red_pitaya_pid_block.v), computed in closed loop with the
+   * DUT or plant (docs/architecture.md, "Closed loop"). `set` validates (SettingsError, nothing
+   * written), quantises as the FPGA's registers and applies at the present board time.
+   */
+  readonly pid: PidDriver;
 
   /**
    * The three IQ modules (lock-ins) of the 125-14. `iq.measure(index, request)` is cold: it waits
@@ -92,29 +119,150 @@ export class SimBoard implements BoardDriver {
     this.seedWords = [seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0];
     this.model = new SignalModel(this.info, this.options.dut, this.options.noiseDensity, this.options.tones);
     this.directNoise = new NoiseBlocks(this.seedWords, DIRECT_SERIAL_BASE, this.info.bufferSize, 4);
+    const cycles = this.options.loopDecimation;
+    const dtS = cycles / this.info.sampleRateHz;
+    let plant: Plant | null = this.options.plant;
+    let unavailable: SettingsError | null = null;
+    if (!plant) {
+      try {
+        plant = new LinearPlant(this.options.dut, dtS);
+      } catch (e) {
+        if (!(e instanceof SettingsError)) throw e;
+        unavailable = e;
+      }
+    }
+    this.loopUnavailable = unavailable;
+    this.loop = new LoopEngine({
+      info: this.info,
+      model: this.model,
+      plant: plant ?? IDLE_PLANT,
+      seedWords: this.seedWords,
+      cycles,
+      noiseDensity: this.options.noiseDensity,
+      pidRegisters: [0, 1, 2].map(() => SimPids.resetRegisters()),
+      iqRegisters: [0, 1, 2].map(() => iqResetRegisters()),
+    });
+    this.idleAsgs = this.model.asg.map((h) => new AsgInLoop(h, this.loop.fastLimitHz, this.loop.rateHz, this.info.sampleRateHz));
+    this.idleRng = new Xoshiro128(...this.seedWords, 0x49444c45);
+    const noiseStd = (req: RenderRequest) => this.model.inputNoiseStd(req.decimation, req.boxcar);
+    const renderer = {
+      asg: this.model.asg,
+      render: (input: 0 | 1, req: RenderRequest, out: Float64Array, from?: number, to?: number) => {
+        if (this.loop.running) renderFromLoop(this.loop, this.info, noiseStd(req), input, req, out, from ?? 0, to ?? out.length);
+        else this.model.render(input, req, out, from, to);
+      },
+    };
     const common = { info: this.info, scheduler: this.scheduler, model: this.model, seedWords: this.seedWords, originMs: this.originMs };
-    this.host = { ...common, extTrigger: this.options.extTrigger, begin: this.running.begin, end: this.running.end };
-    const iqHost: IqHost = { ...common, begin: this.runningIq.begin, end: this.runningIq.end };
+    this.host = { ...common, model: renderer, causal: () => this.loop.running, extTrigger: this.options.extTrigger, begin: this.running.begin, end: this.running.end };
+    const iqHost: IqHost = { ...common, begin: this.runningIq.begin, end: this.runningIq.end, loop: () => (this.loop.running ? this.loop : null) };
     this.iq = Object.freeze({
       measure: (index: number, request: IqMeasureRequest) =>
         new Observable<IqResult>((subscriber) => {
           if (this.closed) return subscriber.error(new ConnectionLostError(this.id, 'the simulated board is closed'));
           return measureIq(iqHost, index, request).subscribe(subscriber);
         }),
-    });
-    this.sampler = Object.freeze({
-      signals: Object.freeze(['in1', 'in2']),
-      sample: (signal: string) =>
-        new Observable<number>((subscriber) => {
+      configure: (index: number, settings: IqModuleSettings) =>
+        new Observable<ResolvedIqModuleSettings>((subscriber) => {
           if (this.closed) return subscriber.error(new ConnectionLostError(this.id, 'the simulated board is closed'));
-          if (signal !== 'in1' && signal !== 'in2') return subscriber.error(new SettingsError('sampler', 'signal', signal, "'in1' or 'in2'"));
-          const a = new Float64Array(1);
-          const b = new Float64Array(1);
-          this.sampleInputs({ startS: this.timeS() }, a, b);
-          subscriber.next(signal === 'in1' ? a[0]! : b[0]!);
+          if (!(index === 0 || index === 1 || index === 2)) return subscriber.error(new SettingsError('iq', 'index', index, 'an integer from 0 to 2'));
+          const block = this.loop.iqs[index]!;
+          let resolved: ReturnType<typeof resolveIqConfig>;
+          try {
+            resolved = resolveIqConfig(index, settings, block, this.iqNames[index]!);
+            const r = resolved.regs;
+            const active = (r.input >= 0 && r.outputSignal !== 2 && r.gain !== 0) || (r.outputDirect !== 0 && r.amplitudeV !== 0);
+            if (active && this.loopUnavailable) throw this.loopUnavailable;
+          } catch (e) {
+            return subscriber.error(e);
+          }
+          this.loopBeforeChange();
+          block.setRegisters(resolved.regs);
+          this.iqNames[index] = resolved.names;
+          this.loopAfterChange();
+          subscriber.next(readIqConfig(index, block.regs, resolved.names));
           subscriber.complete();
         }),
     });
+    this.pid = new SimPids({
+      blocks: this.loop.pids,
+      beforeChange: () => this.loopBeforeChange(),
+      afterChange: () => this.loopAfterChange(),
+      closedError: () => (this.closed ? new ConnectionLostError(this.id, 'the simulated board is closed') : null),
+      checkLoop: () => {
+        if (this.loopUnavailable) throw this.loopUnavailable;
+      },
+    });
+    this.sampler = Object.freeze({
+      signals: Object.freeze([...LOOP_SIGNALS]),
+      sample: (signal: string) =>
+        new Observable<number>((subscriber) => {
+          if (this.closed) return subscriber.error(new ConnectionLostError(this.id, 'the simulated board is closed'));
+          const k = loopSignalIndex(signal);
+          if (k === undefined || k < 0) return subscriber.error(new SettingsError('sampler', 'signal', signal, `one of ${LOOP_SIGNALS.join(', ')}`));
+          subscriber.next(this.sampleSignal(k));
+          subscriber.complete();
+        }),
+    });
+    if (this.options.plant) this.loop.start(this.timeS());
+  }
+
+  /** Signal `k` (loop/dspSignals.ts) now: from the loop when it runs, else from the analytic model. */
+  private sampleSignal(k: number): number {
+    const now = this.timeS();
+    if (this.loop.running) {
+      this.loop.advanceTo(now);
+      return this.loop.bus[k]!;
+    }
+    if (k === 0 || k === 1) {
+      const a = new Float64Array(1);
+      const b = new Float64Array(1);
+      this.sampleInputs({ startS: now }, a, b);
+      return k === 0 ? a[0]! : b[0]!;
+    }
+    if (k === 2 || k === 3 || k >= 10) {
+      // generators only: nothing else acts while the loop is idle
+      let sum = 0;
+      for (let g = 0; g < 2; g++) {
+        const a = this.idleAsgs[g]!;
+        const v = a.value(now, this.idleRng) + a.tones.reduce((s, t) => s + t.re * Math.sin(2 * Math.PI * t.frequencyHz * now) + t.im * Math.cos(2 * Math.PI * t.frequencyHz * now), 0);
+        if (k >= 10 ? k - 10 === g : a.output(now) === (k === 2 ? 'out1' : 'out2')) sum += v;
+      }
+      return Math.max(-1, Math.min(8191 / 8192, sum));
+    }
+    return 0;
+  }
+
+  /** Computes the loop up to now, so that a change lands at the present board time. */
+  private loopBeforeChange(): void {
+    if (this.loop.running) this.loop.advanceTo(this.timeS());
+  }
+
+  /** Starts or stops the loop as the plant and the modules now need. */
+  private loopAfterChange(): void {
+    const want = this.options.plant !== null || this.loop.pids.some((p) => p.active) || this.loop.iqs.some((q) => q.active);
+    if (want && !this.loop.running) this.loop.start(this.timeS());
+    else if (!want && this.loop.running) this.loop.stop();
+  }
+
+  /** True while the closed loop runs (a plant, or a PID or IQ module acting): the scope and IQ modules then read the loop. */
+  get loopRunning(): boolean {
+    return this.loop.running;
+  }
+
+  /** Closed-loop steps computed since the board was created (for benchmarks). */
+  get loopStepsComputed(): number {
+    return this.loop.stepsComputed;
+  }
+
+  /** The loop rate (Hz): 125 MHz / loopDecimation. */
+  get loopRateHz(): number {
+    return this.loop.rateHz;
+  }
+
+  /** The plant's state at the loop's last step (`Plant.state()`), after computing the loop up to now. */
+  plantState(): Readonly<Record<string, number>> {
+    this.loopBeforeChange();
+    return (this.options.plant ?? IDLE_PLANT).state();
   }
 
   /** IQ measurements waiting or integrating now. */
@@ -156,6 +304,7 @@ export class SimBoard implements BoardDriver {
         return subscriber.error(new SettingsError(`asg${index}`, 'data', settings.data, "one period of samples when waveform is 'arbitrary'"));
       }
       const frozen = Object.isFrozen(settings) ? settings : Object.freeze({ ...settings });
+      this.loopBeforeChange();
       const now = this.timeS();
       this.model.asg[index].apply(frozen, now, now - 2 * LONGEST_TRACE_S);
       subscriber.next(frozen);
@@ -230,6 +379,19 @@ export class SimBoard implements BoardDriver {
     return Promise.resolve();
   }
 }
+
+/** Stands in for the plant of a DUT without a time-domain model (the loop never starts then). */
+const IDLE_PLANT: Plant = Object.freeze({
+  name: 'none',
+  spec: { kind: 'none' },
+  step(_t: number, _dt: number, drive: { out1: number }, sense: { in1: number; in2: number; tones1: unknown[]; tones2: unknown[] }) {
+    sense.in1 = 0;
+    sense.in2 = drive.out1;
+    sense.tones1.length = 0;
+    sense.tones2.length = 0;
+  },
+  state: () => ({}),
+});
 
 /**
  * Creates a simulated Red Pitaya 125-14.

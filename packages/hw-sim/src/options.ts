@@ -1,6 +1,7 @@
 import { checkKnownKeys, preciseScheduler, SettingsError } from '@labrx/core';
 import type { SchedulerLike } from 'rxjs';
 import type { Dut } from './dut/Dut.js';
+import type { Plant } from './plant/Plant.js';
 import { wire } from './dut/wire.js';
 import type { ExternalTone } from './signal/SignalModel.js';
 
@@ -8,8 +9,18 @@ import type { ExternalTone } from './signal/SignalModel.js';
 export interface SimBoardOptions {
   /** PRNG seed, an integer (default 1): the same seed and the same calls give the same samples. */
   seed?: number;
-  /** Device under test between out1 and in1 (default: a wire, H = 1). */
-  dut?: Dut;
+  /**
+   * Device under test between out1 and in1 (default: a wire, H = 1): a linear `Dut` (its transfer
+   * function), or a `Plant` (a cavity, an interferometer: stepped in time by the closed loop, which
+   * then always runs; see docs/architecture.md, "Closed loop"). A PID or IQ module routed to out1
+   * closes the loop through a linear DUT too.
+   */
+  dut?: Dut | Plant;
+  /**
+   * FPGA cycles per closed-loop step, a power of two 1…1024 (default 64: 1.953 MHz). See
+   * docs/decisions/0016-closed-loop-rate.md for the error against the FPGA's full rate.
+   */
+  loopDecimation?: number;
   /** White noise on each input in V/√Hz over 0…62.5 MHz (default 1e-7; 0 = none). */
   noiseDensity?: number;
   /** Extra sine tones added at an input. */
@@ -30,14 +41,19 @@ export interface SimBoardOptions {
  * Every option name of `SimBoardOptions` (the compiler checks the list is complete): a name not
  * listed, e.g. a misspelt `sead`, is refused with `SettingsError` instead of silently ignored.
  */
-const SIM_BOARD_OPTIONS = { seed: true, dut: true, noiseDensity: true, tones: true, extTrigger: true, scheduler: true, id: true } as const satisfies Record<keyof SimBoardOptions, true>;
+const SIM_BOARD_OPTIONS = { seed: true, dut: true, noiseDensity: true, tones: true, extTrigger: true, scheduler: true, id: true, loopDecimation: true } as const satisfies Record<keyof SimBoardOptions, true>;
 /** The option names `createSimBoard` knows. */
 export const SIM_BOARD_OPTION_NAMES: readonly (keyof SimBoardOptions)[] = Object.keys(SIM_BOARD_OPTIONS) as (keyof SimBoardOptions)[];
 
 /** SimBoardOptions with every default filled in (what `SimBoard.options` shows). */
 export interface ResolvedSimBoardOptions {
   readonly seed: number;
+  /** The linear DUT (a wire when `plant` is given). */
   readonly dut: Dut;
+  /** The plant given as `dut`, or null for a linear DUT. */
+  readonly plant: Plant | null;
+  /** FPGA cycles per closed-loop step. */
+  readonly loopDecimation: number;
   /** V/√Hz */
   readonly noiseDensity: number;
   readonly tones: readonly ExternalTone[];
@@ -53,8 +69,17 @@ export function resolveSimBoardOptions(options: SimBoardOptions = {}): ResolvedS
   checkKnownKeys('sim', options, SIM_BOARD_OPTION_NAMES);
   const seed = options.seed ?? 1;
   if (!Number.isSafeInteger(seed)) throw bad('seed', seed, 'an integer');
-  const dut = options.dut ?? wire();
-  if (typeof dut !== 'object' || dut === null || typeof dut.response !== 'function') throw bad('dut', dut, 'a Dut (resonator(), lowpass(), delay(), wire(), chain(), or { name, response(f) })');
+  const given = options.dut ?? wire();
+  const isPlant = typeof given === 'object' && given !== null && typeof (given as Plant).step === 'function';
+  if (!isPlant && (typeof given !== 'object' || given === null || typeof (given as Dut).response !== 'function')) {
+    throw bad('dut', given, 'a Dut (resonator(), lowpass(), delay(), wire(), chain(), or { name, response(f) }) or a Plant ({ name, spec, step(), state() })');
+  }
+  const plant = isPlant ? (given as Plant) : null;
+  const dut = isPlant ? wire() : (given as Dut);
+  const loopDecimation = options.loopDecimation ?? 64;
+  if (!(Number.isInteger(loopDecimation) && loopDecimation >= 1 && loopDecimation <= 1024 && (loopDecimation & (loopDecimation - 1)) === 0)) {
+    throw bad('loopDecimation', loopDecimation, 'a power of two from 1 to 1024 (FPGA cycles per loop step)');
+  }
   const noiseDensity = options.noiseDensity ?? 1e-7;
   if (!(Number.isFinite(noiseDensity) && noiseDensity >= 0)) throw bad('noiseDensity', noiseDensity, 'a noise density of 0 V/√Hz or more');
   const tones = (options.tones ?? []).map((tone, i) => {
@@ -75,6 +100,8 @@ export function resolveSimBoardOptions(options: SimBoardOptions = {}): ResolvedS
   return Object.freeze({
     seed,
     dut,
+    plant,
+    loopDecimation,
     noiseDensity,
     tones: Object.freeze(tones),
     extTrigger: ext === null ? null : Object.freeze({ frequency: ext.frequency }),

@@ -1,4 +1,4 @@
-import { BehaviorSubject, defer, tap, type Observable } from 'rxjs';
+import { BehaviorSubject, defer, switchMap, tap, type Observable } from 'rxjs';
 import { once, ResourceBusyError, resolveAsgSettings, ASG_DEFAULTS, type AsgSettings, type BoardDriver, type ResolvedAsgSettings } from '@labrx/core';
 import type { LeaseHolder, LeaseManager } from './leases/LeaseManager.js';
 
@@ -49,11 +49,13 @@ export class Asg {
 
   /** Cold: applies already-resolved settings (e.g. to restore earlier ones), checking the lease. */
   apply$(resolved: ResolvedAsgSettings, options: { lease?: LeaseHolder } = {}): Observable<ResolvedAsgSettings> {
-    return defer(() => {
-      const holder = this.leases.holderOf(this.name);
-      if (holder && holder !== options.lease) throw new ResourceBusyError(this.name, holder.owner);
-      return this.driver.setAsg(this.index, resolved).pipe(tap((applied) => this.current.next(applied)));
-    });
+    // a holder restoring the generator (its cleanup) is waited for; any other holder makes it busy
+    return this.leases.settledHolder$(this.name, options.lease).pipe(
+      switchMap((holder) => {
+        if (holder && holder !== options.lease) throw new ResourceBusyError(this.name, holder.owner);
+        return this.driver.setAsg(this.index, resolved).pipe(tap((applied) => this.current.next(applied)));
+      }),
+    );
   }
 
   /** Set generator settings (frequency in Hz, amplitude and offset in V, phase in degrees). Resolves with the settings in force. */

@@ -1,4 +1,4 @@
-import { defer, type Observable } from 'rxjs';
+import { defer, switchMap, type Observable } from 'rxjs';
 import { resolveIqSettings, ResourceBusyError, SettingsError, type BoardDriver, type IqMeasureRequest, type IqResult } from '@labrx/core';
 import type { LeaseHolder, LeaseManager } from './leases/LeaseManager.js';
 
@@ -36,10 +36,15 @@ export class Iq {
     return defer(() => {
       const iq = this.driver.iq;
       if (!iq || !this.available) throw new SettingsError(this.name, 'module', this.name, `one of the board's ${this.driver.info.iqCount} IQ modules (this driver has none)`);
-      const holder = this.leases.holderOf(this.name);
-      if (holder && holder !== options.lease) throw new ResourceBusyError(this.name, holder.owner);
       // declared once in IQ_SETTINGS: ranges from the board, unknown names refused
-      return iq.measure(this.index, resolveIqSettings(request, this.driver.info, this.name));
+      const resolved = resolveIqSettings(request, this.driver.info, this.name);
+      // a holder in its cleanup is waited for; any other holder makes it busy
+      return this.leases.settledHolder$(this.name, options.lease).pipe(
+        switchMap((holder) => {
+          if (holder && holder !== options.lease) throw new ResourceBusyError(this.name, holder.owner);
+          return iq.measure(this.index, resolved);
+        }),
+      );
     });
   }
 }

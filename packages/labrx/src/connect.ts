@@ -1,6 +1,6 @@
 import { checkKnownKeys, SettingsError, type BoardDriver } from '@labrx/core';
 import { Board } from '@labrx/instruments';
-import { createSimBoard, type SimBoardOptions } from '@labrx/hw-sim';
+import { createSimBoard, parseDutSpec, type SimBoardOptions } from '@labrx/hw-sim';
 
 /** What `connect` accepts besides a URL. */
 export interface ConnectOptions {
@@ -63,19 +63,24 @@ export async function connect(target: string | ConnectOptions = {}, options: Con
   throw new SettingsError('connect', 'target', target, `a URL starting with ${CONNECT_SCHEMES.join(' or ')}, or { sim: {...} }`);
 }
 
-/** Reads `seed` and `noiseDensity` from a `sim://?seed=7&noiseDensity=1e-6` URL. */
+/**
+ * Reads `seed`, `noiseDensity` and `dut` from a `sim://?seed=7&noiseDensity=1e-6&dut=resonator:f0=1e6,q=40`
+ * URL (`dut` as `--dut` takes it; write a chain's `+` as `%2B`, since a URL query reads `+` as a space).
+ */
 function simOptionsFromUrl(url: string): SimBoardOptions {
   const q = url.indexOf('?');
   if (q < 0) return {};
   const params = new URLSearchParams(url.slice(q + 1));
-  const out: { seed?: number; noiseDensity?: number } = {};
+  const out: { seed?: number; noiseDensity?: number; dut?: NonNullable<SimBoardOptions['dut']> } = {};
   for (const [k, v] of params) {
     const x = Number(v);
     if (k === 'seed' || k === 'noiseDensity') {
       if (!Number.isFinite(x)) throw new SettingsError('connect', k, v, 'a number');
       out[k] = x;
+    } else if (k === 'dut') {
+      out.dut = parseDutSpec(v);
     } else {
-      throw new SettingsError('connect', k, v, "a known sim:// parameter: 'seed', 'noiseDensity'");
+      throw new SettingsError('connect', k, v, "a known sim:// parameter: 'seed', 'noiseDensity', 'dut'");
     }
   }
   return out;

@@ -13,6 +13,7 @@ export { asgTable, NOISE_TABLE_RMS } from './driver/asgTable.js';
 export { startPyrplServer, type PyrplServer, type PyrplServerOptions } from './server/startPyrplServer.js';
 export { tableShape, type TableShape } from './server/tableShape.js';
 export { filterCutoffsHz, filterResponse } from './server/filterResponse.js';
+export { encodeFilterWord, filterStages, filterMaxShift, type FilterStage } from './map/filterWord.js';
 export { PyrplPids, type RegisterPort } from './driver/PyrplPids.js';
 export { PyrplSampler } from './driver/PyrplSampler.js';
 export { startPyrplSim, type PyrplSim, type PyrplSimOptions } from './server/startPyrplSim.js';

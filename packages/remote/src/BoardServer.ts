@@ -284,7 +284,8 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new BadRequestError(msg.subject, 'the body must be a JSON object');
     const body = parsed as Record<string, unknown>;
     if (where.op === 'info') {
-      replyOk(msg, { id: sb.board.id, info: sb.board.info, server: name, board: sb.name, heartbeatMs, clientTimeoutMs });
+      // `loops` and `clients` are live counts, for monitoring: one loop per distinct scope settings however many clients stream them
+      replyOk(msg, { id: sb.board.id, info: sb.board.info, server: name, board: sb.name, heartbeatMs, clientTimeoutMs, loops: sb.loops.size, clients: sb.clients.size });
       return;
     }
     const identity = checkIdentity(body['client']);

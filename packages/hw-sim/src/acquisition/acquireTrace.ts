@@ -15,13 +15,20 @@ export interface RunningAcquisition {
 export interface AcquisitionHost {
   readonly info: BoardInfo;
   readonly scheduler: SchedulerLike;
-  readonly model: SignalModel;
+  /** What renders input samples (the analytic model, or the closed loop's history while it runs) and the generators' histories. */
+  readonly model: Pick<SignalModel, 'render' | 'asg'>;
   /** The board's seed as 32-bit words (noise realisations derive from it). */
   readonly seedWords: readonly number[];
   /** The external trigger square wave, or null if the ext input is idle. */
   readonly extTrigger: { readonly frequency: number } | null;
   /** Scheduler time (ms) at board time 0. */
   readonly originMs: number;
+  /**
+   * True while the signal is computed causally (the closed loop runs: a sample exists only once its
+   * time has passed, since a setting changed meanwhile changes it); the level-trigger search then
+   * looks at each chunk once it is in the past instead of when it begins. Absent: false.
+   */
+  readonly causal?: () => boolean;
   /** Registers a new acquisition; returns its serial (1, 2, …), which seeds its noise. */
   begin(acquisition: RunningAcquisition): number;
   /** Unregisters it (finished, failed or unsubscribed). */
@@ -115,23 +122,25 @@ export function acquireTrace(host: AcquisitionHost, settings: Omit<ResolvedScope
       schedule(msAt(first + part), step);
     };
 
+    // A causal signal (the closed loop) is searched once the chunk is in the past.
+    const lag = () => (host.causal?.() ? size : 0);
     // Searches chunk after chunk, starting at index `next`, with `find(first)` returning the
     // trigger's index in the chunk [first, first + size) or −1.
     let next = pre;
     const search = (find: (first: number) => number, onSkip: () => void) => {
       const run = () => {
         const nowIndex = Math.floor((scheduler.now() - armMs) / dtMs);
-        const behind = nowIndex > next + size;
+        const behind = nowIndex > next + size + lag();
         if (behind) {
-          next = nowIndex;
+          next = nowIndex - lag();
           onSkip();
         }
         const s = find(next);
         if (s >= 0) return fire(s);
         next += size;
-        schedule(msAt(next), run, behind ? BEHIND_PAUSE_MS : 0);
+        schedule(msAt(next + lag()), run, behind ? BEHIND_PAUSE_MS : 0);
       };
-      schedule(msAt(next), run);
+      schedule(msAt(next + lag()), run);
     };
 
     const trigger = settings.trigger;

@@ -2,12 +2,19 @@ import { SettingsError } from '@labrx/core';
 import { chain } from './chain.js';
 import { delay } from './delay.js';
 import type { Dut } from './Dut.js';
+import { isPlantSpec } from '../plant/PlantSpec.js';
+import { parsePlantSpec, PLANT_ALLOWED } from '../plant/parsePlantSpec.js';
+import type { Plant } from '../plant/Plant.js';
+import { plantFromSpec } from '../plant/plantFromSpec.js';
 import { lowpass } from './lowpass.js';
 import { resonator } from './resonator.js';
 import { wire } from './wire.js';
 
-/** What a DUT text may say (for messages and help). */
-export const DUT_ALLOWED = "wire, resonator:f0=<Hz>,q=<Q>[,gain=<g>], lowpass:cutoff=<Hz>[,order=<n>], delay:seconds=<s>, joined by '+'";
+/** What a linear DUT text may say (for messages and help). */
+export const LINEAR_DUT_ALLOWED = "wire, resonator:f0=<Hz>,q=<Q>[,gain=<g>], lowpass:cutoff=<Hz>[,order=<n>], delay:seconds=<s>, joined by '+'";
+
+/** What a DUT text may say (for messages and help): linear DUTs, or one plant alone. */
+export const DUT_ALLOWED = `${LINEAR_DUT_ALLOWED}; or one plant alone: ${PLANT_ALLOWED}`;
 
 function parseDutPart(spec: string, whole: string): Dut {
   const [kind, params = ''] = spec.split(':', 2) as [string, string?];
@@ -25,6 +32,9 @@ function parseDutPart(spec: string, whole: string): Dut {
     if (p[k] === undefined) throw new SettingsError('sim', 'dut', whole, `${kind} needs ${k}=<value>`);
     return p[k];
   };
+  if (isPlantSpec({ kind: kind.trim() })) {
+    throw new SettingsError('sim', 'dut', whole, `${kind.trim()} is a plant, not a linear DUT: it cannot be chained, and it is parsed by parseDutOrPlantSpec; linear DUTs: ${LINEAR_DUT_ALLOWED}`);
+  }
   switch (kind.trim()) {
     case 'wire':
       only();
@@ -53,4 +63,16 @@ export function parseDutSpec(spec: string): Dut {
   if (parts.some((s) => s === '')) throw new SettingsError('sim', 'dut', spec, DUT_ALLOWED);
   const duts = parts.map((s) => parseDutPart(s, spec));
   return duts.length === 1 ? duts[0]! : chain(...duts);
+}
+
+/**
+ * Parses a DUT or a plant written as text (`--dut`): a plant alone
+ * (`fabry-perot:finesse=3000,fsr=1.5e9`, `michelson:visibility=0.9`, see `parsePlantSpec`), or
+ * linear DUTs as `parseDutSpec` takes them. The result carries its description in `spec`.
+ *
+ * @throws SettingsError naming 'dut' and what is allowed, or the plant's own bad setting
+ */
+export function parseDutOrPlantSpec(spec: string): Dut | Plant {
+  const plant = parsePlantSpec(spec.trim());
+  return plant ? plantFromSpec(plant) : parseDutSpec(spec);
 }

@@ -6,6 +6,8 @@ import type { RunningAcquisition } from '../acquisition/acquireTrace.js';
 import type { SignalModel } from '../signal/SignalModel.js';
 import { isIdentity } from '../dut/Dut.js';
 import { demodulate } from './demodulate.js';
+import { demodulateLoop } from '../loop/demodulateLoop.js';
+import type { LoopEngine } from '../loop/LoopEngine.js';
 
 /** What an IQ measurement needs from its board. */
 export interface IqHost {
@@ -15,6 +17,8 @@ export interface IqHost {
   readonly seedWords: readonly number[];
   /** Scheduler time (ms) at board time 0. */
   readonly originMs: number;
+  /** The closed loop while it runs (then the input is demodulated from its history), else null. */
+  readonly loop?: () => LoopEngine | null;
   /** Registers a measurement; returns its serial (seeds its noise). */
   begin(measurement: RunningAcquisition): number;
   end(measurement: RunningAcquisition): void;
@@ -76,6 +80,8 @@ function integrate(host: IqHost, serial: number, request: IqMeasureRequest, from
   const fs = info.sampleRateHz;
   const f = request.frequencyHz;
   const origin = model.asg[request.lockToAsg]!.at(fromS).originS;
+  const loop = host.loop?.() ?? null;
+  if (loop) return integrateLoop(host, loop, serial, request, origin, fromS, toS);
   // split the window where either generator changed, and demodulate each piece
   const cuts = [fromS, toS];
   for (const history of model.asg) for (const seg of history.overlapping(fromS, toS)) if (seg.fromS > fromS && seg.fromS < toS) cuts.push(seg.fromS);
@@ -112,4 +118,21 @@ function integrate(host: IqHost, serial: number, request: IqMeasureRequest, from
     im += sigma * (h.re * g[1]! + h.im * g[0]!);
   }
   return { re, im };
+}
+
+/**
+ * The same measurement while the closed loop runs: the input's loop history demodulated (its fast
+ * tones analytically), plus the same input-noise term as the analytic path (the loop's history holds
+ * the inputs before their noise).
+ */
+function integrateLoop(host: IqHost, loop: LoopEngine, serial: number, request: IqMeasureRequest, origin: number, fromS: number, toS: number): { re: number; im: number } {
+  const { model, info } = host;
+  const fs = info.sampleRateHz;
+  const z = demodulateLoop(loop, request.input === 'in1' ? 0 : 1, request.frequencyHz, origin, fromS, toS);
+  const samples = (toS - fromS) * fs;
+  const lsb = lsbVolts(info);
+  const sigmaInput = Math.sqrt((2 * (model.noiseDensity ** 2 * (fs / 2) + (lsb * lsb) / 12)) / samples);
+  const g = new Float64Array(2);
+  fillGaussian(new Xoshiro128(...host.seedWords, IQ_STREAM, serial), g);
+  return { re: z.re + sigmaInput * g[0]!, im: z.im + sigmaInput * g[1]! };
 }

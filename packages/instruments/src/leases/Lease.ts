@@ -12,6 +12,8 @@ export interface LeaseHolder {
   readonly owners: readonly string[];
   /** What the holder does with the modules (e.g. its settings key); pipelines share only on equal keys. */
   readonly key: string;
+  /** True while its work is over and its cleanup runs (restoring a module): it frees the modules by itself, soon. */
+  readonly ending: boolean;
 }
 
 /** What a lease body may return instead of a bare Observable: the work, and a cleanup run under the lease. */
@@ -56,6 +58,10 @@ export interface LeaseTable {
  */
 export class Lease<T> implements LeaseHolder {
   state: 'queued' | 'held' | 'ending' | 'ended' = 'queued';
+
+  get ending(): boolean {
+    return this.state === 'ending';
+  }
   private readonly members: LeaseMember<T>[] = [];
   /** Owners kept when the last member leaves, so the holder still has a name while cleaning up. */
   private lastOwners: readonly string[] = [];

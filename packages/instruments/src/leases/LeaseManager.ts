@@ -1,4 +1,4 @@
-import { BehaviorSubject, concat, defer, EMPTY, NEVER, Observable, of, switchMap } from 'rxjs';
+import { BehaviorSubject, concat, defer, EMPTY, filter, map, NEVER, Observable, of, switchMap, take } from 'rxjs';
 import { ResourceBusyError, type LeaseArbiter } from '@labrx/core';
 import { Lease, type LeaseBody, type LeaseHolder, type LeaseMember, type LeaseTable } from './Lease.js';
 
@@ -52,6 +52,21 @@ export class LeaseManager {
   /** Holder of `resource` now, or undefined. */
   holderOf(resource: string): LeaseHolder | undefined {
     return this.held.get(resource);
+  }
+
+  /**
+   * Emits the holder of `resource` (or undefined) once it is not a lease in its cleanup, then
+   * completes: at once when the module is free or held, after the release when a holder is still
+   * restoring it. So a plain `asg0.set()` right after `await na.single()` waits for the NA to give the
+   * generator back (a round trip on a remote board) instead of finding it busy. `self` is the
+   * caller's own lease, never waited for (its cleanup is the caller).
+   */
+  settledHolder$(resource: string, self?: LeaseHolder): Observable<LeaseHolder | undefined> {
+    return this.holders$.pipe(
+      map((held) => held.get(resource)),
+      filter((holder) => !holder?.ending || holder === self),
+      take(1),
+    );
   }
 
   /** Number of leases waiting in the queue (requests that joined one queued shared lease count once). */

@@ -62,6 +62,8 @@ const PID_KEYS: Readonly<Record<string, { allowed: string; ok: (v: unknown) => b
   ival: { allowed: 'a finite number (V)', ok: Number.isFinite },
   minVoltage: { allowed: 'a finite number (V)', ok: Number.isFinite },
   maxVoltage: { allowed: 'a finite number (V)', ok: Number.isFinite },
+  inputFilterHz: { allowed: 'a list of up to 4 cutoffs (Hz; negative high-pass, 0 off)', ok: (v) => Array.isArray(v) && v.length <= 4 && v.every(Number.isFinite) },
+  paused: { allowed: 'true or false', ok: (v) => typeof v === 'boolean' },
 };
 
 /** A resolved settings object as plain data: typed arrays become number arrays, null/undefined are left out. */

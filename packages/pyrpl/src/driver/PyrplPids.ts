@@ -2,6 +2,11 @@ import { Observable, defer, forkJoin, map, switchMap } from 'rxjs';
 import { SettingsError, type PidDriver, type PidOutputDirect, type PidSettings, type ResolvedPidSettings } from '@labrx/core';
 import { DSP_SIGNALS, OUTPUT_DIRECTS, fieldOf, registerDecl, type DspSignal } from '../map/registerMap.js';
 import { decodeField, encodeField, type FixedPointField } from '../map/fieldCodec.js';
+import { encodeFilterWord } from '../map/filterWord.js';
+import { filterCutoffsHz } from '../server/filterResponse.js';
+
+/** The PID input filter's synthesis parameters (red_pitaya_pid_block.v:73-75; FILTERSTAGES etc. in registerMap.ts). */
+const FILTER = { stages: 4, shiftBits: 5, minBwHz: 10 } as const;
 
 /** The register access a module needs (PyrplBoard provides it). */
 export interface RegisterPort {
@@ -29,8 +34,12 @@ function range(f: FixedPointField): [number, number] {
  * PyRPL's three PID modules (pid.py:187-300, red_pitaya_pid_block.v) as typed settings: `input` and
  * `outputDirect` on the DSP bus, setpoint and limits in volts, `p` a plain gain (2^12 = 1) and `i`
  * the integrator's unity-gain frequency in Hz (register = i·2^32·2π·8 ns), `ival` the integrator.
- * Writes go in one pipelined burst; every register is then read back, so the result shows the
- * hardware's quantisation (i = 1000 Hz reads 1000.002 Hz).
+ * `inputFilterHz` is PyRPL's `inputfilter` (register 0x120: one byte per stage, the cutoffs rounded
+ * to the FPGA's powers of two as PyRPL's FilterRegister does); `paused` is PyRPL's `paused`: the
+ * module's bit in the global sync register (+0xC) cleared (dsp.py PauseRegister, inverted), which
+ * with the power-on `pause_gains` 'pid' holds the integrator and zeroes P. Writes go in one
+ * pipelined burst (the sync register read-modify-written after it); every register is then read
+ * back, so the result shows the hardware's quantisation (i = 1000 Hz reads 1000.002 Hz).
  */
 export class PyrplPids implements PidDriver {
   readonly count = 3;
@@ -65,8 +74,25 @@ export class PyrplPids implements PidDriver {
       }
       const min = settings.minVoltage, max = settings.maxVoltage;
       if (min !== undefined && max !== undefined && min > max) throw new SettingsError(m, 'minVoltage', min, `at most maxVoltage (${max} V)`);
+      const filter = settings.inputFilterHz;
+      if (filter !== undefined) {
+        if (!(Array.isArray(filter) && filter.length <= FILTER.stages && filter.every((x) => typeof x === 'number' && Number.isFinite(x)))) {
+          throw new SettingsError(m, 'inputFilterHz', filter, `a list of up to ${FILTER.stages} cutoffs in Hz (positive low-pass, negative high-pass, 0 off)`);
+        }
+        writes.push([registerDecl(m, 'inputfilter').address, encodeFilterWord(filter, FILTER.stages, FILTER.shiftBits, FILTER.minBwHz)]);
+      }
+      const paused = settings.paused;
+      if (paused !== undefined && typeof paused !== 'boolean') throw new SettingsError(m, 'paused', paused, 'true or false');
       const done$ = writes.length ? forkJoin(writes.map(([a, w]) => this.port.write$(a, [w]))) : defer(() => [[]]);
-      return done$.pipe(switchMap(() => this.get(index)));
+      const sync = registerDecl(m, 'sync').address;
+      const pause$ =
+        paused === undefined
+          ? defer(() => [[]])
+          : this.port.read$(sync, 1).pipe(switchMap((w) => this.port.write$(sync, [paused ? w[0]! & ~(1 << index) & 0xff : (w[0]! | (1 << index)) & 0xff])));
+      return done$.pipe(
+        switchMap(() => pause$),
+        switchMap(() => this.get(index)),
+      );
     });
   }
 
@@ -74,8 +100,9 @@ export class PyrplPids implements PidDriver {
     return defer(() => {
       const m = this.module(index);
       const base = registerDecl(m, 'input').address;
-      return forkJoin([this.port.read$(base, 2), this.port.read$(base + 0x100, 4), this.port.read$(base + 0x124, 2)]).pipe(
-        map(([routing, gains, limits]): ResolvedPidSettings => {
+      return forkJoin([this.port.read$(base, 2), this.port.read$(base + 0x100, 4), this.port.read$(base + 0x120, 3), this.port.read$(base + 0xc, 1)]).pipe(
+        map(([routing, gains, filterAndLimits, sync]): ResolvedPidSettings => {
+          const limits = filterAndLimits.subarray(1);
           const num = (reg: string, w: number): number => decodeField(fieldOf(m, reg), w) as number;
           return Object.freeze({
             input: String(decodeField(fieldOf(m, 'input'), routing[0]!)),
@@ -86,6 +113,8 @@ export class PyrplPids implements PidDriver {
             i: num('i', gains[3]!),
             minVoltage: num('min_voltage', limits[0]!),
             maxVoltage: num('max_voltage', limits[1]!),
+            inputFilterHz: Object.freeze(filterCutoffsHz(filterAndLimits[0]!, FILTER.stages, FILTER.shiftBits, FILTER.minBwHz)),
+            paused: ((sync[0]! >> index) & 1) === 0,
           });
         }),
       );

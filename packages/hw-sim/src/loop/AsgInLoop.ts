@@ -1,0 +1,74 @@
+import type { AsgHistory, AsgSegment } from '../signal/AsgHistory.js';
+import { waveformSeries } from '../signal/waveformSeries.js';
+import { waveformShape } from '../signal/waveformShape.js';
+import { gaussian } from '../prng/gaussian.js';
+import type { Xoshiro128 } from '../prng/xoshiro128.js';
+import type { Tone } from '../plant/Plant.js';
+
+const TWO_PI = 2 * Math.PI;
+const frac = (x: number) => x - Math.floor(x);
+
+/**
+ * One generator as the closed loop sees it, read from its settings history at each step:
+ * - slower than the fast-tone limit (loop rate / 4): its waveform's exact value at the step's
+ *   middle (held for the step; sampling at the middle cancels the hold's half-step delay to first
+ *   order), plus its offset;
+ * - faster: its offset in the slow part, and its Fourier series (harmonics below 62.5 MHz) as fast
+ *   tones in board time;
+ * - 'noise': Gaussian, of the rms its band below the loop's Nyquist frequency carries
+ *   (amplitude·√(loopRate / 125 MHz)), fresh each step.
+ */
+export class AsgInLoop {
+  private seg: AsgSegment | null = null;
+  /** The segment's fast tones (empty when slow). */
+  readonly tones: Tone[] = [];
+  private fast = false;
+  private shape: ReturnType<typeof waveformShape> = null;
+
+  constructor(
+    private readonly history: AsgHistory,
+    private readonly fastLimitHz: number,
+    private readonly loopRateHz: number,
+    private readonly fpgaHz: number,
+  ) {}
+
+  /** Where the generator goes at board time tS: 'out1', 'out2' or 'off'. */
+  output(tS: number): string {
+    return this.segment(tS).settings.output;
+  }
+
+  private segment(tS: number): AsgSegment {
+    const s = this.seg;
+    // a segment still in force has toS = Infinity in the object cached; a change replaces that object
+    if (s && s.fromS <= tS && tS < s.toS && (s.toS !== Infinity || this.history.current() === s)) return s;
+    const seg = this.history.at(tS);
+    this.seg = seg;
+    const st = seg.settings;
+    this.shape = waveformShape(st);
+    this.fast = st.frequency >= this.fastLimitHz && st.waveform !== 'dc' && st.waveform !== 'noise' && st.amplitude !== 0;
+    this.tones.length = 0;
+    if (this.fast) {
+      const series = waveformSeries(st, this.fpgaHz / 2);
+      for (let k = 0; k < series.harmonic.length; k++) {
+        const fk = series.harmonic[k]! * st.frequency;
+        // A·sin(2π·h·(f(t − origin) + φ/360) + ψ) = A·sin(2π·fk·t + p)
+        const p = TWO_PI * frac(-fk * seg.originS + (series.harmonic[k]! * st.phase) / 360) + series.phase[k]!;
+        const a = st.amplitude * series.amplitude[k]!;
+        this.tones.push({ frequencyHz: fk, re: a * Math.cos(p), im: a * Math.sin(p) });
+      }
+    }
+    return seg;
+  }
+
+  /** The slow value (V) for the step whose middle is board time tS; the fast tones are in `tones`. */
+  value(tS: number, rng: Xoshiro128): number {
+    const seg = this.segment(tS);
+    const s = seg.settings;
+    if (s.waveform === 'dc' || s.amplitude === 0) return s.offset;
+    if (s.waveform === 'noise') return s.offset + s.amplitude * Math.sqrt(this.loopRateHz / this.fpgaHz) * gaussian(rng);
+    if (this.fast) return s.offset;
+    const c = s.frequency * (tS - seg.originS) + s.phase / 360;
+    const u = frac(c);
+    return s.offset + s.amplitude * (this.shape ? this.shape.value(u) : Math.sin(TWO_PI * u));
+  }
+}
