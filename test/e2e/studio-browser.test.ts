@@ -79,7 +79,7 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
     t.is(f[k], F0);
     // … at |H| = gain = 0.5, −6.02 dB (noise is 1e-4 relative, 0.001 dB; see test/labrx)
     t.true(Math.abs(db[k]! - 20 * Math.log10(0.5)) < 0.02, `${db[k]} dB`);
-    t.regex((await page.textContent('#na [data-progress-text]')) ?? '', /^101 \/ 101 · sweep 1 done/);
+    t.regex((await page.textContent('#na [data-progress-text]')) ?? '', /^101 \/ 101 points · sweep 1 done/);
 
     // the generator on out1 reaches in2 directly: the specan's ch2 peak sits at its frequency
     await page.selectOption('[data-instrument=asg0] [data-setting=output]', 'out1');

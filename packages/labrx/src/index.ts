@@ -76,7 +76,7 @@ export { ProfileError, PROFILE_SCHEMA } from '@labrx/instruments';
 export type { BoardProfile, ProfileModule, ProfileProblem } from '@labrx/instruments';
 
 // Screens
-export { startStudio, MAX_CLIENT_BUFFERED_BYTES, STREAM_HIGH_WATER_BYTES, SIM_DEMO, measureChannel, type Studio, type StudioOptions, type StudioDemo, type ShowHandle, type ShowOptions, type ChannelMeasurements } from './studio/index.js';
+export { startStudio, MAX_CLIENT_BUFFERED_BYTES, STREAM_HIGH_WATER_BYTES, SIM_DEMO, measureChannel, defaultStudioStateDir, type Studio, type StudioOptions, type StudioDemo, type ShowHandle, type ShowOptions, type ChannelMeasurements } from './studio/index.js';
 export { startRepl, completeSetting, SETTING_KINDS, type ReplOptions, type LabrxRepl } from './repl/index.js';
 
 // The blocking face

@@ -18,6 +18,7 @@ import {
 } from './protocol.js';
 import { naPointsFrame, naSweepFrame, shownFrame, spectrumFrame, traceFrame } from './resultFrames.js';
 import type { StudioDemo } from './studioDemo.js';
+import type { PanelSettings, StudioState } from './studioState.js';
 import type { ShownEntry, StudioShows } from './StudioShows.js';
 import { measureChannel } from './traceMeasurements.js';
 import { spectrumPeak } from './spectrumPeak.js';
@@ -70,6 +71,10 @@ export interface StudioSessionContext {
   readonly lastSweep?: () => FrequencyResponse | null;
   /** Called with every complete NA sweep, so that the next page opens with it. */
   readonly sweepDone?: (response: FrequencyResponse) => void;
+  /** Profiles and the last state (none: the page's profile tab says so). */
+  readonly state?: StudioState;
+  /** Panel settings to open with (the restored last state), over the demonstration's. */
+  readonly initialPanels?: Partial<PanelSettings>;
   /** The run catalogue the page saves to and overlays from (none: saving says so). */
   readonly catalogue?: { readonly catalogue: Catalogue; readonly path: string };
 }
@@ -156,6 +161,10 @@ export class StudioSession {
       this.settings.specan = { ...demo.specan };
       this.settings.na = { ...demo.na };
       this.scopeWindow = demo.scopeWindowS ?? null;
+    }
+    for (const k of ['scope', 'specan', 'na'] as const) {
+      const restored = context.initialPanels?.[k];
+      if (restored) this.settings[k] = { ...restored };
     }
   }
 
@@ -254,6 +263,8 @@ export class StudioSession {
         return this.sendHistory();
       case 'overlay':
         return this.overlay(m.instrument, m.id, m.run, m.series);
+      case 'profile':
+        return this.profile(m.action, m.name);
     }
   }
 
@@ -317,6 +328,38 @@ export class StudioSession {
     } catch (error) {
       this.send({ type: 'error', instrument: 'studio', error: errorInfo(error) });
     }
+  }
+
+  private panels(): PanelSettings {
+    return { scope: this.settings.scope, specan: this.settings.specan, na: this.settings.na };
+  }
+
+  /** Keeps the last state (when the studio has a state folder): restored on the next start. */
+  private remember(): void {
+    this.context.state?.saveLast(this.board, this.panels()).catch((error: unknown) => this.send({ type: 'error', instrument: 'studio', error: errorInfo(error) }));
+  }
+
+  private profile(action: 'list' | 'save' | 'load', name: string | undefined): void {
+    const state = this.context.state;
+    if (!state) {
+      this.send({ type: 'profiles', dir: null, names: [] });
+      return;
+    }
+    const reply = async (done?: string) => this.send({ type: 'profiles', dir: state.dir, names: await state.list(), ...(done !== undefined ? { done } : {}) });
+    const fail = (error: unknown) => this.send({ type: 'error', instrument: 'studio', error: errorInfo(error) });
+    if (action === 'list') return void reply().catch(fail);
+    if (action === 'save') return void state.save(name!, this.board, this.panels()).then(() => reply(`saved ${name}`), fail);
+    state.load(this.board, { name: name! }).then(async (panels) => {
+      const b = this.board;
+      for (const k of ['scope', 'specan', 'na'] as const) {
+        if (panels[k]) this.settings[k] = panels[k];
+        this.send({ type: 'applied', instrument: k, settings: b[k].resolve(this.settings[k]) });
+        if (this.modes[k] === 'run') this.run(k, 'run');
+      }
+      for (const g of ['asg0', 'asg1'] as const) this.send({ type: 'applied', instrument: g, settings: { ...b[g].settings, data: null } });
+      this.remember();
+      await reply(`loaded ${name}`);
+    }, fail);
   }
 
   /** Saves what a plot shows to the catalogue, with the board's snapshot (docs/decisions/0013). */
@@ -389,7 +432,10 @@ export class StudioSession {
   private applySettings(instrument: StudioSettable, settings: Record<string, unknown>): void {
     if (instrument === 'asg0' || instrument === 'asg1') {
       this.board[instrument].set(settings).then(
-        (applied) => this.send({ type: 'applied', instrument, settings: { ...applied, data: null } }),
+        (applied) => {
+          this.send({ type: 'applied', instrument, settings: { ...applied, data: null } });
+          this.remember();
+        },
         (error: unknown) => this.send({ type: 'error', instrument, error: errorInfo(error) }),
       );
       return;
@@ -406,6 +452,7 @@ export class StudioSession {
       const resolved = this.board[instrument].resolve(settings);
       this.settings[instrument] = settings;
       this.send({ type: 'applied', instrument, settings: resolved });
+      this.remember();
       return true;
     } catch (error) {
       this.send({ type: 'error', instrument, error: errorInfo(error) });

@@ -36,7 +36,9 @@ export type ClientMessage =
   /** The catalogue's newest runs; answered by 'history'. */
   | { readonly type: 'history' }
   /** Draws a saved run's curve (channel `series`: 0 = ch1 or |H|, 1 = ch2) dashed on a plot; run null removes it. */
-  | { readonly type: 'overlay'; readonly instrument: StudioPlot; readonly id?: number; readonly run: number | null; readonly series: 0 | 1 };
+  | { readonly type: 'overlay'; readonly instrument: StudioPlot; readonly id?: number; readonly run: number | null; readonly series: 0 | 1 }
+  /** Profiles: list them, save the board and panels under a name, or load one (answered by 'profiles'). */
+  | { readonly type: 'profile'; readonly action: 'list' | 'save' | 'load'; readonly name?: string };
 
 /** Plots whose frames are acknowledged: the streamed instruments and shown Observables. */
 export const STUDIO_STREAMED = ['scope', 'specan', 'shown'] as const;
@@ -102,6 +104,8 @@ export type ServerMessage =
   | { readonly type: 'history'; readonly catalogue: string | null; readonly runs: readonly { readonly id: number; readonly kind: string; readonly instrument: string; readonly createdMs: number; readonly label: string | null; readonly points: number; readonly boardId: string | null }[] }
   /** A saved curve for a plot (x in s or Hz; y in the plot's unit, |H| in dB), or null to remove it. */
   | { readonly type: 'overlay'; readonly instrument: StudioPlot; readonly id?: number; readonly curve: null | { readonly run: number; readonly label: string | null; readonly x: readonly number[]; readonly y: readonly (number | null)[] } }
+  /** The saved profiles (names), where they live, and what was just done ('saved NAME', 'loaded NAME'). */
+  | { readonly type: 'profiles'; readonly dir: string | null; readonly names: readonly string[]; readonly done?: string }
   /** Files for download, answering 'export'. */
   | { readonly type: 'file'; readonly instrument: StudioPlot; readonly id?: number; readonly format: StudioExportFormat; readonly files: readonly StudioFile[] }
   | { readonly type: 'state'; readonly instrument: StudioInstrument; readonly mode: 'idle' | 'single' | 'run'; readonly state: string; readonly holder: string | null }
@@ -184,8 +188,14 @@ export function parseClientMessage(text: string): ClientMessage {
       const series: 0 | 1 = m.series === 1 ? 1 : 0;
       return withId({ type: 'overlay' as const, instrument: oneOf('instrument', STUDIO_PLOTS), run: m.run as number | null, series });
     }
+    case 'profile': {
+      const action = oneOf('action', ['list', 'save', 'load'] as const);
+      if (action === 'list') return { type: 'profile', action };
+      if (typeof m.name !== 'string') throw new SettingsError('studio', 'name', m.name, 'a profile name');
+      return { type: 'profile', action, name: m.name };
+    }
     default:
-      throw new SettingsError('studio', 'type', m.type, "one of 'run', 'settings', 'view', 'ack', 'pause', 'export', 'save', 'history', 'overlay'");
+      throw new SettingsError('studio', 'type', m.type, "one of 'run', 'settings', 'view', 'ack', 'pause', 'export', 'save', 'history', 'overlay', 'profile'");
   }
 }
 

@@ -11,6 +11,8 @@ import { loadStudioAssets } from './studioAssets.js';
 import { StudioSession, type StudioSessionOptions } from './StudioSession.js';
 import { StudioShows, type ShowHandle, type ShowOptions } from './StudioShows.js';
 import type { StudioDemo } from './studioDemo.js';
+import { StudioState, type PanelSettings } from './studioState.js';
+import { existsSync } from 'node:fs';
 import { newStudioToken, tokenMatches } from './studioToken.js';
 
 /** Where and on what the studio runs. */
@@ -41,6 +43,13 @@ export interface StudioOptions {
    * studio, closed with it) or an open catalogue (its owner closes it). Default: none.
    */
   readonly catalogue?: string | Catalogue;
+  /**
+   * A folder for profiles (`profiles/<name>.yaml`, saved and loaded from the page) and the last
+   * state (`last-state.yaml`: the board's snapshot and the page's panel settings, written when a
+   * page changes a setting and restored here when the studio starts). `labrx studio` uses
+   * `defaultStudioStateDir()` (`~/.config/labrx/studio`). Default: none.
+   */
+  readonly stateDir?: string;
 }
 
 /** A running studio. */
@@ -124,7 +133,19 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
   }
   const ownsCatalogue = typeof options.catalogue === 'string';
   const catalogue = options.catalogue === undefined ? undefined : typeof options.catalogue === 'string' ? { catalogue: openRunCatalogue(options.catalogue), path: options.catalogue } : { catalogue: options.catalogue, path: '(open catalogue)' };
-  const context = { ...(demo ? { demo } : {}), ...(catalogue ? { catalogue } : {}), shows, lastSweep: () => lastSweep, sweepDone: (r: FrequencyResponse) => (lastSweep = r) };
+  // the last state, restored over the demonstration (a bad one is refused whole: ProfileError)
+  const state = options.stateDir === undefined ? undefined : new StudioState(options.stateDir);
+  let initialPanels: Partial<PanelSettings> | undefined;
+  if (state && existsSync(state.lastStatePath)) {
+    try {
+      initialPanels = await state.load(board, { path: state.lastStatePath });
+    } catch (error) {
+      if (ownsBoard) await board.close();
+      if (ownsCatalogue) catalogue?.catalogue.close();
+      throw error;
+    }
+  }
+  const context = { ...(demo ? { demo } : {}), ...(catalogue ? { catalogue } : {}), ...(state ? { state } : {}), ...(initialPanels ? { initialPanels } : {}), shows, lastSweep: () => lastSweep, sweepDone: (r: FrequencyResponse) => (lastSweep = r) };
   let droppedPages = 0;
   let boundPort = 0;
 

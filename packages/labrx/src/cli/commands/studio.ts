@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { LabrxError, once, SettingsError } from '@labrx/core';
 import { startStudio, type Studio } from '../../studio/startStudio.js';
 import { SIM_DEMO } from '../../studio/studioDemo.js';
+import { defaultStudioStateDir } from '../../studio/studioState.js';
 import { defaultCataloguePath } from '@labrx/catalogue';
 import { decodeFrame, FRAME_KIND } from '../../studio/frames.js';
 import { addBoardOptions, openBoard, processIo, runCommand, settingValue, type BoardFlags, type CliIo } from './instrumentFlags.js';
@@ -47,7 +48,10 @@ export function buildStudioCommand(io: CliIo = processIo): Command {
         const demo = (flags.board ?? 'sim://').startsWith('sim://') && flags.dut === STUDIO_DEMO_DUT && opts.profile === undefined && !opts.check;
         // the catalogue is opened for a user's studio, not for the CI check
         const db = opts.check ? undefined : (opts.db ?? defaultCataloguePath());
-        studio = await startStudio({ board, port, ...(demo ? { demo: SIM_DEMO } : {}), ...(db !== undefined ? { catalogue: db } : {}) });
+        // profiles and the last state live in the user's config folder (not for the CI check, nor
+        // with --profile, which says what the board starts with)
+        const stateDir = opts.check || opts.profile !== undefined ? undefined : defaultStudioStateDir();
+        studio = await startStudio({ board, port, ...(demo ? { demo: SIM_DEMO } : {}), ...(db !== undefined ? { catalogue: db } : {}), ...(stateDir !== undefined ? { stateDir } : {}) });
         io.stdout.write(`labrx studio on ${board.id}: ${studio.url}\n`);
         if (opts.check) {
           io.stdout.write(`studio check: ok (${await checkStudio(studio)})\n`);

@@ -408,7 +408,29 @@ export async function main(token, socket) {
       for (const o of document.querySelectorAll('[data-tab]')) o.setAttribute('aria-pressed', String(o === b));
       for (const p of document.querySelectorAll('[data-tab-page]')) p.hidden = p.dataset.tabPage !== b.dataset.tab;
       if (b.dataset.tab === 'history') send({ type: 'history' });
+      if (b.dataset.tab === 'profiles') send({ type: 'profile', action: 'list' });
     });
+  }
+  $('[data-profile-save]').addEventListener('click', () => send({ type: 'profile', action: 'save', name: $('[data-profile-name]').value.trim() }));
+  studio.profiles = { names: [], done: [] };
+  function showProfiles(m) {
+    studio.profiles.names = m.names;
+    if (m.done) {
+      studio.profiles.done.push(m.done);
+      status.textContent = 'profile ' + m.done.replace(/^(saved|loaded) /, '“') + '” ' + m.done.split(' ')[0];
+    }
+    $('[data-profiles-where]').textContent = m.dir ? 'Profiles in ' + m.dir + '/profiles (YAML; labrx scope … --profile FILE loads them too). The last state is restored when the studio starts.' : 'No profile folder: start the studio with one (stateDir) to save profiles.';
+    $('[data-profiles]').replaceChildren(
+      ...m.names.map((name) => {
+        const li = document.createElement('li');
+        const b = document.createElement('button');
+        b.textContent = 'Load';
+        b.dataset.profileLoad = name;
+        b.addEventListener('click', () => send({ type: 'profile', action: 'load', name }));
+        li.append(Object.assign(document.createElement('span'), { textContent: name }), b);
+        return li;
+      }),
+    );
   }
   function showHistory(m) {
     studio.history = m.runs;
@@ -471,6 +493,8 @@ export async function main(token, socket) {
       }
       case 'applied':
         studio.settings[m.instrument] = m.settings;
+        // a loaded profile changes settings the page did not type: show them
+        if (document.activeElement?.closest?.('[data-instrument="' + m.instrument + '"]') == null) fill(panelOf(m.instrument), m.settings);
         if (m.instrument === 'specan') studio.specan.unit = m.settings.unit;
         if (m.instrument === 'na') studio.na.logscale = m.settings.logscale;
         clearError(m.instrument);
@@ -499,6 +523,8 @@ export async function main(token, socket) {
         return;
       case 'history':
         return showHistory(m);
+      case 'profiles':
+        return showProfiles(m);
       case 'overlay': {
         const p = m.id !== undefined ? studio.shown[m.id]?.plot : plot[m.instrument];
         studio.overlays[m.instrument] = m.curve ? m.curve.run : null;
