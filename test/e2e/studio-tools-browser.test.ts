@@ -7,7 +7,7 @@ import { runCommandInProcess } from '../helpers/runCommandInProcess.js';
 import type { Page } from 'playwright-core';
 import { map, take, timer } from 'rxjs';
 import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
-import { connect, resonator, SIM_DEMO, startStudio } from 'labrx';
+import { connect, connectMany, resonator, SIM_DEMO, startStudio } from 'labrx';
 
 // The studio's first screen and its tools in Debian's Chromium (issue #17): one browser for the
 // file, one page per studio. Screenshots go to test-artifacts/ (printed) and were looked at.
@@ -29,7 +29,8 @@ type Labrx = {
   plots: { scope: { ticks(i: number): string[]; uplot: { valToPos(v: number, scale: string): number } }; na: { ticks(i: number): string[] } };
 };
 declare const window: { labrx: Labrx; devicePixelRatio: number };
-declare const document: { querySelector(s: string): { textContent: string | null } | null };
+declare const document: { querySelector(s: string): { textContent: string | null } | null; querySelectorAll(s: string): { length: number } };
+declare function scrollTo(x: number, y: number): void;
 
 async function shot(page: Page, name: string, t: { log(...a: unknown[]): void }): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -155,6 +156,7 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
     await page.close();
 
     // ---- studio.show: a script's own pipeline drawn live; errors beside their field ----
+    console.error('MARK show');
     const plain = await startStudio({ board });
     try {
       const settings = { decimation: 1, trigger: 'ch2-rising', threshold: 0 } as const;
@@ -169,7 +171,9 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
       t.deepEqual(drawn.map((d) => [d.name, d.kind]), [['filtered ch1', 'trace'], ['slow sine', 'series']]);
       t.true(drawn[0]!.n > 100, 'the trace is drawn');
       // the series completes (400 points): its plot stays, saying so
+      console.error('MARK series wait');
       await series.ended;
+      console.error('MARK series ended');
       await page2.waitForFunction(() => /completed/.test(document.querySelector('[data-shown-id="2"] [data-state]')?.textContent ?? ''), null, { timeout: 30_000 });
       const shownTrace = await page2.evaluate(() => Array.from(window.labrx.shown['1']!.plot.uplot.data[1]!).slice(0, 50));
       t.true(shownTrace.some((v) => v !== 0), 'the inverted ch1 is on the plot');
@@ -183,11 +187,33 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
       t.regex((await page2.textContent('#scope [data-field-error=threshold]')) ?? '', /threshold = 5 is not allowed.*from -1 to 1 \(V\) at gain 'lv'/);
       t.true(await page2.locator('#scope [data-setting=threshold].invalid').isVisible());
       await shot(page2, 'studio-show-1400x900.png', t);
+      console.error('MARK remove');
       filtered.remove();
       await page2.waitForFunction(() => window.labrx.shown['1'] === undefined, null, { timeout: 30_000 });
       await page2.close();
     } finally {
       await plain.close();
+    }
+
+    // ---- the fleet view: a small multiple of every board, the failed one marked ----
+    console.error('MARK fleet');
+    const fleet = await connectMany([...Array.from({ length: 5 }, (_, i) => ({ sim: { seed: 20 + i } })), 'scpi://127.0.0.1:1'], { onError: 'collect' });
+    await Promise.all(fleet.boards.map((b, i) => b.asg0.set({ frequency: 2e5 * (i + 1), amplitude: 0.4, output: 'out1' })));
+    console.error('MARK fleet studio');
+    const fleetStudio = await startStudio({ fleet, fleetScope: { decimation: 8, trigger: 'ch2-rising' } });
+    try {
+      const page3 = await browser.context.newPage();
+      page3.on('pageerror', (e) => pageErrors.push(String(e)));
+      await page3.goto(fleetStudio.url);
+      await page3.waitForFunction(() => (window.labrx as unknown as { fleetDrawn: number }).fleetDrawn >= 3 && document.querySelectorAll('.fleet-cell canvas:not([hidden])').length === 5, null, { timeout: 30_000 });
+      t.regex((await page3.textContent('[data-fleet-summary]')) ?? '', /^6 boards · 5 live · 1 failed$/);
+      t.regex((await page3.textContent('.fleet-cell.failed')) ?? '', /scpi:\/\/127\.0\.0\.1:1.*failed: /);
+      await page3.evaluate(() => scrollTo(0, 10_000));
+      await shot(page3, 'studio-fleet-1400x900.png', t);
+      await page3.close();
+    } finally {
+      await fleetStudio.close();
+      await fleet.close();
     }
     t.deepEqual(pageErrors, []);
   } finally {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Subject } from 'rxjs';
 import { VirtualClock } from '@labrx/core/testing';
-import { connect, resonator, type Trace } from 'labrx';
-import { decodeFrame, FRAME_KIND, measureChannel, spectrumPeak, StudioSession, StudioShows, StudioState, type Frame, type ServerMessage } from 'labrx/testing';
+import { connect, connectMany, resonator, type Trace } from 'labrx';
+import { decodeFrame, FRAME_KIND, measureChannel, spectrumPeak, StudioFleet, StudioSession, StudioShows, StudioState, type Frame, type ServerMessage } from 'labrx/testing';
 
 // The studio's tools without a browser: scope measurements against the sine they measure, the
 // spectrum peak, studio.show's flow control, profiles and the last state.
@@ -140,4 +140,34 @@ test('profiles: the page saves and loads named profiles; the last state is writt
   const restored = await state.load(board2, { path: state.lastStatePath });
   t.is(board2.asg0.settings.frequency, 12_345);
   t.like(restored.scope, { decimation: 64, trigger: 'ch1-rising' });
+});
+
+test('the fleet view: each board’s newest trace, and the boards that could not connect or whose acquisition failed', async (t) => {
+  const clock = new VirtualClock();
+  const fleet = await connectMany([{ sim: { seed: 1, scheduler: clock } }, { sim: { seed: 2, scheduler: clock } }, 'scpi://127.0.0.1:1'], { onError: 'collect' });
+  t.teardown(() => fleet.close());
+  const view = new StudioFleet(fleet, { decimation: 8 });
+  const texts: ServerMessage[] = [];
+  const s = new StudioSession(fleet.boards[0]!, { sendText: (x) => texts.push(JSON.parse(x) as ServerMessage), sendBinary: () => undefined }, {}, { fleet: view });
+  view.start();
+  s.start();
+  const last = () => texts.filter((m) => m.type === 'fleet').at(-1) as Extract<ServerMessage, { type: 'fleet' }>;
+  t.deepEqual(last().boards.map((b) => [b.id, b.status]), [['sim:1', 'waiting'], ['sim:2', 'waiting'], ['scpi://127.0.0.1:1', 'failed']]);
+  t.regex(last().boards[2]!.error!.message, /127\.0\.0\.1:1/);
+  await clock.advanceBy(20);
+  // nothing new is sent until the page has drawn the last state; then the newest
+  const before = texts.filter((m) => m.type === 'fleet').length;
+  await clock.advanceBy(20);
+  t.is(texts.filter((m) => m.type === 'fleet').length, before);
+  s.handle(JSON.stringify({ type: 'ack', instrument: 'fleet' }));
+  const live = last().boards.slice(0, 2);
+  t.true(live.every((b) => b.status === 'live' && b.seq > 0 && b.ch1.length === 160), JSON.stringify(live.map((b) => [b.status, b.seq, b.ch1.length])));
+  // a board that fails while acquiring is marked failed, the others go on
+  await fleet.boards[1]!.close();
+  await clock.advanceBy(20);
+  s.handle(JSON.stringify({ type: 'ack', instrument: 'fleet' }));
+  t.is(last().boards[1]!.status, 'failed');
+  t.is(last().boards[0]!.status, 'live');
+  view.close();
+  s.close();
 });

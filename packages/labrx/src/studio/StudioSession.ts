@@ -19,6 +19,7 @@ import {
 import { naPointsFrame, naSweepFrame, shownFrame, spectrumFrame, traceFrame } from './resultFrames.js';
 import type { StudioDemo } from './studioDemo.js';
 import type { PanelSettings, StudioState } from './studioState.js';
+import type { StudioFleet } from './studioFleet.js';
 import type { ShownEntry, StudioShows } from './StudioShows.js';
 import { measureChannel } from './traceMeasurements.js';
 import { spectrumPeak } from './spectrumPeak.js';
@@ -71,6 +72,8 @@ export interface StudioSessionContext {
   readonly lastSweep?: () => FrequencyResponse | null;
   /** Called with every complete NA sweep, so that the next page opens with it. */
   readonly sweepDone?: (response: FrequencyResponse) => void;
+  /** The fleet view's boards (`startStudio({ fleet })`). */
+  readonly fleet?: StudioFleet;
   /** Profiles and the last state (none: the page's profile tab says so). */
   readonly state?: StudioState;
   /** Panel settings to open with (the restored last state), over the demonstration's. */
@@ -142,6 +145,9 @@ export class StudioSession {
   private readonly maxQueuedBytes: number;
   private readonly stateSubs: Subscription[] = [];
   private unlisten: (() => void) | null = null;
+  private unlistenFleet: (() => void) | null = null;
+  /** Fleet view: a newer state waits / a state is sent and not yet drawn. */
+  private readonly fleetOut = { pending: false, inFlight: 0 };
   private closed = false;
 
   constructor(
@@ -212,6 +218,15 @@ export class StudioSession {
         if (e.seq > 0) this.shownValue(e);
       }
     }
+    const fleet = this.context.fleet;
+    if (fleet) {
+      this.unlistenFleet = fleet.listen(() => {
+        this.fleetOut.pending = true;
+        this.flushFleet();
+      });
+      this.fleetOut.pending = true;
+      this.flushFleet();
+    }
     if (demo) {
       this.run('scope', 'run');
       this.run('specan', 'run');
@@ -243,6 +258,10 @@ export class StudioSession {
         }
         return;
       case 'ack': {
+        if (m.instrument === 'fleet') {
+          this.fleetOut.inFlight = 0;
+          return this.flushFleet();
+        }
         if (m.instrument === 'shown') {
           const out = this.shownOut.get(m.id!);
           if (!out) return;
@@ -274,6 +293,7 @@ export class StudioSession {
     this.flush('scope');
     this.flush('specan');
     for (const id of this.shownOut.keys()) this.flushShown(id);
+    this.flushFleet();
   }
 
   /** Stops everything this page started. */
@@ -284,6 +304,18 @@ export class StudioSession {
     this.stateSubs.length = 0;
     this.unlisten?.();
     this.unlisten = null;
+    this.unlistenFleet?.();
+    this.unlistenFleet = null;
+  }
+
+  /** Sends the fleet view's newest state when the page has drawn the last one. */
+  private flushFleet(): void {
+    const fleet = this.context.fleet;
+    if (!fleet || !this.fleetOut.pending || this.fleetOut.inFlight > 0) return;
+    if ((this.channel.bufferedBytes?.() ?? 0) > this.maxQueuedBytes) return;
+    this.fleetOut.pending = false;
+    this.fleetOut.inFlight = 1;
+    this.send({ type: 'fleet', boards: fleet.snapshot() });
   }
 
   private pause(plot: StudioPlot, id: number | undefined, paused: boolean): void {

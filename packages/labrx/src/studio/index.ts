@@ -8,6 +8,7 @@ export { SIM_DEMO, type StudioDemo } from './studioDemo.js';
 export { measureChannel, type ChannelMeasurements } from './traceMeasurements.js';
 export { spectrumPeak, type SpectrumPeak } from './spectrumPeak.js';
 export { StudioState, defaultStudioStateDir, type PanelSettings } from './studioState.js';
+export { StudioFleet, FLEET_CELL_COLUMNS, type FleetCell } from './studioFleet.js';
 export { FRAME_KIND, FRAME_HEADER_BYTES, FRAME_FLAG_ENVELOPE, allocateFrame, decodeFrame, type Frame, type FrameHeader, type FrameKind } from './frames.js';
 export { traceFrame, traceWindow, spectrumFrame, naPointsFrame, naSweepFrame, shownFrame } from './resultFrames.js';
 export { minMaxEnvelope, envelopeStep } from './minMaxEnvelope.js';

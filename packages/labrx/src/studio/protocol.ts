@@ -1,3 +1,4 @@
+import type { FleetCell } from './studioFleet.js';
 import { ASG_SETTINGS, formatSettingValue, LabrxError, NA_SETTINGS, SCOPE_SETTINGS, SettingsError, SPECAN_SETTINGS, type BoardInfo, type SettingField } from '@labrx/core';
 
 /** Instruments the page runs (Single / Run / Stop). */
@@ -27,6 +28,8 @@ export type ClientMessage =
   | { readonly type: 'view'; readonly widths: { readonly scope?: number; readonly specan?: number; readonly shown?: number }; readonly scopeWindow?: readonly [number, number] | null }
   /** The page drew a frame of this plot: the server may send the next (flow control). `id`: a shown plot's. */
   | { readonly type: 'ack'; readonly instrument: StudioStreamed; readonly id?: number }
+  /** The page drew the fleet view: the server may send its next state. */
+  | { readonly type: 'ack'; readonly instrument: 'fleet' }
   /** Pause: the plot keeps what it shows (its board keeps running); the server sends nothing new for it. */
   | { readonly type: 'pause'; readonly instrument: StudioPlot; readonly id?: number; readonly paused: boolean }
   /** The data (csv, json, npy) or picture (svg) of what a plot shows, as the command line writes them; answered by 'file'. */
@@ -106,6 +109,8 @@ export type ServerMessage =
   | { readonly type: 'overlay'; readonly instrument: StudioPlot; readonly id?: number; readonly curve: null | { readonly run: number; readonly label: string | null; readonly x: readonly number[]; readonly y: readonly (number | null)[] } }
   /** The saved profiles (names), where they live, and what was just done ('saved NAME', 'loaded NAME'). */
   | { readonly type: 'profiles'; readonly dir: string | null; readonly names: readonly string[]; readonly done?: string }
+  /** The fleet view: every board's newest trace (small envelope of ch1) and which boards failed. */
+  | { readonly type: 'fleet'; readonly boards: readonly FleetCell[] }
   /** Files for download, answering 'export'. */
   | { readonly type: 'file'; readonly instrument: StudioPlot; readonly id?: number; readonly format: StudioExportFormat; readonly files: readonly StudioFile[] }
   | { readonly type: 'state'; readonly instrument: StudioInstrument; readonly mode: 'idle' | 'single' | 'run'; readonly state: string; readonly holder: string | null }
@@ -171,6 +176,7 @@ export function parseClientMessage(text: string): ClientMessage {
       return { ...view, scopeWindow: [sw[0] as number, sw[1] as number] };
     }
     case 'ack':
+      if (m.instrument === 'fleet') return { type: 'ack', instrument: 'fleet' };
       return withId({ type: 'ack' as const, instrument: oneOf('instrument', STUDIO_STREAMED) });
     case 'pause':
       if (typeof m.paused !== 'boolean') throw new SettingsError('studio', 'paused', m.paused, 'true or false');

@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Observable } from 'rxjs';
-import { SettingsError, type FrequencyResponse } from '@labrx/core';
+import { SettingsError, type FrequencyResponse, type ScopeSettings } from '@labrx/core';
+import type { Fleet } from '../fleet/Fleet.js';
+import { StudioFleet } from './studioFleet.js';
 import type { Board } from '@labrx/instruments';
 import type { Catalogue } from '@labrx/catalogue';
 import { openRunCatalogue } from '../catalogue/openRunCatalogue.js';
@@ -19,6 +21,14 @@ import { newStudioToken, tokenMatches } from './studioToken.js';
 export interface StudioOptions {
   /** A board to show; the studio does not close it (its owner does). */
   readonly board?: Board;
+  /**
+   * A fleet (`connectMany`) for the fleet view: a small multiple of each board's newest scope trace
+   * and the boards that failed. The page's instruments drive `board`, or else the fleet's first
+   * board. The studio does not close the fleet.
+   */
+  readonly fleet?: Fleet;
+  /** Scope settings of the fleet view's acquisitions (default { decimation: 64 }). */
+  readonly fleetScope?: ScopeSettings;
   /** Otherwise a board to open with `connect()` ('scpi://…', 'sim://…' or options); closed with the studio. */
   readonly target?: string | ConnectOptions;
   /** Only '127.0.0.1': the studio drives hardware and never listens beyond this machine. */
@@ -74,7 +84,7 @@ export interface Studio {
    *
    * @example
    * const studio = await startStudio({ board: rp });
-   * const h = studio.show('ch1 rms', rp.scope.stream$({ decimation: 64 }).pipe(map((t) => rms(t.ch1))), { unit: 'V' });
+   * const h = studio.show('ch1 rms', rp.scope.stream$({ decimation: 64 }).pipe(map((t) => Math.hypot(...t.ch1) / Math.sqrt(t.ch1.length))), { unit: 'V' });
    * h.remove();
    */
   show(name: string, source$: Observable<unknown>, options?: ShowOptions): ShowHandle;
@@ -113,8 +123,9 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError('studio', 'port', port, 'an integer from 0 to 65535 (0: any free port)');
   const assets = loadStudioAssets();
-  const ownsBoard = options.board === undefined;
-  const board = options.board ?? (await connect(options.target ?? {}));
+  const fleetBoard = options.board ?? options.fleet?.boards[0];
+  const ownsBoard = fleetBoard === undefined;
+  const board = fleetBoard ?? (await connect(options.target ?? {}));
   const token = newStudioToken();
   const sessions = new Set<StudioSession>();
   const shows = new StudioShows(board.driver.scheduler);
@@ -145,7 +156,9 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
       throw error;
     }
   }
-  const context = { ...(demo ? { demo } : {}), ...(catalogue ? { catalogue } : {}), ...(state ? { state } : {}), ...(initialPanels ? { initialPanels } : {}), shows, lastSweep: () => lastSweep, sweepDone: (r: FrequencyResponse) => (lastSweep = r) };
+  const fleetView = options.fleet ? new StudioFleet(options.fleet, options.fleetScope) : undefined;
+  fleetView?.start();
+  const context = { ...(fleetView ? { fleet: fleetView } : {}), ...(demo ? { demo } : {}), ...(catalogue ? { catalogue } : {}), ...(state ? { state } : {}), ...(initialPanels ? { initialPanels } : {}), shows, lastSweep: () => lastSweep, sweepDone: (r: FrequencyResponse) => (lastSweep = r) };
   let droppedPages = 0;
   let boundPort = 0;
 
@@ -253,6 +266,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
         for (const s of sessions) s.close();
         sessions.clear();
         shows.close();
+        fleetView?.close();
         if (ownsCatalogue) catalogue?.catalogue.close();
         for (const ws of wss.clients) ws.terminate();
         await new Promise<void>((resolve) => wss.close(() => resolve()));

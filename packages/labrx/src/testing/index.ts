@@ -24,3 +24,4 @@ export { StudioShows } from '../studio/StudioShows.js';
 export { StudioState } from '../studio/studioState.js';
 export { measureChannel } from '../studio/traceMeasurements.js';
 export { spectrumPeak } from '../studio/spectrumPeak.js';
+export { StudioFleet } from '../studio/studioFleet.js';

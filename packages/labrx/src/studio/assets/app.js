@@ -459,6 +459,67 @@ export async function main(token, socket) {
     );
   }
 
+  // ---- the fleet view: a small multiple of each board's newest trace ----
+  studio.fleet = null;
+  studio.fleetDrawn = 0;
+  let fleetDirty = false;
+  const fleetCells = new Map();
+  function drawFleet() {
+    const boards = studio.fleet;
+    if (!boards) return;
+    const panel = $('#fleet');
+    panel.hidden = false;
+    const failed = boards.filter((b) => b.status === 'failed').length;
+    $('[data-fleet-summary]').textContent = boards.length + ' boards · ' + (boards.length - failed) + ' live' + (failed ? ' · ' + failed + ' failed' : '');
+    const grid = $('[data-fleet]');
+    for (const b of boards) {
+      let cell = fleetCells.get(b.id);
+      if (!cell) {
+        const el = document.createElement('div');
+        el.className = 'fleet-cell';
+        el.dataset.board = b.id;
+        const id = Object.assign(document.createElement('div'), { className: 'id', textContent: b.id, title: b.id });
+        const canvas = document.createElement('canvas');
+        const why = Object.assign(document.createElement('div'), { className: 'why' });
+        el.append(id, canvas, why);
+        grid.append(el);
+        cell = { el, canvas, why };
+        fleetCells.set(b.id, cell);
+      }
+      cell.el.classList.toggle('failed', b.status === 'failed');
+      cell.why.textContent = b.status === 'failed' ? 'failed: ' + (b.error?.message ?? '') : '';
+      cell.canvas.hidden = b.status === 'failed';
+      if (b.status === 'live') drawCell(cell.canvas, b.ch1);
+    }
+    studio.fleetDrawn++;
+  }
+  function drawCell(canvas, ys) {
+    const dpr = devicePixelRatio || 1;
+    const w = Math.max(60, canvas.clientWidth) * dpr;
+    const h = 48 * dpr;
+    if (canvas.width !== w) canvas.width = w;
+    if (canvas.height !== h) canvas.height = h;
+    const ctx = canvas.getContext('2d');
+    ctx.clearRect(0, 0, w, h);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of ys) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (!(hi > lo)) hi = lo + 1e-3;
+    ctx.strokeStyle = plots.COLORS[0];
+    ctx.lineWidth = dpr;
+    ctx.beginPath();
+    ys.forEach((v, i) => {
+      const x = (i / Math.max(1, ys.length - 1)) * (w - 2) + 1;
+      const y = h - 2 - ((v - lo) / (hi - lo)) * (h - 4);
+      if (i === 0) ctx.moveTo(x, y);
+      else ctx.lineTo(x, y);
+    });
+    ctx.stroke();
+  }
+
   // ---- messages ----
   function onText(m) {
     switch (m.type) {
@@ -525,6 +586,11 @@ export async function main(token, socket) {
         return showHistory(m);
       case 'profiles':
         return showProfiles(m);
+      case 'fleet':
+        studio.fleet = m.boards;
+        fleetDirty = true;
+        schedule();
+        return;
       case 'overlay': {
         const p = m.id !== undefined ? studio.shown[m.id]?.plot : plot[m.instrument];
         studio.overlays[m.instrument] = m.curve ? m.curve.run : null;
@@ -730,6 +796,12 @@ export async function main(token, socket) {
         }
       }
       for (; s.acks > 0; s.acks--) send({ type: 'ack', instrument: 'shown', id: s.id });
+    }
+    if (fleetDirty) {
+      fleetDirty = false;
+      drawFleet();
+      drewAny = true;
+      send({ type: 'ack', instrument: 'fleet' });
     }
     if (drewAny) studio.frames++;
     // acknowledge after drawing: the server sends the next frames only then
