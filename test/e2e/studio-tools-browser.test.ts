@@ -156,7 +156,6 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
     await page.close();
 
     // ---- studio.show: a script's own pipeline drawn live; errors beside their field ----
-    console.error('MARK show');
     const plain = await startStudio({ board });
     try {
       const settings = { decimation: 1, trigger: 'ch2-rising', threshold: 0 } as const;
@@ -171,9 +170,7 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
       t.deepEqual(drawn.map((d) => [d.name, d.kind]), [['filtered ch1', 'trace'], ['slow sine', 'series']]);
       t.true(drawn[0]!.n > 100, 'the trace is drawn');
       // the series completes (400 points): its plot stays, saying so
-      console.error('MARK series wait');
       await series.ended;
-      console.error('MARK series ended');
       await page2.waitForFunction(() => /completed/.test(document.querySelector('[data-shown-id="2"] [data-state]')?.textContent ?? ''), null, { timeout: 30_000 });
       const shownTrace = await page2.evaluate(() => Array.from(window.labrx.shown['1']!.plot.uplot.data[1]!).slice(0, 50));
       t.true(shownTrace.some((v) => v !== 0), 'the inverted ch1 is on the plot');
@@ -187,7 +184,6 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
       t.regex((await page2.textContent('#scope [data-field-error=threshold]')) ?? '', /threshold = 5 is not allowed.*from -1 to 1 \(V\) at gain 'lv'/);
       t.true(await page2.locator('#scope [data-setting=threshold].invalid').isVisible());
       await shot(page2, 'studio-show-1400x900.png', t);
-      console.error('MARK remove');
       filtered.remove();
       await page2.waitForFunction(() => window.labrx.shown['1'] === undefined, null, { timeout: 30_000 });
       await page2.close();
@@ -196,11 +192,10 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
     }
 
     // ---- the fleet view: a small multiple of every board, the failed one marked ----
-    console.error('MARK fleet');
-    const fleet = await connectMany([...Array.from({ length: 5 }, (_, i) => ({ sim: { seed: 20 + i } })), 'scpi://127.0.0.1:1'], { onError: 'collect' });
-    await Promise.all(fleet.boards.map((b, i) => b.asg0.set({ frequency: 2e5 * (i + 1), amplitude: 0.4, output: 'out1' })));
-    console.error('MARK fleet studio');
-    const fleetStudio = await startStudio({ fleet, fleetScope: { decimation: 8, trigger: 'ch2-rising' } });
+    const fleet = await connectMany([...Array.from({ length: 5 }, (_, i) => ({ sim: { seed: 20 + i } })), 'scpi://127.0.0.1:1'], { onError: 'collect', timeoutMs: 10_000 });
+    // 1 to 5 periods of each board's tone in the 134 ms trace of decimation 1024
+    await Promise.all(fleet.boards.map((b, i) => b.asg0.set({ frequency: 7.5 * (i + 1), amplitude: 0.4, output: 'out1' })));
+    const fleetStudio = await startStudio({ fleet, fleetScope: { decimation: 1024, trigger: 'ch2-rising' } });
     try {
       const page3 = await browser.context.newPage();
       page3.on('pageerror', (e) => pageErrors.push(String(e)));

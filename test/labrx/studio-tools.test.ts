@@ -144,7 +144,7 @@ test('profiles: the page saves and loads named profiles; the last state is writt
 
 test('the fleet view: each board’s newest trace, and the boards that could not connect or whose acquisition failed', async (t) => {
   const clock = new VirtualClock();
-  const fleet = await connectMany([{ sim: { seed: 1, scheduler: clock } }, { sim: { seed: 2, scheduler: clock } }, 'scpi://127.0.0.1:1'], { onError: 'collect' });
+  const fleet = await connectMany([{ sim: { seed: 1, scheduler: clock } }, { sim: { seed: 2, scheduler: clock } }, 'scpi://127.0.0.1:1'], { onError: 'collect', timeoutMs: 10_000 });
   t.teardown(() => fleet.close());
   const view = new StudioFleet(fleet, { decimation: 8 });
   const texts: ServerMessage[] = [];

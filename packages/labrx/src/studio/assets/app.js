@@ -468,7 +468,11 @@ export async function main(token, socket) {
     const boards = studio.fleet;
     if (!boards) return;
     const panel = $('#fleet');
-    panel.hidden = false;
+    if (panel.hidden) {
+      // the fleet is what this studio is for: it goes first
+      panel.hidden = false;
+      $('main').prepend(panel);
+    }
     const failed = boards.filter((b) => b.status === 'failed').length;
     $('[data-fleet-summary]').textContent = boards.length + ' boards · ' + (boards.length - failed) + ' live' + (failed ? ' · ' + failed + ' failed' : '');
     const grid = $('[data-fleet]');
