@@ -1,4 +1,3 @@
-import type { FleetCell } from './studioFleet.js';
 import { ASG_SETTINGS, formatSettingValue, LabrxError, NA_SETTINGS, SCOPE_SETTINGS, SettingsError, SPECAN_SETTINGS, type BoardInfo, type SettingField } from '@labrx/core';
 
 /** Instruments the page runs (Single / Run / Stop). */
@@ -208,4 +207,19 @@ export function parseClientMessage(text: string): ClientMessage {
 function settingsObject(value: unknown): Record<string, unknown> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new SettingsError('studio', 'settings', value, 'an object of settings');
   return value as Record<string, unknown>;
+}
+
+/** One board of the fleet view as the page gets it. */
+export interface FleetCell {
+  readonly id: string;
+  /** 'live': acquiring; 'failed': it could not connect or its acquisition failed (see `error`). */
+  readonly status: 'waiting' | 'live' | 'failed';
+  readonly error?: ErrorInfo;
+  /** Acquisitions shown so far. */
+  readonly seq: number;
+  /** Time of the first value (s since the trigger) and between values (s). */
+  readonly x0: number;
+  readonly dx: number;
+  /** ch1 as a min/max envelope (V), `FLEET_CELL_COLUMNS` pairs. */
+  readonly ch1: readonly number[];
 }

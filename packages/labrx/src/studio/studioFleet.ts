@@ -2,25 +2,12 @@ import { defer, repeat, type Subscription } from 'rxjs';
 import type { ScopeSettings, Trace } from '@labrx/core';
 import type { Fleet } from '../fleet/Fleet.js';
 import { minMaxEnvelope } from './minMaxEnvelope.js';
-import { errorInfo, type ErrorInfo } from './protocol.js';
+import { errorInfo, type FleetCell } from './protocol.js';
+
+export type { FleetCell } from './protocol.js';
 
 /** Pixel columns of a fleet view's small multiple (ch1 as a min/max envelope of this many columns). */
 export const FLEET_CELL_COLUMNS = 80;
-
-/** One board of the fleet view as the page gets it. */
-export interface FleetCell {
-  readonly id: string;
-  /** 'live': acquiring; 'failed': it could not connect or its acquisition failed (see `error`). */
-  readonly status: 'waiting' | 'live' | 'failed';
-  readonly error?: ErrorInfo;
-  /** Acquisitions shown so far. */
-  readonly seq: number;
-  /** Time of the first value (s since the trigger) and between values (s). */
-  readonly x0: number;
-  readonly dx: number;
-  /** ch1 as a min/max envelope (V), FLEET_CELL_COLUMNS pairs. */
-  readonly ch1: readonly number[];
-}
 
 /**
  * The studio's fleet view (`startStudio({ fleet })`): every board of the fleet takes scope traces one

@@ -247,14 +247,18 @@ export async function main(token, socket) {
     }, 'image/png');
   }
 
+  // a download's object URL lives through the next few downloads (the browser may still be
+  // reading it; an .npy comes with its sidecar), then is released
+  const downloadUrls = [];
   function download(blob, name) {
+    while (downloadUrls.length >= 4) URL.revokeObjectURL(downloadUrls.shift());
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
+    downloadUrls.push(a.href);
     a.download = name;
     document.body.append(a);
     a.click();
     a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
   }
 
   function onFile(m) {
