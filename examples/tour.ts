@@ -11,6 +11,7 @@ import { main as tworoutine } from './tworoutine.js';
 import { main as syncReplStyle } from './sync-repl-style.js';
 import { main as asyncMap } from './async-map.js';
 import { main as telescopeTuning } from './telescope-tuning.js';
+import { main as lockCavity } from './lock-cavity.js';
 
 const quick = process.argv.includes('--quick');
 const tour: Array<[string, (o: { quick: boolean }) => Promise<void>]> = [
@@ -23,6 +24,7 @@ const tour: Array<[string, (o: { quick: boolean }) => Promise<void>]> = [
   ['sync-repl-style: a script with no await anywhere', syncReplStyle],
   ['async-map: five one-second acquisitions in about one second, sync and async mixed', asyncMap],
   ['telescope-tuning: 256 boards, each swept, tuned to its own resonance', telescopeTuning],
+  ['lock-cavity: a PDH lock of a simulated cavity, stage by stage, and a kick relocked', lockCavity],
 ];
 for (const [title, run] of tour) {
   console.log(`\n== ${title}`);

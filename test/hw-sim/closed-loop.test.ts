@@ -5,7 +5,7 @@ import { VirtualClock } from '@labrx/core/testing';
 import { createSimBoard, lowpass, resonator, type SimBoard } from '@labrx/hw-sim';
 import { Board, connect } from 'labrx';
 
-// The closed loop (docs/architecture.md, "Closed loop"; docs/decisions/0016-closed-loop-rate.md):
+// The closed loop (docs/architecture.md, "Closed loop"; docs/decisions/0018-closed-loop-rate.md):
 // PyRPL's PID around the simulator's first-order low-pass, H(f) = 1/(1 + j f/fc). The PID's error is
 // input − setpoint (red_pitaya_pid_block.v), so negative feedback through H > 0 takes p < 0 and i < 0;
 // with g = −p and fi = −i its transfer from in1 to its output is −C(f), C(f) = g + fi/(j f).
@@ -49,7 +49,7 @@ test('NA through a P+I loop around a 1 kHz low-pass: in1/x matches H/(1 + H·C) 
   // the plant's output, as a PyRPL user measures it with na.output_direct = 'out1'.
   const h = await clock.run(rp.na.single({ start: 500, stop: fu, points: 10, rbw: 50, amplitude: 0.1, input: 'in1', reference: 'amplitude' }));
   // Theory's deviations: the loop's sample-and-hold at 1.95 MHz delays P by ≈ 256 ns and I by ≈ 512 ns
-  // (docs/decisions/0016), ≤ 0.9° of L at fu, which moves T by |L/(1+L)|·0.9° < 1°; the 14-bit
+  // (docs/decisions/0018), ≤ 0.9° of L at fu, which moves T by |L/(1+L)|·0.9° < 1°; the 14-bit
   // registers (p exact, i = 5000.0002 Hz) far less; the NA's rectangular window leaks the
   // negative-frequency image by ≤ 1/(π·2f/rbw) = 1.6 % (0.14 dB, 0.9°) at 500 Hz; the input noise
   // 1e-7 V/√Hz over 50 Hz is ~1e-6 V against the weakest point's 10 mV. 1 dB and 5° (the task's
@@ -228,12 +228,12 @@ async function measureAtRate(loopDecimation: number, g: number, fi: number, freq
   }
 }
 
-test('rate bound (decision 0016): the loop at 125 MHz/64 and at 8× that rate agree within the sample-and-hold bound |ΔL|/|1 + L|', async (t) => {
+test('rate bound (decision 0018): the loop at 125 MHz/64 and at 8× that rate agree within the sample-and-hold bound |ΔL|/|1 + L|', async (t) => {
   // A faster loop (fu ≈ 13 kHz) so that the rate matters: g = 10, fi = 20 kHz around the 1 kHz low-pass.
   const g = 10, fi = 20e3;
   const sweep = { start: 2e3, stop: 13e3, points: 6 };
   const [coarse, fine] = await Promise.all([measureAtRate(64, g, fi, sweep), measureAtRate(8, g, fi, sweep)]);
-  // Theory (docs/decisions/0016-closed-loop-rate.md): a loop step of dt delays P by dt/2 and I by dt
+  // Theory (docs/decisions/0018-closed-loop-rate.md): a loop step of dt delays P by dt/2 and I by dt
   // beyond the FPGA, so between the two rates L changes by ΔL ≈ −jω·Δ·(g/2·H + (fi/(j f))·H) with
   // Δ = (64 − 8)·8 ns, and T = H/(1 + L) by ΔT/T = −ΔL/(1 + L). Second-order terms (ω·dt)² ≈ 1e-3
   // are covered by a factor 1.5; the same frequencies and windows in both runs cancel the NA's leakage.
@@ -255,4 +255,65 @@ test('rate bound (decision 0016): the loop at 125 MHz/64 and at 8× that rate ag
     t.true(bound < 0.06, `bound ${bound} at ${f} Hz`);
   }
   t.log(`largest |ΔT/T| / bound: ${worst.toFixed(2)}`);
+});
+
+test('a Fabry–Perot plant in the loop: iq0 demodulates the reflection at 25 MHz into the PDH error the plant computes, and pid0 on iq0 locks the cavity', async (t) => {
+  const { fabryPerot } = await import('@labrx/hw-sim');
+  const { ASG_DEFAULTS } = await import('@labrx/core');
+  const clock = new VirtualClock();
+  // linewidth 1.5 GHz / 3000 = 500 kHz; the piezo (out1) moves the resonance 5 MHz/V; start 150 kHz off
+  const sim = createSimBoard({ seed: 4, scheduler: clock, noiseDensity: 1e-8, dut: fabryPerot({ finesse: 3000, fsrHz: 1.5e9, piezoHzPerV: 5e6, detuningHz: 150e3 }) });
+  t.teardown(() => sim.close());
+  t.true(sim.loopRunning, 'a plant runs the loop from the start');
+  // iq0: 0.5 V at 25 MHz on the EOM (out2, a fast tone), demodulating in1 (the reflection) through two 100 kHz stages
+  await firstValueFrom(sim.iq.configure!(0, { input: 'in1', frequencyHz: 25e6, bandwidthHz: [1e5, 1e5], gain: 1, amplitudeV: 0.5, outputDirect: 'out2', outputSignal: 'quadrature' }));
+  for (const v of [-0.05, -0.01, 0.02]) {
+    await firstValueFrom(sim.setAsg(0, { ...ASG_DEFAULTS, waveform: 'dc', offset: v, output: 'out1' }));
+    await clock.advanceBy(0.2); // 20 time constants of the 100 kHz stages and of the cavity
+    const iq = await firstValueFrom(sim.sampler.sample('iq0'));
+    const st = sim.plantState();
+    // the demodulated in-phase part is the plant's own PDH component (phase 0), up to the filters' settling (e^−20)
+    t.true(Math.abs(iq - st.pdhReV!) < 1e-3, `offset ${v} V: iq0 ${iq}, plant ${st.pdhReV}`);
+  }
+  await firstValueFrom(sim.setAsg(0, { ...ASG_DEFAULTS, output: 'off' }));
+  // lock: error = iq0 − 0 rises with out1 (slope ≈ 16 V/V near resonance), so negative i; unity gain ≈ 16·1 kHz
+  await firstValueFrom(sim.pid.set(0, { input: 'iq0', outputDirect: 'out1', p: 0, i: -1000 }));
+  await clock.advanceBy(5);
+  const st = sim.plantState();
+  // the integrator removes the 150 kHz offset: what is left is the ADC's and the integrator's rounding
+  // (1 LSB of error = 122 µV ↔ 122 µV/16 V/V·5 MHz/V ≈ 40 Hz): within 200 Hz of the 500 kHz line
+  t.true(Math.abs(st.detuningHz!) < 200, `locked at ${st.detuningHz} Hz`);
+  t.true(Math.abs((await firstValueFrom(sim.pid.get(0))).ival - -150e3 / 5e6) < 2e-3, 'the piezo holds −30 mV');
+});
+
+test('the scope reads the loop history as the analytic model would: a 5 kHz sine through the low-pass agrees at decimations 8, 64 and 1024 within 0.5 % and 0.5°', async (t) => {
+  const { fitSine } = await import('../helpers/fit.js');
+  const { ASG_DEFAULTS } = await import('@labrx/core');
+  const f = 5e3;
+  const fits: Record<string, { amplitude: number; phase: number }[]> = {};
+  for (const loop of [false, true]) {
+    const clock = new VirtualClock();
+    const sim = createSimBoard({ seed: 8, dut: lowpass({ cutoff: FC }), noiseDensity: 1e-7, scheduler: clock });
+    await firstValueFrom(sim.setAsg(0, { ...ASG_DEFAULTS, waveform: 'sine', frequency: f, amplitude: 0.4, output: 'out1' }));
+    // a PID that only writes out2 (nothing listens): the loop runs, in1 is the same physics
+    if (loop) await firstValueFrom(sim.pid.set(0, { input: 'in1', outputDirect: 'out2', p: 0.001 }));
+    t.is(sim.loopRunning, loop);
+    await clock.advanceBy(5); // the low-pass settles (5 time constants of 160 µs… and more)
+    fits[String(loop)] = [];
+    for (const decimation of [8, 64, 1024]) {
+      const tr = await clock.run(firstValueFrom(sim.acquire({ ...(await import('@labrx/core')).SCOPE_DEFAULTS, decimation, trigger: 'immediate' })));
+      // tr.timestamp / 1000 + tr.t0: board time of the first sample (the clock and the board start at 0)
+      fits[String(loop)]!.push(fitSine(tr.ch1, tr.dt, tr.timestamp / 1000 + tr.t0, f));
+    }
+    await sim.close();
+  }
+  // Both see |H(5 kHz)|·0.4 V = 78 mV through the boxcar; the loop's history is sampled every 512 ns and
+  // interpolated (error (2π·5 kHz·512 ns)²/8 ≈ 3e-5) or averaged per window (exact for the samples in it);
+  // the noise differs (different draws): 1e-7 V/√Hz over 16384 samples moves a fit by < 1e-5 V.
+  for (let k = 0; k < 3; k++) {
+    const a = fits.false![k]!, b = fits.true![k]!;
+    t.true(Math.abs(b.amplitude / a.amplitude - 1) < 0.005, `decimation ${[8, 64, 1024][k]}: ${b.amplitude} vs ${a.amplitude}`);
+    const dphi = ((b.phase - a.phase) * 180) / Math.PI;
+    t.true(Math.abs(((dphi + 540) % 360) - 180) < 0.5, `decimation ${[8, 64, 1024][k]}: phase differs by ${dphi}°`);
+  }
 });

@@ -263,3 +263,30 @@ test('bad parameters: SettingsError naming the setting and what is allowed', (t)
   }
   t.throws(() => fabryPerot({ fsrHz: 1e9 } as never), { instanceOf: SettingsError, message: /finesse/ });
 });
+
+test('two modulation tones: the carrier keeps J0(β1)²·J0(β2)²; equal frequencies add as one; the sense objects are reused', (t) => {
+  const tones = [
+    { frequencyHz: 20e6, re: 1, im: 0 }, // β = 1
+    { frequencyHz: 33e6, re: 0, im: 0.5 }, // β = 0.5
+  ];
+  const p = fabryPerot({ ...base });
+  const s = stepOnce(p, DT, DT, { tones2: tones });
+  // sidebands 80 and 132 half-linewidths away transmit 1/(1 + X²) of their power: < 2e-4·J1² each
+  t.true(Math.abs(s.in2 - J0_1 ** 2 * 0.9384698072408129 ** 2) < 1e-4, `${s.in2}`);
+  t.deepEqual(s.tones1.map((x) => x.frequencyHz), [20e6, 33e6]);
+  // two tones at one frequency are one modulation of the summed amplitude
+  const split = stepOnce(fabryPerot({ ...base, detuningHz: 3e4 }), DT, DT, { tones2: [{ frequencyHz: OMEGA, re: 0.25, im: 0 }, { frequencyHz: OMEGA, re: 0.75, im: 0 }] });
+  t.is(split.tones1.length, 1);
+  t.true(Math.abs(split.tones1[0]!.re - pdhAt(3e4).re) < 1e-15);
+  // the plant writes into the objects already there (no allocation per step)
+  const first = s.tones1[0];
+  stepOnce(p, 2 * DT, DT, { tones2: tones }, s);
+  t.is(s.tones1[0], first);
+  stepOnce(p, 3 * DT, DT, {}, s);
+  t.is(s.tones1.length, 0);
+  // piezo and EOM on one output: its tones are the modulation, its slow part the piezo
+  const same = stepOnce(fabryPerot({ ...base, eom: 'out1', piezoHzPerV: 1e6 }), DT, DT, { out1: 0.1, tones1: [{ frequencyHz: OMEGA, re: 1, im: 0 }] });
+  t.is(same.tones1.length, 1);
+  t.true(Math.abs(same.tones1[0]!.re - pdhAt(1e5).re) < 1e-15);
+  t.is(same.tones2.length, 0);
+});

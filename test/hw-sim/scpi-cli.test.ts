@@ -2,7 +2,7 @@ import test from 'ava';
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { SettingsError } from '@labrx/core';
-import { parseDutSpec, parseLabrxSimArgs, runLabrxSim } from '@labrx/hw-sim';
+import { isPlant, parseDutSpec, parseLabrxSimArgs, runLabrxSim } from '@labrx/hw-sim';
 import { connect } from 'labrx';
 import { RawClient } from '../scpi/scpiRawClient.js';
 
@@ -14,13 +14,17 @@ test('labrx-sim arguments: defaults, values, and SettingsError for anything else
   const o = parseLabrxSimArgs(['--port', '0', '--boards', '4', '--seed', '7', '--dut', 'resonator:f0=1e6,q=20', '--noise', '1e-7'])!;
   t.like(o, { port: 0, boards: 4, seed: 7, noiseDensity: 1e-7 });
   // H(f0) = gain (default 1) for a resonator; f0·(1 + 1/(2Q)) off it, |H| ≈ 1/√2 (x = Q·(f/f0 − f0/f) = 0.9877)
-  const h0 = o.dut.response(1e6);
+  const dut = o.dut;
+  if (!('response' in dut)) return t.fail('a linear DUT');
+  const h0 = dut.response(1e6);
   t.true(h0.re === 1 && Math.abs(h0.im) === 0);
   const f = 1e6 * (1 + 1 / 40);
   const x = 20 * (f / 1e6 - 1e6 / f);
-  const h1 = o.dut.response(f);
+  const h1 = dut.response(f);
   t.true(Math.abs(Math.hypot(h1.re, h1.im) - 1 / Math.hypot(1, x)) < 1e-12);
   t.is(parseLabrxSimArgs(['-h']), null);
+  const plant = parseLabrxSimArgs(['--dut', 'fabry-perot:finesse=3000,fsr=1.5e9,detuning=2e6'])!.dut;
+  t.true(isPlant(plant) && plant.spec.kind === 'fabry-perot');
   for (const bad of [['--protocol', 'vxi11'], ['--port', '70000'], ['--boards', '0'], ['--boards', '2.5'], ['--noise', '-1'], ['--frobnicate'], ['--port'], ['extra'], ['--port', '65535', '--boards', '2']]) {
     t.throws(() => parseLabrxSimArgs(bad), { instanceOf: SettingsError }, bad.join(' '));
   }

@@ -164,14 +164,16 @@ test('labrx scope --profile restores the profile before acquiring; a bad profile
   t.regex(bad.stderr, /asg0\.frequency = -1: a number from 0/);
 });
 
-test('PIDs (PyRPL boards) are read back into the profile and restored; bad PID settings are problems before any write', async (t) => {
-  const a = await connectPyrplSim({ seed: 3 });
+// Serial, with a 488 kHz loop: the PIDs close a loop through the wire on each served simulator, which
+// computes it in real time in this process (docs/decisions/0018-closed-loop-rate.md).
+test.serial('PIDs (PyRPL boards) are read back into the profile and restored; bad PID settings are problems before any write', async (t) => {
+  const a = await connectPyrplSim({ seed: 3, loopDecimation: 256 });
   t.teardown(a.close);
   await a.rp.pid0!.set({ input: 'in1', outputDirect: 'out1', setpoint: 0.1, p: 0.5, i: 1000, minVoltage: -0.5, maxVoltage: 0.8 });
   await a.rp.pid2!.set({ outputDirect: 'out2', p: -1 });
   const before = await a.rp.snapshot();
   t.deepEqual(before.pid0, { ...(await a.rp.pid0!.get()) });
-  const b = await connectPyrplSim({ seed: 3 });
+  const b = await connectPyrplSim({ seed: 3, loopDecimation: 256 });
   t.teardown(b.close);
   const blank = await b.rp.snapshot();
   t.notDeepEqual(blank.pid0, before.pid0);

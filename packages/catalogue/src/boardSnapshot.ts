@@ -72,10 +72,10 @@ export function boardSnapshot(board: CatalogueBoard): BoardSnapshot {
     const m = board[name];
     if (m) generators[name] = plain(m.settings);
   }
-  const o = d.options as { seed?: unknown; noiseDensity?: unknown; dut?: { spec?: unknown }; tones?: unknown } | undefined;
+  const o = d.options as { seed?: unknown; noiseDensity?: unknown; dut?: { spec?: unknown }; plant?: { spec?: unknown } | null; tones?: unknown } | undefined;
   const sim: SimProvenance | undefined =
     o && typeof o.seed === 'number'
-      ? { seed: o.seed, noiseDensity: typeof o.noiseDensity === 'number' ? o.noiseDensity : 0, dut: plain(o.dut?.spec ?? null), tones: plain(o.tones ?? []) }
+      ? { seed: o.seed, noiseDensity: typeof o.noiseDensity === 'number' ? o.noiseDensity : 0, dut: plain(o.plant?.spec ?? o.dut?.spec ?? null), tones: plain(o.tones ?? []) }
       : undefined;
   return {
     id: d.id,

@@ -16,9 +16,12 @@ import {
   type SamplerDriver,
   type ResolvedAsgSettings,
   type ResolvedScopeSettings,
+  type ResolvedStreamSettings,
+  type StreamBlock,
 } from '@labrx/core';
 import { acquireTrace, type AcquisitionHost } from './acquisition/acquireTrace.js';
 import { RunningJobs } from './acquisition/RunningJobs.js';
+import { streamBlocks } from './acquisition/streamBlocks.js';
 import { measureIq, type IqHost } from './iq/measureIq.js';
 import { resolveSimBoardOptions, type ResolvedSimBoardOptions, type SimBoardOptions } from './options.js';
 import { NoiseBlocks } from './signal/NoiseBlocks.js';
@@ -46,7 +49,11 @@ const DIRECT_SERIAL_BASE = 0x80000000;
  * A signal-level simulated Red Pitaya 125-14 implementing `BoardDriver`. Two generators drive
  * out1 (and out2, which nothing listens to); out1 reaches in1 through the DUT and in2 directly;
  * each input adds white noise, the external tones, and a 14-bit ADC (±1 V). The scope and the
- * three IQ modules (`iq`) both observe this one signal model. Every acquisition
+ * three IQ modules (`iq`) both observe this one signal model. PyRPL's three PIDs (`pid`) and the
+ * IQ modules as continuous demodulators (`iq.configure`) act in closed loop with the DUT or a
+ * `Plant` given as `dut`: while a plant or an acting module needs it, a loop engine computes the
+ * FPGA's DSP chain at 125 MHz / `loopDecimation` and the scope, the IQ measurements and the sampler
+ * read it (docs/architecture.md, "Closed loop"; docs/decisions/0018-closed-loop-rate.md). Every acquisition
  * takes as long as on hardware on the injected scheduler, and every random draw comes from the
  * seeded PRNG. See docs/architecture.md, "The simulator", and `SignalModel` for the physics.
  *
@@ -211,7 +218,7 @@ export class SimBoard implements BoardDriver {
     const now = this.timeS();
     if (this.loop.running) {
       this.loop.advanceTo(now);
-      return this.loop.bus[k]!;
+      return this.loop.signal(k);
     }
     if (k === 0 || k === 1) {
       const a = new Float64Array(1);
@@ -239,6 +246,7 @@ export class SimBoard implements BoardDriver {
 
   /** Starts or stops the loop as the plant and the modules now need. */
   private loopAfterChange(): void {
+    this.loop.refresh();
     const want = this.options.plant !== null || this.loop.pids.some((p) => p.active) || this.loop.iqs.some((q) => q.active);
     if (want && !this.loop.running) this.loop.start(this.timeS());
     else if (!want && this.loop.running) this.loop.stop();
@@ -329,6 +337,23 @@ export class SimBoard implements BoardDriver {
     return new Observable<RawTrace>((subscriber) => {
       if (this.closed) return subscriber.error(new ConnectionLostError(this.id, 'the simulated board is closed'));
       return acquireTrace(this.host, settings).subscribe(subscriber);
+    });
+  }
+
+  /** Every sample is delivered unless the consumer falls more than `bufferSamples` behind. */
+  readonly streamGuarantee = 'exact' as const;
+
+  /**
+   * The scope's gapless stream (see `streamBlocks`): consecutive blocks of both inputs from stream
+   * index 0 at subscription, each emitted when its last sample is in, rendered from the same signal
+   * model as an acquisition, with one noise realisation across blocks. A consumer more than
+   * `bufferSamples` behind gets a `GapBlock`. Counts as a running acquisition (`scopeRunning`) until
+   * unsubscribed. Errors with ConnectionLostError once the board is closed.
+   */
+  stream(settings: Omit<ResolvedStreamSettings, 'onOverflow'>): Observable<StreamBlock> {
+    return new Observable<StreamBlock>((subscriber) => {
+      if (this.closed) return subscriber.error(new ConnectionLostError(this.id, 'the simulated board is closed'));
+      return streamBlocks(this.host, settings).subscribe(subscriber);
     });
   }
 

@@ -30,3 +30,6 @@ export type { ExternalTone, InputComponent } from './signal/SignalModel.js';
 export { Xoshiro128 } from './prng/xoshiro128.js';
 export { fillGaussian, gaussian } from './prng/gaussian.js';
 export { runLabrxSim, startLabrxSim, parseLabrxSimArgs, LABRX_SIM_USAGE, type LabrxSim, type LabrxSimOptions, type LabrxSimIo } from './cli/runLabrxSim.js';
+export { LinearPlant, type LinearPlantSpec } from './loop/LinearPlant.js';
+export { LOOP_SIGNALS, type LoopSignal } from './loop/dspSignals.js';
+export { LOOP_DECIMATION } from './loop/loopRate.js';

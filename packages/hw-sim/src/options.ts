@@ -2,6 +2,7 @@ import { checkKnownKeys, preciseScheduler, SettingsError } from '@labrx/core';
 import type { SchedulerLike } from 'rxjs';
 import type { Dut } from './dut/Dut.js';
 import type { Plant } from './plant/Plant.js';
+import { isPlant } from './plant/isPlant.js';
 import { wire } from './dut/wire.js';
 import type { ExternalTone } from './signal/SignalModel.js';
 
@@ -18,7 +19,7 @@ export interface SimBoardOptions {
   dut?: Dut | Plant;
   /**
    * FPGA cycles per closed-loop step, a power of two 1…1024 (default 64: 1.953 MHz). See
-   * docs/decisions/0016-closed-loop-rate.md for the error against the FPGA's full rate.
+   * docs/decisions/0018-closed-loop-rate.md for the error against the FPGA's full rate.
    */
   loopDecimation?: number;
   /** White noise on each input in V/√Hz over 0…62.5 MHz (default 1e-7; 0 = none). */
@@ -70,12 +71,12 @@ export function resolveSimBoardOptions(options: SimBoardOptions = {}): ResolvedS
   const seed = options.seed ?? 1;
   if (!Number.isSafeInteger(seed)) throw bad('seed', seed, 'an integer');
   const given = options.dut ?? wire();
-  const isPlant = typeof given === 'object' && given !== null && typeof (given as Plant).step === 'function';
-  if (!isPlant && (typeof given !== 'object' || given === null || typeof (given as Dut).response !== 'function')) {
+  const plantGiven = isPlant(given);
+  if (!plantGiven && (typeof given !== 'object' || given === null || typeof (given).response !== 'function')) {
     throw bad('dut', given, 'a Dut (resonator(), lowpass(), delay(), wire(), chain(), or { name, response(f) }) or a Plant ({ name, spec, step(), state() })');
   }
-  const plant = isPlant ? (given as Plant) : null;
-  const dut = isPlant ? wire() : (given as Dut);
+  const plant = plantGiven ? given : null;
+  const dut = plantGiven ? wire() : (given);
   const loopDecimation = options.loopDecimation ?? 64;
   if (!(Number.isInteger(loopDecimation) && loopDecimation >= 1 && loopDecimation <= 1024 && (loopDecimation & (loopDecimation - 1)) === 0)) {
     throw bad('loopDecimation', loopDecimation, 'a power of two from 1 to 1024 (FPGA cycles per loop step)');

@@ -3,6 +3,7 @@ import { ConnectionLostError, type BoardDriver, type BoardInfo } from '@labrx/co
 import { Asg } from './Asg.js';
 import { Iq } from './Iq.js';
 import { Pid } from './Pid.js';
+import { Lockbox } from './lockbox/Lockbox.js';
 import { NetworkAnalyzer } from './NetworkAnalyzer.js';
 import { SpectrumAnalyzer } from './SpectrumAnalyzer.js';
 import { LeaseManager } from './leases/LeaseManager.js';
@@ -36,6 +37,12 @@ export class Board {
   readonly specan: SpectrumAnalyzer;
   /** Network analyzer (leases asg0 and IQ modules, or asg0 and the scope on boards without them). */
   readonly na: NetworkAnalyzer;
+  /**
+   * PyRPL's lockbox: sweeps, calibrates and locks with the board's PIDs (leases them, the sweep
+   * generator and IQ modules while locked). On a board without PIDs (stock SCPI) every call throws
+   * `LockboxUnavailableError`.
+   */
+  readonly lockbox: Lockbox;
   private readonly closing = new Subject<void>();
   private closed = false;
   /** Errors with `ConnectionLostError` when the board is closed: merged into every pipeline so none hangs. */
@@ -59,12 +66,13 @@ export class Board {
     this.iq2 = new Iq(driver, this.leases, 2);
     const pid = driver.pid;
     if (pid) {
-      this.pid0 = new Pid(pid, 0);
-      this.pid1 = new Pid(pid, 1);
-      this.pid2 = new Pid(pid, 2);
+      this.pid0 = new Pid(pid, 0, this.leases);
+      this.pid1 = new Pid(pid, 1, this.leases);
+      this.pid2 = new Pid(pid, 2, this.leases);
     }
     this.specan = new SpectrumAnalyzer(driver, this.leases, this.scope);
     this.na = new NetworkAnalyzer(driver, this.leases, this.asg0, [this.iq0, this.iq1, this.iq2], this.closed$);
+    this.lockbox = new Lockbox({ driver, leases: this.leases, scope: this.scope, asgs: [this.asg0, this.asg1], pids: [this.pid0, this.pid1, this.pid2] });
   }
 
   /** The driver's id, e.g. 'sim:7'. */
@@ -102,6 +110,7 @@ export class Board {
     this.scope.dispose();
     this.specan.dispose();
     this.na.dispose();
+    this.lockbox.dispose();
     this.asg0.dispose();
     this.asg1.dispose();
     await this.driver.close();

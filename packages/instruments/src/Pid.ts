@@ -1,11 +1,18 @@
 import { defer, firstValueFrom, type Observable } from 'rxjs';
-import type { PidDriver, PidSettings, ResolvedPidSettings } from '@labrx/core';
+import { ResourceBusyError, type PidDriver, type PidSettings, type ResolvedPidSettings } from '@labrx/core';
+import type { LeaseHolder, LeaseManager } from './leases/LeaseManager.js';
 
 /**
  * A PID module of a board whose driver has them (PyRPL's FPGA: pid0-pid2). `set` writes the given
  * settings (input and outputDirect on the DSP bus, setpoint and limits in V, `p` a plain gain, `i`
- * the integrator's unity-gain frequency in Hz) and reads everything back; `get` reads back.
- * What the PID does in closed loop is not modelled by the simulator yet.
+ * the integrator's unity-gain frequency in Hz, `inputFilterHz` PyRPL's input filter stages, `paused`,
+ * `ival` the integrator: writing 0 resets it) and reads everything back; `get` reads back.
+ * Error = input − setpoint as on the FPGA, so negative feedback through a plant of positive gain
+ * takes negative `p` and `i`. On the simulator the PID acts in closed loop with the DUT or plant
+ * (docs/architecture.md, "Closed loop"; docs/decisions/0018-closed-loop-rate.md), embedded and behind
+ * the PyRPL register server alike.
+ * While another pipeline (the lockbox) leases the module, `set` fails with `ResourceBusyError`
+ * unless called with that lease.
  *
  * @example
  * await rp.pid0?.set({ input: 'in1', outputDirect: 'out1', setpoint: 0.1, p: 0.5, i: 1e3 });
@@ -18,13 +25,19 @@ export class Pid {
     private readonly driver: PidDriver,
     /** Module number. */
     readonly index: number,
+    /** The board's lease table (absent: the module is never leased). */
+    private readonly leases?: LeaseManager,
   ) {
     this.name = `pid${index}`;
   }
 
   /** Cold: validates (SettingsError, nothing written), writes, reads back and emits the settings in force. */
-  set$(settings: PidSettings): Observable<ResolvedPidSettings> {
-    return defer(() => this.driver.set(this.index, settings));
+  set$(settings: PidSettings, options: { lease?: LeaseHolder } = {}): Observable<ResolvedPidSettings> {
+    return defer(() => {
+      const holder = this.leases?.holderOf(this.name);
+      if (holder && holder !== options.lease) throw new ResourceBusyError(this.name, holder.owner);
+      return this.driver.set(this.index, settings);
+    });
   }
 
   /** Cold: reads the settings back. */
@@ -33,8 +46,8 @@ export class Pid {
   }
 
   /** Promise face of `set$`. */
-  set(settings: PidSettings): Promise<ResolvedPidSettings> {
-    return firstValueFrom(this.set$(settings));
+  set(settings: PidSettings, options: { lease?: LeaseHolder } = {}): Promise<ResolvedPidSettings> {
+    return firstValueFrom(this.set$(settings, options));
   }
 
   /** Promise face of `get$`. */

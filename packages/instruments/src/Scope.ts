@@ -1,18 +1,29 @@
 import { identity, map, repeat, take, type Observable } from 'rxjs';
 import {
   averageCount,
+  checkAdapterOptions,
   exponentialAverage,
+  failOnGap,
+  NotSupportedError,
   resolveScopeSettings,
+  resolveStreamSettings,
+  rollingWindow,
+  SettingsError,
+  toBlockIterable,
   scopeSettingsKey,
   SCOPE_DEFAULTS,
   traceLens,
   type BoardDriver,
   type RawTrace,
   type ResolvedScopeSettings,
+  type ResolvedStreamSettings,
+  type RollingTrace,
   type ScopeSettings,
+  type StreamBlock,
+  type StreamSettings,
   type Trace,
 } from '@labrx/core';
-import { AcquiringInstrument, type LeaseRequestOptions } from './AcquiringInstrument.js';
+import { AcquiringInstrument, leaseOptions, type LeaseRequestOptions } from './AcquiringInstrument.js';
 import { failOnClose } from './failOnClose.js';
 import type { LeaseManager } from './leases/LeaseManager.js';
 
@@ -80,5 +91,92 @@ export class Scope extends AcquiringInstrument<ScopeSettings, ResolvedScopeSetti
     const s = this.resolve(settings);
     const average = s.averages > 1 ? exponentialAverage(s.averages, traceLens) : identity;
     return this.tracker.track('continuous', this.acquisitions$(s, options).pipe(average));
+  }
+
+  /**
+   * What `continuous$` guarantees on this board: 'exact' (every sample unless the consumer falls
+   * more than `bufferSamples` behind: the embedded simulator), 'ring' (the board's own ring buffer
+   * and transport may overflow too; reported as gaps the same way), or 'none' (no stream:
+   * `continuous$` throws `NotSupportedError`).
+   */
+  get streamGuarantee(): 'exact' | 'ring' | 'none' {
+    return this.driver.stream ? (this.driver.streamGuarantee ?? 'ring') : 'none';
+  }
+
+  /**
+   * The driver's gapless stream with the scope leased, gaps included (the building block of
+   * `continuous$`, `continuous`, `rolling$` and the real-time spectrum analyzer). Pipelines asking
+   * for equal stream settings share one stream (a late joiner's first block has a later index).
+   * Throws `NotSupportedError` at once when the driver has no stream.
+   */
+  blocks$(settings: ResolvedStreamSettings, options: LeaseRequestOptions = {}): Observable<StreamBlock> {
+    const driver = this.driver;
+    const stream = driver.stream?.bind(driver);
+    if (!stream) {
+      throw new NotSupportedError(driver.id, `${this.name}.continuous`, 'this board has no gapless stream; the embedded simulator has one, and deep memory on a board that has it gives one over SCPI');
+    }
+    const { onOverflow: _policy, ...hardware } = settings;
+    const owner = options.owner ?? this.name;
+    const wait = options.wait !== undefined ? { wait: options.wait } : {};
+    const key = `stream:${hardware.decimation}:${hardware.boxcar}:${hardware.blockSamples}:${hardware.bufferSamples}`;
+    return this.leases.shared$([this.name], owner, { key, ...wait }, () => stream(hardware)).pipe(failOnClose(this.closed$));
+  }
+
+  /**
+   * A gapless stream of sample blocks (cold, never completes): consecutive blocks of both inputs,
+   * each with its stream index (samples since the stream started) and board time, so a consumer can
+   * prove nothing was lost. Between board and consumer sits a buffer of `bufferSamples` samples per
+   * channel; a consumer that falls further behind (a slow synchronous subscriber holds up the
+   * producer, which finds itself late) gets `StreamOverflowError` (`onOverflow: 'error'`, default)
+   * or a `GapBlock` naming the lost samples (`'gap'`), never a silent hole. Holds the scope lease
+   * until unsubscribed. Throws `SettingsError` on bad settings and `NotSupportedError` on a board
+   * without a stream, at once. See docs/architecture.md, "Gapless streams".
+   *
+   * @example
+   * rp.scope.continuous$({ decimation: 64, onOverflow: 'gap' }).subscribe((b) => b.kind === 'gap' ? warn(b) : use(b.ch1));
+   */
+  continuous$(settings?: StreamSettings, options: LeaseRequestOptions = {}): Observable<StreamBlock> {
+    const s = resolveStreamSettings(settings, this.driver.info, `${this.name}.continuous`);
+    const blocks$ = this.blocks$(s, options);
+    return this.tracker.track('continuous', s.onOverflow === 'error' ? blocks$.pipe(failOnGap(`${this.name}.continuous`, s.bufferSamples)) : blocks$);
+  }
+
+  /**
+   * The pull face of `continuous$`: an async iterable whose queue is bounded in samples
+   * (`bufferSamples`, the same bound as the board's side): a consumer that pulls too slowly gets
+   * `StreamOverflowError` from `next()` after the blocks already queued ('error'), or a `GapBlock`
+   * in place of the oldest unread blocks ('gap'). `break` and `signal` stop the stream.
+   */
+  continuous(settings?: StreamSettings, options: { readonly signal?: AbortSignal; readonly wait?: boolean } = {}): AsyncIterable<StreamBlock> {
+    const s = resolveStreamSettings(settings, this.driver.info, `${this.name}.continuous`);
+    checkAdapterOptions(`${this.name}.continuous`, options);
+    const blocks$ = this.tracker.track('continuous', this.blocks$(s, leaseOptions(options)));
+    return toBlockIterable(blocks$, { bufferSamples: s.bufferSamples, onOverflow: s.onOverflow, signal: options.signal, operation: `${this.name}.continuous` });
+  }
+
+  /**
+   * Rolling mode (PyRPL's `rolling_mode`) for long time bases: after every block of the gapless
+   * stream, the newest `durationS` seconds as one trace (oldest first, t0 = −duration, NaN where
+   * nothing is known yet or samples were lost). Other settings as `continuous$` (blocks default to
+   * 1/16 of the window, at least 64 samples, so the trace rolls smoothly).
+   *
+   * @example
+   * rp.scope.rolling$({ decimation: 8192, durationS: 10 }).subscribe((t) => plot(t.ch1));
+   */
+  rolling$(settings: StreamSettings & { readonly durationS: number }, options: LeaseRequestOptions = {}): Observable<RollingTrace> {
+    const { durationS, ...rest } = settings ?? ({} as { durationS: number });
+    const op = `${this.name}.rolling`;
+    const decimation = resolveStreamSettings({ decimation: rest.decimation ?? 64 }, this.driver.info, op).decimation;
+    const dtS = decimation / this.driver.info.sampleRateHz;
+    const maxS = ((1 << 22) * dtS);
+    if (typeof durationS !== 'number' || !(durationS > 0) || durationS > maxS) {
+      throw new SettingsError(op, 'durationS', durationS, `a number above 0 and at most ${maxS} (s: 2^22 samples at decimation ${decimation})`);
+    }
+    const length = Math.max(2, Math.round(durationS / dtS));
+    const blockSamples = rest.blockSamples ?? Math.min(16384, Math.max(64, Math.floor(length / 16)));
+    const s = resolveStreamSettings({ onOverflow: 'gap', ...rest, decimation, blockSamples }, this.driver.info, op);
+    const blocks$ = this.blocks$(s, options);
+    const checked$ = s.onOverflow === 'error' ? blocks$.pipe(failOnGap(op, s.bufferSamples)) : blocks$;
+    return this.tracker.track('continuous', checked$.pipe(rollingWindow(length)));
   }
 }

@@ -1,7 +1,12 @@
-import { defer, identity, of, switchMap, type Observable } from 'rxjs';
+import { defer, identity, map, of, switchMap, type Observable } from 'rxjs';
 import {
   averageCount,
+  convertSpectrumUnit,
   exponentialAverage,
+  failOnGap,
+  hopSamples,
+  resolveRealtimeSettings,
+  welchSpectra,
   initFftBackend,
   isFftBackendReady,
   powerSpectrumLens,
@@ -10,6 +15,8 @@ import {
   toSpectrumUnit,
   traceToPowerSpectrum,
   type BoardDriver,
+  type RealtimeSettings,
+  type ResolvedRealtimeSettings,
   type ResolvedSpecanSettings,
   type SpecanSettings,
   type Spectrum,
@@ -17,6 +24,25 @@ import {
 import { AcquiringInstrument, type LeaseRequestOptions } from './AcquiringInstrument.js';
 import type { LeaseManager } from './leases/LeaseManager.js';
 import type { Scope } from './Scope.js';
+
+/**
+ * A real-time (Welch) spectrum of the gapless stream: a `Spectrum` in `unit`, and where in the
+ * stream it comes from, so a consumer can tell which samples each spectrum saw.
+ */
+export interface RealtimeSpectrum extends Spectrum<ResolvedRealtimeSettings> {
+  /** Stream index of the first sample of the first segment. */
+  readonly index: number;
+  /** Samples spanned: points + (averages − 1) · hop. */
+  readonly samples: number;
+  /** Seconds from the stream's start to the first sample: index · dt. */
+  readonly startS: number;
+  /** Seconds spanned: samples · dt. */
+  readonly durationS: number;
+  /** Board time of the first sample, ms on the board's scheduler clock. */
+  readonly timestamp: number;
+  /** Samples lost (onOverflow 'gap') since the previous spectrum. */
+  readonly lostSamples: number;
+}
 
 /** A spectrum as the spectrum analyzer returns it. */
 export type SpecanSpectrum = Spectrum<ResolvedSpecanSettings>;
@@ -69,5 +95,77 @@ export class SpectrumAnalyzer extends AcquiringInstrument<SpecanSettings, Resolv
     const s = this.resolve(settings);
     const average = s.averages > 1 ? exponentialAverage(s.averages, powerSpectrumLens) : identity;
     return this.tracker.track('continuous', this.power$(s, options).pipe(average, toSpectrumUnit(s.unit, s)));
+  }
+
+  /**
+   * The real-time spectrum analyzer: Welch's method on the scope's gapless stream. Segments of
+   * `points` samples start every points·(1 − overlap) samples, so every sample contributes and a
+   * signal longer than one segment is always seen (100 % probability of intercept); each result
+   * averages `averages` segments in linear power, then is converted to `unit` (conventions as
+   * `single$`: Vpk² per bin, rbw = ENBW × bin width, boxcar decimation response divided out).
+   * The FFT runs on 'pffft' unless `backend` says otherwise (docs/decisions/0016). Cold, never
+   * completes; holds the scope lease. A stream overflow (the analysis cannot keep up) errors with
+   * `StreamOverflowError`, or with `onOverflow: 'gap'` drops the partial average and goes on.
+   *
+   * @example
+   * rp.specan.realtime$({ span: 1e6, window: 'hann', overlap: 0.5, averages: 4, unit: 'dBm' }).subscribe(plot);
+   */
+  realtime$(settings?: RealtimeSettings, options: LeaseRequestOptions = {}): Observable<RealtimeSpectrum> {
+    const s = resolveRealtimeSettings(settings, this.driver.info, `${this.name}.realtime`);
+    const stream = this.scope.blocks$(
+      { decimation: s.decimation, boxcar: true, blockSamples: Math.min(s.points, 16384), bufferSamples: s.bufferSamples, onOverflow: s.onOverflow },
+      { owner: this.name, ...options },
+    );
+    const checked$ = s.onOverflow === 'error' ? stream.pipe(failOnGap(`${this.name}.realtime`, s.bufferSamples)) : stream;
+    const ready$: Observable<unknown> = isFftBackendReady(s.backend) ? of(null) : defer(() => initFftBackend(s.backend));
+    return this.tracker.track(
+      'continuous',
+      ready$.pipe(
+        switchMap(() => checked$.pipe(welchSpectra({
+          points: s.points,
+          hopSamples: hopSamples(s),
+          window: s.window,
+          backend: s.backend,
+          averages: s.averages,
+          input: s.input,
+          decimation: s.decimation,
+          boxcar: true,
+          sampleRateHz: this.driver.info.sampleRateHz,
+        }))),
+        map((w): RealtimeSpectrum => {
+          // the Welch arrays are this spectrum's own: convert in place
+          if (w.ch1.length) convertSpectrumUnit(w.ch1, s.unit, w.rbw, w.ch1);
+          if (w.ch2.length) convertSpectrumUnit(w.ch2, s.unit, w.rbw, w.ch2);
+          return {
+            frequencies: w.frequencies,
+            ch1: w.ch1,
+            ch2: w.ch2,
+            unit: s.unit,
+            rbw: w.rbw,
+            window: w.window,
+            averages: w.averages,
+            settings: s,
+            index: w.index,
+            samples: w.samples,
+            startS: w.index * w.dt,
+            durationS: w.samples * w.dt,
+            timestamp: w.timestamp,
+            lostSamples: w.lostSamples,
+          };
+        }),
+      ),
+    );
+  }
+
+  /**
+   * A spectrogram (waterfall): `realtime$` with its defaults set for one row per segment (averages
+   * 1, unit 'dBm'), each row a spectrum with its start time in the stream (`startS`) and board
+   * time (`timestamp`). Give `averages` to trade time resolution for a smoother floor.
+   *
+   * @example
+   * rp.specan.spectrogram$({ span: 2e6, points: 4096, overlap: 0.75 }).subscribe((row) => waterfall.push(row.startS, row.ch1));
+   */
+  spectrogram$(settings?: RealtimeSettings, options: LeaseRequestOptions = {}): Observable<RealtimeSpectrum> {
+    return this.realtime$({ averages: 1, unit: 'dBm', ...settings }, options);
   }
 }

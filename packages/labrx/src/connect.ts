@@ -1,6 +1,6 @@
 import { checkKnownKeys, SettingsError, type BoardDriver } from '@labrx/core';
 import { Board } from '@labrx/instruments';
-import { createSimBoard, parseDutSpec, type SimBoardOptions } from '@labrx/hw-sim';
+import { createSimBoard, isPlant, parseDutOrPlantSpec, plantFromSpec, type PlantSpec, type SimBoardOptions } from '@labrx/hw-sim';
 
 /** What `connect` accepts besides a URL. */
 export interface ConnectOptions {
@@ -46,7 +46,10 @@ export async function connect(target: string | ConnectOptions = {}, options: Con
   if (opts.driver) return new Board(opts.driver);
   if (typeof target !== 'string' || target.startsWith('sim://')) {
     const fromUrl = typeof target === 'string' ? simOptionsFromUrl(target) : {};
-    return new Board(createSimBoard({ ...fromUrl, ...opts.sim }));
+    const sim = { ...fromUrl, ...opts.sim };
+    // a plant without its own seed takes the board's (default 1), as on every other face
+    if (isPlant(sim.dut) && sim.dut.spec.seed === undefined) sim.dut = plantFromSpec(sim.dut.spec as PlantSpec, sim.seed ?? 1);
+    return new Board(createSimBoard(sim));
   }
   if (target.startsWith('scpi://')) {
     const { connectScpiBoard, parseScpiUrl } = await import('@labrx/scpi');
@@ -78,7 +81,7 @@ function simOptionsFromUrl(url: string): SimBoardOptions {
       if (!Number.isFinite(x)) throw new SettingsError('connect', k, v, 'a number');
       out[k] = x;
     } else if (k === 'dut') {
-      out.dut = parseDutSpec(v);
+      out.dut = parseDutOrPlantSpec(v);
     } else {
       throw new SettingsError('connect', k, v, "a known sim:// parameter: 'seed', 'noiseDensity', 'dut'");
     }

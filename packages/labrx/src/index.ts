@@ -32,7 +32,29 @@ export type { BoardServer, BoardServerStats, ServeBoardsOptions, ConnectRemoteOp
 
 // The board and its instruments
 export { Board, Scope, Asg, Iq, SpectrumAnalyzer, NetworkAnalyzer } from '@labrx/instruments';
-export type { InstrumentState, InstrumentActivity, SingleOptions, StreamOptions, SpecanSpectrum, NaResponse, NaSweepEvent } from '@labrx/instruments';
+export type { InstrumentState, InstrumentActivity, SingleOptions, StreamOptions, SpecanSpectrum, RealtimeSpectrum, NaResponse, NaSweepEvent } from '@labrx/instruments';
+
+// The lockbox (docs/architecture.md, "Lockbox"; docs/decisions/0019-lockbox.md)
+export { Lockbox, LockError, LockboxUnavailableError, fabryPerotPdhLock, sideOfFringeLock, michelsonMidFringeLock, resolveLockboxConfig, INPUT_MODELS, SWEEP_WAVEFORMS } from '@labrx/instruments';
+export type {
+  LockboxConfig,
+  ResolvedLockboxConfig,
+  LockboxInputSettings,
+  LockboxOutputSettings,
+  LockboxStageSettings,
+  StageOutputSettings,
+  LockStatus,
+  LockboxState,
+  LockEvent,
+  LockResult,
+  CalibrationEvent,
+  InputCalibration,
+  InputModel,
+  LockboxSignals,
+  FabryPerotPdhLockOptions,
+  SideOfFringeLockOptions,
+  MichelsonMidFringeLockOptions,
+} from '@labrx/instruments';
 
 // Results, settings and errors
 export { traceTimes, frequencyResponse, SPECTRUM_UNITS, WAVEFORMS, ASG_OUTPUTS, TRIGGER_SOURCES, WINDOW_NAMES, SPECAN_INPUTS, NA_INPUTS, NA_REFERENCES } from '@labrx/core';
@@ -51,8 +73,15 @@ export type {
   WindowName,
   BoardInfo,
   BoardDriver,
+  StreamBlock,
+  SampleBlock,
+  GapBlock,
+  StreamSettings,
+  StreamOverflowPolicy,
+  RealtimeSettings,
+  RollingTrace,
 } from '@labrx/core';
-export { LabrxError, SettingsError, ResourceBusyError, TimeoutError, ConnectionLostError, ScpiError, AbortedError, BufferOverflowError, NoResultError, MapErrors } from '@labrx/core';
+export { LabrxError, SettingsError, ResourceBusyError, TimeoutError, ConnectionLostError, ScpiError, AbortedError, BufferOverflowError, NoResultError, MapErrors, StreamOverflowError, NotSupportedError } from '@labrx/core';
 
 // Stream tools
 export { averageCount, runningAverage, exponentialAverage, traceLens, traceToPowerSpectrum, toSpectrumUnit, once, toAsyncIterable, asyncMap, asyncMap$ } from '@labrx/core';

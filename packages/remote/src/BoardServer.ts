@@ -1,8 +1,9 @@
-import { interval, Subscription, type SchedulerLike, asyncScheduler, type Observable, type Subscription as RxSubscription } from 'rxjs';
+import { interval, Subscription, type SchedulerLike, type Observable, type Subscription as RxSubscription } from 'rxjs';
 import type { Msg, NatsConnection, Subscription as NatsSubscription } from 'nats';
 import {
   ASG_DEFAULTS,
   ConnectionLostError,
+  preciseScheduler,
   resolveAsgSettings,
   resolveScopeSettings,
   scopeSettingsKey,
@@ -37,7 +38,7 @@ export interface ServeBoardsOptions {
   readonly clientTimeoutMs?: number;
   /** Larger requests get a `BadRequestError` reply (bytes, default 256 KiB: an arbitrary waveform in base64 fits). */
   readonly maxRequestBytes?: number;
-  /** Clock of the heartbeats (default: wall clock). */
+  /** Clock of the heartbeats (default: `preciseScheduler`, real time on a monotonic clock). */
   readonly scheduler?: SchedulerLike;
 }
 
@@ -149,7 +150,8 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
   const heartbeatMs = options.heartbeatMs ?? 1000;
   const clientTimeoutMs = options.clientTimeoutMs ?? 3 * heartbeatMs;
   const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
-  const scheduler = options.scheduler ?? asyncScheduler;
+  // monotonic (performance.now()): a wall-clock step (NTP, a suspended VM) must not look like silent clients
+  const scheduler = options.scheduler ?? preciseScheduler;
   const served = new Map(names.map((n, i) => [n, new ServedBoard(n, boards[i]!)]));
   const stats: BoardServerStats = { requests: 0, errors: 0, tracesSent: 0, traceBytesSent: 0 };
   let closed = false;

@@ -1,7 +1,8 @@
-import { asyncScheduler, defer, firstValueFrom, from, interval, map, Observable, timer, type SchedulerLike, type Subscriber, type Subscription as RxSubscription } from 'rxjs';
+import { defer, firstValueFrom, from, interval, map, Observable, timer, type SchedulerLike, type Subscriber, type Subscription as RxSubscription } from 'rxjs';
 import { createInbox, type NatsConnection, type Subscription } from 'nats';
 import {
   ConnectionLostError,
+  preciseScheduler,
   TimeoutError,
   type AcquireOptions,
   type BoardDriver,
@@ -88,7 +89,8 @@ const LINGER_MS = 50;
  * nobody answers fails at once with `ConnectionLostError`.
  */
 export class RemoteBoardDriver implements BoardDriver {
-  readonly scheduler: SchedulerLike = asyncScheduler;
+  // monotonic (performance.now()): a wall-clock step (NTP, a suspended VM) must not look like a silent server
+  readonly scheduler: SchedulerLike = preciseScheduler;
   readonly iq?: IqDriver;
   readonly identity: ClientIdentity;
   /** Generators and IQ modules leased here are leased on the board server too (the scope: by its shared loops). */

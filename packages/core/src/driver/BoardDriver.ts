@@ -1,5 +1,7 @@
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { RawTrace } from '../results/Trace.js';
+import type { StreamBlock } from '../results/StreamBlock.js';
+import type { ResolvedStreamSettings } from '../settings/streamSettings.js';
 import type { BoardInfo } from '../settings/boardInfo.js';
 import type { ResolvedAsgSettings } from '../settings/asgSettings.js';
 import type { ResolvedScopeSettings } from '../settings/scopeSettings.js';
@@ -33,6 +35,24 @@ export interface BoardDriver {
    * to the board server, which holds the leases for all its clients (docs/decisions/0011-remote-boards.md).
    */
   acquire(settings: Omit<ResolvedScopeSettings, 'averages'>, options?: AcquireOptions): Observable<RawTrace>;
+  /**
+   * Optional: the scope's gapless sample stream (docs/decisions/0016-gapless-streams-and-realtime-fft.md).
+   * Cold: subscribing starts the stream at stream index 0; it emits consecutive `SampleBlock`s of
+   * `settings.blockSamples` samples as the board produces them (a block when its last sample is in)
+   * and never completes; unsubscribing stops it. A consumer that falls more than
+   * `settings.bufferSamples` behind the board's production gets a `GapBlock` naming the samples that
+   * were overwritten, then the stream goes on from the oldest sample still held: never a silent
+   * hole. (`onOverflow` is the instrument's business: drivers always report gaps.) Drivers without
+   * it make `rp.scope.continuous$` fail with `NotSupportedError`; `streamGuarantee` says how gapless
+   * a driver's stream is.
+   */
+  stream?(settings: Omit<ResolvedStreamSettings, 'onOverflow'>): Observable<StreamBlock>;
+  /**
+   * With `stream`: 'exact' when every sample is delivered unless the consumer falls behind (the
+   * embedded simulator), 'ring' when the board's own ring buffer and transport may also overflow
+   * (deep memory over a network; its gaps are reported the same way).
+   */
+  readonly streamGuarantee?: 'exact' | 'ring';
   /** True while an acquisition is armed or running (for tests and user interfaces). */
   readonly scopeRunning: boolean;
   /** The board's IQ demodulator modules (`info.iqCount` of them), absent when the driver has none (plain SCPI). */

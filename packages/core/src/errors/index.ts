@@ -6,3 +6,5 @@ export { TimeoutError } from './TimeoutError.js';
 export { ConnectionLostError } from './ConnectionLostError.js';
 export { ScpiError } from './ScpiError.js';
 export { AbortedError } from './AbortedError.js';
+export { StreamOverflowError } from './StreamOverflowError.js';
+export { NotSupportedError } from './NotSupportedError.js';

@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util';
 import { SettingsError } from '@labrx/core';
 import type { Dut } from '../dut/Dut.js';
-import { parseDutSpec } from '../dut/parseDutSpec.js';
+import { parseDutOrPlantSpec } from '../dut/parseDutSpec.js';
+import { isPlant } from '../plant/isPlant.js';
+import type { Plant } from '../plant/Plant.js';
+import type { PlantSpec } from '../plant/PlantSpec.js';
+import { plantFromSpec } from '../plant/plantFromSpec.js';
 import { createSimBoard, type SimBoard } from '../SimBoard.js';
 import { startPyrplServer } from '@labrx/pyrpl';
 import { startScpiServer } from '@labrx/scpi';
@@ -32,8 +36,8 @@ export interface LabrxSimOptions {
   readonly boards: number;
   /** Seed of board 0; board i uses seed + i. */
   readonly seed: number;
-  /** Device under test of every board. */
-  readonly dut: Dut;
+  /** Device under test of every board (a plant is rebuilt from its spec for each board, with the board's seed unless it has its own). */
+  readonly dut: Dut | Plant;
   /** White noise on each input in V/√Hz (the simulator's default when absent). */
   readonly noiseDensity?: number;
   /** Serve this `.labrx-rec` recording instead of simulated boards (one port). */
@@ -54,6 +58,9 @@ Options:
   --dut <spec>     device between out1 and in1 (default wire), e.g.
                      resonator:f0=1e6,q=20[,gain=0.5]   lowpass:cutoff=1e5[,order=2]
                      delay:seconds=1e-6   wire   and chains: resonator:f0=1e6,q=20+delay:seconds=1e-7
+                   or a plant: fabry-perot:finesse=3000,fsr=1.5e9[,detuning=<Hz>,piezoHzPerV=<Hz/V>,…]
+                     michelson:[visibility=0.9,piezoMPerV=1e-6,…] (piezo on out1, EOM on out2,
+                     reflection on in1, transmission on in2; see DUT_ALLOWED for every parameter)
   --noise <V/√Hz>  white noise density on each input (default 1e-7)
   --host <addr>    interface to bind (default 127.0.0.1)
   --replay <file>  serve a session recorded with connect(url, { record: FILE }) instead: the same
@@ -111,7 +118,7 @@ export function parseLabrxSimArgs(argv: readonly string[]): LabrxSimOptions | nu
     port,
     boards,
     seed: integer('seed', values.seed as string | undefined, 1, -(2 ** 52), 2 ** 52),
-    dut: parseDutSpec((values.dut as string | undefined) ?? 'wire'),
+    dut: parseDutOrPlantSpec((values.dut as string | undefined) ?? 'wire'),
     ...(noiseDensity !== undefined ? { noiseDensity } : {}),
     ...(typeof values.replay === 'string' ? { replay: values.replay } : {}),
   };
@@ -139,7 +146,8 @@ export async function startLabrxSim(options: LabrxSimOptions): Promise<LabrxSim>
     for (let i = 0; i < options.boards; i++) {
       const board = createSimBoard({
         seed: options.seed + i,
-        dut: options.dut,
+        // a plant holds state: each board gets its own
+        dut: isPlant(options.dut) ? plantFromSpec(options.dut.spec as PlantSpec, options.seed + i) : options.dut,
         ...(options.noiseDensity !== undefined ? { noiseDensity: options.noiseDensity } : {}),
       });
       boards.push(board);

@@ -37,6 +37,9 @@ export class AsgInLoop {
     return this.segment(tS).settings.output;
   }
 
+  /** 1 out1, 2 out2, 0 off: the routing of the segment of the last `value` call. */
+  route = 0;
+
   private segment(tS: number): AsgSegment {
     const s = this.seg;
     // a segment still in force has toS = Infinity in the object cached; a change replaces that object
@@ -44,6 +47,7 @@ export class AsgInLoop {
     const seg = this.history.at(tS);
     this.seg = seg;
     const st = seg.settings;
+    this.route = st.output === 'out1' ? 1 : st.output === 'out2' ? 2 : 0;
     this.shape = waveformShape(st);
     this.fast = st.frequency >= this.fastLimitHz && st.waveform !== 'dc' && st.waveform !== 'noise' && st.amplitude !== 0;
     this.tones.length = 0;

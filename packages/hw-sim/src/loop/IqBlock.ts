@@ -1,5 +1,6 @@
 import type { FilterStage } from '@labrx/pyrpl';
 import type { Tone } from '../plant/Plant.js';
+import { Phasor } from './Phasor.js';
 
 const TWO_PI = 2 * Math.PI;
 
@@ -72,10 +73,13 @@ export class IqBlock {
     return r.input >= 0 && r.outputSignal !== 2 && r.gain !== 0 ? true : r.outputDirect !== 0 && r.amplitudeV !== 0;
   }
 
-  /** The oscillator's value amplitude·sin θ at board time tS (V). */
+  private readonly demodPhase = new Phasor();
+  private readonly oscPhase = new Phasor();
+
+  /** The oscillator's value amplitude·sin θ at board time tS (V); consecutive calls should be one loop step apart. */
   oscillator(tS: number): number {
-    const c = this.regs.frequencyHz * tS;
-    return this.regs.amplitudeV * Math.sin(TWO_PI * (c - Math.floor(c)));
+    this.oscPhase.at(this.regs.frequencyHz, tS);
+    return this.regs.amplitudeV * this.oscPhase.sin;
   }
 
   /**
@@ -92,11 +96,10 @@ export class IqBlock {
     let zi = 0;
     if (r.input >= 0) {
       if (f < fastLimitHz) {
-        const c = f * tS;
-        const th = TWO_PI * (c - Math.floor(c));
         // 2j·x·e^{−jθ} = 2x·(sin θ + j cos θ)
-        zr = 2 * x * Math.sin(th);
-        zi = 2 * x * Math.cos(th);
+        this.demodPhase.at(f, tS);
+        zr = 2 * x * this.demodPhase.sin;
+        zi = 2 * x * this.demodPhase.cos;
       } else {
         for (const tone of tones) {
           const d = tone.frequencyHz - f;

@@ -67,7 +67,7 @@ class PoleSum implements Block {
       const d = p.re * p.re + p.im * p.im;
       this.xRe[k] = (-u * p.re) / d;
       this.xIm[k] = (u * p.im) / d;
-      y += this.residues[k]!.re * this.xRe[k]! - this.residues[k]!.im * this.xIm[k]!;
+      y += this.residues[k]!.re * this.xRe[k] - this.residues[k]!.im * this.xIm[k];
     });
     return y;
   }
@@ -220,9 +220,12 @@ export class LinearPlant implements Plant {
     this.last = this.block.step(drive.out1);
     sense.in1 = this.last;
     sense.in2 = drive.out1;
-    copyTones(drive.tones1, sense.tones1, (f) => this.response(f));
+    if (drive.tones1.length === 0 && sense.tones1.length === 0 && sense.tones2.length === 0) return;
+    copyTones(drive.tones1, sense.tones1, this.responseOf);
     copyTones(drive.tones1, sense.tones2, null);
   }
+
+  private readonly responseOf = (f: number) => this.response(f);
 
   private response(f: number): { re: number; im: number } {
     let h = this.responses.get(f);

@@ -37,7 +37,7 @@ export interface LoopEngineDeps {
 }
 
 /**
- * The closed loop (docs/architecture.md, "Closed loop"; docs/decisions/0016-closed-loop-rate.md):
+ * The closed loop (docs/architecture.md, "Closed loop"; docs/decisions/0018-closed-loop-rate.md):
  * the FPGA's DSP chain computed once per loop step of `cycles` FPGA cycles, advanced lazily to the
  * present whenever something reads the board. Step k covers board times [k·dt, (k + 1)·dt):
  *
@@ -75,6 +75,8 @@ export class LoopEngine {
   private readonly slowExt: { input: number; frequency: number; amplitude: number; phase: number }[] = [];
   private readonly fastExt: [Tone[], Tone[]] = [[], []];
   private readonly next = new Float64Array(6);
+  /** in1 and in2 at the last step, before the ADC. */
+  private readonly clean = new Float64Array(2);
   /** The next step to compute. */
   step = 0;
   /** Whether the loop runs (false: the board uses its analytic model). */
@@ -97,7 +99,7 @@ export class LoopEngine {
       const input = t.input === 'in1' ? 0 : 1;
       const phase = ((t.phase ?? 0) * Math.PI) / 180;
       if (t.frequency < this.fastLimitHz) this.slowExt.push({ input, frequency: t.frequency, amplitude: t.amplitude, phase });
-      else this.fastExt[input]!.push({ frequencyHz: t.frequency, re: t.amplitude * Math.cos(phase), im: t.amplitude * Math.sin(phase) });
+      else this.fastExt[input].push({ frequencyHz: t.frequency, re: t.amplitude * Math.cos(phase), im: t.amplitude * Math.sin(phase) });
     }
   }
 
@@ -113,6 +115,7 @@ export class LoopEngine {
 
   /** Starts the loop at board time tS: the plant in its steady state for the outputs then, the history empty. */
   start(tS: number): void {
+    this.refresh();
     this.step = this.stepAt(tS);
     this.running = true;
     this.history.restart(this.step);
@@ -131,6 +134,52 @@ export class LoopEngine {
     for (const pid of this.pids) pid.resetFilter(this.sense.in1);
   }
 
+  private activePids: number[] = [];
+  private activeIqs: number[] = [];
+  private needIn1 = false;
+  private needIn2 = false;
+
+  /**
+   * Takes note of the modules' registers after a change: which modules compute, which inputs are
+   * digitised. Idle modules output 0 (their bus value and history are zeroed here).
+   */
+  refresh(): void {
+    const wasP = this.activePids, wasQ = this.activeIqs;
+    this.activePids = [];
+    this.activeIqs = [];
+    this.needIn1 = this.needIn2 = false;
+    const note = (input: number) => {
+      if (input === SIG_IN1) this.needIn1 = true;
+      else if (input === SIG_IN2) this.needIn2 = true;
+    };
+    this.pids.forEach((pid, p) => {
+      if (!pid.active) {
+        if (wasP.includes(p)) this.bus[SIG_PID0 + p] = 0;
+        return;
+      }
+      this.activePids.push(p);
+      note(pid.regs.input);
+    });
+    this.iqs.forEach((iq, q) => {
+      if (!iq.active) {
+        if (wasQ.includes(q)) this.bus[SIG_IQ0 + q] = 0;
+        return;
+      }
+      this.activeIqs.push(q);
+      note(iq.regs.input);
+    });
+  }
+
+  /**
+   * Bus signal `k` at the last step computed; in1/in2 as the ADC reads them (a fresh noise draw when
+   * no module digitised them this step).
+   */
+  signal(k: number): number {
+    const v = this.bus[k]!;
+    if ((k === SIG_IN1 || k === SIG_IN2) && Number.isNaN(v)) return this.adc(this.clean[k]!);
+    return v;
+  }
+
   /** Stops the loop (the board goes back to its analytic model). */
   stop(): void {
     this.running = false;
@@ -140,8 +189,22 @@ export class LoopEngine {
   advanceTo(tS: number): void {
     if (!this.running) return;
     const last = this.stepAt(tS);
+    if (this.step > last) return;
+    const h = this.history;
+    this.rIn1 = h.ring(SIG_IN1);
+    this.rIn2 = h.ring(SIG_IN2);
+    this.rOut1 = h.ring(SIG_OUT1);
+    this.rOut2 = h.ring(SIG_OUT2);
+    this.mask = h.indexMask;
     while (this.step <= last) this.stepOnce();
+    h.commit(this.step - 1);
   }
+
+  private rIn1: Float32Array = new Float32Array(0);
+  private rIn2: Float32Array = new Float32Array(0);
+  private rOut1: Float32Array = new Float32Array(0);
+  private rOut2: Float32Array = new Float32Array(0);
+  private mask = 0;
 
   private gaussian(): number {
     if (this.noiseUsed >= NOISE_BLOCK) {
@@ -166,16 +229,22 @@ export class LoopEngine {
     // 1. inputs at t_k
     let in1 = this.sense.in1;
     let in2 = this.sense.in2;
-    for (const e of this.slowExt) {
+    for (let x = 0; x < this.slowExt.length; x++) {
+      const e = this.slowExt[x]!;
       const c = e.frequency * t0;
       const v = e.amplitude * Math.sin(TWO_PI * (c - Math.floor(c)) + e.phase);
       if (e.input === 0) in1 += v;
       else in2 += v;
     }
-    h.write(SIG_IN1, k, in1);
-    h.write(SIG_IN2, k, in2);
-    bus[SIG_IN1] = this.adc(in1);
-    bus[SIG_IN2] = this.adc(in2);
+    const slot = k & this.mask;
+    this.rIn1[slot] = in1;
+    this.rIn2[slot] = in2;
+    this.clean[0] = in1;
+    this.clean[1] = in2;
+    // the ADC (noise, rounding) only for an input some module reads; the sampler digitises on demand
+    const need1 = this.needIn1, need2 = this.needIn2;
+    bus[SIG_IN1] = need1 ? this.adc(in1) : NaN;
+    bus[SIG_IN2] = need2 ? this.adc(in2) : NaN;
     this.collectFastTones();
     // 2. generators
     let out1 = 0;
@@ -186,29 +255,35 @@ export class LoopEngine {
       const a = this.asgs[g]!;
       const v = a.value(tm, this.rng);
       bus[SIG_ASG0 + g] = v;
-      const o = a.output(tm);
-      if (o === 'out1') {
+      const o = a.route;
+      if (o === 1) {
         out1 += v;
         for (let i = 0; i < a.tones.length; i++) this.tones1.push(a.tones[i]!);
-      } else if (o === 'out2') {
+      } else if (o === 2) {
         out2 += v;
         for (let i = 0; i < a.tones.length; i++) this.tones2.push(a.tones[i]!);
       }
     }
     // 3. modules: each reads the bus as it was (previous module outputs), then all outputs change
     const next = this.next;
-    for (let p = 0; p < this.pids.length; p++) {
+    // idle modules (no gain, no integral, no output) output 0: only the active ones compute
+    const ap = this.activePids;
+    for (let x = 0; x < ap.length; x++) {
+      const p = ap[x]!;
       const pid = this.pids[p]!;
       const input = pid.regs.input;
       next[p] = pid.step(input >= 0 ? bus[input]! : 0);
     }
-    for (let q = 0; q < this.iqs.length; q++) {
+    const aq = this.activeIqs;
+    for (let x = 0; x < aq.length; x++) {
+      const q = aq[x]!;
       const iq = this.iqs[q]!;
       const input = iq.regs.input;
       const tones = input === SIG_IN1 ? this.fastTones[0] : input === SIG_IN2 ? this.fastTones[1] : NO_TONES;
       next[3 + q] = iq.step(t0, tm, input >= 0 ? bus[input]! : 0, tones, this.fastLimitHz);
     }
-    for (let p = 0; p < this.pids.length; p++) {
+    for (let x = 0; x < ap.length; x++) {
+      const p = ap[x]!;
       const v = next[p]!;
       bus[SIG_PID0 + p] = v;
       h.write(SIG_PID0 + p, k, v);
@@ -216,7 +291,8 @@ export class LoopEngine {
       if (od & 1) out1 += v;
       if (od & 2) out2 += v;
     }
-    for (let q = 0; q < this.iqs.length; q++) {
+    for (let x = 0; x < aq.length; x++) {
+      const q = aq[x]!;
       const iq = this.iqs[q]!;
       const v = next[3 + q]!;
       bus[SIG_IQ0 + q] = v;
@@ -240,19 +316,19 @@ export class LoopEngine {
     out2 = out2 > DAC_MAX ? DAC_MAX : out2 < -1 ? -1 : out2;
     bus[SIG_OUT1] = out1;
     bus[SIG_OUT2] = out2;
-    h.write(SIG_OUT1, k, out1);
-    h.write(SIG_OUT2, k, out2);
+    this.rOut1[slot] = out1;
+    this.rOut2[slot] = out2;
     // 5. plant
     this.drive.out1 = out1;
     this.drive.out2 = out2;
-    this.deps.plant.step(t0 + this.dtS, this.dtS, this.drive as PlantDrive, this.sense);
-    h.commit(k);
+    this.deps.plant.step(t0 + this.dtS, this.dtS, this.drive, this.sense);
     this.step = k + 1;
     this.stepsComputed++;
   }
 
   /** The fast tones at in1/in2 now: the plant's, then the external fast tones. */
   private collectFastTones(): void {
+    if (this.sense.tones1.length === 0 && this.sense.tones2.length === 0 && this.fastTones[0].length === 0 && this.fastTones[1].length === 0 && this.fastExt[0].length === 0 && this.fastExt[1].length === 0) return;
     for (let i = 0; i < 2; i++) {
       const out = this.fastTones[i]!;
       const fromPlant = i === 0 ? this.sense.tones1 : this.sense.tones2;
@@ -269,4 +345,4 @@ export class LoopEngine {
   static readonly historySignals = HISTORY_SIGNALS;
 }
 
-const NO_TONES: readonly Tone[] = Object.freeze([]) as readonly Tone[];
+const NO_TONES: readonly Tone[] = Object.freeze([]);

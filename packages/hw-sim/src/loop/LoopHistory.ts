@@ -12,7 +12,12 @@ export class LoopHistory {
   /** One past the last step written. */
   endStep = 0;
 
-  constructor(readonly length: number) {}
+  private readonly mask: number;
+
+  /** @param length a power of two */
+  constructor(readonly length: number) {
+    this.mask = length - 1;
+  }
 
   /** Forgets everything; the next step written is `step`. */
   restart(step: number): void {
@@ -27,7 +32,17 @@ export class LoopHistory {
       if (value === 0) return;
       ring = this.rings[signal] = new Float32Array(this.length);
     }
-    ring[step % this.length] = value;
+    ring[step & this.mask] = value;
+  }
+
+  /** The ring of `signal`, allocated now if it was not (for writers that keep it at hand). */
+  ring(signal: number): Float32Array {
+    return (this.rings[signal] ??= new Float32Array(this.length));
+  }
+
+  /** Index mask: step k lives at ring[k & mask]. */
+  get indexMask(): number {
+    return this.mask;
   }
 
   /** Marks `step` as complete. */
@@ -41,6 +56,6 @@ export class LoopHistory {
     const ring = this.rings[signal];
     if (!ring || this.endStep === this.firstStep) return 0;
     const k = step < this.firstStep ? this.firstStep : step >= this.endStep ? this.endStep - 1 : step;
-    return ring[k % this.length]!;
+    return ring[k & this.mask]!;
   }
 }

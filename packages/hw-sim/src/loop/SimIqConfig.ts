@@ -89,6 +89,6 @@ export function readIqConfig(index: number, regs: IqRegisters, names: IqNames): 
     gain: regs.gain,
     amplitudeV: regs.amplitudeV,
     outputDirect: DIRECT_NAMES[regs.outputDirect]!,
-    outputSignal: OUTPUT_SIGNAL_NAMES[regs.outputSignal]!,
+    outputSignal: OUTPUT_SIGNAL_NAMES[regs.outputSignal],
   });
 }

@@ -44,7 +44,7 @@ export function demodulateLoop(engine: LoopEngine, signal: number, frequencyHz: 
   let re = (-2 * sumIm) / n;
   let im = (2 * sumRe) / n;
   if (f >= engine.fastLimitHz && (signal === 0 || signal === 1)) {
-    for (const tone of engine.fastTones[signal]!) {
+    for (const tone of engine.fastTones[signal]) {
       const d = tone.frequencyHz - f;
       if (Math.abs(d) >= engine.fastLimitHz) continue;
       // tone = A·sin(2π f_t t + ψ) = A·sin(θ + 2π f_t·originS + 2π d (t − originS) + ψ) … averaged over the window

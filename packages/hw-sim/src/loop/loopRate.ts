@@ -1,5 +1,5 @@
 /**
- * The closed loop's rate (docs/decisions/0016-closed-loop-rate.md): the simulator computes the DSP
+ * The closed loop's rate (docs/decisions/0018-closed-loop-rate.md): the simulator computes the DSP
  * chain once every `LOOP_DECIMATION` FPGA cycles, 125 MHz / 64 = 1.953125 MHz (a step of 512 ns),
  * holding each value for the step. The extra sample-and-hold against the FPGA's own 8 ns costs a
  * phase lag of about π·f·(64 − 1)·8 ns (1.8° at 10 kHz, 9° at 50 kHz) in the loop gain.

@@ -27,8 +27,12 @@ export interface AiryCavity {
   /** Amplitude reflectivity of the input and the output mirror (0…1). */
   readonly r1: number;
   readonly r2: number;
+  /** Round-trip phase per Hz of detuning, 2π/FSR (rad/Hz). */
+  readonly phasePerHz: number;
   /** Writes F(Δ) (dimensionless complex field ratio, reflected/incident) for a laser `laserMinusResonanceHz` above resonance into `out`. */
   reflection(laserMinusResonanceHz: number, out: Complex): void;
+  /** F from cos φ and sin φ of the round-trip phase φ = 2πΔ/FSR (for callers that step φ by angle addition instead of calling sin and cos). */
+  reflectionAtPhase(cosPhi: number, sinPhi: number, out: Complex): void;
   /** |F(Δ)|², the reflected fraction of the power (0…1). */
   reflectedPower(laserMinusResonanceHz: number): number;
   /** T(Δ), the transmitted fraction of the power (0…1; 1 at resonance for matched mirrors). */
@@ -64,10 +68,12 @@ export function airyCavity(finesse: number, fsrHz: number, inputMirrorReflectivi
     linewidthHz: fsrHz / finesse,
     r1,
     r2,
+    phasePerHz: k,
     reflection(delta: number, out: Complex) {
       const phi = k * delta;
-      const c = Math.cos(phi);
-      const s = Math.sin(phi);
+      this.reflectionAtPhase(Math.cos(phi), Math.sin(phi), out);
+    },
+    reflectionAtPhase(c: number, s: number, out: Complex) {
       // numerator n = −r1 + r2·e^{iφ}, denominator d = 1 − g·e^{iφ}; F = n·conj(d)/|d|²
       const nr = -r1 + r2 * c;
       const ni = r2 * s;

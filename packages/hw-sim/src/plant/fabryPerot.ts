@@ -5,7 +5,7 @@ import { besselJ0, besselJ1 } from './bessel.js';
 import { Disturbance } from './Disturbance.js';
 import type { Plant, PlantDrive, PlantSense, PlantSpecBase, Tone } from './Plant.js';
 import { choiceSetting, disturbanceKeys, disturbanceSettings, disturbanceSpecFields, numberSetting, onlyKeys, seedSetting, type PlantInput, type PlantOutput } from './plantChecks.js';
-import { pdhBeat } from './pdhBeat.js';
+import { pdhBeatOf } from './pdhBeat.js';
 import { formatHz } from './formatHz.js';
 import { writeTone } from './writeTone.js';
 
@@ -125,6 +125,10 @@ const DISTURBANCE_STREAM = 0x46500010;
  *   relativeIntensityNoise over the step's Nyquist band 1/(2·dt).
  * The 2Ω component of the reflection is not modelled.
  *
+ * A plant holds state (its detuning filter, noise generators, kicks): give each board its own, e.g.
+ * `plantFromSpec(plant.spec, boardSeed)`. Without `seed` it draws from seed 0 until a board rebuilds
+ * it with its own seed (`connect` does; then read its state from the board, `SimBoard.plantState()`).
+ *
  * @throws SettingsError naming the setting for a bad or unknown parameter
  * @example fabryPerot({ finesse: 3000, fsrHz: 1.5e9, piezoHzPerV: 5e6, detuningHz: 2e6 })
  */
@@ -178,6 +182,14 @@ export function fabryPerot(p: Omit<FabryPerotSpec, 'kind'> & { readonly kind?: '
   let modIm = new Float64Array(0);
   let sidebandFraction = new Float64Array(0);
   let j0sq = new Float64Array(0);
+  let lastBeta = new Float64Array(0);
+  let lastJ0 = new Float64Array(0);
+  let lastJ1 = new Float64Array(0);
+  let modCos = new Float64Array(0); // cos and sin of 2πΩ/FSR per modulation, for angle addition
+  let modSin = new Float64Array(0);
+  let fUp: Complex[] = [];
+  let fDown: Complex[] = [];
+  const fCarrier: Complex = { re: 0, im: 0 };
   let nMod = 0;
   let carrierFraction = 1;
   let higherFraction = 0;
@@ -198,6 +210,13 @@ export function fabryPerot(p: Omit<FabryPerotSpec, 'kind'> & { readonly kind?: '
       modIm = new Float64Array(cap);
       sidebandFraction = new Float64Array(cap);
       j0sq = new Float64Array(cap);
+      lastBeta = new Float64Array(cap).fill(Number.NaN);
+      lastJ0 = new Float64Array(cap);
+      lastJ1 = new Float64Array(cap);
+      modCos = new Float64Array(cap);
+      modSin = new Float64Array(cap);
+      fUp = Array.from({ length: cap }, () => ({ re: 0, im: 0 }));
+      fDown = Array.from({ length: cap }, () => ({ re: 0, im: 0 }));
     }
     // tones at the same frequency add up to one modulation
     nMod = 0;
@@ -206,6 +225,10 @@ export function fabryPerot(p: Omit<FabryPerotSpec, 'kind'> & { readonly kind?: '
       let k = 0;
       while (k < nMod && modHz[k] !== t.frequencyHz) k++;
       if (k === nMod) {
+        if (modHz[k] !== t.frequencyHz) {
+          modCos[k] = Math.cos(cavity.phasePerHz * t.frequencyHz);
+          modSin[k] = Math.sin(cavity.phasePerHz * t.frequencyHz);
+        }
         modHz[k] = t.frequencyHz;
         modRe[k] = 0;
         modIm[k] = 0;
@@ -217,9 +240,15 @@ export function fabryPerot(p: Omit<FabryPerotSpec, 'kind'> & { readonly kind?: '
     let carrier = 1;
     let sidebands = 0;
     for (let k = 0; k < nMod; k++) {
-      const beta = modulationRadPerV * Math.hypot(modRe[k]!, modIm[k]!);
-      const j0 = besselJ0(beta);
-      const j1 = besselJ1(beta);
+      const beta = modulationRadPerV * Math.sqrt(modRe[k]! * modRe[k]! + modIm[k]! * modIm[k]!);
+      if (beta !== lastBeta[k]) {
+        // the modulation depth rarely changes: the Bessel functions are the step's dearest part
+        lastBeta[k] = beta;
+        lastJ0[k] = besselJ0(beta);
+        lastJ1[k] = besselJ1(beta);
+      }
+      const j0 = lastJ0[k]!;
+      const j1 = lastJ1[k]!;
       j0sq[k] = j0 * j0;
       sidebandFraction[k] = j1 * j1;
       carrier *= j0 * j0;
@@ -233,16 +262,33 @@ export function fabryPerot(p: Omit<FabryPerotSpec, 'kind'> & { readonly kind?: '
     higherFraction = Math.max(0, 1 - carrierFraction - sidebands);
   }
 
-  /** Reflected and transmitted fractions of the power for a laser Δ Hz above resonance. */
-  function reflected(delta: number): number {
-    let r = carrierFraction * cavity.reflectedPower(delta) + higherFraction;
-    for (let k = 0; k < nMod; k++) r += sidebandFraction[k]! * (cavity.reflectedPower(delta + modHz[k]!) + cavity.reflectedPower(delta - modHz[k]!));
-    return r;
-  }
-  function transmitted(delta: number): number {
-    let r = carrierFraction * cavity.transmittedPower(delta);
-    for (let k = 0; k < nMod; k++) r += sidebandFraction[k]! * (cavity.transmittedPower(delta + modHz[k]!) + cavity.transmittedPower(delta - modHz[k]!));
-    return r;
+  /**
+   * Evaluates F at the carrier and at ±Ω of each modulation for a laser Δ Hz above resonance (into
+   * fCarrier, fUp, fDown) and returns the reflected fraction of the power; `lastTransmitted` gets
+   * the transmitted fraction (lossless: T = 1 − |F|² for each line; higher sidebands reflected).
+   */
+  let lastTransmitted = 0;
+  function fields(delta: number): number {
+    const phi = cavity.phasePerHz * delta;
+    const c = Math.cos(phi);
+    const s = Math.sin(phi);
+    cavity.reflectionAtPhase(c, s, fCarrier);
+    const r0 = fCarrier.re * fCarrier.re + fCarrier.im * fCarrier.im;
+    let refl = carrierFraction * r0 + higherFraction;
+    let trans = carrierFraction * (1 - r0);
+    for (let k = 0; k < nMod; k++) {
+      const up = fUp[k]!, down = fDown[k]!;
+      // φ ± φΩ by angle addition (rounding ~1e-16, no further sin/cos)
+      const cm = modCos[k]!, sm = modSin[k]!;
+      cavity.reflectionAtPhase(c * cm - s * sm, s * cm + c * sm, up);
+      cavity.reflectionAtPhase(c * cm + s * sm, s * cm - c * sm, down);
+      const ru = up.re * up.re + up.im * up.im;
+      const rd = down.re * down.re + down.im * down.im;
+      refl += sidebandFraction[k]! * (ru + rd);
+      trans += sidebandFraction[k]! * (2 - ru - rd);
+    }
+    lastTransmitted = trans;
+    return refl;
   }
 
   return Object.freeze({
@@ -268,18 +314,30 @@ export function fabryPerot(p: Omit<FabryPerotSpec, 'kind'> & { readonly kind?: '
       collectModulation(eom === 'out1' ? drive.tones1 : drive.tones2);
       const intensity = powerV * (noise && rin > 0 ? 1 + rin * Math.sqrt(nyquistHz) * noise.draw() : 1);
 
-      const reflV = intensity * reflected(delta);
-      const transV = intensity * transmitted(delta);
       const reflTones = reflection === 'in1' ? sense.tones1 : sense.tones2;
       const transTones = transmission === 'in1' ? sense.tones1 : sense.tones2;
       let nRefl = 0;
       let nTrans = 0;
+      const piezoTones = piezo === eom ? null : piezo === 'out1' ? drive.tones1 : drive.tones2;
+      let dRefl = 0;
+      let dTrans = 0;
+      if (piezoTones && piezoTones.length > 0) {
+        // slopes against δ (= −Δ), by a central difference over a thousandth of the linewidth
+        const h = 1e-3 * linewidthHz;
+        const rMinus = fields(delta + h);
+        const tMinus = lastTransmitted;
+        const rPlus = fields(delta - h);
+        dRefl = (intensity * (rPlus - rMinus)) / (2 * h);
+        dTrans = (intensity * (lastTransmitted - tMinus)) / (2 * h);
+      }
+      const reflV = intensity * fields(delta);
+      const transV = intensity * lastTransmitted;
       st.pdhReV = 0;
       st.pdhImV = 0;
       for (let k = 0; k < nMod; k++) {
-        const a = Math.hypot(modRe[k]!, modIm[k]!);
+        const a = Math.sqrt(modRe[k]! * modRe[k]! + modIm[k]! * modIm[k]!);
         if (a === 0 || sidebandFraction[k] === 0) continue;
-        pdhBeat(cavity, delta, modHz[k]!, chi);
+        pdhBeatOf(fCarrier, fUp[k]!, fDown[k]!, chi);
         // 2√(Pc·Ps)·j·χ*·e^{jφ}: j·χ* = Im χ + j·Re χ, e^{jφ} = (re + j·im)/A
         const scale = (2 * intensity * Math.sqrt(carrierFraction * sidebandFraction[k]!)) / a;
         const zr = chi.im, zi = chi.re;
@@ -291,12 +349,7 @@ export function fabryPerot(p: Omit<FabryPerotSpec, 'kind'> & { readonly kind?: '
           st.pdhImV = im;
         }
       }
-      const piezoTones = piezo === eom ? null : piezo === 'out1' ? drive.tones1 : drive.tones2;
-      if (piezoTones && piezoTones.length > 0) {
-        // slopes against δ (= −Δ), by a central difference over a thousandth of the linewidth
-        const h = 1e-3 * linewidthHz;
-        const dRefl = (intensity * (reflected(delta - h) - reflected(delta + h))) / (2 * h);
-        const dTrans = (intensity * (transmitted(delta - h) - transmitted(delta + h))) / (2 * h);
+      if (piezoTones) {
         for (const t of piezoTones) {
           if (!(t.frequencyHz > 0)) continue;
           // the cavity's low-pass 1/(1 + j·f/pole) on the resonance's modulation piezoHzPerV·(re + j·im)
@@ -308,8 +361,9 @@ export function fabryPerot(p: Omit<FabryPerotSpec, 'kind'> & { readonly kind?: '
           writeTone(transTones, nTrans++, t.frequencyHz, dTrans * fc.re, dTrans * fc.im);
         }
       }
-      reflTones.length = nRefl;
-      transTones.length = nTrans;
+      // setting an array's length is a runtime call: only when it changes
+      if (reflTones.length !== nRefl) reflTones.length = nRefl;
+      if (transTones.length !== nTrans) transTones.length = nTrans;
       if (reflection === 'in1') {
         sense.in1 = reflV;
         sense.in2 = transV;

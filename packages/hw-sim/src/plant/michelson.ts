@@ -87,6 +87,10 @@ const DISTURBANCE_STREAM = 0x4d490010;
  * λ/(4π)). Intensity noise multiplies the output by (1 + n), n white of density
  * relativeIntensityNoise over the step's Nyquist band 1/(2·dt); length noise likewise in m/√Hz.
  *
+ * A plant holds state (its detuning filter, noise generators, kicks): give each board its own, e.g.
+ * `plantFromSpec(plant.spec, boardSeed)`. Without `seed` it draws from seed 0 until a board rebuilds
+ * it with its own seed (`connect` does; then read its state from the board, `SimBoard.plantState()`).
+ *
  * @throws SettingsError naming the setting for a bad or unknown parameter
  * @example michelson({ wavelengthM: 1064e-9, piezoMPerV: 1e-6, visibility: 0.9, lengthOffsetM: 133e-9 })
  */
@@ -139,8 +143,10 @@ export function michelson(p: Omit<MichelsonSpec, 'kind'> & { readonly kind?: 'mi
         const slopeVPerV = -0.5 * intensity * visibility * k * Math.sin(phase) * piezoMPerV; // dP/dV_piezo
         for (const t of piezoTones) if (t.frequencyHz > 0) writeTone(tones, n++, t.frequencyHz, slopeVPerV * t.re, slopeVPerV * t.im);
       }
-      tones.length = n;
-      (output === 'in1' ? sense.tones2 : sense.tones1).length = 0;
+      // setting an array's length is a runtime call: only when it changes
+      if (tones.length !== n) tones.length = n;
+      const other = output === 'in1' ? sense.tones2 : sense.tones1;
+      if (other.length !== 0) other.length = 0;
       if (output === 'in1') {
         sense.in1 = out;
         sense.in2 = 0;

@@ -19,7 +19,15 @@ export function pdhBeat(cavity: AiryCavity, laserMinusResonanceHz: number, modul
   cavity.reflection(laserMinusResonanceHz, f0);
   cavity.reflection(laserMinusResonanceHz + modulationHz, fp);
   cavity.reflection(laserMinusResonanceHz - modulationHz, fm);
-  // F0·conj(Fp) − conj(F0)·Fm
+  pdhBeatOf(f0, fp, fm, out);
+}
+
+/**
+ * χ = F0·F+* − F0*·F− from the reflection coefficients already evaluated at the carrier (`f0`), the
+ * upper (`fp`, Δ+Ω) and the lower sideband (`fm`, Δ−Ω): the arithmetic of `pdhBeat`, for callers
+ * that need the F values for the powers too.
+ */
+export function pdhBeatOf(f0: Complex, fp: Complex, fm: Complex, out: Complex): void {
   const aRe = f0.re * fp.re + f0.im * fp.im;
   const aIm = f0.im * fp.re - f0.re * fp.im;
   const bRe = f0.re * fm.re + f0.im * fm.im;

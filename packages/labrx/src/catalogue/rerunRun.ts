@@ -1,6 +1,6 @@
 import { VirtualClock } from '@labrx/core/testing';
 import type { CatalogueRun } from '@labrx/catalogue';
-import { createSimBoard, dutFromSpec } from '@labrx/hw-sim';
+import { createSimBoard, dutOrPlantFromSpec } from '@labrx/hw-sim';
 import { Board } from '@labrx/instruments';
 import { SettingsError, type FrequencyResponse, type Spectrum, type Trace } from '@labrx/core';
 
@@ -39,7 +39,7 @@ export async function rerunRun(run: CatalogueRun): Promise<RerunReport> {
     createSimBoard({
       seed: sim.seed,
       noiseDensity: sim.noiseDensity,
-      dut: dutFromSpec(sim.dut as never),
+      dut: dutOrPlantFromSpec(sim.dut as never, sim.seed), // a plant without a seed took the board's
       tones: sim.tones as never,
       scheduler: clock,
     }),

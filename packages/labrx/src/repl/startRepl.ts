@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Board } from '@labrx/instruments';
 import { connect } from '../connect.js';
 import { connectSync, type SyncBoard } from '../sync/connectSync.js';
-import { dutFromSpec } from '@labrx/hw-sim';
+import { dutOrPlantFromSpec } from '@labrx/hw-sim';
 import type { SyncSimOptions } from '../sync/engineOptions.js';
 import { completeSetting } from './settingsCompleter.js';
 
@@ -51,7 +51,7 @@ export interface LabrxRepl {
  */
 export async function startRepl(options: ReplOptions = {}): Promise<LabrxRepl> {
   const { dut, virtualTime: _virtualTime, ...sim } = options.sim ?? {};
-  const rp = options.board ? await connect(options.board) : await connect({ sim: { ...sim, ...(dut ? { dut: dutFromSpec(dut) } : {}) } });
+  const rp = options.board ? await connect(options.board) : await connect({ sim: { ...sim, ...(dut ? { dut: dutOrPlantFromSpec(dut) } : {}) } });
   let rps: SyncBoard;
   try {
     const syncOptions = { ...(options.sim ? { sim: options.sim } : {}), ...(options.procedures ? { procedures: options.procedures } : {}) };

@@ -3,15 +3,18 @@ import { pathToFileURL } from 'node:url';
 import { checkKnownKeys, SettingsError } from '@labrx/core';
 import { SIM_BOARD_OPTION_NAMES } from '@labrx/hw-sim';
 import type { SimBoardOptions } from '@labrx/hw-sim';
-import { toDutSpec, type DutSpec } from '@labrx/hw-sim';
+import { toDutOrPlantSpec, type DutSpec, type PlantSpec } from '@labrx/hw-sim';
 
 /**
  * Simulator options for the blocking face: those of `connect`, as plain data (they are sent to
- * the engine thread): `dut` is a `DutSpec`, there is no `scheduler`, and `virtualTime` replaces it.
+ * the engine thread): `dut` is a `DutSpec` or a `PlantSpec`, there is no `scheduler`, and `virtualTime` replaces it.
  */
 export interface SyncSimOptions extends Omit<SimBoardOptions, 'dut' | 'scheduler'> {
-  /** Device under test as data, e.g. `{ kind: 'resonator', f0: 1e6, q: 20, gain: 0.5 }`. */
-  dut?: DutSpec;
+  /**
+   * Device under test as data, e.g. `{ kind: 'resonator', f0: 1e6, q: 20, gain: 0.5 }`, or a plant,
+   * e.g. `{ kind: 'fabry-perot', finesse: 3000, fsrHz: 1.5e9 }` (a plant without a seed takes the board's).
+   */
+  dut?: DutSpec | PlantSpec;
   /**
    * Run the board on a `VirtualClock` in the engine: each blocking call runs to completion in
    * virtual time (an 8.6 s acquisition returns at once), and board time stands still between calls.
@@ -93,7 +96,7 @@ export function prepareEngineOptions(target: string | SyncConnectOptions | undef
   const sim: SyncSimOptions = { ...opts.sim };
   if ('scheduler' in sim) throw new SettingsError('connectSync', 'sim.scheduler', '(a scheduler)', 'no scheduler: pass sim.virtualTime: true for virtual time');
   checkKnownKeys('connectSync', Object.fromEntries(Object.entries(sim).map(([k, v]) => [`sim.${k}`, v])), SYNC_SIM_OPTION_NAMES.map((n) => `sim.${n}`));
-  if (sim.dut !== undefined) sim.dut = toDutSpec(sim.dut);
+  if (sim.dut !== undefined) sim.dut = toDutOrPlantSpec(sim.dut);
   try {
     structuredClone(sim);
   } catch (error) {

@@ -1,4 +1,5 @@
 import * as core from '@labrx/core';
+import * as instruments from '@labrx/instruments';
 
 /**
  * An error as it crosses the thread boundary: its class name, message, stack and own fields (a
@@ -25,11 +26,13 @@ const isErrorClass = (v: unknown): v is ErrorClass => typeof v === 'function' &&
 
 /**
  * Every error class the caller can rebuild, by name: the builtins and every error class exported by
- * `@labrx/core` (found by walking its exports, so an error class added there later crosses too).
+ * `@labrx/core` and `@labrx/instruments` (`LockError`, `ProfileError`; found by walking their
+ * exports, so an error class added there later crosses too).
  */
 export const ERROR_CLASSES: ReadonlyMap<string, ErrorClass> = new Map<string, ErrorClass>([
   ...BUILTIN.map((c) => [c.name, c] as const),
   ...(Object.values(core) as unknown[]).filter(isErrorClass).map((c) => [c.name, c] as const),
+  ...(Object.values(instruments) as unknown[]).filter(isErrorClass).map((c) => [c.name, c] as const),
 ]);
 
 /** Marks where the caller's frames end and the engine's begin in a rebuilt error's stack. */

@@ -57,6 +57,22 @@ const NETWORK_ANALYZER = {
 } as const satisfies SyncInstrumentTable;
 
 /**
+ * The lockbox: `configure`, `lock`, `calibrate` and `unlock` block until done (a configuration is
+ * plain data, so it crosses to the engine as it is); `status`, `config` and `calibration` read;
+ * `statuses` is `locked$` as a sync iterable.
+ */
+const LOCKBOX = {
+  configure: { kind: 'value' },
+  lock: { kind: 'value' },
+  calibrate: { kind: 'value' },
+  unlock: { kind: 'value' },
+  status: { kind: 'get' },
+  config: { kind: 'get' },
+  calibration: { kind: 'get' },
+  statuses: { kind: 'stream' },
+} as const satisfies SyncInstrumentTable;
+
+/**
  * Which instruments of a `Board` the blocking face mirrors, and how. One line per instrument:
  * an instrument listed here but absent from the board (an older driver) is simply left out of the
  * mirror. The spectrum analyzer's `frequencies` is not listed as owned: it may be a grid cached
@@ -68,6 +84,7 @@ export const SYNC_FACES = {
   na: NETWORK_ANALYZER,
   asg0: GENERATOR,
   asg1: GENERATOR,
+  lockbox: LOCKBOX,
 } as const satisfies Readonly<Record<string, SyncInstrumentTable>>;
 
 /** Names of the instruments the blocking face knows. */

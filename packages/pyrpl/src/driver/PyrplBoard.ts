@@ -1,3 +1,4 @@
+import { configurePyrplIq } from './PyrplIqConfig.js';
 import { Observable, concat, defer, firstValueFrom, forkJoin, lastValueFrom, map, of, repeat, switchMap, tap, timer, first, type SchedulerLike } from 'rxjs';
 import {
   LabrxError,
@@ -8,6 +9,7 @@ import {
   type BoardInfo,
   type IqDriver,
   type IqMeasureRequest,
+  type IqModuleSettings,
   type IqResult,
   type PidDriver,
   type RawTrace,
@@ -147,7 +149,10 @@ export class PyrplBoard implements BoardDriver {
   ) {
     this.id = transport.target;
     this.scheduler = scheduler;
-    this.iq = Object.freeze({ measure: (index: number, request: IqMeasureRequest) => this.measure(index, request) });
+    this.iq = Object.freeze({
+      measure: (index: number, request: IqMeasureRequest) => this.measure(index, request),
+      configure: (index: number, settings: IqModuleSettings) => configurePyrplIq(this, index, settings),
+    });
   }
 
   /** True while an acquisition is armed or running. */

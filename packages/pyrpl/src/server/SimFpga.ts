@@ -1,7 +1,8 @@
 import type { Subscription } from 'rxjs';
 import { ASG_DEFAULTS, resolveAsgSettings, type AsgSettings, type BoardDriver, type ResolvedAsgSettings } from '@labrx/core';
 import { BUFFER_WORDS, DSP_SIGNALS, FPGA_CLOCK_HZ, PYRPL_MODULES, asgControlBits } from '../map/registerMap.js';
-import { toSigned } from '../map/fieldCodec.js';
+import { decodeField, toSigned } from '../map/fieldCodec.js';
+import { fieldOf, type DspSignal } from '../map/registerMap.js';
 import { filterCutoffsHz, filterResponse } from './filterResponse.js';
 import { ScopeModel } from './ScopeModel.js';
 import { tableShape, type TableShape } from './tableShape.js';
@@ -54,9 +55,14 @@ interface Slot {
  *
  * The board has two generators: PyRPL's asg0 and asg1 play on slots 0 and 1; an IQ module whose
  * oscillator drives an output (amplitude ≠ 0, output_direct ≠ off) takes a slot no asg is using.
- * PID, IIR and trigger modules keep their registers but do not act on the signals (closed loops are
- * not simulated yet); the sampler's `signal` registers of in1 and in2 read the board's sampler
- * (one fresh sample per read), the others 0.
+ * PID modules act on the board's closed loop (docs/architecture.md, "Closed loop"): each batch of
+ * writes to a PID's registers (or the sync register's pause bits) is forwarded whole to
+ * `board.pid.set`, a write of `ival` included only when it was written, and `ival` reads the
+ * board's integrator. IQ modules' demodulator registers (input, frequency, phase, output_signal,
+ * g1 = 8·gain, bandwidth) go to `board.iq.configure`, while their oscillator keeps playing on a
+ * generator slot, in phase with the board's IQ oscillator (both 2π·f·t in board time). IIR and
+ * trigger modules keep their registers but do not act on the signals. The sampler's `signal`
+ * registers read the board's sampler for every signal it has (one fresh sample per read), others 0.
  */
 export class SimFpga {
   private readonly store = new Map<number, number>();
@@ -72,12 +78,19 @@ export class SimFpga {
   private readonly warned = new Set<string>();
   private disposed = false;
   private dirty = false;
+  /** PIDs whose registers were written since the last flush, and whether their ival was. */
+  private readonly pidDirty = new Set<number>();
+  /** Scheduler time (ms) at the board's time 0. */
+  private readonly originMs: number;
+  private readonly ivalWritten = new Set<number>();
+  private readonly iqDirty = new Set<number>();
 
   constructor(
     private readonly board: BoardDriver,
     private readonly onError: (err: unknown) => void,
   ) {
     const originMs = board.scheduler.now();
+    this.originMs = (board as { timeS?: () => number }).timeS ? originMs - 1000 * (board as unknown as { timeS: () => number }).timeS() : originMs;
     for (const m of PYRPL_MODULES) {
       for (const r of m.registers) {
         if (r.constant !== undefined) this.constants.set(m.base + r.offset, r.constant);
@@ -124,7 +137,70 @@ export class SimFpga {
     if (!this.dirty || this.disposed) return;
     this.dirty = false;
     this.reconcile();
+    this.forwardModules();
     for (const index of this.pendingStarts.splice(0)) this.startMeasurement(index);
+  }
+
+  /** The name of DSP signal code `code`, or 'off' for one the board does not have. */
+  private signalName(code: number, module: string): string {
+    const name = (Object.keys(DSP_SIGNALS) as DspSignal[]).find((k) => DSP_SIGNALS[k] === code) ?? 'off';
+    if (name === 'off') return 'off';
+    const known = this.board.pid?.inputs ?? [];
+    if (!known.includes(name)) {
+      this.warn(`${module} reads ${name}, which the simulator does not compute: it reads 0`);
+      return 'off';
+    }
+    return name;
+  }
+
+  /** Sends the PID and IQ registers written since the last flush to the board's modules. */
+  private forwardModules(): void {
+    const fail = (m: string) => (err: unknown) => this.warn(`${m}: ${(err as Error)?.message ?? String(err)}`);
+    for (const index of [...this.pidDirty].sort()) {
+      const m = `pid${index}`;
+      const base = DSP_BASE + index * 0x10000;
+      const word = (off: number) => this.store.get(base + off) ?? 0;
+      const num = (reg: string, off: number) => decodeField(fieldOf(m, reg), word(off)) as number;
+      const directs = ['off', 'out1', 'out2', 'both'] as const;
+      const settings = {
+        input: this.signalName(word(0x0) & 0xf, m),
+        outputDirect: directs[word(0x4) & 3]!,
+        setpoint: num('setpoint', 0x104),
+        p: num('p', 0x108),
+        i: num('i', 0x10c),
+        minVoltage: num('min_voltage', 0x124),
+        maxVoltage: Math.max(num('min_voltage', 0x124), num('max_voltage', 0x128)),
+        inputFilterHz: filterCutoffsHz(word(0x120), 4, 5, 10),
+        paused: ((this.sync >> index) & 1) === 0,
+        ...(this.ivalWritten.has(index) ? { ival: num('ival', 0x100) } : {}),
+      };
+      this.board.pid?.set(index, settings).subscribe({ error: fail(m) });
+    }
+    this.pidDirty.clear();
+    this.ivalWritten.clear();
+    const configure = this.board.iq?.configure;
+    for (const index of [...this.iqDirty].sort()) {
+      if (!configure) break;
+      const m = `iq${index}`;
+      const base = DSP_BASE + (IQ_FIRST + index) * 0x10000;
+      const word = (off: number) => this.store.get(base + off) ?? 0;
+      const signals = ['quadrature', 'output_direct', 'off', 'off', 'quadrature'] as const;
+      const phaseDeg = -((word(0x104) >>> 0) * 360) / 2 ** 32; // PyRPL writes −phase (PhaseRegister invert)
+      configure
+        .call(this.board.iq, index, {
+          input: this.signalName(word(0x0) & 0xf, m),
+          frequencyHz: ((word(0x108) >>> 0) * FPGA_CLOCK_HZ) / 2 ** 32,
+          phaseDeg: phaseDeg <= -180 ? phaseDeg + 360 : phaseDeg,
+          bandwidthHz: filterCutoffsHz(word(0x124), index === 2 ? 4 : 2, 5, 10),
+          gain: toSigned(word(0x110) & 0x3ffff, 18) / 2 ** 8 / 8,
+          outputSignal: signals[word(0x10c) & 0xf] ?? 'off',
+          // the oscillator plays on a generator slot (reconcile), not through the board's IQ output
+          amplitudeV: 0,
+          outputDirect: 'off',
+        })
+        .subscribe({ error: fail(m) });
+    }
+    this.iqDirty.clear();
   }
 
   private readWord(a: number): number {
@@ -147,6 +223,12 @@ export class SimFpga {
       if (off === 0xc) return this.sync;
       if (off === 0x10) return this.signalNow(n);
       if (off === 0x8) return 0;
+      if (n <= 2 && off === 0x100 && this.board.pid) {
+        let ival = 0;
+        this.board.pid.get(n).subscribe({ next: (r) => (ival = r.ival), error: () => undefined });
+        const code = Math.max(-32768, Math.min(32767, Math.round(ival * 8192)));
+        return code < 0 ? code + 65536 : code;
+      }
       if (n >= IQ_FIRST && n < IQ_FIRST + 3) {
         const q = this.iq[n - IQ_FIRST]!;
         if (off === 0x100) return ((this.store.get(a) ?? 0) & 0x3e) | ((this.sync >> n) & 1);
@@ -183,11 +265,19 @@ export class SimFpga {
     if (a >= DSP_BASE && a < DSP_BASE + 0x100000) {
       const n = (a - DSP_BASE) >>> 16;
       const off = a & 0xffff;
-      if (off === 0xc) return this.writeSync(v & 0xff);
+      if (off === 0xc) {
+        if (((v ^ this.sync) & 7) !== 0) for (let p = 0; p < 3; p++) if ((((v ^ this.sync) >> p) & 1) !== 0) this.pidDirty.add(p);
+        return this.writeSync(v & 0xff);
+      }
       if (off === 0x8 || off === 0x10) return;
+      if (n <= 2 && off < 0x200) {
+        this.pidDirty.add(n);
+        if (off === 0x100) this.ivalWritten.add(n);
+      }
       if (n >= IQ_FIRST && n < IQ_FIRST + 3) {
         if (off >= 0x140 && off <= 0x150) return;
         this.store.set(a, v >>> 0);
+        if (off === 0x0 || off === 0x104 || off === 0x108 || off === 0x10c || off === 0x110 || off === 0x124) this.iqDirty.add(n - IQ_FIRST);
         if (off === 0x108) this.iqFrequencyWritten(n - IQ_FIRST);
         return;
       }
@@ -195,9 +285,9 @@ export class SimFpga {
     this.store.set(a, v >>> 0);
   }
 
-  /** The `signal` register of DSP slot `n` (what PyRPL's sampler reads): in1 and in2 from the board's sampler, others 0. */
+  /** The `signal` register of DSP slot `n` (what PyRPL's sampler reads): from the board's sampler when it has that signal, else 0. */
   private signalNow(n: number): number {
-    const name = n === DSP_SIGNALS.in1 ? 'in1' : n === DSP_SIGNALS.in2 ? 'in2' : null;
+    const name = (Object.keys(DSP_SIGNALS) as DspSignal[]).find((k) => DSP_SIGNALS[k] === n) ?? null;
     const sampler = this.board.sampler;
     if (!name || !sampler?.signals.includes(name)) return 0;
     let v = 0;
@@ -386,7 +476,9 @@ export class SimFpga {
     const amplitude = toSigned(this.iqReg(index, 0x114) & 0x3ffff, 18) / 2 ** 17;
     if (output === 'off' || amplitude === 0 || !q.running) return null;
     const now = this.board.scheduler.now();
-    const cycles = this.iqPhase(q, now);
+    // in phase with the board's IQ oscillator, 2π·f·t in board time (so that a demodulator configured
+    // on the board sees its own modulation at a fixed phase, as on the FPGA)
+    const cycles = (q.frequencyHz * (now - this.originMs)) / 1000;
     // amplitude·sin(θ): a negative amplitude is a phase flip
     // the phase in degrees is what the slot is given: its phase origin then holds exactly these cycles
     const frac = Math.round(360 * (cycles - Math.floor(cycles)) * 1e9) / 1e9 / 360;

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { formatSettingValue, SettingsError, type Spectrum, type Trace } from '@labrx/core';
 import { ProfileError, type Board } from '@labrx/instruments';
-import { DUT_ALLOWED, parseDutSpec, type SimBoardOptions } from '@labrx/hw-sim';
+import { DUT_ALLOWED, parseDutOrPlantSpec, type SimBoardOptions } from '@labrx/hw-sim';
 import { connect } from '../../connect.js';
 import { loadProfile } from '../../profiles/index.js';
 import { dataFormatOf, saveResult, savePlotSvg, type SavableResult } from '../../datafiles/index.js';
@@ -139,7 +139,7 @@ async function openBareBoard(flags: BoardFlags): Promise<Board> {
   const sim: SimBoardOptions = {};
   if (flags.seed !== undefined) sim.seed = settingValue(flags.seed) as number;
   if (flags.noiseDensity !== undefined) sim.noiseDensity = settingValue(flags.noiseDensity) as number;
-  if (flags.dut !== undefined) sim.dut = parseDutSpec(flags.dut);
+  if (flags.dut !== undefined) sim.dut = parseDutOrPlantSpec(flags.dut);
   return connect(target, { sim });
 }
 

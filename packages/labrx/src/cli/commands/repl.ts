@@ -1,14 +1,14 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { startRepl } from '../../repl/startRepl.js';
 import type { SyncSimOptions } from '../../sync/engineOptions.js';
-import type { DutSpec } from '@labrx/hw-sim';
+import type { DutSpec, PlantSpec } from '@labrx/hw-sim';
 import type { CliCommand } from '../CliCommand.js';
-import { parseDutSpec } from '@labrx/hw-sim';
+import { parseDutOrPlantSpec, toDutOrPlantSpec } from '@labrx/hw-sim';
 
-/** Parses `--dut resonator:f0=1e6,q=20,gain=0.5` (as every labrx command does) into plain data for the engine. */
-export function parseDut(text: string): DutSpec {
+/** Parses `--dut resonator:f0=1e6,q=20,gain=0.5` or `--dut fabry-perot:finesse=3000,fsr=1.5e9` (as every labrx command does) into plain data for the engine. */
+export function parseDut(text: string): DutSpec | PlantSpec {
   try {
-    return parseDutSpec(text).spec!;
+    return toDutOrPlantSpec(parseDutOrPlantSpec(text));
   } catch (error) {
     throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
   }
@@ -33,7 +33,7 @@ export const replCommand: CliCommand = {
       .option('--dut <spec>', "device under test, e.g. 'resonator:f0=1e6,q=20,gain=0.5', 'lowpass:cutoff=2e4,order=2'", parseDut)
       .option('-p, --procedures <module>', "a module of procedures: rps.call('name', …), await procs.name(rp, …)")
       .option('--virtual-time', "run rps's board in virtual time (each call completes instantly in board time)")
-      .action(async (opts: { board?: string; seed?: number; noiseDensity?: number; dut?: DutSpec; procedures?: string; virtualTime?: boolean }) => {
+      .action(async (opts: { board?: string; seed?: number; noiseDensity?: number; dut?: DutSpec | PlantSpec; procedures?: string; virtualTime?: boolean }) => {
         const sim: SyncSimOptions = {
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
           ...(opts.noiseDensity !== undefined ? { noiseDensity: opts.noiseDensity } : {}),

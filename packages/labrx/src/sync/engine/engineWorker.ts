@@ -10,7 +10,7 @@ import { AbortedError, LabrxError, SettingsError } from '@labrx/core';
 import { VirtualClock } from '@labrx/core/testing';
 import type { Board } from '@labrx/instruments';
 import { connect } from '../../connect.js';
-import { dutFromSpec } from '@labrx/hw-sim';
+import { dutOrPlantFromSpec } from '@labrx/hw-sim';
 import type { ProcedureContext } from '../ProcedureContext.js';
 import type { CrashNotice, EngineHello, EngineRequest, EngineWorkerData, MemberRequest, Reply } from '../protocol.js';
 import { REPLY_COUNTER } from '../protocol.js';
@@ -59,7 +59,7 @@ process.on('exit', (code) => crash(new LabrxError(`the engine thread exited (cod
 
 async function open(): Promise<{ board: Board; procedures: Map<string, Procedure> }> {
   const { virtualTime: _virtualTime, dut, ...sim } = data.options.sim;
-  const simOptions = { ...sim, ...(dut !== undefined ? { dut: dutFromSpec(dut) } : {}), ...(clock ? { scheduler: clock } : {}) };
+  const simOptions = { ...sim, ...(dut !== undefined ? { dut: dutOrPlantFromSpec(dut) } : {}), ...(clock ? { scheduler: clock } : {}) };
   const board = await connect(data.target ?? 'sim://', { sim: simOptions });
   const procedures = new Map<string, Procedure>();
   if (data.options.procedures) {

@@ -1,0 +1,193 @@
+/**
+ * Gapless streams and the real-time spectrum analyzer (issue 18).
+ *
+ *   pnpm bench gapless        (or: npx tsx bench/gapless.bench.ts)
+ *
+ * 1. Stream production on the embedded simulator: both channels of `continuous$` (16384-sample
+ *    blocks, a sine through the default board plus noise) rendered in virtual time, per CPU second,
+ *    for several decimations; the decimation-1-equivalent rate it sustains on one core as a fraction
+ *    of the hardware's 125 MS/s per channel. Baseline in the same run: a bare loop writing
+ *    0.3·sin(φ) into two arrays (the cheapest "signal" there is).
+ * 2. The same on the real clock: `continuous$` with onOverflow 'gap' for 2 s at decimations 4, 8,
+ *    16; lost samples say whether it keeps up (0: it does).
+ * 3. Real-time spectra per CPU second, 16384 points, 50 % overlap, Hann, both channels (one
+ *    "spectrum" = one segment of each channel: window, FFT, |X|², running mean), through
+ *    `welchSpectra` on ready blocks, default backend (pffft) and fft.js; against numpy (the
+ *    `python3` on PATH, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for it alone) doing the same
+ *    per segment; against what the stream needs at decimation 8 (15.6 MS/s per channel: one segment
+ *    per 8192 samples = 1907 /s).
+ * 4. End to end: `rp.specan.realtime$` at decimation 8 in virtual time (simulation + Welch): CPU
+ *    seconds per board second (< 1: keeps up on one core).
+ */
+import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { firstValueFrom, from, take, toArray, type Observable } from 'rxjs';
+import { initFftBackend, welchSpectra, type FftBackend, type SampleBlock, type StreamBlock } from '@labrx/core';
+import { VirtualClock } from '@labrx/core/testing';
+import { connect } from 'labrx';
+
+const FS = 125e6;
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+async function simBoard(clock?: VirtualClock) {
+  const rp = await connect({ sim: { seed: 1, noiseDensity: 1e-7, ...(clock ? { scheduler: clock } : {}) } });
+  await rp.asg0.set({ frequency: 1.1e6, amplitude: 0.4, output: 'out1' });
+  return rp;
+}
+
+// 1. production rate in virtual time
+function baselineRate(): number {
+  const n = 16384;
+  const a = new Float64Array(n);
+  const b = new Float64Array(n);
+  const start = cpuMs();
+  let samples = 0;
+  let phi = 0;
+  while (cpuMs() - start < 600) {
+    for (let i = 0; i < n; i++) {
+      a[i] = 0.3 * Math.sin(phi + i * 0.01);
+      b[i] = 0.3 * Math.sin(phi + i * 0.013);
+    }
+    phi += 1;
+    samples += n;
+  }
+  return (samples * 1000) / (cpuMs() - start);
+}
+
+async function productionRate(decimation: number): Promise<number> {
+  const clock = new VirtualClock();
+  const rp = await simBoard(clock);
+  const blocks = 96;
+  await clock.run(firstValueFrom(rp.scope.continuous$({ decimation }).pipe(take(8), toArray()))); // warm up
+  const start = cpuMs();
+  await clock.run(firstValueFrom(rp.scope.continuous$({ decimation }).pipe(take(blocks), toArray())));
+  const ms = cpuMs() - start;
+  await rp.close();
+  return (blocks * 16384 * 1000) / ms; // samples per channel per CPU second (both channels rendered)
+}
+
+const baseline = baselineRate();
+const production: { decimation: number; rate: number }[] = [];
+for (const decimation of [1, 4, 8, 16, 32, 64]) production.push({ decimation, rate: await productionRate(decimation) });
+// a decimation is kept up when the simulator renders its stream (FS/d per channel) at least as fast as it flows
+const keptUp = production.filter((p) => p.rate >= FS / p.decimation);
+const lowestKeepingUp = keptUp.length ? Math.min(...keptUp.map((p) => p.decimation)) : null;
+const best = lowestKeepingUp === null ? 0 : FS / lowestKeepingUp;
+
+// 2. real clock
+async function realClock(decimation: number): Promise<{ lost: number; got: number }> {
+  const rp = await simBoard();
+  let lost = 0;
+  let got = 0;
+  await new Promise<void>((resolve) => {
+    const sub = rp.scope.continuous$({ decimation, onOverflow: 'gap' }).subscribe((b) => {
+      if (b.kind === 'gap') lost += b.samples;
+      else got += b.samples;
+      if (b.index * decimation >= 2 * FS) {
+        sub.unsubscribe();
+        resolve();
+      }
+    });
+  });
+  await rp.close();
+  return { lost, got };
+}
+const real: { decimation: number; lost: number; got: number }[] = [];
+for (const decimation of [4, 8, 16]) real.push({ decimation, ...(await realClock(decimation)) });
+
+// 3. Welch spectra per CPU second on ready blocks
+const clock = new VirtualClock();
+const rp = await simBoard(clock);
+const ready = (await clock.run(firstValueFrom(rp.scope.continuous$({ decimation: 8 }).pipe(take(64), toArray())))).filter((b): b is SampleBlock => b.kind === 'samples');
+await rp.close();
+await initFftBackend('pffft');
+
+function welchRate(backend: FftBackend): number {
+  const op = welchSpectra({ points: 16384, hopSamples: 8192, window: 'hann', backend, averages: 1, input: 'both', decimation: 8, boxcar: true, sampleRateHz: FS });
+  let spectra = 0;
+  let index = 0;
+  const round = () => {
+    // the same 64 blocks again and again, renumbered so they stay one gapless stream
+    const blocks: StreamBlock[] = ready.map((b) => ({ ...b, index: (index += b.samples) - b.samples }));
+    (op(from(blocks)) as Observable<unknown>).subscribe(() => spectra++);
+  };
+  round();
+  spectra = 0;
+  const start = cpuMs();
+  while (cpuMs() - start < 1500) round();
+  return (spectra * 1000) / (cpuMs() - start);
+}
+const rates: Record<string, number> = {};
+for (let r = 0; r < 3; r++) {
+  for (const backend of ['pffft', 'fftjs'] as const) rates[backend] = Math.max(rates[backend] ?? 0, welchRate(backend));
+}
+
+const PY = `
+import numpy as np, time
+n, hop = 16384, 8192
+rng = np.random.default_rng(1)
+x = 0.4*np.sin(2*np.pi*0.0704*np.arange(n*33)) + 1e-3*rng.standard_normal(n*33)
+y = x[::-1].copy()
+w = np.hanning(n+1)[:-1]
+scale = 4.0/np.sum(w)**2
+m1 = np.zeros(n//2+1); m2 = np.zeros(n//2+1)
+def seg(i):
+    a = x[i*hop:i*hop+n]; b = y[i*hop:i*hop+n]
+    p1 = np.abs(np.fft.rfft(a*w))**2*scale
+    p2 = np.abs(np.fft.rfft(b*w))**2*scale
+    m1[:] = p1; m2[:] = p2
+best = 0
+for r in range(3):
+    k = 0; t0 = time.process_time()
+    while time.process_time() - t0 < 1.5:
+        seg(k % 64); k += 1
+    best = max(best, k/(time.process_time()-t0))
+t0 = time.process_time()
+for i in range(2000): np.fft.rfft(x[:n])
+print(best, (time.process_time()-t0)/2000*1e6, np.__version__)
+`;
+const env = { ...process.env };
+delete env.OPENBLAS_CORETYPE;
+delete env.OPENBLAS_L2_SIZE;
+const py = spawnSync('python3', ['-c', PY], { env, encoding: 'utf8' });
+const [numpyRate, numpyRfftUs, numpyVersion] = py.status === 0 ? py.stdout.trim().split(/\s+/) : ['NaN', 'NaN', `failed: ${py.stderr.slice(0, 200)}`];
+const needed = FS / 8 / 8192;
+
+// 4. end to end, virtual time
+const clock2 = new VirtualClock();
+const rp2 = await simBoard(clock2);
+const boardS = 0.5;
+const segments = Math.floor((boardS * FS) / 8 / 8192);
+await clock2.run(firstValueFrom(rp2.specan.realtime$({ decimation: 8, points: 16384, overlap: 0.5 }).pipe(take(4), toArray())));
+const e2eStart = cpuMs();
+await clock2.run(firstValueFrom(rp2.specan.realtime$({ decimation: 8, points: 16384, overlap: 0.5 }).pipe(take(segments), toArray())));
+const e2eCpuPerBoardS = (cpuMs() - e2eStart) / 1000 / ((segments * 8192 * 8) / FS);
+await rp2.close();
+
+const f = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const lines = [
+  '## Gapless streams and the real-time spectrum analyzer (bench/gapless.bench.ts)',
+  '',
+  `Command: \`pnpm bench gapless\`. Machine: ${cpus().length} × ${cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, Node ${process.version}. One run, CPU time of one process (single-threaded). Load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(', ')} on ${cpus().length} cores (other work shares them: CPU time is inflated too, and the real-clock rows get a fraction of a core).`,
+  '',
+  '| what | figure | baseline (same run) | ratio |',
+  '|---|---|---|---|',
+  ...production.map(
+    (p) =>
+      `| continuous$ on the embedded simulator, decimation ${p.decimation} (stream: ${f(FS / p.decimation / 1e6, 1)} MS/s per channel): samples per channel (both rendered) per CPU second | ${f(p.rate / 1e6, 1)} MS/s | bare 0.3·sin loop into two arrays: ${f(baseline / 1e6, 1)} MS/s | ${f(p.rate / baseline, 3)}; ${p.rate >= FS / p.decimation ? 'keeps up' : 'too slow'} (${f((p.rate * p.decimation) / FS, 2)}× real time) |`,
+  ),
+  `| **highest decimation-1-equivalent rate kept up on one core** (125 MS/s / lowest decimation kept up) | **${f(best / 1e6, 1)} MS/s per channel = ${f((100 * best) / FS, 1)} % of 125 MS/s** | – | lowest decimation kept up: ${lowestKeepingUp ?? '> 64'} |`,
+  ...real.map((r) => `| continuous$ on the real clock, decimation ${r.decimation}, 2 s, onOverflow 'gap' | ${f(r.lost)} samples lost of ${f(r.got + r.lost)} | – | ${r.lost === 0 ? 'keeps up' : 'falls behind'} |`),
+  `| realtime spectra (16384 points, 50 % overlap, Hann, 2 channels) per CPU s, default backend pffft | ${f(rates.pffft!)} /s | numpy ${numpyVersion} (rfft 16384: ${f(Number(numpyRfftUs))} µs): ${f(Number(numpyRate))} /s | **${f(rates.pffft! / Number(numpyRate), 2)}×** numpy (goal ≥ 1.5) |`,
+  `| … against what decimation 8 needs (15.6 MS/s per channel, one segment per 8192 samples) | ${f(rates.pffft!)} /s | needed: ${f(needed)} /s | **${f(rates.pffft! / needed, 2)}×** headroom |`,
+  `| … fft.js (Float64) backend | ${f(rates.fftjs!)} /s | default pffft: ${f(rates.pffft!)} /s | ${f(rates.fftjs! / rates.pffft!, 3)} |`,
+  `| rp.specan.realtime$ end to end at decimation 8 (simulation + Welch), virtual time | ${f(e2eCpuPerBoardS, 2)} CPU s per board s | real time: 1 | ${e2eCpuPerBoardS < 1 ? 'keeps up on one core' : 'does not keep up on one core'} |`,
+  '',
+];
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/gapless.md', lines.join('\n'));
+console.log(lines.join('\n'));

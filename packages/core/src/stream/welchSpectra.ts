@@ -1,0 +1,165 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import { decimationResponse } from '../dsp/decimationResponse.js';
+import type { FftBackend } from '../dsp/fftPlan.js';
+import { rfftFrequencies } from '../dsp/frequencyGrid.js';
+import { SpectrumKernel } from '../dsp/spectrumKernel.js';
+import type { WindowName } from '../dsp/windows.js';
+import type { StreamBlock } from '../results/StreamBlock.js';
+import { SegmentAssembler } from './SegmentAssembler.js';
+
+/** Options of {@link welchSpectra}. */
+export interface WelchSpectraOptions {
+  /** Segment (FFT) length in samples: a power of 2. */
+  readonly points: number;
+  /** Samples between segment starts: points · (1 − overlap), 1 … points. */
+  readonly hopSamples: number;
+  readonly window: WindowName;
+  /** FFT implementation. */
+  readonly backend: FftBackend;
+  /** Segments averaged (linear power) into each spectrum. */
+  readonly averages: number;
+  /** Channels analysed. */
+  readonly input: 'both' | 'in1' | 'in2';
+  /** The stream's decimation, and whether it was boxcar-averaged (then its response is divided out, as the spectrum analyzer does). */
+  readonly decimation: number;
+  readonly boxcar: boolean;
+  /** ADC rate in Hz (125e6). */
+  readonly sampleRateHz: number;
+}
+
+/** A Welch spectrum of a gapless stream, in Vpk² (before unit conversion). */
+export interface WelchSpectrumVpk2 {
+  /** Bin frequencies in Hz (0 … Nyquist of the stream). */
+  readonly frequencies: Float64Array;
+  /** ch1 in Vpk² (empty when not analysed). */
+  readonly ch1: Float64Array;
+  /** ch2 in Vpk² (empty when not analysed). */
+  readonly ch2: Float64Array;
+  /** Resolution bandwidth in Hz (ENBW × bin width). */
+  readonly rbw: number;
+  readonly window: WindowName;
+  /** Segments averaged into this spectrum. */
+  readonly averages: number;
+  /** Stream index of the first sample of the first segment. */
+  readonly index: number;
+  /** Samples spanned, first segment's first to last segment's last: points + (averages − 1) · hop. */
+  readonly samples: number;
+  /** Seconds between samples. */
+  readonly dt: number;
+  /** Board time of the first sample, ms on the board's scheduler clock. */
+  readonly timestamp: number;
+  /** Samples reported lost (gap blocks) since the previous spectrum; 0 in a gapless run. */
+  readonly lostSamples: number;
+}
+
+/**
+ * Welch's method on a gapless stream: overlapping windowed segments (`points` long, every
+ * `hopSamples`), each transformed and its power added to a running mean; every `averages` segments
+ * one spectrum is emitted and the mean starts again. Every sample of the stream falls in at least
+ * one segment (hop ≤ points), so any signal longer than one segment is seen: 100 % probability of
+ * intercept. Segments never straddle a gap; a partial average at a gap is dropped and
+ * `lostSamples` of the next spectrum says how much was lost.
+ *
+ * Allocation: one kernel, one segment buffer, and per emitted spectrum its own result arrays.
+ *
+ * ```
+ * blocks:  --b0--b1--b2--b3--b4--
+ * spectra: ------s0------s1------  (averages segments each)
+ * ```
+ *
+ * @see SegmentAssembler, SpectrumKernel
+ */
+export function welchSpectra(options: WelchSpectraOptions): OperatorFunction<StreamBlock, WelchSpectrumVpk2> {
+  const { points, hopSamples, window, backend, averages, input, decimation, boxcar, sampleRateHz } = options;
+  return (source) =>
+    new Observable<WelchSpectrumVpk2>((subscriber) => {
+      let kernel: SpectrumKernel;
+      try {
+        kernel = new SpectrumKernel(points, window, backend);
+      } catch (error) {
+        subscriber.error(error);
+        return undefined;
+      }
+      const assembler = new SegmentAssembler(points, hopSamples);
+      const empty = new Float64Array(0);
+      let frequencies: Float64Array | null = null;
+      let gain: Float64Array | null = null;
+      let mean1 = new Float64Array(kernel.bins);
+      let mean2 = new Float64Array(kernel.bins);
+      let count = 0;
+      let firstIndex = 0;
+      let firstMs = 0;
+      let lost = 0;
+      let dt = 0;
+      let dtMs = 0;
+      const scratch = new Float64Array(kernel.bins);
+      const onSegment = (ch1: Float64Array, ch2: Float64Array, index: number) => {
+        if (count === 0) {
+          firstIndex = index;
+          firstMs = index * dtMs;
+        }
+        count++;
+        const w = 1 / count;
+        if (input === 'both') kernel.accumulatePair(ch1, ch2, mean1, mean2, w);
+        else accumulateOne(kernel, input === 'in1' ? ch1 : ch2, input === 'in1' ? mean1 : mean2, scratch, w);
+        if (count < averages) return;
+        frequencies ??= rfftFrequencies(points, dt);
+        const out1 = input === 'in2' ? empty : mean1;
+        const out2 = input === 'in1' ? empty : mean2;
+        if (boxcar && decimation > 1) {
+          // 1/|H(f)|² of the boxcar decimation, computed once (as `compensateDecimation` does per call:
+          // two sines per bin would cost more than the FFT)
+          gain ??= Float64Array.from(frequencies, (f) => 1 / decimationResponse(f, decimation, sampleRateHz) ** 2);
+          for (let k = 0; k < out1.length; k++) out1[k]! *= gain[k]!;
+          for (let k = 0; k < out2.length; k++) out2[k]! *= gain[k]!;
+        }
+        const spectrum: WelchSpectrumVpk2 = {
+          frequencies,
+          ch1: out1,
+          ch2: out2,
+          rbw: kernel.rbwHz(dt),
+          window,
+          averages: count,
+          index: firstIndex,
+          samples: points + (count - 1) * hopSamples,
+          dt,
+          timestamp: originMs + firstMs,
+          lostSamples: lost,
+        };
+        mean1 = new Float64Array(kernel.bins);
+        mean2 = new Float64Array(kernel.bins);
+        count = 0;
+        lost = 0;
+        subscriber.next(spectrum);
+      };
+      let originMs = Number.NaN;
+      return source.subscribe({
+        next(block) {
+          try {
+            if (Number.isNaN(originMs)) {
+              dt = block.dt;
+              dtMs = dt * 1000;
+              originMs = block.timestamp - block.index * dtMs;
+            }
+            if (block.kind === 'gap') lost += block.samples;
+            if (!assembler.push(block, onSegment)) {
+              // a gap: the partial average would mix both sides of it
+              mean1.fill(0);
+              mean2.fill(0);
+              count = 0;
+            }
+          } catch (error) {
+            subscriber.error(error);
+          }
+        },
+        error: (e: unknown) => subscriber.error(e),
+        complete: () => subscriber.complete(),
+      });
+    });
+}
+
+/** One channel's power into a running mean (the kernel's pair method does two). */
+function accumulateOne(kernel: SpectrumKernel, x: Float64Array, mean: Float64Array, scratch: Float64Array, weight: number): void {
+  kernel.powerVpk2(x, scratch);
+  for (let k = 0; k < mean.length; k++) mean[k]! += (scratch[k]! - mean[k]!) * weight;
+}

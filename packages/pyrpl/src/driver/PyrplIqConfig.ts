@@ -1,0 +1,94 @@
+import { Observable, defer, forkJoin, map, switchMap } from 'rxjs';
+import { SettingsError, type IqModuleSettings, type IqOutputSignal, type PidOutputDirect, type ResolvedIqModuleSettings } from '@labrx/core';
+import { decodeFixed, encodeFixed, toSigned, type FixedPointField } from '../map/fieldCodec.js';
+import { encodeFilterWord } from '../map/filterWord.js';
+import { DSP_SIGNALS, FPGA_CLOCK_HZ, dspBase, fieldOf, type DspSignal } from '../map/registerMap.js';
+import { filterCutoffsHz } from '../server/filterResponse.js';
+import type { RegisterPort } from './PyrplPids.js';
+
+const SIGNALS = Object.keys(DSP_SIGNALS) as DspSignal[];
+const DIRECTS: Readonly<Record<PidOutputDirect, number>> = { off: 0, out1: 1, out2: 2, both: 3 };
+const DIRECT_NAMES = ['off', 'out1', 'out2', 'both'] as const;
+const OUTPUT_SIGNALS: Readonly<Record<IqOutputSignal, number>> = { quadrature: 0, output_direct: 1, off: 3 };
+
+/**
+ * An IQ module of PyRPL's FPGA configured as a continuous demodulator (iq.py:260-417), for
+ * `IqDriver.configure`: input (0x0), output_direct (+0x4), phase (+0x104, written negated as PyRPL's
+ * PhaseRegister does), frequency (+0x108, 125 MHz/2^32 steps), output_signal (+0x10C), gain as
+ * g1 = g4 = 8·gain (+0x110, +0x11C: PyRPL's IqGain), amplitude (+0x114, 2^17 = 1 V), the quadrature
+ * filter (+0x124, 2 stages, 4 on iq2); the module's sync bit is set so its oscillator runs. Everything is
+ * validated before any write (SettingsError naming iqN and the setting); then read back.
+ */
+export function configurePyrplIq(port: RegisterPort, index: number, s: IqModuleSettings): Observable<ResolvedIqModuleSettings> {
+  return defer(() => {
+    if (!(index === 0 || index === 1 || index === 2)) throw new SettingsError('iq', 'index', index, 'an integer from 0 to 2');
+    const m = `iq${index}`;
+    const bad = (k: string, v: unknown, allowed: string) => new SettingsError(m, k, v, allowed);
+    if (s === null || typeof s !== 'object') throw bad('(settings)', s, 'an object of IQ module settings');
+    const base = dspBase(m as DspSignal);
+    const stages = index === 2 ? 4 : 2;
+    const gainField = fieldOf(m, 'g1') as FixedPointField;
+    const ampField = fieldOf(m, 'amplitude') as FixedPointField;
+    const num = (k: keyof IqModuleSettings, lo: number, hi: number, unit: string): number | undefined => {
+      const v = s[k];
+      if (v === undefined) return undefined;
+      if (!(typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi)) throw bad(k, v, `a number from ${lo} to ${hi}${unit}`);
+      return v;
+    };
+    const writes: Array<readonly [number, number]> = [];
+    if (s.input !== undefined) {
+      if (!SIGNALS.includes(s.input as DspSignal)) throw bad('input', s.input, `one of ${SIGNALS.join(', ')}`);
+      writes.push([base, DSP_SIGNALS[s.input as DspSignal]]);
+    }
+    if (s.outputDirect !== undefined) {
+      if (!Object.hasOwn(DIRECTS, s.outputDirect)) throw bad('outputDirect', s.outputDirect, "'off', 'out1', 'out2' or 'both'");
+      writes.push([base + 0x4, DIRECTS[s.outputDirect]]);
+    }
+    if (s.outputSignal !== undefined) {
+      if (!Object.hasOwn(OUTPUT_SIGNALS, s.outputSignal)) throw bad('outputSignal', s.outputSignal, "'quadrature', 'output_direct' or 'off'");
+      writes.push([base + 0x10c, OUTPUT_SIGNALS[s.outputSignal]]);
+    }
+    const f = num('frequencyHz', 0, FPGA_CLOCK_HZ / 2, ' (Hz)');
+    if (f !== undefined) writes.push([base + 0x108, Math.min(2 ** 32 - 1, Math.round((f * 2 ** 32) / FPGA_CLOCK_HZ))]);
+    const ph = num('phaseDeg', -1e6, 1e6, ' (deg)');
+    if (ph !== undefined) writes.push([base + 0x104, ((Math.round((-ph / 360) * 2 ** 32) % 2 ** 32) + 2 ** 32) % 2 ** 32]);
+    const gain = num('gain', -(2 ** 17) / 2 ** 11, (2 ** 17 - 1) / 2 ** 11, '');
+    if (gain !== undefined) {
+      const g = encodeFixed(gainField, gain * 8);
+      writes.push([base + 0x110, g], [base + 0x11c, g]);
+    }
+    const amp = num('amplitudeV', -1, (2 ** 17 - 1) / 2 ** 17, ' (V)');
+    if (amp !== undefined) writes.push([base + 0x114, encodeFixed(ampField, amp)]);
+    const bw = s.bandwidthHz;
+    if (bw !== undefined) {
+      if (!(Array.isArray(bw) && bw.length <= stages && bw.every((x) => typeof x === 'number' && Number.isFinite(x)))) {
+        throw bad('bandwidthHz', bw, `a list of up to ${stages} cutoffs in Hz (positive low-pass, negative high-pass, 0 off)`);
+      }
+      writes.push([base + 0x124, encodeFilterWord(bw, stages, 5, 10)]);
+    }
+    const sync = base + 0xc;
+    const bit = 1 << DSP_SIGNALS[m as DspSignal];
+    const done$ = writes.length ? forkJoin(writes.map(([a, w]) => port.write$(a, [w]))) : defer(() => [[]]);
+    return done$.pipe(
+      switchMap(() => port.read$(sync, 1)),
+      switchMap((w) => ((w[0]! & bit) !== 0 ? defer(() => [[]]) : port.write$(sync, [(w[0]! | bit) & 0xff]))),
+      switchMap(() => forkJoin([port.read$(base, 2), port.read$(base + 0x104, 7), port.read$(base + 0x124, 1)])),
+      map(([routing, regs, filter]): ResolvedIqModuleSettings => {
+        const phaseWord = regs[0]!;
+        let phaseDeg = -(phaseWord * 360) / 2 ** 32;
+        if (phaseDeg <= -180) phaseDeg += 360;
+        const sig = regs[2]! & 0xf;
+        return Object.freeze({
+          input: SIGNALS.find((k) => DSP_SIGNALS[k] === (routing[0]! & 0xf)) ?? 'off',
+          outputDirect: DIRECT_NAMES[routing[1]! & 3]!,
+          phaseDeg,
+          frequencyHz: (regs[1]! * FPGA_CLOCK_HZ) / 2 ** 32,
+          outputSignal: sig === 0 || sig === 4 ? 'quadrature' : sig === 1 ? 'output_direct' : 'off',
+          gain: toSigned(regs[3]! & 0x3ffff, 18) / gainField.norm / 8,
+          amplitudeV: decodeFixed(ampField, regs[4]! & 0x3ffff),
+          bandwidthHz: Object.freeze(filterCutoffsHz(filter[0]!, stages, 5, 10)),
+        });
+      }),
+    );
+  });
+}
