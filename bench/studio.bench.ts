@@ -78,7 +78,10 @@ async function studioRow(board: Board, name: string, fixedWidth: number | undefi
     const page = await context.newPage();
     await page.goto(studio.url);
     await page.waitForFunction(() => window.labrx?.ready === true);
+    // the settings are in the panel's Settings menu
+    await page.click('#scope details.settings > summary');
     await page.selectOption('#scope [data-setting=decimation]', String(DECIMATION));
+    await page.click('#scope details.settings > summary');
     await page.click('#scope [data-run=run]');
     await sleep(WARMUP_S * 1000);
     const p0 = await pageStats(page);

@@ -46,6 +46,7 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
     t.regex((await page.getAttribute('#scope label:has([data-setting=gain])', 'title')) ?? '', /input gain: 'lv' ±1 V or 'hv' ±20 V full scale \(jumpers\): one of 'lv', 'hv'/);
 
     // a bad setting is refused and shown with the setting, the value and what is allowed
+    await page.click('#na details.settings > summary');
     await page.fill('#na [data-setting=points]', '0');
     await page.click('#na [data-run=single]');
     await page.waitForSelector('#na [data-error]:not([hidden])');
@@ -78,11 +79,12 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
     t.is(f[k], F0);
     // … at |H| = gain = 0.5, −6.02 dB (noise is 1e-4 relative, 0.001 dB; see test/labrx)
     t.true(Math.abs(db[k]! - 20 * Math.log10(0.5)) < 0.02, `${db[k]} dB`);
-    t.regex((await page.textContent('#na [data-progress-text]')) ?? '', /^101 \/ 101 · sweep 1 done/);
+    t.regex((await page.textContent('#na [data-progress-text]')) ?? '', /^101 \/ 101 points · sweep 1 done/);
 
     // the generator on out1 reaches in2 directly: the specan's ch2 peak sits at its frequency
     await page.selectOption('[data-instrument=asg0] [data-setting=output]', 'out1');
     await page.fill('[data-instrument=asg0] [data-setting=amplitude]', '0.5');
+    await page.click('#specan details.settings > summary');
     await page.selectOption('#specan [data-setting=decimation]', '64');
     const peaks: { f: number; step: number }[] = [];
     for (const tone of [2e5, 3.5e5]) {
@@ -104,7 +106,7 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
     await page.click('#scope [data-run=run]');
     await page.waitForFunction(() => window.labrx.scope.drawn >= 10, null, { timeout: 30_000 });
     await page.waitForTimeout(600);
-    t.regex((await page.textContent('#scope [data-stats]')) ?? '', /[\d.]+ acquisitions\/s · [\d.]+ frames\/s drawn · min\/max envelope/);
+    t.regex((await page.getAttribute('#scope [data-state]', 'title')) ?? '', /[\d.]+ acquisitions\/s · [\d.]+ frames\/s drawn · min\/max envelope/);
     await page.click('#scope [data-run=stop]');
     await page.waitForFunction(() => (window.labrx as unknown as { states: { scope: { mode: string } } }).states.scope.mode === 'idle');
 

@@ -27,8 +27,16 @@ const settings = fc.dictionary(fc.oneof(ordinaryKey, fc.constantFrom('decimation
 const message = fc.oneof(
   fc.record(
     {
-      type: fc.constantFrom('run', 'settings', 'view', 'ack', 'hello', ''),
-      instrument: fc.oneof(fc.constantFrom('scope', 'specan', 'na', 'asg0', 'asg1', 'studio'), fc.jsonValue()),
+      type: fc.constantFrom('run', 'settings', 'view', 'ack', 'hello', '', 'pause', 'export', 'save', 'history', 'overlay', 'profile'),
+      instrument: fc.oneof(fc.constantFrom('scope', 'specan', 'na', 'asg0', 'asg1', 'studio', 'shown', 'fleet'), fc.jsonValue()),
+      id: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.jsonValue()),
+      paused: fc.oneof(fc.boolean(), fc.jsonValue()),
+      format: fc.oneof(fc.constantFrom('csv', 'json', 'npy', 'xml'), fc.jsonValue()),
+      label: fc.oneof(fc.string({ maxLength: 20 }), fc.jsonValue()),
+      run: fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constant(null), fc.jsonValue()),
+      action: fc.oneof(fc.constantFrom('list', 'save', 'load'), fc.jsonValue()),
+      name: fc.oneof(fc.constantFrom('a', '../x', ''), fc.jsonValue()),
+      scopeWindow: fc.oneof(fc.constant(null), fc.tuple(fc.double(), fc.double()), fc.jsonValue()),
       mode: fc.oneof(fc.constantFrom('single', 'run', 'stop'), fc.jsonValue()),
       settings: fc.oneof(settings, fc.jsonValue()),
       widths: fc.oneof(fc.record({ scope: fc.double(), specan: fc.double() }), fc.jsonValue()),
@@ -55,7 +63,8 @@ test('StudioSession: random messages get an error reply or are applied; handle n
       replies.length = 0;
       session.handle(text); // throws nothing
       for (const r of replies) {
-        t.true(['error', 'applied', 'state'].includes(r.type), `reply ${JSON.stringify(r)} to ${text}`);
+        // no catalogue and no profile folder here: 'history' and 'profiles' replies are empty lists
+        t.true(['error', 'applied', 'state', 'history', 'profiles', 'overlay'].includes(r.type), `reply ${JSON.stringify(r)} to ${text}`);
         kinds.set(r.type, (kinds.get(r.type) ?? 0) + 1);
       }
     }),

@@ -105,10 +105,10 @@ export { ProfileError, PROFILE_SCHEMA } from '@labrx/instruments';
 export type { BoardProfile, ProfileModule, ProfileProblem } from '@labrx/instruments';
 
 // Notebooks: results drawn in a Jupyter cell (README, "Notebooks")
-export { show, showLive, NotebookError, type ShowOptions, type ShowLiveOptions, type LivePlot, type LivePlotSummary, type NotebookDisplay } from './notebook/index.js';
+export { show, showLive, NotebookError, type ShowOptions as NotebookShowOptions, type ShowLiveOptions, type LivePlot, type LivePlotSummary, type NotebookDisplay } from './notebook/index.js';
 
 // Screens
-export { startStudio, MAX_CLIENT_BUFFERED_BYTES, STREAM_HIGH_WATER_BYTES, type Studio, type StudioOptions } from './studio/index.js';
+export { startStudio, MAX_CLIENT_BUFFERED_BYTES, STREAM_HIGH_WATER_BYTES, SIM_DEMO, measureChannel, defaultStudioStateDir, type Studio, type StudioOptions, type StudioDemo, type ShowHandle, type ShowOptions as StudioShowOptions, type ChannelMeasurements } from './studio/index.js';
 export { startRepl, completeSetting, SETTING_KINDS, type ReplOptions, type LabrxRepl } from './repl/index.js';
 
 // The blocking face

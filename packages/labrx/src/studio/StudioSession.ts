@@ -1,8 +1,28 @@
 import { defer, repeat, type Observable, type Subscription } from 'rxjs';
-import { type Spectrum, type Trace } from '@labrx/core';
+import { type FrequencyResponse, type SavableResult, type Spectrum, type Trace } from '@labrx/core';
 import type { Board, InstrumentState, NaSweepEvent } from '@labrx/instruments';
-import { errorInfo, parseClientMessage, studioFields, type ClientMessage, type ServerMessage, type StudioInstrument, type StudioSettable } from './protocol.js';
-import { naPointsFrame, naSweepFrame, spectrumFrame, traceFrame } from './resultFrames.js';
+import type { Catalogue } from '@labrx/catalogue';
+import { encodeResult } from '../datafiles/encodeResult.js';
+import { resultToSvg } from '../datafiles/plotSvg.js';
+import {
+  errorInfo,
+  parseClientMessage,
+  studioFields,
+  type ClientMessage,
+  type ServerMessage,
+  type StudioExportFormat,
+  type StudioFile,
+  type StudioInstrument,
+  type StudioPlot,
+  type StudioSettable,
+} from './protocol.js';
+import { naPointsFrame, naSweepFrame, shownFrame, spectrumFrame, traceFrame } from './resultFrames.js';
+import type { StudioDemo } from './studioDemo.js';
+import type { PanelSettings, StudioState } from './studioState.js';
+import type { StudioFleet } from './studioFleet.js';
+import type { ShownEntry, StudioShows } from './StudioShows.js';
+import { measureChannel } from './traceMeasurements.js';
+import { spectrumPeak } from './spectrumPeak.js';
 
 /** Where a session's messages go (a WebSocket in the studio; a recorder in tests). */
 export interface StudioChannel {
@@ -42,6 +62,26 @@ export interface StudioSessionOptions {
   readonly maxQueuedBytes?: number;
 }
 
+/** What a session shares with the studio: the demonstration, shown Observables, the NA's last sweep. */
+export interface StudioSessionContext {
+  /** When set, the page opens with the scope and spectrum analyzer running with these settings. */
+  readonly demo?: StudioDemo;
+  /** Observables shown with `studio.show` (drawn on every page). */
+  readonly shows?: StudioShows;
+  /** The newest complete NA sweep of the studio (sent to a page when it connects). */
+  readonly lastSweep?: () => FrequencyResponse | null;
+  /** Called with every complete NA sweep, so that the next page opens with it. */
+  readonly sweepDone?: (response: FrequencyResponse) => void;
+  /** The fleet view's boards (`startStudio({ fleet })`). */
+  readonly fleet?: StudioFleet;
+  /** Profiles and the last state (none: the page's profile tab says so). */
+  readonly state?: StudioState;
+  /** Panel settings to open with (the restored last state), over the demonstration's. */
+  readonly initialPanels?: Partial<PanelSettings>;
+  /** The run catalogue the page saves to and overlays from (none: saving says so). */
+  readonly catalogue?: { readonly catalogue: Catalogue; readonly path: string };
+}
+
 /** Default `maxQueuedBytes`: 1 MiB, eight full-width (8192-pixel) trace frames. */
 export const STREAM_HIGH_WATER_BYTES = 1 << 20;
 
@@ -54,6 +94,19 @@ interface Outbox<T> {
   inFlight: number;
   seq: number;
   timestamp: number;
+  /** The result of the frame sent last: what the page shows (exported from there). */
+  shown: T | null;
+  paused: boolean;
+}
+
+/** Flow control of a shown Observable on this page. */
+interface ShownOutbox {
+  /** A newer value than the one sent is waiting. */
+  pending: boolean;
+  inFlight: number;
+  paused: boolean;
+  /** What the page shows: the result, or a series' points. */
+  shown: unknown;
 }
 
 /** Pixel widths are clamped to this range (a 16384-sample trace needs no more than 8192 columns). */
@@ -64,7 +117,12 @@ const MAX_WIDTH = 8192;
  * One page's connection to a board: runs the instruments the page asks for (Single / Run / Stop),
  * validates its settings (a `SettingsError` goes back to the page with its fields), and sends
  * results as binary frames — scope traces and spectra as min/max envelopes the width of the plot,
- * at most `maxInFlight` ahead of what the page has drawn; NA points one by one as they are measured.
+ * at most `maxInFlight` ahead of what the page has drawn; NA points one by one as they are measured;
+ * Observables shown with `studio.show` under the same flow control as the scope.
+ *
+ * It also measures each scope trace it sends (Vpp, Vrms, mean, frequency at full resolution),
+ * pauses a plot (nothing new is sent for it; the board keeps running) and exports what a plot
+ * shows as the command line's data files (CSV, JSON, npy) or SVG picture.
  *
  * Every pipeline goes through the board's instruments, so several pages (or a script) share the
  * board with its leases: a sweep waits while another page's scope holds the scope.
@@ -74,37 +132,64 @@ export class StudioSession {
   private readonly modes: Record<StudioInstrument, Mode> = { scope: 'idle', specan: 'idle', na: 'idle' };
   private readonly running: Record<StudioInstrument, Subscription | null> = { scope: null, specan: null, na: null };
   private readonly lastState: Record<StudioInstrument, InstrumentState> = { scope: { state: 'idle', holder: null }, specan: { state: 'idle', holder: null }, na: { state: 'idle', holder: null } };
-  private readonly widths: Record<Streamed, number>;
-  private readonly scopeOut: Outbox<Trace> = { pending: null, inFlight: 0, seq: 0, timestamp: 0 };
-  private readonly specanOut: Outbox<Spectrum> = { pending: null, inFlight: 0, seq: 0, timestamp: 0 };
+  private readonly widths: Record<Streamed | 'shown', number>;
+  private scopeWindow: readonly [number, number] | null = null;
+  private readonly scopeOut: Outbox<Trace> = { pending: null, inFlight: 0, seq: 0, timestamp: 0, shown: null, paused: false };
+  private readonly specanOut: Outbox<Spectrum> = { pending: null, inFlight: 0, seq: 0, timestamp: 0, shown: null, paused: false };
+  private readonly shownOut = new Map<number, ShownOutbox>();
   private naSweeps = 0;
+  private naPaused = false;
+  private naShown: FrequencyResponse | null = null;
   private readonly maxInFlight: number;
   private readonly fixedWidth: number | undefined;
   private readonly maxQueuedBytes: number;
   private readonly stateSubs: Subscription[] = [];
+  private unlisten: (() => void) | null = null;
+  private unlistenFleet: (() => void) | null = null;
+  /** Fleet view: a newer state waits / a state is sent and not yet drawn. */
+  private readonly fleetOut = { pending: false, inFlight: 0 };
   private closed = false;
 
   constructor(
     private readonly board: Board,
     private readonly channel: StudioChannel,
     options: StudioSessionOptions = {},
+    private readonly context: StudioSessionContext = {},
   ) {
     this.maxInFlight = options.maxInFlight ?? 1;
     this.fixedWidth = options.fixedWidth;
     this.maxQueuedBytes = options.maxQueuedBytes ?? STREAM_HIGH_WATER_BYTES;
     const w = options.fixedWidth ?? options.defaultWidth ?? 1000;
-    this.widths = { scope: w, specan: w };
+    this.widths = { scope: w, specan: w, shown: w };
+    const demo = context.demo;
+    if (demo) {
+      this.settings.scope = { ...demo.scope };
+      this.settings.specan = { ...demo.specan };
+      this.settings.na = { ...demo.na };
+      this.scopeWindow = demo.scopeWindowS ?? null;
+    }
+    for (const k of ['scope', 'specan', 'na'] as const) {
+      const restored = context.initialPanels?.[k];
+      if (restored) this.settings[k] = { ...restored };
+    }
   }
 
-  /** Sends the board, its settings and the field descriptors of every panel, and starts reporting states. */
+  /**
+   * Sends the board, its settings and the field descriptors of every panel, starts reporting
+   * states, sends the studio's last sweep and shown plots, and with a demonstration starts the
+   * scope and the spectrum analyzer.
+   */
   start(): void {
     const b = this.board;
     const asg = (s: typeof b.asg0.settings) => ({ ...s, data: null });
+    const demo = this.context.demo;
+    const resolved = (name: StudioInstrument) => b[name].resolve(this.settings[name]);
     this.send({
       type: 'hello',
       board: { id: b.id, ...b.info, naUsesIqModules: b.na.usesIqModules },
-      settings: { scope: b.scope.settings, specan: b.specan.settings, na: b.na.settings, asg0: asg(b.asg0.settings), asg1: asg(b.asg1.settings) },
+      settings: { scope: resolved('scope'), specan: resolved('specan'), na: resolved('na'), asg0: asg(b.asg0.settings), asg1: asg(b.asg1.settings) },
       fields: studioFields(b.info),
+      demo: demo ? { wiring: demo.wiring, scopeWindowS: demo.scopeWindowS ?? null } : null,
     });
     const watch = (name: StudioInstrument, state$: Observable<InstrumentState>) =>
       this.stateSubs.push(
@@ -120,6 +205,32 @@ export class StudioSession {
     watch('scope', b.scope.state$);
     watch('specan', b.specan.state$);
     watch('na', b.na.state$);
+    const sweep = this.context.lastSweep?.();
+    if (sweep) {
+      this.naShown = sweep;
+      this.channel.sendBinary(naSweepFrame(sweep, ++this.naSweeps, b.driver.scheduler.now()));
+    }
+    const shows = this.context.shows;
+    if (shows) {
+      this.unlisten = shows.listen({ changed: (e) => this.shownChanged(e), value: (e) => this.shownValue(e) });
+      for (const e of shows.list()) {
+        this.shownChanged(e);
+        if (e.seq > 0) this.shownValue(e);
+      }
+    }
+    const fleet = this.context.fleet;
+    if (fleet) {
+      this.unlistenFleet = fleet.listen(() => {
+        this.fleetOut.pending = true;
+        this.flushFleet();
+      });
+      this.fleetOut.pending = true;
+      this.flushFleet();
+    }
+    if (demo) {
+      this.run('scope', 'run');
+      this.run('specan', 'run');
+    }
   }
 
   /** Handles one text message from the page; problems go back to the page as 'error' messages. */
@@ -139,17 +250,40 @@ export class StudioSession {
       case 'settings':
         return this.applySettings(m.instrument, m.settings);
       case 'view':
+        if (m.scopeWindow !== undefined) this.scopeWindow = m.scopeWindow;
         if (this.fixedWidth !== undefined) return;
-        for (const k of ['scope', 'specan'] as const) {
+        for (const k of ['scope', 'specan', 'shown'] as const) {
           const w = m.widths[k];
           if (w !== undefined) this.widths[k] = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, Math.round(w)));
         }
         return;
       case 'ack': {
+        if (m.instrument === 'fleet') {
+          this.fleetOut.inFlight = 0;
+          return this.flushFleet();
+        }
+        if (m.instrument === 'shown') {
+          const out = this.shownOut.get(m.id!);
+          if (!out) return;
+          out.inFlight = Math.max(0, out.inFlight - 1);
+          return this.flushShown(m.id!);
+        }
         const out = m.instrument === 'scope' ? this.scopeOut : this.specanOut;
         out.inFlight = Math.max(0, out.inFlight - 1);
         return this.flush(m.instrument);
       }
+      case 'pause':
+        return this.pause(m.instrument, m.id, m.paused);
+      case 'export':
+        return this.export(m.instrument, m.id, m.format);
+      case 'save':
+        return this.save(m.instrument, m.id, m.label);
+      case 'history':
+        return this.sendHistory();
+      case 'overlay':
+        return this.overlay(m.instrument, m.id, m.run, m.series);
+      case 'profile':
+        return this.profile(m.action, m.name);
     }
   }
 
@@ -158,6 +292,8 @@ export class StudioSession {
     if (this.closed) return;
     this.flush('scope');
     this.flush('specan');
+    for (const id of this.shownOut.keys()) this.flushShown(id);
+    this.flushFleet();
   }
 
   /** Stops everything this page started. */
@@ -166,12 +302,172 @@ export class StudioSession {
     for (const name of ['scope', 'specan', 'na'] as const) this.stop(name);
     for (const s of this.stateSubs) s.unsubscribe();
     this.stateSubs.length = 0;
+    this.unlisten?.();
+    this.unlisten = null;
+    this.unlistenFleet?.();
+    this.unlistenFleet = null;
+  }
+
+  /** Sends the fleet view's newest state when the page has drawn the last one. */
+  private flushFleet(): void {
+    const fleet = this.context.fleet;
+    if (!fleet || !this.fleetOut.pending || this.fleetOut.inFlight > 0) return;
+    if ((this.channel.bufferedBytes?.() ?? 0) > this.maxQueuedBytes) return;
+    this.fleetOut.pending = false;
+    this.fleetOut.inFlight = 1;
+    this.send({ type: 'fleet', boards: fleet.snapshot() });
+  }
+
+  private pause(plot: StudioPlot, id: number | undefined, paused: boolean): void {
+    if (plot === 'na') this.naPaused = paused;
+    else if (plot === 'shown') {
+      const out = this.shownOut.get(id!);
+      if (!out) return;
+      out.paused = paused;
+      if (!paused) this.flushShown(id!);
+    } else {
+      (plot === 'scope' ? this.scopeOut : this.specanOut).paused = paused;
+      if (!paused) this.flush(plot);
+    }
+  }
+
+  /** Encodes what a plot shows as the command line would write it (--out / --plot) and sends it to the page. */
+  private export(plot: StudioPlot, id: number | undefined, format: StudioExportFormat): void {
+    const result = this.exportable(plot, id);
+    if (result === null) {
+      this.send({ type: 'error', instrument: plot === 'shown' ? 'studio' : plot, error: { name: 'StudioError', code: 'NothingToExport', message: `nothing to export yet: the ${plot === 'shown' ? 'plot' : plot} has shown no result` } });
+      return;
+    }
+    const base = `labrx-${plot === 'shown' ? `shown${id}` : plot}`;
+    const reply = (files: StudioFile[]) => this.send({ type: 'file', instrument: plot, ...(id !== undefined ? { id } : {}), format, files });
+    if (format === 'svg') {
+      resultToSvg(result).then(
+        (svg) => reply([{ name: `${base}.svg`, mime: 'image/svg+xml', encoding: 'utf8', data: svg }]),
+        (error: unknown) => this.send({ type: 'error', instrument: 'studio', error: errorInfo(error) }),
+      );
+      return;
+    }
+    try {
+      const encoded = encodeResult(result, format);
+      const main = encoded.main;
+      const files: StudioFile[] = [
+        typeof main === 'string'
+          ? { name: `${base}.${format}`, mime: format === 'csv' ? 'text/csv' : 'application/json', encoding: 'utf8', data: main }
+          : { name: `${base}.${format}`, mime: 'application/octet-stream', encoding: 'base64', data: Buffer.from(main.buffer, main.byteOffset, main.byteLength).toString('base64') },
+      ];
+      if (encoded.sidecar !== undefined) files.push({ name: `${base}.${format}.json`, mime: 'application/json', encoding: 'utf8', data: encoded.sidecar });
+      reply(files);
+    } catch (error) {
+      this.send({ type: 'error', instrument: 'studio', error: errorInfo(error) });
+    }
+  }
+
+  private panels(): PanelSettings {
+    return { scope: this.settings.scope, specan: this.settings.specan, na: this.settings.na };
+  }
+
+  /** Keeps the last state (when the studio has a state folder): restored on the next start. */
+  private remember(): void {
+    this.context.state?.saveLast(this.board, this.panels()).catch((error: unknown) => this.send({ type: 'error', instrument: 'studio', error: errorInfo(error) }));
+  }
+
+  private profile(action: 'list' | 'save' | 'load', name: string | undefined): void {
+    const state = this.context.state;
+    if (!state) {
+      this.send({ type: 'profiles', dir: null, names: [] });
+      return;
+    }
+    const reply = async (done?: string) => this.send({ type: 'profiles', dir: state.dir, names: await state.list(), ...(done !== undefined ? { done } : {}) });
+    const fail = (error: unknown) => this.send({ type: 'error', instrument: 'studio', error: errorInfo(error) });
+    if (action === 'list') return void reply().catch(fail);
+    if (action === 'save') return void state.save(name!, this.board, this.panels()).then(() => reply(`saved ${name}`), fail);
+    state.load(this.board, { name: name! }).then(async (panels) => {
+      const b = this.board;
+      for (const k of ['scope', 'specan', 'na'] as const) {
+        if (panels[k]) this.settings[k] = panels[k];
+        this.send({ type: 'applied', instrument: k, settings: b[k].resolve(this.settings[k]) });
+        if (this.modes[k] === 'run') this.run(k, 'run');
+      }
+      for (const g of ['asg0', 'asg1'] as const) this.send({ type: 'applied', instrument: g, settings: { ...b[g].settings, data: null } });
+      this.remember();
+      await reply(`loaded ${name}`);
+    }, fail);
+  }
+
+  /** Saves what a plot shows to the catalogue, with the board's snapshot (docs/decisions/0013). */
+  private save(plot: StudioPlot, id: number | undefined, label: string): void {
+    const where = plot === 'shown' ? 'studio' : plot;
+    const c = this.context.catalogue;
+    if (!c) return this.send({ type: 'error', instrument: where, error: { name: 'StudioError', code: 'NoCatalogue', message: 'this studio has no run catalogue (start it with one: labrx studio --db FILE)' } });
+    const result = this.exportable(plot, id);
+    if (result === null) return this.send({ type: 'error', instrument: where, error: { name: 'StudioError', code: 'NothingToSave', message: 'nothing to save yet: the plot has shown no result' } });
+    try {
+      const run = c.catalogue.save(result, { ...(label.trim() ? { label: label.trim() } : {}), board: this.board, ...(plot !== 'shown' ? { instrument: plot } : {}) });
+      this.send({ type: 'saved', instrument: plot, ...(id !== undefined ? { id } : {}), run, label: label.trim() });
+      this.sendHistory();
+    } catch (error) {
+      this.send({ type: 'error', instrument: where, error: errorInfo(error) });
+    }
+  }
+
+  private sendHistory(): void {
+    const c = this.context.catalogue;
+    try {
+      const runs = c ? c.catalogue.find({ limit: 30 }).map((r) => ({ id: r.id, kind: r.kind, instrument: r.instrument, createdMs: r.createdMs, label: r.label, points: r.points, boardId: r.boardId })) : [];
+      this.send({ type: 'history', catalogue: c?.path ?? null, runs });
+    } catch (error) {
+      this.send({ type: 'error', instrument: 'studio', error: errorInfo(error) });
+    }
+  }
+
+  /** Sends a saved run's curve for a plot (the same kind of result as the plot shows). */
+  private overlay(plot: StudioPlot, id: number | undefined, runId: number | null, series: 0 | 1): void {
+    const reply = (curve: Extract<ServerMessage, { type: 'overlay' }>['curve']) => this.send({ type: 'overlay', instrument: plot, ...(id !== undefined ? { id } : {}), curve });
+    const c = this.context.catalogue;
+    if (runId === null || !c) return reply(null);
+    try {
+      const run = c.catalogue.load(runId);
+      const want = plot === 'scope' ? 'trace' : plot === 'specan' ? 'spectrum' : plot === 'na' ? 'frequency-response' : this.context.shows?.list().find((e) => e.id === id)?.kind;
+      if (run.kind !== want) {
+        this.send({ type: 'error', instrument: plot === 'shown' ? 'studio' : plot, error: { name: 'StudioError', code: 'WrongKind', message: `run ${runId} is a ${run.kind}; this plot shows ${want ?? 'nothing yet'}` } });
+        return;
+      }
+      const finite = (v: number) => (Number.isFinite(v) ? v : null);
+      if (run.kind === 'trace') {
+        const tr = run.result;
+        const y = series === 1 ? tr.ch2 : tr.ch1;
+        return reply({ run: runId, label: run.label, x: Array.from(y, (_, i) => tr.t0 + i * tr.dt), y: Array.from(y, finite) });
+      }
+      if (run.kind === 'spectrum') {
+        const sp = run.result;
+        const y = series === 1 && sp.ch2.length ? sp.ch2 : sp.ch1;
+        return reply({ run: runId, label: run.label, x: Array.from(sp.frequencies), y: Array.from(y, finite) });
+      }
+      const h = run.result;
+      return reply({ run: runId, label: run.label, x: Array.from(h.frequencies), y: Array.from(h.frequencies, (_, i) => finite(10 * Math.log10(h.re[i]! ** 2 + h.im[i]! ** 2))) });
+    } catch (error) {
+      this.send({ type: 'error', instrument: plot === 'shown' ? 'studio' : plot, error: errorInfo(error) });
+    }
+  }
+
+  private exportable(plot: StudioPlot, id: number | undefined): SavableResult | null {
+    if (plot === 'scope') return this.scopeOut.shown;
+    if (plot === 'specan') return this.specanOut.shown;
+    if (plot === 'na') return this.naShown;
+    const out = this.shownOut.get(id!);
+    const shown = out?.shown as SavableResult | { t: number[] } | null | undefined;
+    // a (t, value) series is not a result kind of the data files
+    if (!shown || 't' in shown) return null;
+    return shown;
   }
 
   private applySettings(instrument: StudioSettable, settings: Record<string, unknown>): void {
     if (instrument === 'asg0' || instrument === 'asg1') {
       this.board[instrument].set(settings).then(
-        (applied) => this.send({ type: 'applied', instrument, settings: { ...applied, data: null } }),
+        (applied) => {
+          this.send({ type: 'applied', instrument, settings: { ...applied, data: null } });
+          this.remember();
+        },
         (error: unknown) => this.send({ type: 'error', instrument, error: errorInfo(error) }),
       );
       return;
@@ -188,6 +484,7 @@ export class StudioSession {
       const resolved = this.board[instrument].resolve(settings);
       this.settings[instrument] = settings;
       this.send({ type: 'applied', instrument, settings: resolved });
+      this.remember();
       return true;
     } catch (error) {
       this.send({ type: 'error', instrument, error: errorInfo(error) });
@@ -228,10 +525,17 @@ export class StudioSession {
   private pipeline(instrument: StudioInstrument, mode: 'single' | 'run'): Observable<unknown> {
     const b = this.board;
     switch (instrument) {
-      case 'scope':
-        return mode === 'single' ? b.scope.single$(this.settings.scope) : b.scope.stream$(this.settings.scope);
-      case 'specan':
-        return mode === 'single' ? b.specan.single$(this.settings.specan) : b.specan.stream$(this.settings.specan);
+      // Run is one Single after another, each taking and releasing the scope's lease: the scope and
+      // the spectrum analyzer (which acquires with the scope, with settings of its own) then take
+      // turns instead of one waiting for ever behind the other's stream (docs/decisions/0002).
+      case 'scope': {
+        const single$ = b.scope.single$(this.settings.scope);
+        return mode === 'single' ? single$ : defer(() => single$).pipe(repeat());
+      }
+      case 'specan': {
+        const single$ = b.specan.single$(this.settings.specan);
+        return mode === 'single' ? single$ : defer(() => single$).pipe(repeat());
+      }
       case 'na': {
         const sweep$ = b.na.sweep$(this.settings.na);
         // Run: one sweep after another, each drawn point by point
@@ -271,8 +575,14 @@ export class StudioSession {
       return this.flush('specan');
     }
     const e = value as NaSweepEvent;
+    if (e.kind !== 'point') this.context.sweepDone?.(e.result);
+    // paused: the page keeps the sweep it shows; the board goes on sweeping
+    if (this.naPaused) return;
     if (e.kind === 'point') this.channel.sendBinary(naPointsFrame([e.point], e.done, e.total, this.naSweeps, now));
-    else this.channel.sendBinary(naSweepFrame(e.result, ++this.naSweeps, now));
+    else {
+      this.naShown = e.result;
+      this.channel.sendBinary(naSweepFrame(e.result, ++this.naSweeps, now));
+    }
   }
 
   /**
@@ -283,19 +593,51 @@ export class StudioSession {
     if ((this.channel.bufferedBytes?.() ?? 0) > this.maxQueuedBytes) return;
     if (instrument === 'scope') {
       const out = this.scopeOut;
-      if (out.pending === null || out.inFlight >= this.maxInFlight) return;
-      const frame = traceFrame(out.pending, this.widths.scope, out.seq);
+      if (out.paused || out.pending === null || out.inFlight >= this.maxInFlight) return;
+      const trace = out.pending;
+      const frame = traceFrame(trace, this.widths.scope, out.seq, this.scopeWindow);
       out.pending = null;
+      out.shown = trace;
       out.inFlight++;
       this.channel.sendBinary(frame);
+      this.send({ type: 'measured', instrument: 'scope', seq: out.seq, ch1: measureChannel(trace.ch1, trace.dt), ch2: measureChannel(trace.ch2, trace.dt) });
     } else {
       const out = this.specanOut;
-      if (out.pending === null || out.inFlight >= this.maxInFlight) return;
-      const frame = spectrumFrame(out.pending, this.widths.specan, out.seq, out.timestamp);
+      if (out.paused || out.pending === null || out.inFlight >= this.maxInFlight) return;
+      const spectrum = out.pending;
+      const frame = spectrumFrame(spectrum, this.widths.specan, out.seq, out.timestamp);
+      out.shown = spectrum;
       out.pending = null;
       out.inFlight++;
       this.channel.sendBinary(frame);
+      // the peak of the full spectrum: the drawn envelope has a bin per pixel column at best
+      const f = spectrum.frequencies;
+      this.send({ type: 'measured', instrument: 'specan', seq: out.seq, unit: spectrum.unit, ch1: spectrumPeak(f, spectrum.ch1), ch2: spectrumPeak(f, spectrum.ch2) });
     }
+  }
+
+  private shownChanged(e: ShownEntry): void {
+    if (e.end?.reason === 'removed') this.shownOut.delete(e.id);
+    else if (!this.shownOut.has(e.id)) this.shownOut.set(e.id, { pending: false, inFlight: 0, paused: false, shown: null });
+    this.send({ type: 'shown', id: e.id, name: e.name, kind: e.kind, unit: e.unit, end: e.end });
+  }
+
+  private shownValue(e: ShownEntry): void {
+    const out = this.shownOut.get(e.id);
+    if (!out) return;
+    out.pending = true;
+    this.flushShown(e.id);
+  }
+
+  private flushShown(id: number): void {
+    const out = this.shownOut.get(id);
+    const entry = this.context.shows?.list().find((e) => e.id === id);
+    if (!out || !entry || out.paused || !out.pending || out.inFlight >= this.maxInFlight) return;
+    if ((this.channel.bufferedBytes?.() ?? 0) > this.maxQueuedBytes) return;
+    out.pending = false;
+    out.inFlight++;
+    out.shown = entry.kind === 'series' ? { t: [...entry.t], v: [...entry.v] } : entry.latest;
+    this.channel.sendBinary(shownFrame(entry, this.widths.shown));
   }
 
   private sendState(instrument: StudioInstrument): void {

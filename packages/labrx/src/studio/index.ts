@@ -2,9 +2,15 @@
  * The studio: live scope, spectrum analyzer and network analyzer plots in a local web page.
  */
 export { startStudio, MAX_CLIENT_BUFFERED_BYTES, type Studio, type StudioOptions } from './startStudio.js';
-export { StudioSession, STREAM_HIGH_WATER_BYTES, type StudioChannel, type StudioSessionOptions } from './StudioSession.js';
+export { StudioSession, STREAM_HIGH_WATER_BYTES, type StudioChannel, type StudioSessionOptions, type StudioSessionContext } from './StudioSession.js';
+export { StudioShows, type ShowHandle, type ShowOptions, type ShownEntry, type ShownKind } from './StudioShows.js';
+export { SIM_DEMO, type StudioDemo } from './studioDemo.js';
+export { measureChannel, type ChannelMeasurements } from './traceMeasurements.js';
+export { spectrumPeak, type SpectrumPeak } from './spectrumPeak.js';
+export { StudioState, defaultStudioStateDir, type PanelSettings } from './studioState.js';
+export { StudioFleet, FLEET_CELL_COLUMNS, type FleetCell } from './studioFleet.js';
 export { FRAME_KIND, FRAME_HEADER_BYTES, FRAME_FLAG_ENVELOPE, allocateFrame, decodeFrame, type Frame, type FrameHeader, type FrameKind } from './frames.js';
-export { traceFrame, spectrumFrame, naPointsFrame, naSweepFrame } from './resultFrames.js';
+export { traceFrame, traceWindow, spectrumFrame, naPointsFrame, naSweepFrame, shownFrame } from './resultFrames.js';
 export { minMaxEnvelope, envelopeStep } from './minMaxEnvelope.js';
-export { STUDIO_INSTRUMENTS, STUDIO_SETTABLE, STUDIO_MODES, errorInfo, parseClientMessage, studioFields, type ClientMessage, type ServerMessage, type ErrorInfo, type StudioInstrument, type StudioSettable, type StudioMode } from './protocol.js';
+export { STUDIO_INSTRUMENTS, STUDIO_SETTABLE, STUDIO_MODES, errorInfo, parseClientMessage, studioFields, type ClientMessage, type ServerMessage, type ErrorInfo, type StudioInstrument, type StudioSettable, type StudioMode, STUDIO_PLOTS, STUDIO_STREAMED, STUDIO_EXPORT_FORMATS, type StudioPlot, type StudioStreamed, type StudioExportFormat, type StudioFile, type StudioChannelMeasurements } from './protocol.js';
 export { newStudioToken, tokenMatches } from './studioToken.js';

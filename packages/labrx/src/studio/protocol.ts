@@ -19,10 +19,57 @@ export type ClientMessage =
   | { readonly type: 'run'; readonly instrument: StudioInstrument; readonly mode: StudioMode; readonly settings?: Record<string, unknown> }
   /** New settings (the panel's whole set); validated on the server, errors come back as 'error'. */
   | { readonly type: 'settings'; readonly instrument: StudioSettable; readonly settings: Record<string, unknown> }
-  /** Plot widths in pixels: the envelope sizes of scope and spectrum frames. */
-  | { readonly type: 'view'; readonly widths: { readonly scope?: number; readonly specan?: number } }
-  /** The page drew a frame of this instrument: the server may send the next (flow control). */
-  | { readonly type: 'ack'; readonly instrument: 'scope' | 'specan' };
+  /**
+   * Plot widths in pixels (the envelope sizes of scope, spectrum and shown frames) and the scope's
+   * time window in s since the trigger (null: the whole trace): only that part is sent, at full
+   * resolution once it spans fewer than two samples per pixel.
+   */
+  | { readonly type: 'view'; readonly widths: { readonly scope?: number; readonly specan?: number; readonly shown?: number }; readonly scopeWindow?: readonly [number, number] | null }
+  /** The page drew a frame of this plot: the server may send the next (flow control). `id`: a shown plot's. */
+  | { readonly type: 'ack'; readonly instrument: StudioStreamed; readonly id?: number }
+  /** The page drew the fleet view: the server may send its next state. */
+  | { readonly type: 'ack'; readonly instrument: 'fleet' }
+  /** Pause: the plot keeps what it shows (its board keeps running); the server sends nothing new for it. */
+  | { readonly type: 'pause'; readonly instrument: StudioPlot; readonly id?: number; readonly paused: boolean }
+  /** The data (csv, json, npy) or picture (svg) of what a plot shows, as the command line writes them; answered by 'file'. */
+  | { readonly type: 'export'; readonly instrument: StudioPlot; readonly id?: number; readonly format: StudioExportFormat }
+  /** Saves what a plot shows to the run catalogue with a label; answered by 'saved' and a new 'history'. */
+  | { readonly type: 'save'; readonly instrument: StudioPlot; readonly id?: number; readonly label: string }
+  /** The catalogue's newest runs; answered by 'history'. */
+  | { readonly type: 'history' }
+  /** Draws a saved run's curve (channel `series`: 0 = ch1 or |H|, 1 = ch2) dashed on a plot; run null removes it. */
+  | { readonly type: 'overlay'; readonly instrument: StudioPlot; readonly id?: number; readonly run: number | null; readonly series: 0 | 1 }
+  /** Profiles: list them, save the board and panels under a name, or load one (answered by 'profiles'). */
+  | { readonly type: 'profile'; readonly action: 'list' | 'save' | 'load'; readonly name?: string };
+
+/** Plots whose frames are acknowledged: the streamed instruments and shown Observables. */
+export const STUDIO_STREAMED = ['scope', 'specan', 'shown'] as const;
+/** A plot whose frames are acknowledged. */
+export type StudioStreamed = (typeof STUDIO_STREAMED)[number];
+/** Every plot: the three instruments and shown Observables (with their id). */
+export const STUDIO_PLOTS = ['scope', 'specan', 'na', 'shown'] as const;
+/** A plot. */
+export type StudioPlot = (typeof STUDIO_PLOTS)[number];
+/** What a plot exports to: the data files of the command line (--out) and its SVG picture (--plot). */
+export const STUDIO_EXPORT_FORMATS = ['csv', 'json', 'npy', 'svg'] as const;
+/** An export format. */
+export type StudioExportFormat = (typeof STUDIO_EXPORT_FORMATS)[number];
+
+/** One file sent to the page for download: text as it is, binary as base64. */
+export interface StudioFile {
+  readonly name: string;
+  readonly mime: string;
+  readonly encoding: 'utf8' | 'base64';
+  readonly data: string;
+}
+
+/** Scope measurements of one channel (V, Hz; see `measureChannel`). */
+export interface StudioChannelMeasurements {
+  readonly vpp: number;
+  readonly vrms: number;
+  readonly mean: number;
+  readonly frequencyHz: number | null;
+}
 
 /** An error as the page shows it: SettingsError fields when it is one. */
 export interface ErrorInfo {
@@ -39,7 +86,32 @@ export interface ErrorInfo {
 /** Messages to the page (JSON text frames); data go as binary frames (frames.ts). */
 export type ServerMessage =
   /** `fields`: each panel's settings as declared (name, doc, unit, kind, allowed, choices, default); the page builds its controls from them. */
-  | { readonly type: 'hello'; readonly board: Record<string, unknown>; readonly settings: Record<StudioSettable, unknown>; readonly fields: Record<StudioSettable, readonly SettingField[]> }
+  | {
+      readonly type: 'hello';
+      readonly board: Record<string, unknown>;
+      readonly settings: Record<StudioSettable, unknown>;
+      readonly fields: Record<StudioSettable, readonly SettingField[]>;
+      /** The demonstration running, if any: its wiring line and the scope's initial window (s). */
+      readonly demo: { readonly wiring: string; readonly scopeWindowS: readonly [number, number] | null } | null;
+    }
+  /** Scope measurements of the trace just sent (full resolution, both channels). */
+  | { readonly type: 'measured'; readonly instrument: 'scope'; readonly seq: number; readonly ch1: StudioChannelMeasurements; readonly ch2: StudioChannelMeasurements }
+  /** The peak of each channel of the spectrum just sent (full resolution; null: channel not analysed). */
+  | { readonly type: 'measured'; readonly instrument: 'specan'; readonly seq: number; readonly unit: string; readonly ch1: { readonly frequencyHz: number; readonly level: number } | null; readonly ch2: { readonly frequencyHz: number; readonly level: number } | null }
+  /** A shown Observable appeared, learnt its kind, or ended (`end`). */
+  | { readonly type: 'shown'; readonly id: number; readonly name: string; readonly kind: string | null; readonly unit: string; readonly end: null | { readonly reason: string; readonly error?: ErrorInfo } }
+  /** A result saved to the catalogue as run `run`. */
+  | { readonly type: 'saved'; readonly instrument: StudioPlot; readonly id?: number; readonly run: number; readonly label: string }
+  /** The catalogue's newest runs, newest first (empty without a catalogue; `catalogue`: its file). */
+  | { readonly type: 'history'; readonly catalogue: string | null; readonly runs: readonly { readonly id: number; readonly kind: string; readonly instrument: string; readonly createdMs: number; readonly label: string | null; readonly points: number; readonly boardId: string | null }[] }
+  /** A saved curve for a plot (x in s or Hz; y in the plot's unit, |H| in dB), or null to remove it. */
+  | { readonly type: 'overlay'; readonly instrument: StudioPlot; readonly id?: number; readonly curve: null | { readonly run: number; readonly label: string | null; readonly x: readonly number[]; readonly y: readonly (number | null)[] } }
+  /** The saved profiles (names), where they live, and what was just done ('saved NAME', 'loaded NAME'). */
+  | { readonly type: 'profiles'; readonly dir: string | null; readonly names: readonly string[]; readonly done?: string }
+  /** The fleet view: every board's newest trace (small envelope of ch1) and which boards failed. */
+  | { readonly type: 'fleet'; readonly boards: readonly FleetCell[] }
+  /** Files for download, answering 'export'. */
+  | { readonly type: 'file'; readonly instrument: StudioPlot; readonly id?: number; readonly format: StudioExportFormat; readonly files: readonly StudioFile[] }
   | { readonly type: 'state'; readonly instrument: StudioInstrument; readonly mode: 'idle' | 'single' | 'run'; readonly state: string; readonly holder: string | null }
   | { readonly type: 'applied'; readonly instrument: StudioSettable; readonly settings: unknown }
   | { readonly type: 'error'; readonly instrument: StudioSettable | 'studio'; readonly error: ErrorInfo };
@@ -77,6 +149,12 @@ export function parseClientMessage(text: string): ClientMessage {
     if (!(choices as readonly unknown[]).includes(m[field])) throw new SettingsError('studio', field, m[field], `one of ${choices.map((c) => `'${c}'`).join(', ')}`);
     return m[field] as T;
   };
+  // a shown plot is named by its id as well
+  const withId = <T extends { instrument: string }>(msg: T): T & { id?: number } => {
+    if (msg.instrument !== 'shown') return msg;
+    if (!Number.isSafeInteger(m.id) || (m.id as number) < 1) throw new SettingsError('studio', 'id', m.id, 'the id of a shown plot (a positive integer)');
+    return { ...msg, id: m.id as number };
+  };
   switch (m.type) {
     case 'run': {
       const run = { type: 'run', instrument: oneOf('instrument', STUDIO_INSTRUMENTS), mode: oneOf('mode', STUDIO_MODES) } as const;
@@ -87,16 +165,61 @@ export function parseClientMessage(text: string): ClientMessage {
     case 'view': {
       const w = (m.widths ?? {}) as Record<string, unknown>;
       const width = (k: string) => (typeof w[k] === 'number' && Number.isFinite(w[k]) ? { [k]: w[k] } : {});
-      return { type: 'view', widths: { ...width('scope'), ...width('specan') } };
+      const view = { type: 'view', widths: { ...width('scope'), ...width('specan'), ...width('shown') } } as const;
+      if (m.scopeWindow === undefined) return view;
+      const sw = m.scopeWindow;
+      if (sw === null) return { ...view, scopeWindow: null };
+      if (!Array.isArray(sw) || sw.length !== 2 || !sw.every((x) => typeof x === 'number' && Number.isFinite(x)) || !((sw[0] as number) < (sw[1] as number))) {
+        throw new SettingsError('studio', 'scopeWindow', sw, 'null or [from, to] in s with from < to');
+      }
+      return { ...view, scopeWindow: [sw[0] as number, sw[1] as number] };
     }
     case 'ack':
-      return { type: 'ack', instrument: oneOf('instrument', ['scope', 'specan'] as const) };
+      if (m.instrument === 'fleet') return { type: 'ack', instrument: 'fleet' };
+      return withId({ type: 'ack' as const, instrument: oneOf('instrument', STUDIO_STREAMED) });
+    case 'pause':
+      if (typeof m.paused !== 'boolean') throw new SettingsError('studio', 'paused', m.paused, 'true or false');
+      return withId({ type: 'pause' as const, instrument: oneOf('instrument', STUDIO_PLOTS), paused: m.paused });
+    case 'export':
+      return withId({ type: 'export' as const, instrument: oneOf('instrument', STUDIO_PLOTS), format: oneOf('format', STUDIO_EXPORT_FORMATS) });
+    case 'save': {
+      if (typeof m.label !== 'string' || m.label.length > 200) throw new SettingsError('studio', 'label', m.label, 'a label of at most 200 characters');
+      return withId({ type: 'save' as const, instrument: oneOf('instrument', STUDIO_PLOTS), label: m.label });
+    }
+    case 'history':
+      return { type: 'history' };
+    case 'overlay': {
+      if (m.run !== null && (!Number.isSafeInteger(m.run) || (m.run as number) < 1)) throw new SettingsError('studio', 'run', m.run, 'a run id (a positive integer) or null');
+      const series: 0 | 1 = m.series === 1 ? 1 : 0;
+      return withId({ type: 'overlay' as const, instrument: oneOf('instrument', STUDIO_PLOTS), run: m.run as number | null, series });
+    }
+    case 'profile': {
+      const action = oneOf('action', ['list', 'save', 'load'] as const);
+      if (action === 'list') return { type: 'profile', action };
+      if (typeof m.name !== 'string') throw new SettingsError('studio', 'name', m.name, 'a profile name');
+      return { type: 'profile', action, name: m.name };
+    }
     default:
-      throw new SettingsError('studio', 'type', m.type, "one of 'run', 'settings', 'view', 'ack'");
+      throw new SettingsError('studio', 'type', m.type, "one of 'run', 'settings', 'view', 'ack', 'pause', 'export', 'save', 'history', 'overlay', 'profile'");
   }
 }
 
 function settingsObject(value: unknown): Record<string, unknown> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new SettingsError('studio', 'settings', value, 'an object of settings');
   return value as Record<string, unknown>;
+}
+
+/** One board of the fleet view as the page gets it. */
+export interface FleetCell {
+  readonly id: string;
+  /** 'live': acquiring; 'failed': it could not connect or its acquisition failed (see `error`). */
+  readonly status: 'waiting' | 'live' | 'failed';
+  readonly error?: ErrorInfo;
+  /** Acquisitions shown so far. */
+  readonly seq: number;
+  /** Time of the first value (s since the trigger) and between values (s). */
+  readonly x0: number;
+  readonly dx: number;
+  /** ch1 as a min/max envelope (V), `FLEET_CELL_COLUMNS` pairs. */
+  readonly ch1: readonly number[];
 }

@@ -2,15 +2,19 @@ import type { Spectrum, Trace } from '@labrx/core';
 import type { NaPoint, NaResponse } from '@labrx/instruments';
 import { allocateFrame, FRAME_FLAG_ENVELOPE, FRAME_KIND } from './frames.js';
 import { envelopeStep, minMaxEnvelope } from './minMaxEnvelope.js';
+import type { ShownEntry } from './StudioShows.js';
 
 /**
  * Scope trace → frame: both channels as min/max envelopes of `buckets` pixel columns (2·buckets
- * values each), or unchanged when the trace is that short already.
+ * values each), or unchanged when the trace is that short already. With `windowS` ([from, to] in s
+ * since the trigger) only the samples in that window (and one either side) are sent: a zoomed
+ * plot gets full resolution once the window holds fewer than 2·buckets samples.
  *
  * @param buckets plot width in pixels
  * @param seq acquisitions so far
  */
-export function traceFrame(trace: Trace, buckets: number, seq: number): Uint8Array {
+export function traceFrame(trace: Trace, buckets: number, seq: number, windowS: readonly [number, number] | null = null): Uint8Array {
+  if (windowS !== null) trace = traceWindow(trace, windowS);
   const n = trace.ch1.length;
   const points = Math.min(n, 2 * buckets);
   const { bytes, series } = allocateFrame(
@@ -68,4 +72,52 @@ export function naSweepFrame(response: Pick<NaResponse, 'frequencies' | 're' | '
 function fillChannel(values: Float64Array, buckets: number, out: Float32Array): void {
   if (values.length === 0) out.fill(NaN);
   else minMaxEnvelope(values, buckets, out);
+}
+
+/** The part of a trace from `windowS[0]` to `windowS[1]` (s since the trigger), one sample either side; views, no copy. */
+export function traceWindow(trace: Trace, windowS: readonly [number, number]): Trace {
+  const n = trace.ch1.length;
+  const i0 = Math.min(n - 1, Math.max(0, Math.floor((windowS[0] - trace.t0) / trace.dt)));
+  const i1 = Math.min(n, Math.max(i0 + 2, Math.ceil((windowS[1] - trace.t0) / trace.dt) + 1));
+  if (i0 === 0 && i1 === n) return trace;
+  const ch2 = trace.ch2.length === n ? trace.ch2.subarray(i0, i1) : trace.ch2;
+  return { ...trace, t0: trace.t0 + i0 * trace.dt, ch1: trace.ch1.subarray(i0, i1), ch2 };
+}
+
+/**
+ * A shown Observable's newest value → frame of kind shownTrace, shownSpectrum, shownResponse or
+ * shownSeries, its id in the header's `total` field. A series is sent as t − t[0] (s, Float32)
+ * and values, `x0` holding t[0].
+ */
+export function shownFrame(entry: ShownEntry, buckets: number): Uint8Array {
+  let bytes: Uint8Array;
+  let kind: number;
+  switch (entry.kind) {
+    case 'trace':
+      bytes = traceFrame(entry.latest as Trace, buckets, entry.seq);
+      kind = FRAME_KIND.shownTrace;
+      break;
+    case 'spectrum':
+      bytes = spectrumFrame(entry.latest as Spectrum, buckets, entry.seq, 0);
+      kind = FRAME_KIND.shownSpectrum;
+      break;
+    case 'frequency-response':
+      bytes = naSweepFrame(entry.latest as NaResponse, entry.seq, 0);
+      kind = FRAME_KIND.shownResponse;
+      break;
+    default: {
+      const n = entry.t.length;
+      const t0 = entry.t[0] ?? 0;
+      const frame = allocateFrame({ kind: FRAME_KIND.shownSeries, flags: 0, seq: entry.seq, done: 0, total: entry.id, samples: n, x0: t0, dx: 0, timestamp: 0 }, 2, n);
+      for (let i = 0; i < n; i++) {
+        frame.series[0]![i] = entry.t[i]! - t0;
+        frame.series[1]![i] = entry.v[i]!;
+      }
+      return frame.bytes;
+    }
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  view.setUint8(0, kind);
+  view.setUint32(16, entry.id, true);
+  return bytes;
 }

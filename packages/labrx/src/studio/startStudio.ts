@@ -1,17 +1,34 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { SettingsError } from '@labrx/core';
+import type { Observable } from 'rxjs';
+import { SettingsError, type FrequencyResponse, type ScopeSettings } from '@labrx/core';
+import type { Fleet } from '../fleet/Fleet.js';
+import { StudioFleet } from './studioFleet.js';
 import type { Board } from '@labrx/instruments';
+import type { Catalogue } from '@labrx/catalogue';
+import { openRunCatalogue } from '../catalogue/openRunCatalogue.js';
 import { connect, type ConnectOptions } from '../connect.js';
 import { loadStudioAssets } from './studioAssets.js';
 import { StudioSession, type StudioSessionOptions } from './StudioSession.js';
+import { StudioShows, type ShowHandle, type ShowOptions } from './StudioShows.js';
+import type { StudioDemo } from './studioDemo.js';
+import { StudioState, type PanelSettings } from './studioState.js';
+import { existsSync } from 'node:fs';
 import { newStudioToken, tokenMatches } from './studioToken.js';
 
 /** Where and on what the studio runs. */
 export interface StudioOptions {
   /** A board to show; the studio does not close it (its owner does). */
   readonly board?: Board;
+  /**
+   * A fleet (`connectMany`) for the fleet view: a small multiple of each board's newest scope trace
+   * and the boards that failed. The page's instruments drive `board`, or else the fleet's first
+   * board. The studio does not close the fleet.
+   */
+  readonly fleet?: Fleet;
+  /** Scope settings of the fleet view's acquisitions (default { decimation: 64 }). */
+  readonly fleetScope?: ScopeSettings;
   /** Otherwise a board to open with `connect()` ('scpi://…', 'sim://…' or options); closed with the studio. */
   readonly target?: string | ConnectOptions;
   /** Only '127.0.0.1': the studio drives hardware and never listens beyond this machine. */
@@ -25,6 +42,24 @@ export interface StudioOptions {
    * the server (default 8 MiB, `MAX_CLIENT_BUFFERED_BYTES`; docs/reliability.md).
    */
   readonly maxClientBufferedBytes?: number;
+  /**
+   * A demonstration to open on (`SIM_DEMO` for the simulator): its generators are set and its NA
+   * sweep taken when the studio starts; every page opens with the scope and spectrum analyzer
+   * running with its settings. Default: none (the page opens stopped).
+   */
+  readonly demo?: StudioDemo;
+  /**
+   * The run catalogue the page saves results to, lists and overlays from: a file (opened with the
+   * studio, closed with it) or an open catalogue (its owner closes it). Default: none.
+   */
+  readonly catalogue?: string | Catalogue;
+  /**
+   * A folder for profiles (`profiles/<name>.yaml`, saved and loaded from the page) and the last
+   * state (`last-state.yaml`: the board's snapshot and the page's panel settings, written when a
+   * page changes a setting and restored here when the studio starts). `labrx studio` uses
+   * `defaultStudioStateDir()` (`~/.config/labrx/studio`). Default: none.
+   */
+  readonly stateDir?: string;
 }
 
 /** A running studio. */
@@ -40,6 +75,19 @@ export interface Studio {
   readonly connections: number;
   /** Pages dropped so far for holding more than `maxClientBufferedBytes` unsent. */
   readonly droppedPages: number;
+  /**
+   * Plots `source$` live on every page under `name`, until it completes (the last value stays on
+   * the page), errors (the error is shown) or `remove()` is called. It takes Traces, Spectra,
+   * FrequencyResponses, or (t, value) points — numbers (t: now), `[t, value]` or `{ t, value }`
+   * with t in s — with the instruments' flow control: a slow page gets the newest value, never a
+   * queue. `source$` is subscribed once, whatever the number of pages.
+   *
+   * @example
+   * const studio = await startStudio({ board: rp });
+   * const h = studio.show('ch1 rms', rp.scope.stream$({ decimation: 64 }).pipe(map((t) => Math.hypot(...t.ch1) / Math.sqrt(t.ch1.length))), { unit: 'V' });
+   * h.remove();
+   */
+  show(name: string, source$: Observable<unknown>, options?: ShowOptions): ShowHandle;
   /** Stops every page's pipelines, closes sockets and the server (and the board it opened); leaves no handle. */
   close(): Promise<void>;
 }
@@ -75,10 +123,42 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError('studio', 'port', port, 'an integer from 0 to 65535 (0: any free port)');
   const assets = loadStudioAssets();
-  const ownsBoard = options.board === undefined;
-  const board = options.board ?? (await connect(options.target ?? {}));
+  const fleetBoard = options.board ?? options.fleet?.boards[0];
+  const ownsBoard = fleetBoard === undefined;
+  const board = fleetBoard ?? (await connect(options.target ?? {}));
   const token = newStudioToken();
   const sessions = new Set<StudioSession>();
+  const shows = new StudioShows(board.driver.scheduler);
+  let lastSweep: FrequencyResponse | null = null;
+  const demo = options.demo;
+  if (demo) {
+    try {
+      if (demo.asg0) await board.asg0.set(demo.asg0);
+      if (demo.asg1) await board.asg1.set(demo.asg1);
+      // the NA's sweep of the device, shown on every page from the start
+      if (demo.na) lastSweep = await board.na.single(demo.na);
+    } catch (error) {
+      if (ownsBoard) await board.close();
+      throw error;
+    }
+  }
+  const ownsCatalogue = typeof options.catalogue === 'string';
+  const catalogue = options.catalogue === undefined ? undefined : typeof options.catalogue === 'string' ? { catalogue: openRunCatalogue(options.catalogue), path: options.catalogue } : { catalogue: options.catalogue, path: '(open catalogue)' };
+  // the last state, restored over the demonstration (a bad one is refused whole: ProfileError)
+  const state = options.stateDir === undefined ? undefined : new StudioState(options.stateDir);
+  let initialPanels: Partial<PanelSettings> | undefined;
+  if (state && existsSync(state.lastStatePath)) {
+    try {
+      initialPanels = await state.load(board, { path: state.lastStatePath });
+    } catch (error) {
+      if (ownsBoard) await board.close();
+      if (ownsCatalogue) catalogue?.catalogue.close();
+      throw error;
+    }
+  }
+  const fleetView = options.fleet ? new StudioFleet(options.fleet, options.fleetScope) : undefined;
+  fleetView?.start();
+  const context = { ...(fleetView ? { fleet: fleetView } : {}), ...(demo ? { demo } : {}), ...(catalogue ? { catalogue } : {}), ...(state ? { state } : {}), ...(initialPanels ? { initialPanels } : {}), shows, lastSweep: () => lastSweep, sweepDone: (r: FrequencyResponse) => (lastSweep = r) };
   let droppedPages = 0;
   let boundPort = 0;
 
@@ -142,6 +222,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
         bufferedBytes: () => ws.bufferedAmount,
       },
       options.session,
+      context,
     );
     sessions.add(session);
     ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -179,10 +260,14 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
     get droppedPages() {
       return droppedPages;
     },
+    show: (name, source$, showOptions) => shows.show(name, source$, showOptions),
     close() {
       closing ??= (async () => {
         for (const s of sessions) s.close();
         sessions.clear();
+        shows.close();
+        fleetView?.close();
+        if (ownsCatalogue) catalogue?.catalogue.close();
         for (const ws of wss.clients) ws.terminate();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         server.closeAllConnections();

@@ -20,3 +20,8 @@ export { buildStudioCommand } from '../cli/commands/studio.js';
 export { buildSimCommand } from '../cli/commands/sim.js';
 export { buildRunsCommand, buildRerunCommand } from '../cli/commands/runs.js';
 export { buildServeCommand } from '../cli/commands/serve.js';
+export { StudioShows } from '../studio/StudioShows.js';
+export { StudioState } from '../studio/studioState.js';
+export { measureChannel } from '../studio/traceMeasurements.js';
+export { spectrumPeak } from '../studio/spectrumPeak.js';
+export { StudioFleet } from '../studio/studioFleet.js';

@@ -4,13 +4,16 @@ import { Observable } from 'rxjs';
 import WebSocket from 'ws';
 import { LabrxError, once, SettingsError } from '@labrx/core';
 import { startStudio, type Studio } from '../../studio/startStudio.js';
+import { SIM_DEMO } from '../../studio/studioDemo.js';
+import { defaultStudioStateDir } from '../../studio/studioState.js';
+import { defaultCataloguePath } from '@labrx/catalogue';
 import { decodeFrame, FRAME_KIND } from '../../studio/frames.js';
 import { addBoardOptions, openBoard, processIo, runCommand, settingValue, type BoardFlags, type CliIo } from './instrumentFlags.js';
 
 /** The simulator's DUT when `labrx studio` runs on it: a resonance, so that the NA has something to show. */
 export const STUDIO_DEMO_DUT = 'resonator:f0=1e6,q=20,gain=0.5';
 
-type StudioFlags = BoardFlags & { port?: string; check?: boolean };
+type StudioFlags = BoardFlags & { port?: string; check?: boolean; db?: string };
 
 /**
  * `labrx studio`: serves the studio page on 127.0.0.1 and prints its address (with the per-start
@@ -25,7 +28,8 @@ export function buildStudioCommand(io: CliIo = processIo): Command {
   const cmd = new Command('studio')
     .description('live scope, spectrum analyzer and network analyzer in your browser (http://127.0.0.1 only)')
     .option('--port <n>', 'TCP port (default 0: any free port)')
-    .option('--check', 'start, check the page, the token and one scope frame over the WebSocket, then exit (for CI)');
+    .option('--check', 'start, check the page, the token and one scope frame over the WebSocket, then exit (for CI)')
+    .option('--db <file>', `run catalogue the page saves to and overlays from (default ${defaultCataloguePath()})`);
   addBoardOptions(cmd, { dut: STUDIO_DEMO_DUT });
   return cmd.action((opts: StudioFlags) =>
     runCommand(io, async () => {
@@ -40,7 +44,14 @@ export function buildStudioCommand(io: CliIo = processIo): Command {
       const board = await openBoard(flags);
       let studio: Studio | undefined;
       try {
-        studio = await startStudio({ board, port });
+        // on the simulator with its demonstration DUT the page opens on a working demonstration
+        const demo = (flags.board ?? 'sim://').startsWith('sim://') && flags.dut === STUDIO_DEMO_DUT && opts.profile === undefined && !opts.check;
+        // the catalogue is opened for a user's studio, not for the CI check
+        const db = opts.check ? undefined : (opts.db ?? defaultCataloguePath());
+        // profiles and the last state live in the user's config folder (not for the CI check, nor
+        // with --profile, which says what the board starts with)
+        const stateDir = opts.check || opts.profile !== undefined ? undefined : defaultStudioStateDir();
+        studio = await startStudio({ board, port, ...(demo ? { demo: SIM_DEMO } : {}), ...(db !== undefined ? { catalogue: db } : {}), ...(stateDir !== undefined ? { stateDir } : {}) });
         io.stdout.write(`labrx studio on ${board.id}: ${studio.url}\n`);
         if (opts.check) {
           io.stdout.write(`studio check: ok (${await checkStudio(studio)})\n`);

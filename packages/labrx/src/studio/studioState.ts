@@ -1,0 +1,98 @@
+import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { SettingsError } from '@labrx/core';
+import { toPlainSettings, type Board, type BoardProfile } from '@labrx/instruments';
+import { loadProfile, saveProfile } from '../profiles/profileFile.js';
+
+/**
+ * Where the studio keeps its state by default: `$XDG_CONFIG_HOME/labrx/studio`, or
+ * `~/.config/labrx/studio` (the XDG base-directory rule; settings are configuration, runs data).
+ */
+export function defaultStudioStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.length > 0 ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
+  return join(base, 'labrx', 'studio');
+}
+
+/** Panel settings of a page (what the scope, spectrum analyzer and NA run with). */
+export type PanelSettings = Record<'scope' | 'specan' | 'na', Record<string, unknown>>;
+
+const NAME = /^[\w][\w .-]{0,63}$/;
+
+/**
+ * The studio's profiles (docs/decisions/0015-profiles.md) in one folder: named profiles under
+ * `profiles/<name>.yaml` and the last state in `last-state.yaml`, written whenever a page changes
+ * a setting and restored when the studio starts. A profile is the board's snapshot with the
+ * page's panel settings as the scope, spectrum analyzer and NA modules.
+ */
+export class StudioState {
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(readonly dir: string) {}
+
+  /** The file of the last state. */
+  get lastStatePath(): string {
+    return join(this.dir, 'last-state.yaml');
+  }
+
+  /** The file of a named profile; throws SettingsError for a name that is not a plain file name. */
+  profilePath(name: string): string {
+    if (typeof name !== 'string' || !NAME.test(name)) throw new SettingsError('studio', 'profile', name, 'a name of 1 to 64 letters, digits, spaces, ".", "-" or "_" (not starting with one of the last four)');
+    return join(this.dir, 'profiles', `${name}.yaml`);
+  }
+
+  /** Names of the saved profiles, sorted. */
+  async list(): Promise<string[]> {
+    try {
+      return (await readdir(join(this.dir, 'profiles')))
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f) => f.slice(0, -5))
+        .sort();
+    } catch {
+      return [];
+    }
+  }
+
+  /** The board's snapshot with the page's panel settings in it. */
+  async snapshot(board: Board, panels: PanelSettings): Promise<BoardProfile> {
+    const p = await board.snapshot();
+    return { ...p, scope: toPlainSettings(board.scope.resolve(panels.scope)), specan: toPlainSettings(board.specan.resolve(panels.specan)), na: toPlainSettings(board.na.resolve(panels.na)) };
+  }
+
+  /** Saves a named profile. */
+  async save(name: string, board: Board, panels: PanelSettings): Promise<void> {
+    const path = this.profilePath(name);
+    await mkdir(join(this.dir, 'profiles'), { recursive: true });
+    await saveProfile(path, await this.snapshot(board, panels));
+  }
+
+  /**
+   * Loads a named profile (or the file `path`) onto the board — all of it validated before any of it
+   * is written (`board.restore`) — and returns the panel settings it holds.
+   */
+  async load(board: Board, nameOrPath: { name: string } | { path: string }): Promise<Partial<PanelSettings>> {
+    const profile = await loadProfile('name' in nameOrPath ? this.profilePath(nameOrPath.name) : nameOrPath.path);
+    await board.restore(profile);
+    const out: Partial<PanelSettings> = {};
+    for (const k of ['scope', 'specan', 'na'] as const) if (profile[k]) out[k] = { ...profile[k] };
+    return out;
+  }
+
+  /**
+   * Writes the last state (one write at a time; the newest wins). Written to a temporary file and
+   * renamed, so a crash mid-write leaves the previous state, never half a file.
+   */
+  saveLast(board: Board, panels: PanelSettings): Promise<void> {
+    const copy = { scope: { ...panels.scope }, specan: { ...panels.specan }, na: { ...panels.na } };
+    this.writing = this.writing
+      .catch(() => undefined)
+      .then(async () => {
+        await mkdir(this.dir, { recursive: true });
+        const tmp = `${this.lastStatePath}.tmp`;
+        await writeFile(tmp, '');
+        await saveProfile(tmp, await this.snapshot(board, copy));
+        await rename(tmp, this.lastStatePath);
+      });
+    return this.writing;
+  }
+}
