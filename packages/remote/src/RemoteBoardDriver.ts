@@ -84,9 +84,11 @@ const LINGER_MS = 50;
  * on the server: each `acquire` is one credit on a server stream for its settings (one acquisition
  * loop per distinct settings, fanned out to every client; the scope lease held server-side, named
  * after this client's user and host). Consecutive `acquire`s of a `repeat()` reuse the stream.
- * Generator settings and IQ measurements are request/reply. A server that stops beating fails
- * pending work with `ConnectionLostError` within `lostAfterMs` plus one heartbeat period; a request
- * nobody answers fails at once with `ConnectionLostError`.
+ * Generator settings and IQ measurements are request/reply. A server that stops beating (and
+ * answering: any reply counts as a beat) fails pending work with `ConnectionLostError` within
+ * `lostAfterMs` plus one heartbeat period, plus however long this process itself was too busy to
+ * read (a time it cannot blame on the server); a request nobody answers fails at once with
+ * `ConnectionLostError`.
  */
 export class RemoteBoardDriver implements BoardDriver {
   // monotonic (performance.now()): a wall-clock step (NTP, a suspended VM) must not look like a silent server
@@ -123,6 +125,8 @@ export class RemoteBoardDriver implements BoardDriver {
     this.inboxSub = nc.subscribe(`${this.inbox}.*`, {
       callback: (err, msg) => {
         if (err) return;
+        // any answer from the server (not NATS's own status replies) shows it is alive, as its beats do
+        if (!msg.headers?.code) this.lastBeatMs = this.scheduler.now();
         const waiter = this.inboxWaiters.get(msg.subject);
         if (waiter) waiter(msg.data, msg.headers?.code ?? 0);
         else this.onTrace(msg.subject, msg.data, msg.headers?.code ?? 0);
@@ -130,9 +134,16 @@ export class RemoteBoardDriver implements BoardDriver {
     });
     this.aliveSub = nc.subscribe(aliveSubject(options.server), { callback: () => (this.lastBeatMs = this.scheduler.now()) });
     const lostAfterMs = options.lostAfterMs ?? Math.max(3 * heartbeatMs, MIN_LOST_AFTER_MS);
+    let lastTickMs = this.scheduler.now();
     this.timers = interval(heartbeatMs, this.scheduler).subscribe({ error: () => undefined, next: () => {
+      const now = this.scheduler.now();
+      const lateMs = now - lastTickMs - heartbeatMs;
+      lastTickMs = now;
+      // This process was busy (its own timer came late): the beats it has not read yet wait in its
+      // socket, so that time is not the server's silence.
+      if (lateMs > heartbeatMs) this.lastBeatMs += lateMs;
       if (this.streams.size === 0 && this.heldLeases === 0) return;
-      const silentMs = this.scheduler.now() - this.lastBeatMs;
+      const silentMs = now - this.lastBeatMs;
       if (silentMs > lostAfterMs) {
         this.failStreams(new ConnectionLostError(this.id, `no heartbeat from board server '${options.server}' for ${Math.round(silentMs)} ms`));
         return;
