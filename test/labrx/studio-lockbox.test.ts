@@ -3,7 +3,7 @@ import { VirtualClock } from '@labrx/core/testing';
 import { createSimBoard, fabryPerot } from '@labrx/hw-sim';
 import { Board } from '@labrx/instruments';
 import { startScpiServer } from '@labrx/scpi';
-import { connect, startStudio } from 'labrx';
+import { connect, sideOfFringeLock, startStudio } from 'labrx';
 import { decodeFrame, FRAME_KIND, type Frame, type ServerMessage } from 'labrx/testing';
 import { WebSocket, type WsClient } from '../helpers/pageSocket.js';
 
@@ -119,7 +119,7 @@ test('lockbox panel: Lock reports the stages and status, streams error and outpu
   await page.closed;
 });
 
-test('lockbox panel: a page that goes unlocks the lock it started; a board without PIDs has no panel', async (t) => {
+test('lockbox panel: a page that goes unlocks the lock it started, not a script\'s lock that replaced it; a board without PIDs has no panel', async (t) => {
   const { clock, rp } = rig();
   const studio = await startStudio({ board: rp });
   t.teardown(async () => {
@@ -134,6 +134,17 @@ test('lockbox panel: a page that goes unlocks the lock it started; a board witho
   t.true(await until(clock, () => rp.lockbox.status.state === 'unlocked', 50), rp.lockbox.status.state);
   t.is(rp.leases.holderOf('pid0'), undefined);
   t.like(await clock.run(rp.pid0!.get()), { p: 0, i: 0, ival: 0 });
+
+  // a page locks, then a script locks anew: the lock in force is the script's, the page's going leaves it
+  const second = await openPage(studio.port, studio.token);
+  second.ws.send(JSON.stringify({ type: 'lock', preset: 'sideOfFringe', options: SIDE }));
+  t.true(await until(clock, () => rp.lockbox.status.locked, 200));
+  await clock.run(rp.lockbox.lock(sideOfFringeLock(SIDE)));
+  second.ws.close();
+  await second.closed;
+  await until(clock, () => false, 40);
+  t.is(rp.lockbox.status.state, 'locked', "a script's lock outlives the page");
+  await clock.run(rp.lockbox.unlock());
 
   // stock SCPI (no PIDs): the hello has no panel and a lock is refused with a reason
   const sim = createSimBoard({ seed: 1 });

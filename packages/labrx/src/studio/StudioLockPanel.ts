@@ -51,6 +51,8 @@ export class StudioLockPanel {
   private pending = false;
   private inFlight = 0;
   private unlocked: Promise<void> = Promise.resolve();
+  /** True while `lock$` is being subscribed (it may unlock an earlier lock on the way). */
+  private subscribing = false;
 
   constructor(
     private readonly board: Board,
@@ -89,10 +91,15 @@ export class StudioLockPanel {
     }
     this.lockSub?.unsubscribe();
     lockedBy.set(lb, this);
-    this.lockSub = lb.lock$(config).subscribe({
-      next: (event) => this.channel.send({ type: 'lock', event }),
-      error: (error: unknown) => this.channel.send({ type: 'error', instrument: 'lockbox', error: errorInfo(error) }),
-    });
+    this.subscribing = true;
+    try {
+      this.lockSub = lb.lock$(config).subscribe({
+        next: (event) => this.channel.send({ type: 'lock', event }),
+        error: (error: unknown) => this.channel.send({ type: 'error', instrument: 'lockbox', error: errorInfo(error) }),
+      });
+    } finally {
+      this.subscribing = false;
+    }
   }
 
   /** Unlocks (outputs safe), whoever locked; an error goes to the page. */
@@ -146,6 +153,9 @@ export class StudioLockPanel {
   }
 
   private status(s: LockStatus): void {
+    // unlocked while this page's sequence is not running (an Unlock, a failure, a script's lock
+    // replacing it): the lock in force is no longer this page's
+    if (s.state === 'unlocked' && !this.subscribing && (this.lockSub === null || this.lockSub.closed) && lockedBy.get(this.board.lockbox) === this) lockedBy.delete(this.board.lockbox);
     const key = `${s.state}|${s.stage}|${s.locked}|${s.relocks}|${s.reason}`;
     if (key !== this.lastKey) {
       this.lastKey = key;

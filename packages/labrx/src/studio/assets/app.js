@@ -659,7 +659,7 @@ export async function main(token, socket) {
     lockbox.plot ??= createPlot(uPlot, $('[data-plot]', panel), {
       xUnit: 's',
       series: [{ label: 'error', width: 1.5 }, { label: 'PID output', scale: 'y2' }],
-      scales: { y: { unit: 'V' }, y2: { unit: 'V', range: (u, min, max) => (max > min ? [min - 0.08 * (max - min), max + 0.08 * (max - min)] : [min - 0.1, max + 0.1]) } },
+      scales: { y: { unit: 'V' }, y2: { unit: 'V', size: 76, range: (u, min, max) => (max > min ? [min - 0.08 * (max - min), max + 0.08 * (max - min)] : [min - 0.1, max + 0.1]) } },
       height: plotHeight(),
     });
     showLockStatus(info.status);
