@@ -4,7 +4,8 @@ import { createSimBoard, fabryPerot } from '@labrx/hw-sim';
 import { Board } from '@labrx/instruments';
 import { startScpiServer } from '@labrx/scpi';
 import { connect, sideOfFringeLock, startStudio } from 'labrx';
-import { decodeFrame, FRAME_KIND, type Frame, type ServerMessage } from 'labrx/testing';
+import { SettingsError } from '@labrx/core';
+import { decodeFrame, FRAME_KIND, parseClientMessage, type Frame, type ServerMessage } from 'labrx/testing';
 import { WebSocket, type WsClient } from '../helpers/pageSocket.js';
 
 /**
@@ -81,6 +82,13 @@ test('lockbox panel: Lock reports the stages and status, streams error and outpu
   await until(clock, () => page.texts.some((m) => m.type === 'error'), 20);
   t.like(page.texts.find((m) => m.type === 'error'), { instrument: 'studio', error: { code: 'SettingsError', setting: 'options.linewidthHz' } });
   t.is(rp.lockbox.status.state, 'unlocked');
+  // a well-formed message with a value the lockbox refuses: its SettingsError, on the lockbox panel
+  page.ws.send(JSON.stringify({ type: 'lock', preset: 'sideOfFringe', options: { ...SIDE, unityGainHz: -1 } }));
+  await until(clock, () => page.texts.some((m) => m.type === 'error' && m.instrument === 'lockbox'), 20);
+  const refused = page.texts.find((m) => m.type === 'error' && m.instrument === 'lockbox') as Extract<ServerMessage, { type: 'error' }>;
+  t.is(refused.error.code, 'SettingsError');
+  t.regex(`${refused.error.instrument}.${refused.error.setting}`, /unityGainHz/);
+  t.is(rp.lockbox.status.state, 'unlocked');
 
   page.ws.send(JSON.stringify({ type: 'lock', preset: 'sideOfFringe', options: SIDE }));
   const locked = () => page.texts.some((m) => m.type === 'lockStatus' && m.status.locked);
@@ -144,6 +152,14 @@ test('lockbox panel: a page that goes unlocks the lock it started, not a script\
   await second.closed;
   await until(clock, () => false, 40);
   t.is(rp.lockbox.status.state, 'locked', "a script's lock outlives the page");
+  // a page whose lock was refused (a bad value) owns no lock: its going leaves the script's
+  const third = await openPage(studio.port, studio.token);
+  third.ws.send(JSON.stringify({ type: 'lock', preset: 'sideOfFringe', options: { ...SIDE, unityGainHz: -1 } }));
+  await until(clock, () => third.texts.some((m) => m.type === 'error'), 20);
+  third.ws.close();
+  await third.closed;
+  await until(clock, () => false, 40);
+  t.is(rp.lockbox.status.state, 'locked', 'a refused lock takes no ownership');
   await clock.run(rp.lockbox.unlock());
 
   // stock SCPI (no PIDs): the hello has no panel and a lock is refused with a reason
@@ -165,4 +181,18 @@ test('lockbox panel: a page that goes unlocks the lock it started, not a script\
   t.like(plain.texts.find((m) => m.type === 'error'), { instrument: 'lockbox', error: { code: 'NoLockbox' } });
   plain.ws.close();
   await plain.closed;
+});
+
+test("'lock' messages: a preset and exactly its options as finite numbers, or preset null; anything else names the field", (t) => {
+  const lock = (m: object) => parseClientMessage(JSON.stringify({ type: 'lock', ...m }));
+  t.deepEqual(lock({ preset: 'michelsonMidFringe', options: { piezoMPerV: 1e-6, unityGainHz: 500 } }), { type: 'lock', preset: 'michelsonMidFringe', options: { piezoMPerV: 1e-6, unityGainHz: 500 } });
+  t.deepEqual(lock({ preset: null }), { type: 'lock', preset: null, options: {} });
+  t.deepEqual(parseClientMessage('{"type":"unlock"}'), { type: 'unlock' });
+  const bad = (m: object, setting: string) => t.is(t.throws(() => lock(m), { instanceOf: SettingsError })?.setting, setting);
+  bad({ preset: 'pdh', options: {} }, 'preset');
+  bad({ preset: 'sideOfFringe', options: { ...SIDE, side: -1 } }, 'options.side');
+  bad({ preset: 'sideOfFringe', options: { linewidthHz: 5e5, piezoHzPerV: 5e6 } }, 'options.unityGainHz');
+  bad({ preset: 'sideOfFringe', options: [1, 2] }, 'settings');
+  // JSON has no Infinity: a number too large for a double parses as one
+  t.is(t.throws(() => parseClientMessage('{"type":"lock","preset":"sideOfFringe","options":{"linewidthHz":1e999,"piezoHzPerV":5e6,"unityGainHz":1000}}'), { instanceOf: SettingsError })?.setting, 'options.linewidthHz');
 });

@@ -90,11 +90,14 @@ export class StudioLockPanel {
       return this.channel.send({ type: 'error', instrument: 'lockbox', error: errorInfo(error) });
     }
     this.lockSub?.unsubscribe();
-    lockedBy.set(lb, this);
     this.subscribing = true;
     try {
       this.lockSub = lb.lock$(config).subscribe({
-        next: (event) => this.channel.send({ type: 'lock', event }),
+        next: (event) => {
+          // the sequence runs (a refused configuration never gets here): the lock in force is this page's
+          lockedBy.set(lb, this);
+          this.channel.send({ type: 'lock', event });
+        },
         error: (error: unknown) => this.channel.send({ type: 'error', instrument: 'lockbox', error: errorInfo(error) }),
       });
     } finally {
