@@ -196,3 +196,27 @@ test("'lock' messages: a preset and exactly its options as finite numbers, or pr
   // JSON has no Infinity: a number too large for a double parses as one
   t.is(t.throws(() => parseClientMessage('{"type":"lock","preset":"sideOfFringe","options":{"linewidthHz":1e999,"piezoHzPerV":5e6,"unityGainHz":1000}}'), { instanceOf: SettingsError })?.setting, 'options.linewidthHz');
 });
+
+test('lockbox panel: closing the studio unlocks a page\'s lock before it returns', async (t) => {
+  const { clock, rp } = rig();
+  t.teardown(() => rp.close());
+  const studio = await startStudio({ board: rp });
+  const page = await openPage(studio.port, studio.token);
+  page.ws.send(JSON.stringify({ type: 'lock', preset: 'sideOfFringe', options: SIDE }));
+  t.true(await until(clock, () => rp.lockbox.status.locked, 200));
+  let closed = false;
+  let stateAtClose = '';
+  let leaseAtClose: unknown = 'not closed';
+  const closing = studio.close().then(() => {
+    closed = true;
+    stateAtClose = rp.lockbox.status.state;
+    leaseAtClose = rp.leases.holderOf('pid0');
+  });
+  // the unlock runs on board time: advance it until close() returns
+  t.true(await until(clock, () => closed, 100), 'studio.close() returned');
+  await closing;
+  t.is(stateAtClose, 'unlocked', 'unlocked by the time close() returned');
+  t.is(leaseAtClose, undefined, 'the PID is safe and free by then');
+  t.like(await clock.run(rp.pid0!.get()), { p: 0, i: 0, ival: 0 });
+  await page.closed;
+});
