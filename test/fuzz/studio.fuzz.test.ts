@@ -27,7 +27,7 @@ const settings = fc.dictionary(fc.oneof(ordinaryKey, fc.constantFrom('decimation
 const message = fc.oneof(
   fc.record(
     {
-      type: fc.constantFrom('run', 'settings', 'view', 'ack', 'hello', '', 'pause', 'export', 'save', 'history', 'overlay', 'profile'),
+      type: fc.constantFrom('run', 'settings', 'view', 'ack', 'hello', '', 'pause', 'export', 'save', 'history', 'overlay', 'profile', 'lock', 'unlock'),
       instrument: fc.oneof(fc.constantFrom('scope', 'specan', 'na', 'asg0', 'asg1', 'studio', 'shown', 'fleet'), fc.jsonValue()),
       id: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.jsonValue()),
       paused: fc.oneof(fc.boolean(), fc.jsonValue()),
@@ -40,6 +40,8 @@ const message = fc.oneof(
       mode: fc.oneof(fc.constantFrom('single', 'run', 'stop'), fc.jsonValue()),
       settings: fc.oneof(settings, fc.jsonValue()),
       widths: fc.oneof(fc.record({ scope: fc.double(), specan: fc.double() }), fc.jsonValue()),
+      preset: fc.oneof(fc.constantFrom('sideOfFringe', 'fabryPerotPdh', 'michelsonMidFringe', null), fc.jsonValue()),
+      options: fc.oneof(fc.dictionary(fc.constantFrom('linewidthHz', 'piezoHzPerV', 'unityGainHz', 'modulationHz', 'piezoMPerV', 'side'), settingValue, { maxKeys: 5 }), fc.jsonValue()),
     },
     { requiredKeys: ['type'] },
   ).map((m) => JSON.stringify(m)),
@@ -64,7 +66,7 @@ test('StudioSession: random messages get an error reply or are applied; handle n
       session.handle(text); // throws nothing
       for (const r of replies) {
         // no catalogue and no profile folder here: 'history' and 'profiles' replies are empty lists
-        t.true(['error', 'applied', 'state', 'history', 'profiles', 'overlay'].includes(r.type), `reply ${JSON.stringify(r)} to ${text}`);
+        t.true(['error', 'applied', 'state', 'history', 'profiles', 'overlay', 'lock', 'lockStatus'].includes(r.type), `reply ${JSON.stringify(r)} to ${text}`);
         kinds.set(r.type, (kinds.get(r.type) ?? 0) + 1);
       }
     }),

@@ -23,6 +23,7 @@ import type { StudioFleet } from './studioFleet.js';
 import type { ShownEntry, StudioShows } from './StudioShows.js';
 import { measureChannel } from './traceMeasurements.js';
 import { spectrumPeak } from './spectrumPeak.js';
+import { StudioLockPanel } from './StudioLockPanel.js';
 
 /** Where a session's messages go (a WebSocket in the studio; a recorder in tests). */
 export interface StudioChannel {
@@ -149,6 +150,8 @@ export class StudioSession {
   /** Fleet view: a newer state waits / a state is sent and not yet drawn. */
   private readonly fleetOut = { pending: false, inFlight: 0 };
   private closed = false;
+  /** The lockbox panel (null: the board has no PIDs). */
+  private readonly lockPanel: StudioLockPanel | null;
 
   constructor(
     private readonly board: Board,
@@ -161,6 +164,11 @@ export class StudioSession {
     this.maxQueuedBytes = options.maxQueuedBytes ?? STREAM_HIGH_WATER_BYTES;
     const w = options.fixedWidth ?? options.defaultWidth ?? 1000;
     this.widths = { scope: w, specan: w, shown: w };
+    this.lockPanel = StudioLockPanel.available(board)
+      ? new StudioLockPanel(board, { send: (m) => this.send(m), sendBinary: (b) => {
+          if (!this.closed) this.channel.sendBinary(b);
+        }, roomForFrames: () => (this.channel.bufferedBytes?.() ?? 0) <= this.maxQueuedBytes }, this.maxInFlight)
+      : null;
     const demo = context.demo;
     if (demo) {
       this.settings.scope = { ...demo.scope };
@@ -190,7 +198,9 @@ export class StudioSession {
       settings: { scope: resolved('scope'), specan: resolved('specan'), na: resolved('na'), asg0: asg(b.asg0.settings), asg1: asg(b.asg1.settings) },
       fields: studioFields(b.info),
       demo: demo ? { wiring: demo.wiring, scopeWindowS: demo.scopeWindowS ?? null } : null,
+      lockbox: this.lockPanel?.hello() ?? null,
     });
+    this.lockPanel?.start();
     const watch = (name: StudioInstrument, state$: Observable<InstrumentState>) =>
       this.stateSubs.push(
         state$.subscribe({
@@ -268,6 +278,7 @@ export class StudioSession {
           out.inFlight = Math.max(0, out.inFlight - 1);
           return this.flushShown(m.id!);
         }
+        if (m.instrument === 'lockbox') return this.lockPanel?.ack();
         const out = m.instrument === 'scope' ? this.scopeOut : this.specanOut;
         out.inFlight = Math.max(0, out.inFlight - 1);
         return this.flush(m.instrument);
@@ -284,6 +295,10 @@ export class StudioSession {
         return this.overlay(m.instrument, m.id, m.run, m.series);
       case 'profile':
         return this.profile(m.action, m.name);
+      case 'lock':
+      case 'unlock':
+        if (!this.lockPanel) return this.send({ type: 'error', instrument: 'lockbox', error: { name: 'StudioError', code: 'NoLockbox', message: `board ${this.board.id} has no PIDs: it has no lockbox` } });
+        return m.type === 'lock' ? this.lockPanel.lock(m.preset, m.options) : this.lockPanel.unlock();
     }
   }
 
@@ -294,11 +309,13 @@ export class StudioSession {
     this.flush('specan');
     for (const id of this.shownOut.keys()) this.flushShown(id);
     this.flushFleet();
+    this.lockPanel?.flush();
   }
 
-  /** Stops everything this page started. */
+  /** Stops everything this page started; unlocks the lockbox if this page's lock is in force (see `released`). */
   close(): void {
     this.closed = true;
+    this.lockPanel?.close();
     for (const name of ['scope', 'specan', 'na'] as const) this.stop(name);
     for (const s of this.stateSubs) s.unsubscribe();
     this.stateSubs.length = 0;
@@ -360,6 +377,11 @@ export class StudioSession {
     } catch (error) {
       this.send({ type: 'error', instrument: 'studio', error: errorInfo(error) });
     }
+  }
+
+  /** Settles when the unlock that closing this page started is done (at once when there was none). */
+  released(): Promise<void> {
+    return this.lockPanel?.released() ?? Promise.resolve();
   }
 
   private panels(): PanelSettings {

@@ -9,8 +9,9 @@ export { measureChannel, type ChannelMeasurements } from './traceMeasurements.js
 export { spectrumPeak, type SpectrumPeak } from './spectrumPeak.js';
 export { StudioState, defaultStudioStateDir, type PanelSettings } from './studioState.js';
 export { StudioFleet, FLEET_CELL_COLUMNS, type FleetCell } from './studioFleet.js';
+export { StudioLockPanel, LOCK_STRIP_SAMPLES, lockPresetConfig, type LockPanelChannel } from './StudioLockPanel.js';
 export { FRAME_KIND, FRAME_HEADER_BYTES, FRAME_FLAG_ENVELOPE, allocateFrame, decodeFrame, type Frame, type FrameHeader, type FrameKind } from './frames.js';
 export { traceFrame, traceWindow, spectrumFrame, naPointsFrame, naSweepFrame, shownFrame } from './resultFrames.js';
 export { minMaxEnvelope, envelopeStep } from './minMaxEnvelope.js';
-export { STUDIO_INSTRUMENTS, STUDIO_SETTABLE, STUDIO_MODES, errorInfo, parseClientMessage, studioFields, type ClientMessage, type ServerMessage, type ErrorInfo, type StudioInstrument, type StudioSettable, type StudioMode, STUDIO_PLOTS, STUDIO_STREAMED, STUDIO_EXPORT_FORMATS, type StudioPlot, type StudioStreamed, type StudioExportFormat, type StudioFile, type StudioChannelMeasurements } from './protocol.js';
+export { STUDIO_INSTRUMENTS, STUDIO_SETTABLE, STUDIO_MODES, errorInfo, parseClientMessage, studioFields, type ClientMessage, type ServerMessage, type ErrorInfo, type StudioInstrument, type StudioSettable, type StudioMode, STUDIO_PLOTS, STUDIO_STREAMED, STUDIO_EXPORT_FORMATS, STUDIO_LOCK_PRESETS, type StudioLockPreset, type StudioPlot, type StudioStreamed, type StudioExportFormat, type StudioFile, type StudioChannelMeasurements } from './protocol.js';
 export { newStudioToken, tokenMatches } from './studioToken.js';

@@ -1,3 +1,4 @@
+import type { LockEvent, LockStatus } from '@labrx/instruments';
 import { ASG_SETTINGS, formatSettingValue, LabrxError, NA_SETTINGS, SCOPE_SETTINGS, SettingsError, SPECAN_SETTINGS, type BoardInfo, type SettingField } from '@labrx/core';
 
 /** Instruments the page runs (Single / Run / Stop). */
@@ -40,10 +41,31 @@ export type ClientMessage =
   /** Draws a saved run's curve (channel `series`: 0 = ch1 or |H|, 1 = ch2) dashed on a plot; run null removes it. */
   | { readonly type: 'overlay'; readonly instrument: StudioPlot; readonly id?: number; readonly run: number | null; readonly series: 0 | 1 }
   /** Profiles: list them, save the board and panels under a name, or load one (answered by 'profiles'). */
-  | { readonly type: 'profile'; readonly action: 'list' | 'save' | 'load'; readonly name?: string };
+  | { readonly type: 'profile'; readonly action: 'list' | 'save' | 'load'; readonly name?: string }
+  /**
+   * Lockbox: lock with a preset and its options (`STUDIO_LOCK_PRESETS`; SI units in the names), or
+   * with the lockbox's configuration in force (preset null). The page's lock is unlocked when the
+   * page goes (docs/decisions/0022).
+   */
+  | { readonly type: 'lock'; readonly preset: StudioLockPreset | null; readonly options: Readonly<Record<string, number>> }
+  /** Lockbox: unlock (outputs safe), whoever locked. */
+  | { readonly type: 'unlock' };
+
+/**
+ * The lockbox presets the page offers, each with the options it takes (SI units in the names) and
+ * the example values its form opens with (the cavity of docs/architecture.md "Lockbox": 500 kHz
+ * linewidth, 5 MHz/V piezo; a Michelson with a 1 µm/V piezo) — edit them for your system.
+ */
+export const STUDIO_LOCK_PRESETS = {
+  sideOfFringe: { linewidthHz: 500e3, piezoHzPerV: 5e6, unityGainHz: 1000 },
+  fabryPerotPdh: { linewidthHz: 500e3, piezoHzPerV: 5e6, modulationHz: 20e6, unityGainHz: 2000 },
+  michelsonMidFringe: { piezoMPerV: 1e-6, unityGainHz: 1000 },
+} as const satisfies Record<string, Readonly<Record<string, number>>>;
+/** A lockbox preset of the page: sideOfFringeLock, fabryPerotPdhLock, michelsonMidFringeLock. */
+export type StudioLockPreset = keyof typeof STUDIO_LOCK_PRESETS;
 
 /** Plots whose frames are acknowledged: the streamed instruments and shown Observables. */
-export const STUDIO_STREAMED = ['scope', 'specan', 'shown'] as const;
+export const STUDIO_STREAMED = ['scope', 'specan', 'shown', 'lockbox'] as const;
 /** A plot whose frames are acknowledged. */
 export type StudioStreamed = (typeof STUDIO_STREAMED)[number];
 /** Every plot: the three instruments and shown Observables (with their id). */
@@ -93,7 +115,13 @@ export type ServerMessage =
       readonly fields: Record<StudioSettable, readonly SettingField[]>;
       /** The demonstration running, if any: its wiring line and the scope's initial window (s). */
       readonly demo: { readonly wiring: string; readonly scopeWindowS: readonly [number, number] | null } | null;
+      /** The lockbox panel, when the board has PIDs and a sampler (null: the panel is hidden). */
+      readonly lockbox: null | { readonly presets: typeof STUDIO_LOCK_PRESETS; readonly configured: boolean; readonly status: LockStatus };
     }
+  /** A lock sequence's progress (a calibration, a stage reached, 'locked'), as `lock$` emits it. */
+  | { readonly type: 'lock'; readonly event: LockEvent }
+  /** The lock status when its state, stage, relocks or reason change (its samples go in lockSignals frames). */
+  | { readonly type: 'lockStatus'; readonly status: LockStatus }
   /** Scope measurements of the trace just sent (full resolution, both channels). */
   | { readonly type: 'measured'; readonly instrument: 'scope'; readonly seq: number; readonly ch1: StudioChannelMeasurements; readonly ch2: StudioChannelMeasurements }
   /** The peak of each channel of the spectrum just sent (full resolution; null: channel not analysed). */
@@ -114,7 +142,7 @@ export type ServerMessage =
   | { readonly type: 'file'; readonly instrument: StudioPlot; readonly id?: number; readonly format: StudioExportFormat; readonly files: readonly StudioFile[] }
   | { readonly type: 'state'; readonly instrument: StudioInstrument; readonly mode: 'idle' | 'single' | 'run'; readonly state: string; readonly holder: string | null }
   | { readonly type: 'applied'; readonly instrument: StudioSettable; readonly settings: unknown }
-  | { readonly type: 'error'; readonly instrument: StudioSettable | 'studio'; readonly error: ErrorInfo };
+  | { readonly type: 'error'; readonly instrument: StudioSettable | 'studio' | 'lockbox'; readonly error: ErrorInfo };
 
 /**
  * The field descriptors of every panel for `info`'s board, from the instruments' declared settings
@@ -199,9 +227,31 @@ export function parseClientMessage(text: string): ClientMessage {
       if (typeof m.name !== 'string') throw new SettingsError('studio', 'name', m.name, 'a profile name');
       return { type: 'profile', action, name: m.name };
     }
+    case 'lock':
+      return lockMessage(m);
+    case 'unlock':
+      return { type: 'unlock' };
     default:
-      throw new SettingsError('studio', 'type', m.type, "one of 'run', 'settings', 'view', 'ack', 'pause', 'export', 'save', 'history', 'overlay', 'profile'");
+      throw new SettingsError('studio', 'type', m.type, "one of 'run', 'settings', 'view', 'ack', 'pause', 'export', 'save', 'history', 'overlay', 'profile', 'lock', 'unlock'");
   }
+}
+
+/** A 'lock' message: a preset and exactly its options, each a finite number (or preset null and no options). */
+function lockMessage(m: Record<string, unknown>): ClientMessage {
+  if (m.preset === null || m.preset === undefined) return { type: 'lock', preset: null, options: {} };
+  const names = Object.keys(STUDIO_LOCK_PRESETS);
+  if (typeof m.preset !== 'string' || !names.includes(m.preset)) throw new SettingsError('studio', 'preset', m.preset, `null or one of ${names.map((n) => `'${n}'`).join(', ')}`);
+  const preset = m.preset as StudioLockPreset;
+  const wanted = Object.keys(STUDIO_LOCK_PRESETS[preset]);
+  const given = settingsObject(m.options ?? {});
+  const options: Record<string, number> = {};
+  for (const [k, v] of Object.entries(given)) {
+    if (!wanted.includes(k)) throw new SettingsError('studio', `options.${k}`, v, `an option of ${preset}: ${wanted.join(', ')}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new SettingsError('studio', `options.${k}`, v, 'a finite number');
+    options[k] = v;
+  }
+  for (const k of wanted) if (!(k in options)) throw new SettingsError('studio', `options.${k}`, undefined, `a finite number (${preset} needs ${wanted.join(', ')})`);
+  return { type: 'lock', preset, options };
 }
 
 function settingsObject(value: unknown): Record<string, unknown> {

@@ -263,8 +263,14 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
     show: (name, source$, showOptions) => shows.show(name, source$, showOptions),
     close() {
       closing ??= (async () => {
-        for (const s of sessions) s.close();
+        const released: Promise<void>[] = [];
+        for (const s of sessions) {
+          s.close();
+          released.push(s.released());
+        }
         sessions.clear();
+        // a page's lock is unlocked with the page (docs/decisions/0022): the outputs are safe before the board goes
+        await Promise.all(released);
         shows.close();
         fleetView?.close();
         if (ownsCatalogue) catalogue?.catalogue.close();

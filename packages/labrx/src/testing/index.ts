@@ -9,7 +9,7 @@ export { decodeFrame, FRAME_FLAG_ENVELOPE, FRAME_KIND, type Frame } from '../stu
 export { minMaxEnvelope, envelopeStep } from '../studio/minMaxEnvelope.js';
 export { traceFrame } from '../studio/resultFrames.js';
 export { StudioSession } from '../studio/StudioSession.js';
-export type { ServerMessage } from '../studio/protocol.js';
+export { parseClientMessage, type ServerMessage } from '../studio/protocol.js';
 // The command line, one command at a time, with its input and output injected.
 export { buildProgram, parseDut } from '../cli/index.js';
 export type { CliIo } from '../cli/commands/instrumentFlags.js';

@@ -553,6 +553,7 @@ export async function main(token, socket) {
             $('#scope [data-full]').hidden = false;
           }
         }
+        setupLockbox(m.lockbox);
         for (const name of ['scope', 'specan', 'na']) showCursors(name);
         sendView();
         studio.ready = true;
@@ -608,10 +609,87 @@ export async function main(token, socket) {
         renderHistory();
         return;
       }
+      case 'lock':
+        onLockEvent(m.event);
+        return;
+      case 'lockStatus':
+        showLockStatus(m.status);
+        return;
       case 'error':
         showError(m.instrument, m.error);
         return;
     }
+  }
+
+  // ---- lockbox: presets, Lock / Unlock, stages, status, error and output strip chart ----
+  const lockbox = { plot: null, acks: 0, dirty: false, received: 0, drawn: 0, status: null, stages: [] };
+  studio.lockbox = lockbox;
+  function setupLockbox(info) {
+    const panel = $('#lockbox');
+    panel.hidden = !info;
+    if (!info) return;
+    const select = $('[data-lock-preset]', panel);
+    const names = Object.keys(info.presets);
+    select.replaceChildren(
+      ...names.map((n) => Object.assign(document.createElement('option'), { value: n, textContent: n })),
+      ...(info.configured ? [Object.assign(document.createElement('option'), { value: '', textContent: 'configuration in force' })] : []),
+    );
+    const options = $('[data-lock-options]', panel);
+    const fill = () => {
+      const preset = info.presets[select.value] ?? {};
+      options.replaceChildren(
+        ...Object.entries(preset).flatMap(([k, v]) => [
+          Object.assign(document.createElement('span'), { className: 'name', textContent: k }),
+          Object.assign(document.createElement('input'), { type: 'number', value: String(v), step: 'any' }),
+        ]),
+      );
+      for (const [i, input] of Array.from(options.querySelectorAll('input')).entries()) input.dataset.option = Object.keys(preset)[i];
+    };
+    select.onchange = fill;
+    fill();
+    $('[data-lock]', panel).onclick = () => {
+      $('[data-error]', panel).hidden = true;
+      lockbox.stages = [];
+      renderStages();
+      const opts = {};
+      for (const input of options.querySelectorAll('input')) opts[input.dataset.option] = Number(input.value);
+      send({ type: 'lock', preset: select.value || null, options: select.value ? opts : {} });
+    };
+    $('[data-unlock]', panel).onclick = () => send({ type: 'unlock' });
+    lockbox.plot ??= createPlot(uPlot, $('[data-plot]', panel), {
+      xUnit: 's',
+      series: [{ label: 'error', width: 1.5 }, { label: 'PID output', scale: 'y2' }],
+      scales: { y: { unit: 'V' }, y2: { unit: 'V', size: 76, range: (u, min, max) => (max > min ? [min - 0.08 * (max - min), max + 0.08 * (max - min)] : [min - 0.1, max + 0.1]) } },
+      height: plotHeight(),
+    });
+    showLockStatus(info.status);
+  }
+  function renderStages() {
+    $('[data-lock-stages]').replaceChildren(
+      ...lockbox.stages.map((s) => Object.assign(document.createElement('li'), { className: 'reached', textContent: s })),
+    );
+  }
+  function onLockEvent(e) {
+    if (e.kind === 'calibration') lockbox.stages.push('calibrated ' + e.input + ' (' + si(e.timeS, 's', 3) + ')');
+    else if (e.kind === 'stage') lockbox.stages.push('stage ' + e.stage + ' (' + si(e.timeS, 's', 3) + ')');
+    else lockbox.stages.push((e.relock ? 'relocked' : 'locked') + ' (' + si(e.timeS, 's', 3) + ')');
+    renderStages();
+  }
+  function showLockStatus(s) {
+    lockbox.status = s;
+    const el = $('[data-lock-state]');
+    const word = s.locked ? 'locked' : s.state === 'relocking' ? 'relocking' : s.state === 'unlocked' ? 'unlocked' : s.state;
+    el.textContent = word + (s.stage && !s.locked && s.state !== 'unlocked' ? ' · ' + s.stage : '') + (s.relocks ? ' · ' + s.relocks + ' relocks' : '');
+    el.className = 'state ' + word;
+    el.title = s.reason ?? '';
+  }
+  function onLockFrame(f) {
+    lockbox.received++;
+    lockbox.acks++;
+    if (!lockbox.plot) return;
+    const t = Float64Array.from(f.series[0], (dt) => f.x0 + dt);
+    lockbox.plot.setData(t, [f.series[1], f.series[2]]);
+    lockbox.dirty = true;
   }
 
   const dirty = { scope: false, specan: false, na: false };
@@ -666,6 +744,8 @@ export async function main(token, socket) {
       dirty.na = true;
     } else if (f.kind >= FRAME_KIND.shownTrace && f.kind <= FRAME_KIND.shownSeries) {
       onShownFrame(f);
+    } else if (f.kind === FRAME_KIND.lockSignals) {
+      onLockFrame(f);
     }
     schedule();
   }
@@ -805,6 +885,14 @@ export async function main(token, socket) {
       }
       for (; s.acks > 0; s.acks--) send({ type: 'ack', instrument: 'shown', id: s.id });
     }
+    if (lockbox.dirty) {
+      lockbox.dirty = false;
+      if (lockbox.plot?.draw()) {
+        lockbox.drawn++;
+        drewAny = true;
+      }
+    }
+    for (; lockbox.acks > 0; lockbox.acks--) send({ type: 'ack', instrument: 'lockbox' });
     if (fleetDirty) {
       fleetDirty = false;
       drawFleet();

@@ -41,6 +41,8 @@ export const FRAME_KIND = Object.freeze({
   shownResponse: /** @type {7} */ (7),
   /** A shown (t, value) series: series t − x0 (s) and value; x0 is the first t. */
   shownSeries: /** @type {8} */ (8),
+  /** The lockbox's strip chart: series t − x0 (s, board time), error signal and PID output (V; NaN where not read); x0 is the first t. */
+  lockSignals: /** @type {9} */ (9),
 });
 
 /** Bytes before the Float32 payload. */
@@ -50,7 +52,7 @@ export const FRAME_FLAG_ENVELOPE = 1;
 
 /**
  * A frame's header fields (`timestamp` in ms on the board clock).
- * @typedef {{ readonly kind: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8, readonly flags: number, readonly seq: number, readonly done: number, readonly total: number, readonly samples: number, readonly x0: number, readonly dx: number, readonly timestamp: number }} FrameHeader
+ * @typedef {{ readonly kind: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9, readonly flags: number, readonly seq: number, readonly done: number, readonly total: number, readonly samples: number, readonly x0: number, readonly dx: number, readonly timestamp: number }} FrameHeader
  */
 
 /**
@@ -99,7 +101,7 @@ export function decodeFrame(input) {
   const nSeries = view.getUint8(1);
   const nPoints = view.getUint32(4, true);
   if (b.byteLength !== FRAME_HEADER_BYTES + 4 * nSeries * nPoints) throw new RangeError(`frame length ${b.byteLength} does not match ${nSeries} series × ${nPoints} points`);
-  const kind = /** @type {1 | 2 | 3 | 4 | 5 | 6 | 7 | 8} */ (view.getUint8(0));
+  const kind = /** @type {1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9} */ (view.getUint8(0));
   const buffer = b.buffer;
   const offset = b.byteOffset;
   return {

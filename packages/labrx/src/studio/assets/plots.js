@@ -90,7 +90,7 @@ export function nearestIndex(xs, x) {
 
 /**
  * One plot. `spec`: { xUnit, logX, series: [{ label, unit, scale }], scales: { y: { unit, log } ,
- * y2?: { unit, range } }, height, onZoom(range|null) (x drag-zoom; null when reset) }.
+ * y2?: { unit, range, size (axis px, default 56) } }, height, onZoom(range|null) (x drag-zoom; null when reset) }.
  * Returns the plot's handle (see below).
  */
 export function createPlot(uPlot, el, spec) {
@@ -129,7 +129,7 @@ export function createPlot(uPlot, el, spec) {
     ];
     if (spec.scales.y2) {
       scales.y2 = { range: spec.scales.y2.range };
-      axes.push({ scale: 'y2', side: 1, values: linearTicks(spec.scales.y2.unit), size: 56, grid: { show: false } });
+      axes.push({ scale: 'y2', side: 1, values: linearTicks(spec.scales.y2.unit), size: spec.scales.y2.size ?? 56, grid: { show: false } });
     }
     const series = [
       { label: spec.xUnit === 's' ? 't' : 'f', value: (u, v) => si(v, spec.xUnit) },
