@@ -53,16 +53,22 @@ export function captureDeep(host: AcquisitionHost, settings: Omit<ResolvedScopeS
       const ch1 = new Float64Array(Math.min(DEEP_CHUNK_SAMPLES, samples));
       const ch2 = new Float64Array(ch1.length);
       let offset = 0;
+      // a late tick (a busy event loop) writes every chunk that is due by now, as the DMA would have:
+      // the writer never lags the board's time by more than one chunk once it runs again
       const step = () => {
-        const n = Math.min(ch1.length, samples - offset);
-        const a = ch1.subarray(0, n);
-        const b = ch2.subarray(0, n);
-        model.render(0, request(first + offset), a);
-        model.render(1, request(first + offset), b);
-        subscriber.next({ kind: 'chunk', offset, ch1: a, ch2: b });
-        offset += n;
-        if (offset >= samples) return subscriber.complete();
-        schedule(msAt(first + offset + Math.min(ch1.length, samples - offset)), step);
+        for (;;) {
+          const n = Math.min(ch1.length, samples - offset);
+          const a = ch1.subarray(0, n);
+          const b = ch2.subarray(0, n);
+          model.render(0, request(first + offset), a);
+          model.render(1, request(first + offset), b);
+          subscriber.next({ kind: 'chunk', offset, ch1: a, ch2: b });
+          offset += n;
+          if (offset >= samples) return subscriber.complete();
+          if (subscriber.closed) return;
+          const dueMs = msAt(first + offset + Math.min(ch1.length, samples - offset));
+          if (dueMs > scheduler.now()) return schedule(dueMs, step);
+        }
       };
       schedule(msAt(first + Math.min(ch1.length, samples)), step);
     };

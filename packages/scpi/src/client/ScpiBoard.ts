@@ -24,13 +24,16 @@ import {
   type RawTrace,
   type ResolvedAsgSettings,
   type ResolvedScopeSettings,
+  type ResolvedStreamSettings,
+  type StreamBlock,
   raceLinkLoss,
 } from '@labrx/core';
 import { RP_COMMANDS, RP_SCPI, type AcqGain, TRIGGER_SOURCE_NAMES, WAVEFORM_NAMES, chain, fill, setLine } from '../protocol/redPitayaScpi.js';
 import type { ScpiResponse } from './ScpiResponseParser.js';
 import { ScpiTransport } from './ScpiTransport.js';
 import { ScpiRecorder } from '../recording/ScpiRecorder.js';
-import { ScpiDeepMemory, deepMemorySamplesOf, type DeepMemoryRegion } from './ScpiDeepMemory.js';
+import { ScpiDeepMemory, deepMemorySamplesOf, type DeepMemoryRegion, type ScpiDeepMemoryLink } from './ScpiDeepMemory.js';
+import { scpiRingStream$ } from './scpiRingStream.js';
 
 /** How to reach an SCPI board. */
 export interface ScpiBoardOptions {
@@ -114,6 +117,10 @@ export class ScpiBoard implements BoardDriver {
   readonly scheduler: SchedulerLike;
   /** Deep-memory captures (`ACQ:AXI:*`), present when the board reported a region at connect. */
   readonly deepMemory?: DeepMemoryDriver;
+  /** The gapless stream over deep memory used as a ring (`scpiRingStream$`), on a board with deep memory. */
+  readonly stream?: (settings: Omit<ResolvedStreamSettings, 'onOverflow'>) => Observable<StreamBlock>;
+  /** 'ring' with `stream`: gaps are reported when the writer overtakes the reader. */
+  readonly streamGuarantee?: 'ring';
   private running = 0;
 
   /** @internal use connectScpiBoard */
@@ -132,8 +139,7 @@ export class ScpiBoard implements BoardDriver {
     this.id = transport.target;
     this.scheduler = scheduler;
     if (region) {
-      this.deepMemory = new ScpiDeepMemory(
-        {
+      const link: ScpiDeepMemoryLink = {
           info,
           scheduler,
           target: transport.target,
@@ -145,9 +151,10 @@ export class ScpiBoard implements BoardDriver {
             if (this.transport.open) this.transport.request(chain(lines), false).subscribe({ error: () => undefined });
           },
           running: (delta) => (this.running += delta),
-        },
-        region,
-      );
+      };
+      this.deepMemory = new ScpiDeepMemory(link, region);
+      this.stream = (settings) => scpiRingStream$(link, region, settings);
+      this.streamGuarantee = 'ring';
     }
   }
 

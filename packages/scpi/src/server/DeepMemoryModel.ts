@@ -214,14 +214,11 @@ export class DeepMemoryModel {
       c.filled = false;
       c.writePos = 0;
     }
-    // the window covering every enabled ring: channel c keeps stream samples [s + delay − size, s + delay)
-    const triggerIndex = Math.max(...active.map((c) => c.samples - c.delay));
+    // the window covering every enabled ring: channel c keeps stream samples [s + delay − size, s + delay);
+    // with a delay beyond the ring the writer starts at the trigger and wraps, lap after lap (Write:Pos?
+    // moves around the ring while it runs: a client can read it as it is written, as in continuous mode)
+    const triggerIndex = Math.max(0, ...active.map((c) => c.samples - c.delay));
     const samples = triggerIndex + Math.max(...active.map((c) => c.delay));
-    // a delay of billions of samples would keep the simulated writer busy for hours: refused
-    if (samples > 4 * (this.board.info.deepMemorySamples ?? 0) * 2) {
-      owner.pushApiError(fail('Failed to start data capture (trigger delay beyond four times the region)'), command);
-      return;
-    }
     this.gain = settings.gain;
     const lsb = lsbVolts(this.board.info, settings.gain);
     const hi = 2 ** (this.board.info.adcBits - 1);
@@ -262,10 +259,11 @@ export class DeepMemoryModel {
       if (!mem) continue;
       const src = ch === 0 ? chunk.ch1 : chunk.ch2;
       const n = c.samples;
-      // this channel keeps capture indices [triggerIndex + delay − size, triggerIndex + delay)
+      // this channel writes capture indices [0, triggerIndex + delay) and keeps the last `size` of them
       const keepTo = triggerIndex + c.delay;
-      const keepFrom = keepTo - n;
-      const a = Math.max(chunk.offset, keepFrom, 0);
+      // every sample is written as the writer passes (earlier laps are overwritten by later ones), so
+      // the ring can be read while the capture runs
+      const a = Math.max(chunk.offset, 0);
       const b = Math.min(end, keepTo);
       for (let k = a; k < b; k++) {
         const v = Math.round(src[k - chunk.offset]! / lsb);

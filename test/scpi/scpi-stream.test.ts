@@ -1,0 +1,145 @@
+import test from 'ava';
+import { firstValueFrom, lastValueFrom, take, tap, toArray } from 'rxjs';
+import { StreamOverflowError, type SampleBlock, type StreamBlock } from '@labrx/core';
+import { createSimBoard } from '@labrx/hw-sim';
+import { startScpiServer } from '@labrx/scpi';
+import { connect, type Board } from 'labrx';
+import { fitSine } from '../helpers/fit.js';
+
+// The SCPI driver's gapless stream: deep memory (ACQ:AXI) as a ring the writer wraps around, read
+// in blocks behind it, over labrx-sim's SCPI server on loopback (docs/decisions/0016-gapless-streams-and-realtime-fft.md).
+// Real time (the server's simulator runs on the wall clock): each test takes 1–4 s.
+
+const FS = 125e6;
+const F_HZ = 5e3;
+const AMPLITUDE_V = 0.4;
+
+async function scpiBoard(t: { teardown(fn: () => unknown): void }): Promise<Board> {
+  const sim = createSimBoard({ seed: 18, noiseDensity: 1e-7 });
+  const server = await startScpiServer({ board: sim, port: 0 });
+  const rp = await connect(server.url);
+  t.teardown(async () => {
+    await rp.close();
+    await server.close();
+    await sim.close();
+  });
+  await rp.asg0.set({ waveform: 'sine', frequency: F_HZ, amplitude: AMPLITUDE_V, output: 'out1' });
+  return rp;
+}
+
+/** Each block starts where the previous ended (a gap counts as the samples it names), from index 0. */
+function assertConsecutive(t: import('ava').ExecutionContext, blocks: readonly StreamBlock[]): void {
+  let next = 0;
+  for (const b of blocks) {
+    t.is(b.index, next, `${b.kind} block at ${b.index}, expected ${next}`);
+    next = b.index + b.samples;
+  }
+}
+
+/**
+ * The phase of the sine in each sample block, fitted with time = index·dt (the stream's counter),
+ * minus the straight line through them all (the generator's frequency need not be exactly F_HZ).
+ * Returns the largest residual in rad. One sample missing or repeated shifts every later block by
+ * 2π·F·dt (0.064 rad at decimation 256, 0.26 rad at 1024): a step a line cannot follow, leaving a
+ * residual of at least a quarter of it. The noise in one block's phase is σ/A·√(2/N) ≈ 1e-5 rad
+ * (σ ≈ 1.2e-4 V: the LSB and the 1e-7 V/√Hz input noise in the decimated band; A = 0.4 V; N ≥ 4096).
+ */
+function phaseResidualRad(blocks: readonly SampleBlock[]): number {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  let last = 0;
+  for (const b of blocks) {
+    const t0 = b.index * b.dt;
+    let phase = fitSine(b.ch2, b.dt, t0, F_HZ).phase;
+    // unwrap against the previous block
+    while (phase - last > Math.PI) phase -= 2 * Math.PI;
+    while (phase - last < -Math.PI) phase += 2 * Math.PI;
+    last = phase;
+    xs.push(t0);
+    ys.push(phase);
+  }
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+  }
+  const slope = sxx > 0 ? sxy / sxx : 0;
+  return Math.max(...ys.map((y, i) => Math.abs(y - my - slope * (xs[i]! - mx))));
+}
+
+test('continuous$ over SCPI at decimation 1024: consecutive counted blocks, one sine across every block boundary, the ring guarantee', async (t) => {
+  const rp = await scpiBoard(t);
+  const decimation = 1024;
+  const blockSamples = 8192; // 67 ms
+  const blocks = await firstValueFrom(rp.scope.continuous$({ decimation, blockSamples }).pipe(take(16), toArray()));
+  t.true(blocks.every((b) => b.kind === 'samples'), `kinds ${blocks.map((b) => b.kind).join(',')}`);
+  assertConsecutive(t, blocks);
+  const samples = blocks as SampleBlock[];
+  t.true(samples.every((b) => b.dt === decimation / FS && b.samples === blockSamples && b.ch1.length === blockSamples));
+  // in2 sees out1 directly: the amplitude in every block (boxcar over 8.2 µs: sinc(π·F·dt) = 0.9989)
+  for (const b of samples) {
+    const fit = fitSine(b.ch2, b.dt, b.index * b.dt, F_HZ);
+    t.true(Math.abs(fit.amplitude - AMPLITUDE_V * 0.9989) < 5e-3, `amplitude ${fit.amplitude} V in block ${b.index}`);
+  }
+  const residual = phaseResidualRad(samples);
+  t.true(residual < 1e-3, `phase off the counter's line by ${residual} rad (a missing sample: ≥ 0.065 rad)`);
+  t.is(rp.scope.streamGuarantee, 'ring');
+});
+
+test('a consumer that stalls longer than the ring gets a marked gap, and the counter stays true after it', async (t) => {
+  const rp = await scpiBoard(t);
+  // The driver counts the writer's laps by board time, exact while the writer lags it by less than
+  // a ring: the simulator writes 65536-sample chunks and may lag under CPU load, so the ring here is
+  // two chunks and 1.07 s long (decimation 1024, 122 kS/s).
+  const decimation = 1024;
+  const blockSamples = 4096; // 34 ms
+  const bufferSamples = 131072;
+  const stallMs = 2200; // two rings
+  let seen = 0;
+  const blocks = await lastValueFrom(
+    rp.scope.continuous$({ decimation, blockSamples, bufferSamples, onOverflow: 'gap' }).pipe(
+      tap(() => {
+        // the third block's consumer holds the event loop for two rings' worth
+        if (++seen === 3) {
+          const until = performance.now() + stallMs;
+          while (performance.now() < until);
+        }
+      }),
+      take(40),
+      toArray(),
+    ),
+  );
+  assertConsecutive(t, blocks);
+  const gaps = blocks.filter((b) => b.kind === 'gap');
+  t.true(gaps.length >= 1, 'the stall is reported as a gap');
+  const lost = gaps.reduce((a, g) => a + g.samples, 0);
+  // at least the stall minus the ring was lost (2.2 s·122 kS/s − 131072 = 137,496 samples)
+  t.true(lost >= (stallMs / 1000) * (FS / decimation) - bufferSamples, `${lost} samples marked lost`);
+  const samples = blocks.filter((b): b is SampleBlock => b.kind === 'samples');
+  t.true(samples.length >= 30);
+  const residual = phaseResidualRad(samples);
+  t.true(residual < 1e-3, `phase off the counter's line by ${residual} rad (a miscounted sample: ≥ 0.064 rad)`);
+});
+
+test("with onOverflow 'error' the same stall ends the stream with StreamOverflowError", async (t) => {
+  const rp = await scpiBoard(t);
+  let seen = 0;
+  const err = await t.throwsAsync(
+    lastValueFrom(
+      rp.scope.continuous$({ decimation: 256, blockSamples: 4096, bufferSamples: 131072 }).pipe(
+        tap(() => {
+          if (++seen === 2) {
+            const until = performance.now() + 800;
+            while (performance.now() < until);
+          }
+        }),
+        take(60),
+      ),
+    ),
+  );
+  t.true(err instanceof StreamOverflowError, String(err));
+});
