@@ -54,7 +54,9 @@ const fail = (what: string) => new ScpiApiError(RP_API_ERROR.EOOR, `${what}: ${R
  * the scope is armed with a trigger source (`ACQ:START` + `ACQ:TRig`) and a channel is enabled, one
  * capture of both inputs runs: the writer fills each buffer as a ring from position 0, the trigger
  * position is recorded, `Trig:Dly` more samples are written, then the channel stops and `TRIG:FILL?`
- * reads 1. The buffer then holds the last `size` samples written; `DATA:Start:N? pos,n` reads n from
+ * reads 1. Every sample is written as the writer passes, so with a delay beyond the buffer (up to
+ * 2^32 − 1) it wraps lap after lap and the ring can be read while it runs (`Write:Pos?` moves round):
+ * the SCPI driver's gapless stream; ACQ:STOP, a new START or the session's end stops it. The buffer then holds the last `size` samples written; `DATA:Start:N? pos,n` reads n from
  * ring position pos, wrapping, in `ACQ:AXI:DATA:UNITS` (VOLTS or RAW, separate from `ACQ:DATA:UNITS`)
  * and the connection's format.
  *
