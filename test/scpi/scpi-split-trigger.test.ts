@@ -1,4 +1,5 @@
 import test from 'ava';
+import { lsbVolts } from '@labrx/core';
 import { VirtualClock } from '@labrx/core/testing';
 import { createSimBoard } from '@labrx/hw-sim';
 import { startScpiServer } from '@labrx/scpi';
@@ -95,6 +96,20 @@ test('split mode: CH1 and CH2 armed with different decimations and triggers acqu
   // each input keeps its own trigger position in the circular buffer
   const tpos = [Number(await client.query('ACQ:TPOS:CH1?')), Number(await client.query('ACQ:TPOS:CH2?'))];
   for (const p of tpos) t.true(Number.isInteger(p) && p >= 0 && p < N, String(p));
+  // ACQ:DATA:UNITS and ACQ:SOUR<n>:GAIN are per connection / per input, the same in split mode:
+  // RAW reads the same trigger sample (buffer position TPOS, trace index 8192) as int16 counts of
+  // the LV range (rounding: within one count)
+  client.write('ACQ:DATA:FORMAT ASCII;:ACQ:DATA:UNITS RAW\r\n');
+  const lsb = lsbVolts(board.info, 'lv');
+  for (const [ch, x] of [
+    [1, in1],
+    [2, in2],
+  ] as const) {
+    const counts = Number((await client.query(`ACQ:SOUR${ch}:DATA:STArt:N? ${tpos[ch - 1]},1`)).replace(/[{}]/g, ''));
+    t.true(Math.abs(counts - x[8192]! / lsb) <= 1, `CH${ch}: ${counts} counts, ${x[8192]} V`);
+  }
+  client.write('ACQ:SOUR2:GAIN HV\r\n');
+  t.is(await client.query('ACQ:SOUR2:GAIN?'), 'HV');
   t.is(await client.query('SYST:ERR:COUN?'), '0');
 });
 

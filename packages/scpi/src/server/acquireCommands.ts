@@ -56,13 +56,16 @@ export const ACQUIRE_COMMANDS: readonly ScpiCommand[] = [
     get: (c) => c.device.acq.gain[adcChannel(c)]!,
     set: (c) => {
       const ch = adcChannel(c);
-      c.device.acq.setGain(ch, c.params.choice(ACQ_GAINS));
+      const gain = c.params.choice(ACQ_GAINS);
+      // one jumper per input: the common and the split-mode acquisitions see the same gain
+      for (const a of [c.device.acq, ...c.device.splitAcq]) a.setGain(ch, gain);
     },
   }),
   ...control(RP_SCPI.dataUnits, {
     get: (c) => c.device.acq.units,
     set: (c) => {
-      c.device.acq.units = c.params.choice(DATA_UNITS);
+      const units = c.params.choice(DATA_UNITS);
+      for (const a of [c.device.acq, ...c.device.splitAcq]) a.units = units;
     },
   }),
   ...control(RP_SCPI.dataFormat, {
