@@ -194,6 +194,23 @@ export const RP_COMMANDS = Object.freeze({
   axiTriggerPosition: 'ACQ:AXI:SOUR#:Trig:Pos?',
   /** Parameters: ring position, count. */
   axiData: 'ACQ:AXI:SOUR#:DATA:STArt:N?',
+  /** Parameter: ON/OFF. Split triggering (firmware 2.05-37 and later): each input its own trigger. */
+  splitTrigger: 'ACQ:SPLIT:TRig',
+  /** Per-channel forms of split mode; `#` after `CH` is the input (1 or 2 on the simulated board). */
+  startCh: 'ACQ:START:CH#',
+  stopCh: 'ACQ:STOP:CH#',
+  /** Parameter: an `ACQ:TRig` source name. */
+  triggerCh: 'ACQ:TRig:CH#',
+  triggerStatusCh: 'ACQ:TRig:STAT:CH#?',
+  triggerFillCh: 'ACQ:TRig:FILL:CH#?',
+  /** Setting: power-of-2 decimation of one input. */
+  decimationCh: 'ACQ:DEC:CH#',
+  /** Setting: trigger delay in samples of one input. */
+  triggerDelayCh: 'ACQ:TRig:DLY:CH#',
+  /** Setting: trigger level in V of one input. */
+  triggerLevelCh: 'ACQ:TRig:LEV:CH#',
+  writePointerCh: 'ACQ:WPOS:CH#?',
+  triggerPointerCh: 'ACQ:TPOS:CH#?',
 });
 
 /** Joins commands into one line with absolute paths (`a;:b;:c`), so each is read from the root. */

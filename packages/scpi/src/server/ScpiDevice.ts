@@ -20,6 +20,13 @@ export class ScpiDevice {
   readonly deepGen: DeepGenerationModel;
   readonly gen: readonly GeneratorModel[];
   readonly pins = new PinModel();
+  /**
+   * The two inputs' own acquisitions in split-trigger mode (`ACQ:SPLIT:TRig ON`): each with its own
+   * decimation, trigger and state, each keeping only its input of the board's trace.
+   */
+  readonly splitAcq: readonly [AcquisitionModel, AcquisitionModel];
+  /** ACQ:SPLIT:TRig: true when each input triggers on its own. */
+  splitTrigger = false;
   /** Offset of `SYST:TIME`/`SYST:DATE` from the board's clock, in ms. */
   clockOffsetMs = 0;
 
@@ -46,10 +53,24 @@ export class ScpiDevice {
     const enqueue = (w: Observable<unknown>): void => this.work.next(w);
     this.deep = new DeepMemoryModel(board);
     this.acq = new AcquisitionModel(board, enqueue, this.deep);
+    this.splitAcq = [new AcquisitionModel(board, enqueue), new AcquisitionModel(board, enqueue)];
     this.gen = Array.from({ length: board.info.asgCount }, (_, i) => new GeneratorModel(board, i, enqueue));
     const deep = this.deep;
     this.deepGen = new DeepGenerationModel(board.info, this.gen, () => deep.reservedRanges(), () => ({ start: deep.regionStart, bytes: deep.available ? deep.regionBytes : 0 }));
     deep.generationReserved = () => this.deepGen.reservedRanges();
+  }
+
+  /** The acquisition whose buffer input `ch` (0-based) reads: its own in split mode, else the common one. */
+  acqFor(ch: number): AcquisitionModel {
+    return this.splitTrigger ? this.splitAcq[ch === 1 ? 1 : 0] : this.acq;
+  }
+
+  /** ACQ:SPLIT:TRig: switching mode stops every acquisition (as the FPGA's mode bit resets the writers). */
+  setSplitTrigger(on: boolean): void {
+    if (on === this.splitTrigger) return;
+    this.acq.stop();
+    for (const a of this.splitAcq) a.stop();
+    this.splitTrigger = on;
   }
 
   /** Board clock plus the SYST:TIME/DATE offset, in ms since 1970 (UTC). */
@@ -60,6 +81,7 @@ export class ScpiDevice {
   /** Stops the acquisition and the work queue (the board itself is the caller's). */
   dispose(): void {
     this.acq.dispose();
+    for (const a of this.splitAcq) a.dispose();
     this.workSubscription.unsubscribe();
     this.work.complete();
   }

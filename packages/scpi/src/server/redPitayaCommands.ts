@@ -3,6 +3,7 @@ import { DEEP_MEMORY_COMMANDS } from './deepMemoryCommands.js';
 import { GENERATE_COMMANDS } from './generateCommands.js';
 import { PIN_COMMANDS } from './pinCommands.js';
 import { ScpiCommandTable } from './ScpiCommandTable.js';
+import { SPLIT_TRIGGER_COMMANDS } from './splitTriggerCommands.js';
 import { systemCommands } from './systemCommands.js';
 
 /**
@@ -11,6 +12,6 @@ import { systemCommands } from './systemCommands.js';
  */
 export function createRedPitayaCommandTable(): ScpiCommandTable {
   // SYST:Help? lists the table it belongs to, which exists only once built: it reads it lazily.
-  const table: ScpiCommandTable = new ScpiCommandTable([...systemCommands(() => table.patterns), ...PIN_COMMANDS, ...ACQUIRE_COMMANDS, ...DEEP_MEMORY_COMMANDS, ...GENERATE_COMMANDS]);
+  const table: ScpiCommandTable = new ScpiCommandTable([...systemCommands(() => table.patterns), ...PIN_COMMANDS, ...ACQUIRE_COMMANDS, ...SPLIT_TRIGGER_COMMANDS, ...DEEP_MEMORY_COMMANDS, ...GENERATE_COMMANDS]);
   return table;
 }
