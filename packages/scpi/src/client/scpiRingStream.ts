@@ -44,8 +44,10 @@ function decode(payload: Buffer | string | undefined, count: number, own: Float3
  * position is a ring position, unwrapped to a count by board time: the count is the one congruent
  * to the position that is at most the samples due since the trigger (client clock, from `ACQ:TRig`),
  * and never less than the last count. This is exact while the writer lags real time by less than one
- * ring (the simulator writes 65536-sample chunks: keep the ring larger than that); a writer lagging
- * more looks like laps, i.e. a gap is reported that was not one — the safe direction.
+ * ring (the simulator writes 65536-sample chunks: keep the ring larger than that). A writer lagging
+ * more (the simulator at a decimation its CPU cannot render in real time) looks like extra laps: a
+ * gap is reported and the samples after it may be labelled whole rings late — not a guarantee this
+ * stream can give without a writer count from the board.
  *
  * A block [i, i + B) read while the writer's count was W is intact when W − ring ≤ i (nothing of it
  * overwritten yet) and i + B ≤ W. When the writer overtook the reader, the stream emits a `GapBlock`
