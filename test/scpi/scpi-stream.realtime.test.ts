@@ -1,3 +1,5 @@
+// A real-time test file (run alone after the rest, ava.realtime.config.mjs): the ring stream reads a
+// deep-memory writer that runs in real time, and its stall tests stall for real.
 import test from 'ava';
 import { firstValueFrom, lastValueFrom, take, tap, toArray } from 'rxjs';
 import { StreamOverflowError, type SampleBlock, type StreamBlock } from '@labrx/core';
@@ -71,7 +73,7 @@ function phaseResidualRad(blocks: readonly SampleBlock[]): number {
   return Math.max(...ys.map((y, i) => Math.abs(y - my - slope * (xs[i]! - mx))));
 }
 
-test('continuous$ over SCPI at decimation 1024: consecutive counted blocks, one sine across every block boundary, the ring guarantee', async (t) => {
+test.serial('continuous$ over SCPI at decimation 1024: consecutive counted blocks, one sine across every block boundary, the ring guarantee', async (t) => {
   const rp = await scpiBoard(t);
   const decimation = 1024;
   const blockSamples = 8192; // 67 ms
@@ -90,7 +92,7 @@ test('continuous$ over SCPI at decimation 1024: consecutive counted blocks, one 
   t.is(rp.scope.streamGuarantee, 'ring');
 });
 
-test('a consumer that stalls longer than the ring gets a marked gap, and the counter stays true after it', async (t) => {
+test.serial('a consumer that stalls longer than the ring gets a marked gap, and the counter stays true after it', async (t) => {
   const rp = await scpiBoard(t);
   // The driver counts the writer's laps by board time, exact while the writer lags it by less than
   // a ring: the simulator writes 65536-sample chunks and may lag under CPU load, so the ring here is
@@ -125,7 +127,7 @@ test('a consumer that stalls longer than the ring gets a marked gap, and the cou
   t.true(residual < 1e-3, `phase off the counter's line by ${residual} rad (a miscounted sample: ≥ 0.064 rad)`);
 });
 
-test("with onOverflow 'error' the same stall ends the stream with StreamOverflowError", async (t) => {
+test.serial("with onOverflow 'error' the same stall ends the stream with StreamOverflowError", async (t) => {
   const rp = await scpiBoard(t);
   let seen = 0;
   const err = await t.throwsAsync(
