@@ -1,7 +1,8 @@
 import type { LockboxConfig } from './lockboxSettings.js';
+import { piezoOutput, type PiezoOutputOptions } from './piezoOutput.js';
 
-/** What `fabryPerotPdhLock` needs to know of the cavity and the wiring (SI units in the names). */
-export interface FabryPerotPdhLockOptions {
+/** What `fabryPerotPdhLock` needs to know of the cavity and the wiring (SI units in the names); its unity-gain frequency defaults to 2000 Hz. */
+export interface FabryPerotPdhLockOptions extends PiezoOutputOptions {
   /** The cavity's FWHM linewidth, Hz (FSR / finesse). */
   readonly linewidthHz: number;
   /** Shift of the resonance per volt on the piezo, Hz/V (either sign). */
@@ -12,22 +13,11 @@ export interface FabryPerotPdhLockOptions {
   readonly modulationV?: number;
   /** Demodulation phase, deg (default 0: the PDH error in the I quadrature). */
   readonly phaseDeg?: number;
-  /** The loop's unity-gain frequency, Hz (default 2000). */
-  readonly unityGainHz?: number;
-  /** Sweep of the piezo while calibrating (defaults: ±0.5 V about 0 V at 100 Hz). */
-  readonly sweepAmplitudeV?: number;
-  readonly sweepOffsetV?: number;
-  readonly sweepFrequencyHz?: number;
-  /** Piezo output limits, V (default −1 and the DAC's largest code, (2^13 − 1)/2^13). */
-  readonly minVoltage?: number;
-  readonly maxVoltage?: number;
   /** Wiring (defaults: piezo out1, EOM out2, reflection in1, transmission in2, iq0, pid0). */
-  readonly piezo?: 'out1' | 'out2';
   readonly eom?: 'out1' | 'out2';
   readonly reflection?: 'in1' | 'in2';
   readonly transmission?: 'in1' | 'in2';
   readonly iq?: 'iq0' | 'iq1' | 'iq2';
-  readonly pid?: 'pid0' | 'pid1' | 'pid2';
   /** Relock after a loss (default false). */
   readonly autoRelock?: boolean;
 }
@@ -68,17 +58,7 @@ export function fabryPerotPdhLock(o: FabryPerotPdhLockOptions): LockboxConfig {
       },
     },
     outputs: {
-      piezo: {
-        pid: o.pid ?? 'pid0',
-        dac: o.piezo ?? 'out1',
-        minVoltage: o.minVoltage ?? -1,
-        maxVoltage: o.maxVoltage ?? 1 - 2 ** -13,
-        sweepAmplitude: o.sweepAmplitudeV ?? 0.5,
-        sweepOffset: o.sweepOffsetV ?? 0,
-        sweepFrequencyHz: o.sweepFrequencyHz ?? 100,
-        unityGainHz: o.unityGainHz ?? 2000,
-        actuatorGain: o.piezoHzPerV / (o.linewidthHz / 2),
-      },
+      piezo: piezoOutput(o, o.piezoHzPerV / (o.linewidthHz / 2), 2000),
     },
     sequence: [{ name: 'pdh', input: 'pdh', setpoint: 0, gainFactor: 1, durationS: 0.01, outputs: { piezo: { lock: true, offset: 'from-sweep' } } }],
     lockedInput: 'transmission',

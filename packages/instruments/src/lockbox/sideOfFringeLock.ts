@@ -1,26 +1,16 @@
 import type { LockboxConfig } from './lockboxSettings.js';
+import { piezoOutput, type PiezoOutputOptions } from './piezoOutput.js';
 
-/** What `sideOfFringeLock` needs to know of the cavity and the wiring (SI units in the names). */
-export interface SideOfFringeLockOptions {
+/** What `sideOfFringeLock` needs to know of the cavity and the wiring (SI units in the names); its unity-gain frequency defaults to 1000 Hz. */
+export interface SideOfFringeLockOptions extends PiezoOutputOptions {
   /** The cavity's FWHM linewidth, Hz. */
   readonly linewidthHz: number;
   /** Shift of the resonance per volt on the piezo, Hz/V (either sign). */
   readonly piezoHzPerV: number;
   /** Which side: +1 (resonance above the laser) or −1 (default +1). */
   readonly side?: 1 | -1;
-  /** The loop's unity-gain frequency, Hz (default 1000). */
-  readonly unityGainHz?: number;
-  /** Sweep of the piezo while calibrating (defaults: ±0.5 V about 0 V at 100 Hz). */
-  readonly sweepAmplitudeV?: number;
-  readonly sweepOffsetV?: number;
-  readonly sweepFrequencyHz?: number;
-  /** Piezo output limits, V (default −1 and the DAC's largest code, (2^13 − 1)/2^13). */
-  readonly minVoltage?: number;
-  readonly maxVoltage?: number;
   /** Wiring (defaults: piezo out1, transmission in2, pid0). */
-  readonly piezo?: 'out1' | 'out2';
   readonly transmission?: 'in1' | 'in2';
-  readonly pid?: 'pid0' | 'pid1' | 'pid2';
   /** Relock after a loss (default false). */
   readonly autoRelock?: boolean;
 }
@@ -38,17 +28,7 @@ export function sideOfFringeLock(o: SideOfFringeLockOptions): LockboxConfig {
   return {
     inputs: { transmission: { signal: o.transmission ?? 'in2', model: 'lorentzian' } },
     outputs: {
-      piezo: {
-        pid: o.pid ?? 'pid0',
-        dac: o.piezo ?? 'out1',
-        minVoltage: o.minVoltage ?? -1,
-        maxVoltage: o.maxVoltage ?? 1 - 2 ** -13,
-        sweepAmplitude: o.sweepAmplitudeV ?? 0.5,
-        sweepOffset: o.sweepOffsetV ?? 0,
-        sweepFrequencyHz: o.sweepFrequencyHz ?? 100,
-        unityGainHz: o.unityGainHz ?? 1000,
-        actuatorGain: o.piezoHzPerV / (o.linewidthHz / 2),
-      },
+      piezo: piezoOutput(o, o.piezoHzPerV / (o.linewidthHz / 2), 1000),
     },
     sequence: [{ name: 'side', input: 'transmission', setpoint: o.side ?? 1, gainFactor: 1, durationS: 0.01, outputs: { piezo: { lock: true, offset: 'from-sweep' } } }],
     lockedThreshold: 0.5,
