@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
 import { SettingsError, type PidDriver, type PidOutputDirect, type PidSettings, type ResolvedPidSettings } from '@labrx/core';
-import { encodeFilterWord, encodeFixed, decodeFixed, fieldOf, filterCutoffsHz, filterStages, toSigned, type FixedPointField } from '@labrx/pyrpl';
+import { encodeFilterWord, encodeFixed, decodeFixed, fieldOf, filterCutoffsHz, filterStages, fixedPointRange, PID_NUMERIC_REGISTERS, toSigned, type FixedPointField } from '@labrx/pyrpl';
 import { LOOP_SIGNALS, loopSignalIndex } from './dspSignals.js';
 import type { PidBlock, PidRegisters } from './PidBlock.js';
 
@@ -11,26 +11,12 @@ const DIRECT_NAMES = ['off', 'out1', 'out2', 'both'] as const;
 /** Signals a PID of the simulator can read. */
 export const SIM_PID_INPUTS: readonly string[] = Object.freeze([...LOOP_SIGNALS, 'off']);
 
-/** Numeric settings, the PyRPL register that holds each. */
-const NUMERIC: ReadonlyArray<readonly [keyof PidSettings & keyof ResolvedPidSettings, string]> = [
-  ['setpoint', 'setpoint'],
-  ['p', 'p'],
-  ['i', 'i'],
-  ['ival', 'ival'],
-  ['minVoltage', 'min_voltage'],
-  ['maxVoltage', 'max_voltage'],
-];
-
 const field = (reg: string) => fieldOf('pid0', reg) as FixedPointField;
 /** Signed integer a fixed-point field holds for `v` (PyRPL's rounding and saturation). */
 const code = (reg: string, v: number) => {
   const f = field(reg);
   return toSigned(encodeFixed(f, v), f.bits);
 };
-function range(f: FixedPointField): [number, number] {
-  const top = f.signed ? 2 ** (f.bits - 1) : 2 ** f.bits;
-  return [f.signed ? -top / f.norm : 0, (top - 1) / f.norm];
-}
 
 /** What the PIDs need from their board. */
 export interface SimPidHost {
@@ -107,11 +93,11 @@ export class SimPids implements PidDriver {
     if (s === null || typeof s !== 'object') throw new SettingsError(m, '(settings)', s, 'an object of PID settings');
     if (s.input !== undefined && !SIM_PID_INPUTS.includes(s.input)) throw new SettingsError(m, 'input', s.input, `one of ${SIM_PID_INPUTS.join(', ')}`);
     if (s.outputDirect !== undefined && !Object.hasOwn(DIRECTS, s.outputDirect)) throw new SettingsError(m, 'outputDirect', s.outputDirect, "'off', 'out1', 'out2' or 'both'");
-    for (const [key, reg] of NUMERIC) {
+    for (const [key, reg] of PID_NUMERIC_REGISTERS) {
       const v = s[key];
       if (v === undefined) continue;
       const f = field(reg);
-      const [lo, hi] = range(f);
+      const [lo, hi] = fixedPointRange(f);
       if (!(typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi)) throw new SettingsError(m, key, v, `a number from ${lo} to ${hi}${f.unit === '1' ? '' : ` (${f.unit})`}`);
     }
     const block = this.host.blocks[index]!;

@@ -1,7 +1,7 @@
 import { Observable, defer, forkJoin, map, switchMap } from 'rxjs';
 import { SettingsError, type PidDriver, type PidOutputDirect, type PidSettings, type ResolvedPidSettings } from '@labrx/core';
 import { DSP_SIGNALS, OUTPUT_DIRECTS, fieldOf, registerDecl, type DspSignal } from '../map/registerMap.js';
-import { decodeField, encodeField, type FixedPointField } from '../map/fieldCodec.js';
+import { decodeField, encodeField, fixedPointRange, type FixedPointField } from '../map/fieldCodec.js';
 import { encodeFilterWord } from '../map/filterWord.js';
 import { filterCutoffsHz } from '../server/filterResponse.js';
 
@@ -15,7 +15,8 @@ export interface RegisterPort {
 }
 
 const SIGNALS = Object.keys(DSP_SIGNALS) as DspSignal[];
-const NUMERIC: ReadonlyArray<readonly [keyof PidSettings & keyof ResolvedPidSettings, string]> = [
+/** A PID's numeric settings and the PyRPL register that holds each (pid.py:187-300). */
+export const PID_NUMERIC_REGISTERS: ReadonlyArray<readonly [keyof PidSettings & keyof ResolvedPidSettings, string]> = [
   ['setpoint', 'setpoint'],
   ['p', 'p'],
   ['i', 'i'],
@@ -23,12 +24,6 @@ const NUMERIC: ReadonlyArray<readonly [keyof PidSettings & keyof ResolvedPidSett
   ['minVoltage', 'min_voltage'],
   ['maxVoltage', 'max_voltage'],
 ];
-
-/** The range of a fixed-point field in physical units. */
-function range(f: FixedPointField): [number, number] {
-  const top = f.signed ? 2 ** (f.bits - 1) : 2 ** f.bits;
-  return [f.signed ? -top / f.norm : 0, (top - 1) / f.norm];
-}
 
 /**
  * PyRPL's three PID modules (pid.py:187-300, red_pitaya_pid_block.v) as typed settings: `input` and
@@ -64,11 +59,11 @@ export class PyrplPids implements PidDriver {
         if (!(settings.outputDirect in OUTPUT_DIRECTS)) throw new SettingsError(m, 'outputDirect', settings.outputDirect, "'off', 'out1', 'out2' or 'both'");
         writes.push([registerDecl(m, 'output_direct').address, encodeField(fieldOf(m, 'output_direct'), settings.outputDirect)]);
       }
-      for (const [key, reg] of NUMERIC) {
+      for (const [key, reg] of PID_NUMERIC_REGISTERS) {
         const v = settings[key];
         if (v === undefined) continue;
         const f = fieldOf(m, reg) as FixedPointField;
-        const [lo, hi] = range(f);
+        const [lo, hi] = fixedPointRange(f);
         if (!(typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi)) throw new SettingsError(m, key, v, `a number from ${lo} to ${hi}${f.unit === '1' ? '' : ` (${f.unit})`}`);
         writes.push([registerDecl(m, reg).address, encodeField(f, v)]);
       }

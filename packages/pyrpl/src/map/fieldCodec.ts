@@ -117,3 +117,9 @@ export function decodeField(field: Field, word: number): number | string {
     }
   }
 }
+
+/** The range of a fixed-point field in physical units: [lowest, highest] value its register holds. */
+export function fixedPointRange(f: FixedPointField): [number, number] {
+  const top = f.signed ? 2 ** (f.bits - 1) : 2 ** f.bits;
+  return [f.signed ? -top / f.norm : 0, (top - 1) / f.norm];
+}

@@ -6,8 +6,8 @@
  * Decoding back to Hz is `filterCutoffsHz`; the stage's own per-cycle coefficient is `filterStages`.
  */
 
-/** PyRPL's empirical correction factors per alpha (attributes.py:811-819). */
-const CORRECTION: Readonly<Record<number, number>> = {
+/** PyRPL's empirical correction factors per alpha (attributes.py:811-819); an alpha not listed has 1. */
+export const FILTER_CORRECTION: Readonly<Record<number, number>> = {
   0.5: 0.7,
   0.25: 1.65,
   0.125: 1.17,
@@ -39,7 +39,7 @@ export function encodeFilterWord(cutoffsHz: readonly number[], stages: number, s
     let bw = cutoffsHz[i]!;
     if (bw === 0) continue;
     let alpha = 1 - Math.exp((-Math.abs(bw) * 2 * Math.PI) / 125e6);
-    const c = CORRECTION[alpha];
+    const c = FILTER_CORRECTION[alpha];
     if (c !== undefined) {
       bw /= c;
       alpha = 1 - Math.exp((-Math.abs(bw) * 2 * Math.PI) / 125e6);

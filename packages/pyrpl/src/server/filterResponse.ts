@@ -5,26 +5,11 @@
  * MAXSHIFT = clog2(125 MHz / minBw), cutoff −ln(1 − alpha)·125 MHz / 2π times PyRPL's empirical
  * correction for the largest alphas.
  */
-const CORRECTION: Readonly<Record<number, number>> = {
-  0.5: 0.7,
-  0.25: 1.65,
-  0.125: 1.17,
-  0.0625: 1.08,
-  0.03125: 1.04,
-  0.015625: 1.02,
-  0.0078125: 1.01,
-};
-
-function clog2(x: number): number {
-  if (x < 2) return 1;
-  if (x > 2 ** 32) return -1;
-  if (x > 2 ** 31) return 32;
-  return Math.floor(Math.log2(x)) + 1;
-}
+import { FILTER_CORRECTION, filterMaxShift } from '../map/filterWord.js';
 
 /** Cutoffs in Hz of the stages of `word` (positive low-pass, negative high-pass, 0 off). */
 export function filterCutoffsHz(word: number, stages: number, shiftBits: number, minBwHz: number): number[] {
-  const maxShift = clog2(125e6 / minBwHz);
+  const maxShift = filterMaxShift(minBwHz);
   const out: number[] = [];
   for (let i = 0; i < stages; i++) {
     const v = Math.floor((word >>> 0) / 2 ** (8 * i)) & 0xff;
@@ -35,7 +20,7 @@ export function filterCutoffsHz(word: number, stages: number, shiftBits: number,
     const shift = v & (2 ** shiftBits - 1);
     const alpha = 2 ** shift / 2 ** maxShift;
     let bw = (-Math.log(1 - alpha) / (2 * Math.PI)) * 125e6;
-    bw *= CORRECTION[alpha] ?? 1;
+    bw *= FILTER_CORRECTION[alpha] ?? 1;
     out.push(v & 0x40 ? -bw : bw);
   }
   return out;
