@@ -26,10 +26,11 @@ type Channel = { newest: number[] | null; peakColumn: number; peakHz: number | n
 type Summary = { received: number; drawn: number; rowsReceived: number; droppedRows: number; columns: number; bins: number; x0: number; dx: number; unit: string; channels: Record<string, Channel> };
 type Labrx = { ready: boolean; errors: { instrument: string; setting?: string }[]; waterfall: { state: string; settings: { points: number; input: string } | null; panel: Summary; shown(id: number): Summary | null } };
 declare const window: { labrx: Labrx };
+declare const document: { querySelector(s: string): { open: boolean } | null };
 
 /** Sets a select of the waterfall's form. */
 async function choose(page: Page, setting: string, value: string): Promise<void> {
-  await page.evaluate(() => ((document as unknown as { querySelector(s: string): { open: boolean } }).querySelector('#waterfall details.settings')!.open = true));
+  await page.evaluate(() => (document.querySelector('#waterfall details.settings')!.open = true));
   await page.selectOption(`#waterfall [data-setting="${setting}"]`, value);
 }
 
@@ -74,7 +75,7 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
     // 0.2 V peak is 10·log10(0.2²/2/50 Ω/1 mW) = −4.0 dBm at a bin centre (Hann), quantised within (hi − lo)/508
     const level = ch2.newest![ch2.peakColumn]!;
     t.true(Math.abs(level - -3.98) < 0.5, `tone level ${level} dBm`);
-    await page.evaluate(() => ((document as unknown as { querySelector(s: string): { open: boolean } }).querySelector('#waterfall details.settings')!.open = false));
+    await page.evaluate(() => (document.querySelector('#waterfall details.settings')!.open = false));
     await page.waitForFunction((n) => window.labrx.waterfall.panel.drawn > n, s.drawn, { timeout: 30_000 });
     mkdirSync(ARTIFACTS, { recursive: true });
     const path = join(ARTIFACTS, 'studio-waterfall.png');

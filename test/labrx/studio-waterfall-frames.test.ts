@@ -64,8 +64,8 @@ test('encode → decode: header and row times exact, every value within (hi − 
       for (let c = 0; c < 2; c++) {
         const lo = row.lo[c]!;
         const hi = row.hi[c]!;
-        t.is(lo, rows[r]!.row.lo[c]);
-        t.is(hi, rows[r]!.row.hi[c]);
+        t.is(lo, rows[r]!.row.lo[c]!);
+        t.is(hi, rows[r]!.row.hi[c]!);
         const back = dequantiseDb(row.codes[c]!, lo, hi);
         const v = rows[r]!.values[c]!;
         const bound = (hi - lo) / (2 * WATERFALL_CODE_MAX);
