@@ -59,8 +59,9 @@ export function columnsDb(values: Float64Array, unit: string, binsPerColumn: num
 export function rowRange(db: Float32Array): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of db) {
-    if (!Number.isFinite(v)) continue;
+  for (let i = 0; i < db.length; i++) {
+    const v = db[i]!;
+    if (!(v > -Infinity && v < Infinity)) continue;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
@@ -80,7 +81,10 @@ export class WaterfallRows {
   private pending: WaterfallRow[] = [];
   /** Rows pushed so far (the frame's firstRow counts from here). */
   private produced = 0;
-  private layoutKey = '';
+  /** The layout (bins, columns, channels, f0, df) is set: a change of it starts a new picture. */
+  private laidOut = false;
+  private f0 = 0;
+  private df = 0;
   private reset = true;
   private x0 = 0;
   private dx = 0;
@@ -107,7 +111,8 @@ export class WaterfallRows {
     this.maxRows = maxRows;
     this.pending = [];
     this.produced = 0;
-    this.layoutKey = '';
+    this.laidOut = false;
+    this.bins = -1;
     this.reset = true;
   }
 
@@ -121,16 +126,18 @@ export class WaterfallRows {
     const { binsPerColumn, columns } = waterfallColumns(bins, width);
     const channelMask = (s.ch1.length ? 1 : 0) | (s.ch2.length ? 2 : 0);
     const df = bins > 1 ? f[1]! - f[0]! : 0;
-    const key = `${bins}|${columns}|${channelMask}|${f[0]}|${df}`;
-    if (key !== this.layoutKey) {
-      if (this.layoutKey !== '') this.restart();
-      this.layoutKey = key;
+    const f0 = f[0] ?? 0;
+    if (bins !== this.bins || columns !== this.columns || channelMask !== this.channelMask || f0 !== this.f0 || df !== this.df) {
+      if (this.laidOut) this.restart();
+      this.laidOut = true;
+      this.f0 = f0;
+      this.df = df;
       this.bins = bins;
       this.binsPerColumn = binsPerColumn;
       this.columns = columns;
       this.channelMask = channelMask;
       // a column's centre: the mean of its bins' centres
-      this.x0 = (f[0] ?? 0) + ((binsPerColumn - 1) / 2) * df;
+      this.x0 = f0 + ((binsPerColumn - 1) / 2) * df;
       this.dx = binsPerColumn * df;
     }
     const lo: number[] = [];
