@@ -70,9 +70,19 @@ export class WaterfallPicture {
     const c = this.columns;
     this.db.copyWithin(c, 0, c * (this.maxRows - 1));
     this.db.set(values.subarray(0, c), 0);
-    const finite = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
-    this.medians.unshift(finite.length ? finite[finite.length >> 1] : NaN);
-    this.maxima.unshift(finite.length ? finite[finite.length - 1] : NaN);
+    // the row's maximum, and its median from at most 64 columns (the scale's floor need not be exact)
+    let max = -Infinity;
+    const sample = [];
+    const step = Math.max(1, Math.ceil(c / 64));
+    for (let i = 0; i < c; i++) {
+      const v = values[i];
+      if (!Number.isFinite(v)) continue;
+      if (v > max) max = v;
+      if (i % step === 0) sample.push(v);
+    }
+    sample.sort((a, b) => a - b);
+    this.medians.unshift(sample.length ? sample[sample.length >> 1] : NaN);
+    this.maxima.unshift(max > -Infinity ? max : NaN);
     this.times.unshift(startS);
     if (this.medians.length > this.maxRows) {
       this.medians.length = this.maxRows;
@@ -378,7 +388,7 @@ export function setupWaterfall(ctx) {
         const s = view.summary();
         const parts = [];
         for (const [k, c] of Object.entries(s.channels)) if (c.peakHz !== null) parts.push(k + ' peak ' + si(c.peakHz, 'Hz', 5) + ', ' + c.newest[c.peakColumn].toFixed(1) + ' ' + s.unit);
-        if (s.rowsReceived) parts.push(s.rowRate.toFixed(0) + ' rows/s', s.columns + ' columns of ' + s.bins + ' bins', s.droppedRows + ' rows not drawn');
+        if (s.rowsReceived) parts.push(s.rowRate.toFixed(0) + ' rows/s' + (s.rowRate > 0 ? ' (history ' + si(view.maxRows / s.rowRate, 's', 3) + ')' : ''), s.columns + ' columns of ' + s.bins + ' bins', s.droppedRows + ' rows not drawn');
         $('[data-readout]', panel).textContent = parts.join(' · ');
       }
       return drew;
