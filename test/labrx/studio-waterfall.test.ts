@@ -96,3 +96,41 @@ test('rows come one frame per acknowledgement, at most `rows` waiting; the tone 
   session.close();
   t.is(rp.leases.holderOf('scope'), undefined, 'the page going released the scope');
 });
+
+test("with the page's scope in Run: the waterfall takes the scope between two Singles, the scope waits while it runs and goes on after Stop", async (t) => {
+  const { clock, rp, session, texts, frames, send } = await rig();
+  t.teardown(async () => {
+    session.close();
+    await rp.close();
+  });
+  const scopeFrames = () => texts.filter((m) => m.type === 'measured' && m.instrument === 'scope').length;
+  const ackScope = () => send({ type: 'ack', instrument: 'scope' });
+  send({ type: 'run', instrument: 'scope', mode: 'run', settings: { decimation: 64 } });
+  for (let i = 0; i < 40; i++) {
+    await clock.advanceBy(5);
+    ackScope();
+  }
+  t.true(scopeFrames() >= 2, `${scopeFrames()} scope traces before`);
+  send({ type: 'waterfall', action: 'start', settings: { points: POINTS, input: 'in2', averages: 4 }, width: 600 });
+  for (let i = 0; i < 40; i++) {
+    await clock.advanceBy(5);
+    ackScope();
+    send({ type: 'waterfall', action: 'ack', id: 0 });
+  }
+  t.true(frames.length >= 5, `${frames.length} waterfall frames`);
+  t.is(rp.leases.holderOf('scope')?.owner, 'studio waterfall');
+  const during = scopeFrames();
+  for (let i = 0; i < 20; i++) {
+    await clock.advanceBy(5);
+    ackScope();
+    send({ type: 'waterfall', action: 'ack', id: 0 });
+  }
+  t.is(scopeFrames(), during, 'no scope trace while the waterfall holds the scope');
+  t.true(texts.some((m) => m.type === 'state' && m.instrument === 'scope' && m.holder === 'studio waterfall'), 'the scope panel says who holds it');
+  send({ type: 'waterfall', action: 'stop' });
+  for (let i = 0; i < 40; i++) {
+    await clock.advanceBy(5);
+    ackScope();
+  }
+  t.true(scopeFrames() > during, `the scope went on after Stop (${scopeFrames() - during} traces)`);
+});
