@@ -13,6 +13,9 @@ export interface WaterfallChannel {
   roomForFrames(): boolean;
 }
 
+/** Rows of a shown spectrogram that wait for one page at most (its picture's history). */
+export const SHOWN_WATERFALL_ROWS = 256;
+
 /** Flow control of one waterfall on this page: the rows waiting and frames not yet drawn. */
 interface Outbox {
   readonly rows: WaterfallRows;
@@ -115,7 +118,7 @@ export class StudioWaterfall {
   /** A row of a spectrogram shown with `studio.show` (plot `id`), for a canvas about `width` pixels wide. */
   shownRow(id: number, row: WaterfallSpectrum, width: number): void {
     let out = this.shown.get(id);
-    if (!out) this.shown.set(id, (out = { rows: new WaterfallRows(id, 256), inFlight: 0 }));
+    if (!out) this.shown.set(id, (out = { rows: new WaterfallRows(id, SHOWN_WATERFALL_ROWS), inFlight: 0 }));
     out.rows.push(row, width, null);
     this.flushOne(out);
   }

@@ -81,7 +81,7 @@ export interface Studio {
    * FrequencyResponses, or (t, value) points — numbers (t: now), `[t, value]` or `{ t, value }`
    * with t in s — with the instruments' flow control: a slow page gets the newest value, never a
    * queue. Real-time spectra (`rp.specan.spectrogram$`, `realtime$`) are drawn as a waterfall of
-   * every row (at most `rows` waiting per page; `{ view: 'spectrum' }`: the newest as a line).
+   * every row (at most 256 waiting per page; `{ view: 'spectrum' }`: the newest as a line).
    * `source$` is subscribed once, whatever the number of pages.
    *
    * @example
