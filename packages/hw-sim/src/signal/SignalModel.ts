@@ -3,10 +3,10 @@ import { isIdentity, type Complex, type Dut } from '../dut/Dut.js';
 import { AsgHistory, type AsgSegment } from './AsgHistory.js';
 import { addTone, frac } from './addTone.js';
 import { boxcarResponse } from './boxcarResponse.js';
+import { digitise } from './digitise.js';
 import { filterBlock } from './filterBlock.js';
 import { forEachBlockRun } from './forEachBlockRun.js';
 import type { NoiseBlocks } from './NoiseBlocks.js';
-import { quantise } from './quantise.js';
 import { waveformSeries } from './waveformSeries.js';
 import { waveformShape } from './waveformShape.js';
 
@@ -123,8 +123,7 @@ export class SignalModel {
       const phase = ((tone.phase ?? 0) / 360) + Math.atan2(b.im, b.re) / TWO_PI;
       addTone(out, from, to, tone.amplitude * Math.hypot(b.re, b.im), cyclesAt(tone.frequency, req.armS, req.first, dtS) + phase, tone.frequency * dtS);
     }
-    req.noise.add(out, from, to, input, req.first, this.inputNoiseStd(req.decimation, req.boxcar));
-    quantise(out, from, to, this.lsb[req.gain ?? 'lv'], this.info.adcBits);
+    digitise(out, from, to, req.noise, input, req.first, this.inputNoiseStd(req.decimation, req.boxcar), this.lsb[req.gain ?? 'lv'], this.info.adcBits);
   }
 
   /**
