@@ -26,19 +26,27 @@ test('roundHalfUp is Math.round bit for bit: ties, a step either side of ties, s
   t.is(mismatches, 0, `${mismatches} of ${xs.length} values differ from Math.round`);
 });
 
-test('digitise gives exactly noise.add then quantise, across noise-block boundaries, with and without noise', (t) => {
+test('digitise gives exactly noise.add then quantise, across noise-block boundaries, with and without noise, in place or from another array', (t) => {
   const size = 1000;
   const lsb = 2 / 2 ** 14;
   for (const std of [0, 3e-4, 0.05]) {
     const a = new Float64Array(2500);
     for (let i = 0; i < a.length; i++) a[i] = 0.9 * Math.sin(i * 0.0123) + (i % 7 === 0 ? 0.3 : 0) - lsb / 2; // clips at times; ties at −½ LSB
     const b = a.slice();
+    const input = new Float64Array(2400);
+    input.set(a.subarray(100, 2400), 100); // the same noiseless samples in another array
+    const c = new Float64Array(a.length).fill(NaN);
     const first = 1700; // starts inside block 1, crosses blocks 2 and 3
+    digitise(c, 100, 2400, new NoiseBlocks([9, 0], 4, size, 4), 1, first, std, lsb, 14, input, 100);
     digitise(a, 100, 2400, new NoiseBlocks([9, 0], 4, size, 4), 1, first, std, lsb, 14);
     new NoiseBlocks([9, 0], 4, size, 4).add(b, 100, 2400, 1, first, std);
     quantise(b, 100, 2400, lsb, 14);
     let same = 0;
     for (let i = 0; i < a.length; i++) if (Object.is(a[i], b[i])) same++;
     t.is(same, a.length, `std ${std}`);
+    let fromInput = 0;
+    for (let i = 100; i < 2400; i++) if (Object.is(c[i], b[i])) fromInput++;
+    t.is(fromInput, 2300, `std ${std}, read from another array`);
+    t.true(Number.isNaN(c[99]!) && Number.isNaN(c[2400]!), 'writes only out[from … to)');
   }
 });

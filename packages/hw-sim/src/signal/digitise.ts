@@ -11,9 +11,27 @@ import { quantise, roundHalfUp } from './quantise.js';
  * @param std Volts: the noise's standard deviation per output sample (0: quantise only).
  * @param lsbV Volts per ADC count.
  * @param bits ADC resolution (14 on a 125-14).
+ * @param input Where the noiseless samples are read (default `out` itself): input[inputFrom + j]
+ *   for out[from + j]. Rendering into a scratch array that stays in cache and writing fresh output
+ *   memory only here is cheaper than three passes over it.
  */
-export function digitise(out: Float64Array, from: number, to: number, noise: NoiseBlocks, stream: number, first: number, std: number, lsbV: number, bits: number): void {
-  if (std === 0) return quantise(out, from, to, lsbV, bits);
+export function digitise(
+  out: Float64Array,
+  from: number,
+  to: number,
+  noise: NoiseBlocks,
+  stream: number,
+  first: number,
+  std: number,
+  lsbV: number,
+  bits: number,
+  input: Float64Array = out,
+  inputFrom: number = from,
+): void {
+  if (std === 0) {
+    if (input !== out || inputFrom !== from) out.set(input.subarray(inputFrom, inputFrom + (to - from)), from);
+    return quantise(out, from, to, lsbV, bits);
+  }
   const lo = -(2 ** (bits - 1));
   const hi = 2 ** (bits - 1) - 1;
   const inv = 1 / lsbV;
@@ -26,9 +44,10 @@ export function digitise(out: Float64Array, from: number, to: number, noise: Noi
     const length = Math.min(to - i, size - offset);
     const src = noise.block(stream, block);
     const d = offset - i; // src[j + d] is the noise of out[j]
+    const e = inputFrom - from; // input[j + e] is its noiseless value
     const end = i + length;
     for (let j = i; j < end; j++) {
-      let n = roundHalfUp((out[j]! + std * src[j + d]!) * inv);
+      let n = roundHalfUp((input[j + e]! + std * src[j + d]!) * inv);
       n = n < lo ? lo : n > hi ? hi : n;
       out[j] = n * lsbV;
     }
