@@ -47,7 +47,7 @@ export const IQ_MODULE_SETTINGS = defineSettings(
      */
     bandwidthHz: setting({
       rule: (info) => (info.iqModule ? numberList(stagesOf(info.iqModule, ''), FILTER) : unavailable<readonly number[]>(NO_IQ, 'number-list')),
-      default: Object.freeze([]) as readonly number[],
+      default: Object.freeze([]),
       unit: 'Hz',
       doc: 'quadrature filter cutoffs (positive low-pass, negative high-pass, 0 off)',
     }),

@@ -51,7 +51,7 @@ export const PID_SETTINGS = defineSettings(
      */
     inputFilterHz: setting({
       rule: (info) => (info.pid ? numberList(info.pid.inputFilterStages, 'cutoffs in Hz (positive low-pass, negative high-pass, 0 off)') : unavailable<readonly number[]>(NO_PID, 'number-list')),
-      default: Object.freeze([]) as readonly number[],
+      default: Object.freeze([]),
       unit: 'Hz',
       doc: 'input filter cutoffs (positive low-pass, negative high-pass, 0 off)',
     }),

@@ -138,7 +138,7 @@ export function numberList(maxLength: number, what: string): Rule<readonly numbe
     kind: 'number-list',
     check(value, instrument, setting) {
       if (!(Array.isArray(value) && value.length <= maxLength && value.every(isFiniteNumber))) throw new SettingsError(instrument, setting, value, allowed);
-      return Object.freeze([...(value as number[])]);
+      return Object.freeze([...(value)]);
     },
   };
 }

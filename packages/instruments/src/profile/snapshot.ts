@@ -143,7 +143,7 @@ export async function restoreBoard(board: ProfileBoard, profile: unknown): Promi
     } else {
       // declared once (PID_SETTINGS, ranges from the board's info.pid)
       const r = checkDeclared(PID_SETTINGS as unknown as AnyKind, name, given, board, problems);
-      if (r) pids.push([name as (typeof PIDS)[number], r as PidSettings]);
+      if (r) pids.push([name as (typeof PIDS)[number], r]);
     }
   }
   if (problems.length > 0) throw new ProfileError(problems);
