@@ -26,8 +26,9 @@ async function boards(t: { teardown(f: () => unknown): void }): Promise<[string,
 test.serial('bad PID and IQ module values: SettingsError naming module, setting, value and what is allowed; nothing written; alike on both boards', async (t) => {
   const seen: Record<string, string[]> = {};
   for (const [where, rp] of await boards(t)) {
-    const pid = await rp.pid1!.set({ input: 'in2', p: 0.25, i: 100, inputFilterHz: [1000] });
-    const iq = await rp.iq1.set({ input: 'in1', frequencyHz: 1e5, bandwidthHz: [1000], gain: 2 });
+    // no gain: the simulator's loop stays off (a served loop runs in real time; a loaded machine slows its replies)
+    const pid = await rp.pid1!.set({ input: 'in2', setpoint: 0.05, inputFilterHz: [1000] });
+    const iq = await rp.iq1.set({ input: 'in1', frequencyHz: 1e5, bandwidthHz: [1000], phaseDeg: 20 });
     const messages: string[] = [];
     for (const bad of [{ p: 5000 }, { i: 4e4 }, { setpoint: -1.5 }, { ival: 5 }, { maxVoltage: -1.5 }, { inputFilterHz: [1, 2, 3, 4, 5] }, { input: 'nowhere' }, { p: 0.5, gain: 1 }]) {
       const e = await t.throwsAsync(rp.pid1!.set(bad as never), { instanceOf: SettingsError }, `${where} ${JSON.stringify(bad)}`);
@@ -43,8 +44,7 @@ test.serial('bad PID and IQ module values: SettingsError naming module, setting,
       t.is(e!.instrument, 'iq1');
       messages.push(e!.message);
     }
-    // (ival is the running integrator's state, not a written setting)
-    t.deepEqual({ ...(await rp.pid1!.get()), ival: 0 }, { ...pid, maxVoltage: 0.5, ival: 0 }, `${where}: nothing written`);
+    t.deepEqual(await rp.pid1!.get(), { ...pid, maxVoltage: 0.5 }, `${where}: nothing written`);
     t.deepEqual(await rp.iq1.get(), iq, `${where}: nothing written`);
     seen[where] = messages;
   }
