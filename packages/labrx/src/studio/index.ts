@@ -13,7 +13,7 @@ export { StudioLockPanel, LOCK_STRIP_SAMPLES, lockPresetConfig, type LockPanelCh
 export { FRAME_KIND, FRAME_HEADER_BYTES, FRAME_FLAG_ENVELOPE, allocateFrame, decodeFrame, type Frame, type FrameHeader, type FrameKind } from './frames.js';
 export { traceFrame, traceWindow, spectrumFrame, naPointsFrame, naSweepFrame, shownFrame } from './resultFrames.js';
 export { minMaxEnvelope, envelopeStep } from './minMaxEnvelope.js';
-export { STUDIO_INSTRUMENTS, STUDIO_SETTABLE, STUDIO_MODES, errorInfo, parseClientMessage, studioFields, type ClientMessage, type ServerMessage, type ErrorInfo, type StudioInstrument, type StudioSettable, type StudioMode, STUDIO_PLOTS, STUDIO_STREAMED, STUDIO_EXPORT_FORMATS, STUDIO_LOCK_PRESETS, type StudioLockPreset, type StudioPlot, type StudioStreamed, type StudioExportFormat, type StudioFile, type StudioChannelMeasurements } from './protocol.js';
+export { STUDIO_INSTRUMENTS, STUDIO_SETTABLE, STUDIO_MODULES, STUDIO_MODES, errorInfo, parseClientMessage, studioFields, studioModuleFields, type StudioModule, type StudioModuleForm, type ClientMessage, type ServerMessage, type ErrorInfo, type StudioInstrument, type StudioSettable, type StudioMode, STUDIO_PLOTS, STUDIO_STREAMED, STUDIO_EXPORT_FORMATS, STUDIO_LOCK_PRESETS, type StudioLockPreset, type StudioPlot, type StudioStreamed, type StudioExportFormat, type StudioFile, type StudioChannelMeasurements } from './protocol.js';
 export { newStudioToken, tokenMatches } from './studioToken.js';
 export { StudioWaterfall, SHOWN_WATERFALL_ROWS, type WaterfallChannel } from './StudioWaterfall.js';
 export { parseWaterfallMessage, type WaterfallClientMessage, type WaterfallServerMessage } from './waterfallProtocol.js';

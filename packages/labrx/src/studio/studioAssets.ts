@@ -40,6 +40,7 @@ export function loadStudioAssets(): StudioAssets {
     ['app.js', { contentType: JS, body: own('app.js') }],
     ['frames.js', { contentType: JS, body: own('frames.js') }],
     ['plots.js', { contentType: JS, body: own('plots.js') }],
+    ['modules.js', { contentType: JS, body: own('modules.js') }],
     ['waterfall.js', { contentType: JS, body: own('waterfall.js') }],
     ['waterfallFrames.js', { contentType: JS, body: own('waterfallFrames.js') }],
     ['app.css', { contentType: CSS, body: own('app.css') }],
