@@ -1,0 +1,51 @@
+/**
+ * Bounds of a deep-memory writer's count (samples written since it started) at the moment its
+ * positions were read, from the last count proven and the host's clock.
+ */
+export interface RingCountBounds {
+  /**
+   * The count is at least this: the last count proven plus the samples the board's clock produced
+   * for certain since (a writer that keeps pace with its clock, as the DMA does and labrx-sim's does
+   * whenever it is asked).
+   */
+  readonly atLeast: number;
+  /** The count, and that at input 2's read just after, is at most this: the samples the board's clock can have produced by the reply. */
+  readonly atMost: number;
+}
+
+/** The writer's count at input 1's read, or why it cannot be told. */
+export type RingCount = { readonly count: number } | { readonly error: string; readonly ambiguous: boolean };
+
+/**
+ * The count of the two inputs' deep-memory writers (one acquisition: they write the same samples, in
+ * step), from their ring positions read one after the other: input 1's ring holds `ring + 8` samples,
+ * input 2's `ring` (both multiples of 8).
+ *
+ * The count at input 1's read is the one number congruent to its position modulo `ring + 8` within
+ * the bounds; none, or more than one (bounds a ring or more apart: a round trip longer than the ring),
+ * is an error (`ambiguous` for the latter: a reply that came back sooner would tell). Input 2's position, read later by δ ≥ 0 samples with count + δ ≤ `atMost`, checks it:
+ * a count off by m laps of input 1's ring (a writer that lags its clock by whole laps) would put input
+ * 2 at δ − 8m modulo `ring`, i.e. `ring` − 8m + δ, beyond `atMost` unless the bounds are almost a ring
+ * apart; so a count that passes is the writer's, and one that does not is an error, never a label.
+ */
+export function ringWriterCount(positions: readonly [number, number], ring: number, bounds: RingCountBounds): RingCount {
+  const [p1, p2] = positions;
+  const ring1 = ring + 8;
+  if (!(Number.isSafeInteger(p1) && p1 >= 0 && p1 < ring1 && Number.isSafeInteger(p2) && p2 >= 0 && p2 < ring)) {
+    return { error: `writer positions ${p1}, ${p2} outside the rings of ${ring1} and ${ring} samples`, ambiguous: false };
+  }
+  const { atLeast, atMost } = bounds;
+  // the largest count ≡ p1 (mod ring1) not above atMost
+  const count = atMost - ((((atMost - p1) % ring1) + ring1) % ring1);
+  if (count < atLeast) {
+    return { error: `writer position ${p1} fits no count from ${atLeast} to ${atMost} (the writer is off the board's clock)`, ambiguous: false };
+  }
+  if (count - ring1 >= atLeast) {
+    return { error: `writer position ${p1} fits more than one count from ${atLeast} to ${atMost}: the reply took longer than the ring of ${ring1} samples`, ambiguous: true };
+  }
+  const delta = (((p2 - count) % ring) + ring) % ring;
+  if (count + delta > atMost) {
+    return { error: `writer positions ${p1}, ${p2} disagree on the count ${count} (input 2 ${delta} samples on, at most ${atMost - count}): the writer is off the board's clock by whole laps`, ambiguous: false };
+  }
+  return { count };
+}
