@@ -23,10 +23,12 @@ export type RingCount = { readonly count: number } | { readonly error: string; r
  *
  * The count at input 1's read is the one number congruent to its position modulo `ring + 8` within
  * the bounds; none, or more than one (bounds a ring or more apart: a round trip longer than the ring),
- * is an error (`ambiguous` for the latter: a reply that came back sooner would tell). Input 2's position, read later by δ ≥ 0 samples with count + δ ≤ `atMost`, checks it:
- * a count off by m laps of input 1's ring (a writer that lags its clock by whole laps) would put input
- * 2 at δ − 8m modulo `ring`, i.e. `ring` − 8m + δ, beyond `atMost` unless the bounds are almost a ring
- * apart; so a count that passes is the writer's, and one that does not is an error, never a label.
+ * is an error (`ambiguous` for the latter: a reply that came back sooner would tell). Input 2's
+ * position, read later by δ ≥ 0 samples with count + δ ≤ `atMost`, checks it: a count off by m laps
+ * of input 1's ring (a writer that lags its clock by whole laps) puts input 2 at δ − 8m modulo `ring`,
+ * beyond `atMost` for any m < ring/16 while the bounds are at most a quarter ring apart (the two
+ * positions only repeat together after ring/8 laps); so a count that passes is the writer's, and one
+ * that does not is an error, never a label (test/scpi/ring-writer-count.test.ts).
  */
 export function ringWriterCount(positions: readonly [number, number], ring: number, bounds: RingCountBounds): RingCount {
   const [p1, p2] = positions;
