@@ -22,13 +22,13 @@ export type RingCount = { readonly count: number } | { readonly error: string; r
  * input 2's `ring` (both multiples of 8).
  *
  * The count at input 1's read is the one number congruent to its position modulo `ring + 8` within
- * the bounds; none, or more than one (bounds a ring or more apart: a round trip longer than the ring),
- * is an error (`ambiguous` for the latter: a reply that came back sooner would tell). Input 2's
- * position, read later by δ ≥ 0 samples with count + δ ≤ `atMost`, checks it: a count off by m laps
- * of input 1's ring (a writer that lags its clock by whole laps) puts input 2 at δ − 8m modulo `ring`,
- * beyond `atMost` for any m < ring/16 while the bounds are at most a quarter ring apart (the two
- * positions only repeat together after ring/8 laps); so a count that passes is the writer's, and one
- * that does not is an error, never a label (test/scpi/ring-writer-count.test.ts).
+ * the bounds. Bounds more than a quarter ring apart (round trips too slow for this ring) are an
+ * `ambiguous` error: a reply that comes back sooner will tell. No such number is an error. Input 2's
+ * position, read later by δ ≥ 0 samples with count + δ ≤ `atMost`, checks the count: one off by m
+ * laps of input 1's ring (a writer lagging its clock by whole laps) puts input 2 at δ − 8m modulo
+ * `ring`, beyond `atMost` for any m < ring/16 (the two positions only repeat together after ring/8
+ * laps). So a count that passes is the writer's, and one that does not is an error, never a label
+ * (test/scpi/ring-writer-count.test.ts).
  */
 export function ringWriterCount(positions: readonly [number, number], ring: number, bounds: RingCountBounds): RingCount {
   const [p1, p2] = positions;
@@ -37,13 +37,13 @@ export function ringWriterCount(positions: readonly [number, number], ring: numb
     return { error: `writer positions ${p1}, ${p2} outside the rings of ${ring1} and ${ring} samples`, ambiguous: false };
   }
   const { atLeast, atMost } = bounds;
+  if (atMost - atLeast > ring / 4) {
+    return { error: `bounds ${atLeast} to ${atMost} more than a quarter of the ring of ${ring} samples apart: the reply took too long to tell the lap`, ambiguous: true };
+  }
   // the largest count ≡ p1 (mod ring1) not above atMost
   const count = atMost - ((((atMost - p1) % ring1) + ring1) % ring1);
   if (count < atLeast) {
     return { error: `writer position ${p1} fits no count from ${atLeast} to ${atMost} (the writer is off the board's clock)`, ambiguous: false };
-  }
-  if (count - ring1 >= atLeast) {
-    return { error: `writer position ${p1} fits more than one count from ${atLeast} to ${atMost}: the reply took longer than the ring of ${ring1} samples`, ambiguous: true };
   }
   const delta = (((p2 - count) % ring) + ring) % ring;
   if (count + delta > atMost) {

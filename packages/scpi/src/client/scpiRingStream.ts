@@ -33,11 +33,15 @@ const CLOCK_RESOLUTION_MS = 2;
  * replies the writer, keeping pace with the board's clock (the DMA does; labrx-sim's writes what is
  * due whenever it is asked), wrote at least (this request's sending − the last reply) and at most
  * (this reply − the last request's sending) of board time, with a 0.02 % clock tolerance and 2 ms for
- * the clocks' resolution: a window as wide as two round trips and 4 ms, so input 1's position fixes the count while a round trip is shorter than
- * the ring. Input 2's position, on a ring 8 samples shorter, checks it: a count off by whole laps (a
- * writer lagging its clock) would put input 2 far from where the count says. A count that cannot be
- * proven fails the stream with a ScpiError that says why: the stream never emits samples under a
- * count it has not proven, so there is no silent hole or repeat.
+ * the clocks' resolution: a window as wide as two round trips and 4 ms, in which input 1's position
+ * fixes the count while that window is at most a quarter ring wide; a reply too slow for that is not
+ * used (its block is dropped, the status asked again, and after 8 in a row the stream fails). The
+ * tolerance grows with the time since the last proven count: a reader stalled for more than about
+ * 1000 ring lengths cannot tell the lap any more and fails. Input 2's position, on a ring 8 samples
+ * shorter, checks the count: one off by whole laps (a writer lagging its clock) would put input 2 far
+ * from where the count says. A count that cannot be proven fails the stream with a ScpiError that
+ * says why: the stream never emits samples under a count it has not proven, so there is no silent
+ * hole or repeat.
  *
  * A block [i, i + B) read while the writer's count was W is intact when W − R ≤ i (nothing of it
  * overwritten yet on either ring) and i + B ≤ W (all written). The W used is the count just after the
