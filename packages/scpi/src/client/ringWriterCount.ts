@@ -3,12 +3,14 @@
  * positions were read, from the last count proven and the host's clock.
  */
 export interface RingCountBounds {
-  /**
-   * The count is at least this: the last count proven plus the samples the board's clock produced
-   * for certain since (a writer that keeps pace with its clock, as the DMA does and labrx-sim's does
-   * whenever it is asked).
-   */
+  /** The count is at least this: the last count proven (a writer only moves forward). */
   readonly atLeast: number;
+  /**
+   * The count is at least this if the writer keeps pace with the board's clock (the DMA does, and so
+   * does labrx-sim's, which writes what is due whenever it is asked): the last count proven plus the
+   * samples the clock produced for certain since. Needed only when `atLeast` leaves more than one lap.
+   */
+  readonly atLeastIfOnTime: number;
   /** The count, and that at input 2's read just after, is at most this: the samples the board's clock can have produced by the reply. */
   readonly atMost: number;
 }
@@ -21,14 +23,15 @@ export type RingCount = { readonly count: number } | { readonly error: string; r
  * step), from their ring positions read one after the other: input 1's ring holds `ring + 8` samples,
  * input 2's `ring` (both multiples of 8).
  *
- * The count at input 1's read is the one number congruent to its position modulo `ring + 8` within
- * the bounds. Bounds more than a quarter ring apart (round trips too slow for this ring) are an
- * `ambiguous` error: a reply that comes back sooner will tell. No such number is an error. Input 2's
- * position, read later by δ ≥ 0 samples with count + δ ≤ `atMost`, checks the count: one off by m
- * laps of input 1's ring (a writer lagging its clock by whole laps) puts input 2 at δ − 8m modulo
- * `ring`, beyond `atMost` for any m < ring/16 (the two positions only repeat together after ring/8
- * laps). So a count that passes is the writer's, and one that does not is an error, never a label
- * (test/scpi/ring-writer-count.test.ts).
+ * The count at input 1's read is the largest number congruent to its position modulo `ring + 8` not
+ * above `atMost`; below `atLeast` that is an error. When a lap less is still at least `atLeast`, the
+ * clock decides: the count must be at least `atLeastIfOnTime`, and the bounds `atLeastIfOnTime` …
+ * `atMost` at most a quarter ring apart, else an `ambiguous` error (round trips too slow for this
+ * ring: a reply that comes back sooner will tell). Input 2's position, read later by δ ≥ 0 samples
+ * with count + δ ≤ `atMost`, checks the count: one off by m laps of input 1's ring (a writer lagging
+ * its clock by whole laps) puts input 2 at δ − 8m modulo `ring`, beyond `atMost` for any m < ring/16
+ * (the two positions only repeat together after ring/8 laps). So a count that passes is the writer's,
+ * and one that does not is an error, never a label (test/scpi/ring-writer-count.test.ts).
  */
 export function ringWriterCount(positions: readonly [number, number], ring: number, bounds: RingCountBounds): RingCount {
   const [p1, p2] = positions;
@@ -36,14 +39,19 @@ export function ringWriterCount(positions: readonly [number, number], ring: numb
   if (!(Number.isSafeInteger(p1) && p1 >= 0 && p1 < ring1 && Number.isSafeInteger(p2) && p2 >= 0 && p2 < ring)) {
     return { error: `writer positions ${p1}, ${p2} outside the rings of ${ring1} and ${ring} samples`, ambiguous: false };
   }
-  const { atLeast, atMost } = bounds;
-  if (atMost - atLeast > ring / 4) {
-    return { error: `bounds ${atLeast} to ${atMost} more than a quarter of the ring of ${ring} samples apart: the reply took too long to tell the lap`, ambiguous: true };
-  }
+  const { atLeast, atLeastIfOnTime, atMost } = bounds;
   // the largest count ≡ p1 (mod ring1) not above atMost
   const count = atMost - ((((atMost - p1) % ring1) + ring1) % ring1);
   if (count < atLeast) {
-    return { error: `writer position ${p1} fits no count from ${atLeast} to ${atMost} (the writer is off the board's clock)`, ambiguous: false };
+    return { error: `writer position ${p1} fits no count from ${atLeast} to ${atMost} (the writer went back, or is ahead of the board's clock)`, ambiguous: false };
+  }
+  if (count - ring1 >= atLeast) {
+    if (atMost - atLeastIfOnTime > ring / 4) {
+      return { error: `writer position ${p1} fits counts a lap apart, and the clock's bounds ${atLeastIfOnTime} to ${atMost} are more than a quarter of the ring of ${ring} samples apart: the reply took too long to tell the lap`, ambiguous: true };
+    }
+    if (count < atLeastIfOnTime) {
+      return { error: `writer position ${p1} fits no count from ${atLeastIfOnTime} to ${atMost} (the writer lags the board's clock)`, ambiguous: false };
+    }
   }
   const delta = (((p2 - count) % ring) + ring) % ring;
   if (count + delta > atMost) {

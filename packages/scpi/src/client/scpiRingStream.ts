@@ -34,8 +34,8 @@ const CLOCK_RESOLUTION_MS = 2;
  * due whenever it is asked), wrote at least (this request's sending − the last reply) and at most
  * (this reply − the last request's sending) of board time, with a 0.02 % clock tolerance and 2 ms for
  * the clocks' resolution: a window as wide as two round trips and 4 ms, in which input 1's position
- * fixes the count while that window is at most a quarter ring wide; a reply too slow for that is not
- * used (its block is dropped, the status asked again, and after 8 in a row the stream fails). The
+ * fixes the count while that window is at most a quarter ring wide (or holds only one lap from the last
+ * count on, as at the start); a reply too slow for that is not used (its block is dropped, the status asked again, and after 8 in a row the stream fails). The
  * tolerance grows with the time since the last proven count: a reader stalled for more than about
  * 1000 ring lengths cannot tell the lap any more and fails. Input 2's position, on a ring 8 samples
  * shorter, checks the count: one off by whole laps (a writer lagging its clock) would put input 2 far
@@ -118,7 +118,8 @@ export function scpiRingStream$(link: ScpiDeepMemoryLink, region: DeepMemoryRegi
       // since the last proven count the writer wrote at least (this request's sending − that reply)
       // and at most (this reply − that request's sending) of board time
       const found = ringWriterCount(positions, ring, {
-        atLeast: written + Math.max(0, Math.floor(((sentMs - provenReplyMs - CLOCK_RESOLUTION_MS) / dtMs) * (1 - CLOCK_TOLERANCE)) - 1),
+        atLeast: written,
+        atLeastIfOnTime: written + Math.max(0, Math.floor(((sentMs - provenReplyMs - CLOCK_RESOLUTION_MS) / dtMs) * (1 - CLOCK_TOLERANCE)) - 1),
         atMost: written + Math.ceil(((replyMs - provenSentMs + CLOCK_RESOLUTION_MS) / dtMs) * (1 + CLOCK_TOLERANCE)) + 1,
       });
       if ('error' in found) {
