@@ -36,12 +36,15 @@ export function captureDeep(host: AcquisitionHost, settings: Omit<ResolvedScopeS
     const running: RunningAcquisition = { fail: (e) => subscriber.error(e) };
     /** Writes what is due now (set once the trigger has fired). */
     let catchUp: (() => void) | null = null;
-    const catchUpSub = catchUp$?.subscribe(() => {
-      try {
-        catchUp?.();
-      } catch (e) {
-        subscriber.error(e);
-      }
+    const catchUpSub = catchUp$?.subscribe({
+      next: () => {
+        try {
+          catchUp?.();
+        } catch (e) {
+          subscriber.error(e);
+        }
+      },
+      error: (e: unknown) => subscriber.error(e),
     });
     const serial = host.begin(running);
     const noise = new NoiseBlocks(host.seedWords, serial, info.bufferSize, 6);
