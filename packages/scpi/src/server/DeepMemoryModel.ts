@@ -57,9 +57,10 @@ const fail = (what: string) => new ScpiApiError(RP_API_ERROR.EOOR, `${what}: ${R
  * reads 1. Every sample is written as the writer passes, so with a delay beyond the buffer (up to
  * 2^32 − 1) it wraps lap after lap and the ring can be read while it runs (`Write:Pos?` moves round):
  * the SCPI driver's gapless stream; ACQ:STOP, a new START or the session's end stops it. Every
- * query of the writer's state or data (`Write:Pos?`, `Trig:Pos?`, `Trig:Fill?`, `DATA:Start:N?`)
- * first has the board write every sample due on its clock (`capture$`'s catchUp$), so the writer
- * never lags the board's time when it is looked at, however late the event loop runs: as the DMA. The buffer then holds the last `size` samples written; `DATA:Start:N? pos,n` reads n from
+ * query of the writer's state (`Write:Pos?`, `Trig:Pos?`, `Trig:Fill?`) first has the board write
+ * every sample due on its clock (`capture$`'s catchUp$), so the writer never lags the board's time
+ * when it is looked at, however late the event loop runs: as the DMA. (A data read does not: it sees
+ * the ring as the last look left it, which is all a reader that asks where the writer is can rely on.) The buffer then holds the last `size` samples written; `DATA:Start:N? pos,n` reads n from
  * ring position pos, wrapping, in `ACQ:AXI:DATA:UNITS` (VOLTS or RAW, separate from `ACQ:DATA:UNITS`)
  * and the connection's format.
  *
@@ -192,7 +193,6 @@ export class DeepMemoryModel {
     const c = this.channel(ch);
     if (count > MAX_DEEP_READ_SAMPLES) throw new ScpiCommandError(-200, 'Failed allocate buffer');
     if (!c.memory || count > c.samples) throw fail(this.units === 'RAW' ? 'Failed to get raw data' : 'Failed to get data in volts');
-    this.catchUp.next();
     const mem = c.memory;
     const n = c.samples;
     const first = pos % n;
