@@ -9,12 +9,12 @@ import { ringWriterCount } from '@labrx/scpi';
 /** Ring lengths (multiples of 8) from 16 to 2^21 samples. */
 const ring = fc.integer({ min: 2, max: 1 << 18 }).map((k) => 8 * k);
 
-test('with true bounds up to a quarter ring apart, the count is the writer’s, whatever the laps', (t) => {
+test('with true bounds up to half a ring apart, the count is the writer’s, whatever the laps', (t) => {
   fc.assert(
     fc.property(ring, fc.integer({ min: 0, max: 2 ** 32 }), fc.integer({ min: 0, max: 7 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (r, c, delta, u, v) => {
-      // the window [atLeast, atMost] holds c and c + δ and is at most R/4 wide
-      fc.pre(delta <= r / 4);
-      const width = Math.floor(u * (r / 4 - delta)) + delta;
+      // the window [atLeast, atMost] holds c and c + δ and is at most R/2 wide
+      fc.pre(delta <= r / 2);
+      const width = Math.floor(u * (r / 2 - delta)) + delta;
       const atLeast = Math.max(0, c - Math.floor(v * (width - delta)));
       const atMost = atLeast + width;
       const found = ringWriterCount([c % (r + 8), (c + delta) % r], r, { atLeast: Math.max(0, atLeast - Math.floor(u * 1e6)), atLeastIfOnTime: atLeast, atMost });
@@ -29,9 +29,9 @@ test('a writer that lags its clock (by up to R/16 laps) is never counted wrong: 
   // The two rings' positions repeat together every lcm(R + 8, R) = (R + 8)·R/8 samples, R/8 laps: a
   // lag that long is beyond any check (R = 131072: 16384 laps, 4.8 h at decimation 1024)
   fc.assert(
-    fc.property(ring, fc.integer({ min: 0, max: 2 ** 32 }), fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 1 << 16 }), fc.integer({ min: 0, max: 1 << 20 }), fc.double({ min: 0, max: 0.25, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (r, c, delta, laps, extra, u, v) => {
+    fc.property(ring, fc.integer({ min: 0, max: 2 ** 32 }), fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 1 << 16 }), fc.integer({ min: 0, max: 1 << 20 }), fc.double({ min: 0, max: 0.5, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (r, c, delta, laps, extra, u, v) => {
       // the clock says the writer is at K = c + δ + lag (lag: whole laps of either ring plus some);
-      // the bounds hold K, at most a quarter ring apart
+      // the bounds hold K, at most half a ring apart
       const lag = (laps % Math.max(1, r / 16)) * (r + 8) + (extra % r);
       const k = c + delta + lag;
       const width = Math.floor(u * r);
@@ -45,13 +45,13 @@ test('a writer that lags its clock (by up to R/16 laps) is never counted wrong: 
   t.pass();
 });
 
-test('two examples: one lap behind the clock is an error naming it; a window wider than a quarter ring is ambiguous (the stream then asks again)', (t) => {
+test('two examples: one lap behind the clock is an error naming it; a window wider than half a ring is ambiguous (the stream then asks again)', (t) => {
   const r = 131072;
   const c = 1_000_000;
   // the clock says a lap of input 1 more than the writer wrote
   const behind = ringWriterCount([c % (r + 8), c % r], r, { atLeast: 0, atLeastIfOnTime: c + r + 8 - 100, atMost: c + r + 8 + 100 });
   t.true('error' in behind && !behind.ambiguous && /whole laps/.test(behind.error), JSON.stringify(behind));
-  const wide = ringWriterCount([c % (r + 8), c % r], r, { atLeast: 0, atLeastIfOnTime: c - r / 4, atMost: c + 1 });
+  const wide = ringWriterCount([c % (r + 8), c % r], r, { atLeast: 0, atLeastIfOnTime: c - r / 2, atMost: c + 1 });
   t.true('error' in wide && wide.ambiguous, JSON.stringify(wide));
   t.deepEqual(ringWriterCount([c % (r + 8), (c + 3) % r], r, { atLeast: 0, atLeastIfOnTime: c - 50, atMost: c + 50 }), { count: c });
   // at the start, however slow the replies: only one lap fits from the last count (0) on

@@ -26,11 +26,12 @@ export type RingCount = { readonly count: number } | { readonly error: string; r
  * The count at input 1's read is the largest number congruent to its position modulo `ring + 8` not
  * above `atMost`; below `atLeast` that is an error. When a lap less is still at least `atLeast`, the
  * clock decides: the count must be at least `atLeastIfOnTime`, and the bounds `atLeastIfOnTime` …
- * `atMost` at most a quarter ring apart, else an `ambiguous` error (round trips too slow for this
+ * `atMost` at most half a ring apart, else an `ambiguous` error (round trips too slow for this
  * ring: a reply that comes back sooner will tell). Input 2's position, read later by δ ≥ 0 samples
  * with count + δ ≤ `atMost`, checks the count: one off by m laps of input 1's ring (a writer lagging
- * its clock by whole laps) puts input 2 at δ − 8m modulo `ring`, beyond `atMost` for any m < ring/16
- * (the two positions only repeat together after ring/8 laps). So a count that passes is the writer's,
+ * its clock by whole laps) puts input 2 at δ − 8m modulo `ring`, i.e. ring − 8m + δ on, beyond
+ * `atMost` while 8m < ring − (atMost − atLeastIfOnTime): for any m < ring/16 (the two positions only
+ * repeat together after ring/8 laps). So a count that passes is the writer's,
  * and one that does not is an error, never a label (test/scpi/ring-writer-count.test.ts).
  */
 export function ringWriterCount(positions: readonly [number, number], ring: number, bounds: RingCountBounds): RingCount {
@@ -46,8 +47,8 @@ export function ringWriterCount(positions: readonly [number, number], ring: numb
     return { error: `writer position ${p1} fits no count from ${atLeast} to ${atMost} (the writer went back, or is ahead of the board's clock)`, ambiguous: false };
   }
   if (count - ring1 >= atLeast) {
-    if (atMost - atLeastIfOnTime > ring / 4) {
-      return { error: `writer position ${p1} fits counts a lap apart, and the clock's bounds ${atLeastIfOnTime} to ${atMost} are more than a quarter of the ring of ${ring} samples apart: the reply took too long to tell the lap`, ambiguous: true };
+    if (atMost - atLeastIfOnTime > ring / 2) {
+      return { error: `writer position ${p1} fits counts a lap apart, and the clock's bounds ${atLeastIfOnTime} to ${atMost} are more than half the ring of ${ring} samples apart: the reply took too long to tell the lap`, ambiguous: true };
     }
     if (count < atLeastIfOnTime) {
       return { error: `writer position ${p1} fits no count from ${atLeastIfOnTime} to ${atMost} (the writer lags the board's clock)`, ambiguous: false };

@@ -34,7 +34,7 @@ const CLOCK_RESOLUTION_MS = 2;
  * due whenever it is asked), wrote at least (this request's sending − the last reply) and at most
  * (this reply − the last request's sending) of board time, with a 0.02 % clock tolerance and 2 ms for
  * the clocks' resolution: a window as wide as two round trips and 4 ms, in which input 1's position
- * fixes the count while that window is at most a quarter ring wide (or holds only one lap from the last
+ * fixes the count while that window is at most half a ring wide (or holds only one lap from the last
  * count on, as at the start); a reply too slow for that is not used (its block is dropped, the status asked again, and after 8 in a row the stream fails). The
  * tolerance grows with the time since the last proven count: a reader stalled for more than about
  * 1000 ring lengths cannot tell the lap any more and fails. Input 2's position, on a ring 8 samples
