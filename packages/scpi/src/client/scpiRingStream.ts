@@ -16,7 +16,7 @@ const CLOCK_TOLERANCE = 2e-4;
 /** Replies in a row whose round trip was too long to tell the writer's lap, after which the stream fails. */
 const MAX_AMBIGUOUS_REPLIES = 8;
 
-/** Time stamps' resolution in ms (the scheduler's clock, Date.now(), steps by 1 ms; so may the simulated board's): a bound is widened by this at each end. */
+/** Time stamps' resolution in ms (the scheduler's wall clock steps by 1 ms; so may the simulated board's): a bound is widened by this at each end. */
 const CLOCK_RESOLUTION_MS = 2;
 
 /**
