@@ -96,9 +96,9 @@ test.serial('continuous$ over SCPI at decimation 1024: consecutive counted block
 
 test.serial('a consumer that stalls longer than the ring gets a marked gap, and the counter stays true after it', async (t) => {
   const rp = await scpiBoard(t);
-  // The driver counts the writer's laps by board time, exact while the writer lags it by less than
-  // a ring: the simulator writes 65536-sample chunks and may lag under CPU load, so the ring here is
-  // two chunks and 1.07 s long (decimation 1024, 122 kS/s).
+  // The whole process stalls (server and writer too): labrx-sim's writer then writes the 2.2 s due at
+  // the next query, and the driver proves the count from both inputs' positions (ring 1.07 s long,
+  // decimation 1024, 122 kS/s).
   const decimation = 1024;
   const blockSamples = 4096; // 34 ms
   const bufferSamples = 131072;
@@ -134,7 +134,7 @@ test.serial("with onOverflow 'error' the same stall ends the stream with StreamO
   let seen = 0;
   const err = await t.throwsAsync(
     lastValueFrom(
-      rp.scope.continuous$({ decimation: 256, blockSamples: 4096, bufferSamples: 131072 }).pipe(
+      rp.scope.continuous$({ decimation: 256, blockSamples: 4096, bufferSamples: 262144 }).pipe(
         tap(() => {
           if (++seen === 2) {
             const until = performance.now() + 800;
