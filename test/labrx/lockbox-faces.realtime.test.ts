@@ -161,7 +161,9 @@ test.serial('the Pound–Drever–Hall lock over pyrpl:// in real time: locked a
   // whose cause is not established; the EOM tone is in phase with the demodulation within 4e-3°
   // here): bounds of 10 % and 8 % of a half width (20 kHz) are empirical, about twice the worst seen.
   // The residual about the setpoint is the physics (the gain the calibration sets moves f_u by the
-  // p-p's error at most): within 20 % of theory on both faces.
+  // p-p's error at most): within 20 % of theory on both faces. Seen over pyrpl://: 1.04 to 1.19 × theory
+  // in six runs at load average 9 to 13 (embedded 1.01): the served lock sits 5–8 % above the embedded
+  // one for a reason not established, so a heavily loaded machine may fail this bound now and then.
   for (const [name, r, res, cal, locked, ppTol, meanTol] of [
     ['embedded', reference, refResidual, embedded.lockbox.calibration, embedded.lockbox.status, 0.02, 0.005],
     ['pyrpl://', result, remoteResidual, remote.lockbox.calibration, status, 0.1, 0.08],
