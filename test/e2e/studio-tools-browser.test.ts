@@ -200,7 +200,7 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
       const page3 = await browser.context.newPage();
       page3.on('pageerror', (e) => pageErrors.push(String(e)));
       await page3.goto(fleetStudio.url);
-      await page3.waitForFunction(() => (window.labrx as unknown as { fleetDrawn: number }).fleetDrawn >= 3 && document.querySelectorAll('.fleet-cell canvas:not([hidden])').length === 5, null, { timeout: 30_000 });
+      await page3.waitForFunction(() => ((window.labrx as unknown as { fleetDrawn: number } | undefined)?.fleetDrawn ?? 0) >= 3 && document.querySelectorAll('.fleet-cell canvas:not([hidden])').length === 5, null, { timeout: 30_000 });
       t.regex((await page3.textContent('[data-fleet-summary]')) ?? '', /^6 boards · 5 live · 1 failed$/);
       t.regex((await page3.textContent('.fleet-cell.failed')) ?? '', /scpi:\/\/127\.0\.0\.1:1.*failed: /);
       await page3.evaluate(() => scrollTo(0, 10_000));

@@ -27,14 +27,14 @@ const settings = fc.dictionary(fc.oneof(ordinaryKey, fc.constantFrom('decimation
 const message = fc.oneof(
   fc.record(
     {
-      type: fc.constantFrom('run', 'settings', 'view', 'ack', 'hello', '', 'pause', 'export', 'save', 'history', 'overlay', 'profile', 'lock', 'unlock'),
+      type: fc.constantFrom('run', 'settings', 'view', 'ack', 'hello', '', 'pause', 'export', 'save', 'history', 'overlay', 'profile', 'lock', 'unlock', 'waterfall'),
       instrument: fc.oneof(fc.constantFrom('scope', 'specan', 'na', 'asg0', 'asg1', 'studio', 'shown', 'fleet'), fc.jsonValue()),
       id: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.jsonValue()),
       paused: fc.oneof(fc.boolean(), fc.jsonValue()),
       format: fc.oneof(fc.constantFrom('csv', 'json', 'npy', 'xml'), fc.jsonValue()),
       label: fc.oneof(fc.string({ maxLength: 20 }), fc.jsonValue()),
       run: fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constant(null), fc.jsonValue()),
-      action: fc.oneof(fc.constantFrom('list', 'save', 'load'), fc.jsonValue()),
+      action: fc.oneof(fc.constantFrom('list', 'save', 'load', 'start', 'stop', 'ack'), fc.jsonValue()),
       name: fc.oneof(fc.constantFrom('a', '../x', ''), fc.jsonValue()),
       scopeWindow: fc.oneof(fc.constant(null), fc.tuple(fc.double(), fc.double()), fc.jsonValue()),
       mode: fc.oneof(fc.constantFrom('single', 'run', 'stop'), fc.jsonValue()),
@@ -66,7 +66,7 @@ test('StudioSession: random messages get an error reply or are applied; handle n
       session.handle(text); // throws nothing
       for (const r of replies) {
         // no catalogue and no profile folder here: 'history' and 'profiles' replies are empty lists
-        t.true(['error', 'applied', 'state', 'history', 'profiles', 'overlay', 'lock', 'lockStatus'].includes(r.type), `reply ${JSON.stringify(r)} to ${text}`);
+        t.true(['error', 'applied', 'state', 'history', 'profiles', 'overlay', 'lock', 'lockStatus', 'waterfall'].includes(r.type), `reply ${JSON.stringify(r)} to ${text}`);
         kinds.set(r.type, (kinds.get(r.type) ?? 0) + 1);
       }
     }),

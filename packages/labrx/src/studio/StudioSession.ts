@@ -29,6 +29,8 @@ import { measureChannel } from './traceMeasurements.js';
 import { spectrumPeak } from './spectrumPeak.js';
 import { StudioLockPanel } from './StudioLockPanel.js';
 import { StudioModulePanel } from './StudioModulePanel.js';
+import { StudioWaterfall } from './StudioWaterfall.js';
+import type { WaterfallSpectrum } from './waterfallRows.js';
 
 /** Where a session's messages go (a WebSocket in the studio; a recorder in tests). */
 export interface StudioChannel {
@@ -159,6 +161,8 @@ export class StudioSession {
   private readonly lockPanel: StudioLockPanel | null;
   /** The PID/IQ panel (no modules: the board has none). */
   private readonly modulePanel: StudioModulePanel;
+  /** The waterfall (spectrogram) panel, and the waterfalls of shown spectrograms. */
+  private readonly waterfall: StudioWaterfall;
 
   constructor(
     private readonly board: Board,
@@ -177,6 +181,9 @@ export class StudioSession {
         }, roomForFrames: () => (this.channel.bufferedBytes?.() ?? 0) <= this.maxQueuedBytes }, this.maxInFlight)
       : null;
     this.modulePanel = new StudioModulePanel(board, (m) => this.send(m));
+    this.waterfall = new StudioWaterfall(board, { send: (m) => this.send(m), sendBinary: (b) => {
+      if (!this.closed) this.channel.sendBinary(b);
+    }, roomForFrames: () => (this.channel.bufferedBytes?.() ?? 0) <= this.maxQueuedBytes }, this.maxInFlight);
     const demo = context.demo;
     if (demo) {
       this.settings.scope = { ...demo.scope };
@@ -211,6 +218,7 @@ export class StudioSession {
     });
     this.modulePanel.readBack();
     this.lockPanel?.start();
+    this.waterfall.hello();
     const watch = (name: StudioInstrument, state$: Observable<InstrumentState>) =>
       this.stateSubs.push(
         state$.subscribe({
@@ -309,6 +317,8 @@ export class StudioSession {
       case 'unlock':
         if (!this.lockPanel) return this.send({ type: 'error', instrument: 'lockbox', error: { name: 'StudioError', code: 'NoLockbox', message: `board ${this.board.id} has no PIDs: it has no lockbox` } });
         return m.type === 'lock' ? this.lockPanel.lock(m.preset, m.options) : this.lockPanel.unlock();
+      case 'waterfall':
+        return this.waterfall.handle(m);
     }
   }
 
@@ -320,12 +330,14 @@ export class StudioSession {
     for (const id of this.shownOut.keys()) this.flushShown(id);
     this.flushFleet();
     this.lockPanel?.flush();
+    this.waterfall.flush();
   }
 
   /** Stops everything this page started; unlocks the lockbox if this page's lock is in force (see `released`). */
   close(): void {
     this.closed = true;
     this.lockPanel?.close();
+    this.waterfall.close();
     for (const name of ['scope', 'specan', 'na'] as const) this.stop(name);
     for (const s of this.stateSubs) s.unsubscribe();
     this.stateSubs.length = 0;
@@ -655,7 +667,10 @@ export class StudioSession {
   }
 
   private shownChanged(e: ShownEntry): void {
-    if (e.end?.reason === 'removed') this.shownOut.delete(e.id);
+    if (e.end?.reason === 'removed') {
+      this.shownOut.delete(e.id);
+      this.waterfall.forget(e.id);
+    }
     else if (!this.shownOut.has(e.id)) this.shownOut.set(e.id, { pending: false, inFlight: 0, paused: false, shown: null });
     this.send({ type: 'shown', id: e.id, name: e.name, kind: e.kind, unit: e.unit, end: e.end });
   }
@@ -663,6 +678,12 @@ export class StudioSession {
   private shownValue(e: ShownEntry): void {
     const out = this.shownOut.get(e.id);
     if (!out) return;
+    if (e.kind === 'spectrogram') {
+      // every row, not the newest only: a waterfall of its own (kind 10), exported as its newest row
+      if (out.paused) return;
+      out.shown = e.latest;
+      return this.waterfall.shownRow(e.id, e.latest as WaterfallSpectrum, this.widths.shown);
+    }
     out.pending = true;
     this.flushShown(e.id);
   }

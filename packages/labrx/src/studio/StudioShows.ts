@@ -2,8 +2,11 @@ import type { Observable, SchedulerLike, Subscription } from 'rxjs';
 import { resultKindOf, SettingsError } from '@labrx/core';
 import { errorInfo, type ErrorInfo } from './protocol.js';
 
-/** What a shown Observable emits: a result of an instrument, or one (t, value) point of a series. */
-export type ShownKind = 'trace' | 'spectrum' | 'frequency-response' | 'series';
+/**
+ * What a shown Observable emits: a result of an instrument, one (t, value) point of a series, or
+ * one row of a spectrogram (a real-time spectrum: `specan.spectrogram$`/`realtime$`), drawn as a waterfall.
+ */
+export type ShownKind = 'trace' | 'spectrum' | 'frequency-response' | 'series' | 'spectrogram';
 
 /** How `studio.show` draws. */
 export interface ShowOptions {
@@ -11,6 +14,11 @@ export interface ShowOptions {
   readonly unit?: string;
   /** Points of a (t, value) series kept and drawn, newest last (default 2000). */
   readonly maxPoints?: number;
+  /**
+   * How real-time spectra (`specan.spectrogram$`, `realtime$`: spectra with a place in the stream)
+   * are drawn: 'waterfall' (default: every row, scrolling) or 'spectrum' (the newest as a line).
+   */
+  readonly view?: 'waterfall' | 'spectrum';
 }
 
 /** A shown Observable: `remove()` takes it off every page and unsubscribes it. */
@@ -63,6 +71,8 @@ export class StudioShows {
     if (typeof name !== 'string' || name.trim() === '') throw new SettingsError('studio', 'show.name', name, 'a non-empty name for the plot');
     const maxPoints = options.maxPoints ?? 2000;
     if (!Number.isInteger(maxPoints) || maxPoints < 2 || maxPoints > 100_000) throw new SettingsError('studio', 'show.maxPoints', maxPoints, 'an integer from 2 to 100000');
+    const waterfall = (options.view ?? 'waterfall') === 'waterfall';
+    if (options.view !== undefined && options.view !== 'waterfall' && options.view !== 'spectrum') throw new SettingsError('studio', 'show.view', options.view, "'waterfall' or 'spectrum'");
     const id = this.nextId++;
     const entry: ShownEntry = { id, name, kind: null, unit: options.unit ?? '', latest: null, seq: 0, t: [], v: [], end: null };
     let resolve!: () => void;
@@ -84,7 +94,7 @@ export class StudioShows {
       next: (value) => {
         if (entry.end) return;
         try {
-          this.accept(entry, value, maxPoints, startMs);
+          this.accept(entry, value, maxPoints, startMs, waterfall);
         } catch (error) {
           finish({ reason: 'error', error: errorInfo(error) });
           return;
@@ -121,15 +131,15 @@ export class StudioShows {
     this.listeners.clear();
   }
 
-  private accept(entry: ShownEntry, value: unknown, maxPoints: number, startMs: number): void {
+  private accept(entry: ShownEntry, value: unknown, maxPoints: number, startMs: number, waterfall: boolean): void {
     const result = resultKindOf(value);
     const point = result === null ? seriesPoint(value, (this.scheduler.now() - startMs) / 1000) : null;
-    const kind: ShownKind | null = result ?? (point ? 'series' : null);
+    const kind: ShownKind | null = result === 'spectrum' && waterfall && isStreamSpectrum(value) ? 'spectrogram' : (result ?? (point ? 'series' : null));
     if (kind === null) {
       throw new SettingsError('studio', `show('${entry.name}') value`, typeof value === 'object' ? Object.prototype.toString.call(value) : value, 'a Trace, a Spectrum, a FrequencyResponse, a number, [t, value] or { t, value } (t in s)');
     }
     if (entry.kind !== null && entry.kind !== kind) throw new SettingsError('studio', `show('${entry.name}') value`, kind, `one kind of value per plot (this one shows ${entry.kind})`);
-    const unit = kind === 'spectrum' ? (value as { unit: string }).unit : kind === 'trace' ? 'V' : kind === 'frequency-response' ? 'dB' : entry.unit;
+    const unit = kind === 'spectrum' || kind === 'spectrogram' ? (value as { unit: string }).unit : kind === 'trace' ? 'V' : kind === 'frequency-response' ? 'dB' : entry.unit;
     if (entry.kind !== kind || entry.unit !== unit) {
       entry.kind = kind;
       entry.unit = unit;
@@ -158,4 +168,10 @@ function seriesPoint(value: unknown, nowS: number): [number, number] | null {
   const o = value as { t?: unknown; value?: unknown } | null;
   if (o && typeof o === 'object' && typeof o.t === 'number' && typeof o.value === 'number') return [o.t, o.value];
   return null;
+}
+
+/** A spectrum with a place in the stream (a `RealtimeSpectrum`: `startS`, `index`, `durationS`): a spectrogram row. */
+function isStreamSpectrum(value: unknown): boolean {
+  const v = value as { startS?: unknown; index?: unknown; durationS?: unknown };
+  return typeof v.startS === 'number' && typeof v.index === 'number' && typeof v.durationS === 'number';
 }

@@ -15,3 +15,8 @@ export { traceFrame, traceWindow, spectrumFrame, naPointsFrame, naSweepFrame, sh
 export { minMaxEnvelope, envelopeStep } from './minMaxEnvelope.js';
 export { STUDIO_INSTRUMENTS, STUDIO_SETTABLE, STUDIO_MODULES, STUDIO_MODES, errorInfo, parseClientMessage, studioFields, studioModuleFields, type StudioModule, type StudioModuleForm, type ClientMessage, type ServerMessage, type ErrorInfo, type StudioInstrument, type StudioSettable, type StudioMode, STUDIO_PLOTS, STUDIO_STREAMED, STUDIO_EXPORT_FORMATS, STUDIO_LOCK_PRESETS, type StudioLockPreset, type StudioPlot, type StudioStreamed, type StudioExportFormat, type StudioFile, type StudioChannelMeasurements } from './protocol.js';
 export { newStudioToken, tokenMatches } from './studioToken.js';
+export { StudioWaterfall, SHOWN_WATERFALL_ROWS, type WaterfallChannel } from './StudioWaterfall.js';
+export { parseWaterfallMessage, type WaterfallClientMessage, type WaterfallServerMessage } from './waterfallProtocol.js';
+export { WATERFALL_SETTINGS, WATERFALL_SCALES, resolveWaterfallSettings, waterfallRealtimeSettings, type WaterfallSettings, type ResolvedWaterfallSettings } from './waterfallSettings.js';
+export { WaterfallRows, waterfallColumns, columnsDb, rowRange, waterfallDbUnit, WATERFALL_MAX_COLUMNS, WATERFALL_MIN_COLUMNS, WATERFALL_MAX_DB_SPAN, type WaterfallSpectrum, type WaterfallRange } from './waterfallRows.js';
+export { WATERFALL_FRAME_KIND, WATERFALL_HEADER_BYTES, WATERFALL_CODE_MAX, WATERFALL_CODE_NONE, WATERFALL_FLAG_RESET, quantiseDb, dequantiseDb, encodeWaterfallFrame, decodeWaterfallFrame, type WaterfallFrame, type WaterfallHeader, type WaterfallRow } from './waterfallFrames.js';

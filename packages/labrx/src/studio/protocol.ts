@@ -1,4 +1,5 @@
 import type { LockEvent, LockStatus } from '@labrx/instruments';
+import { parseWaterfallMessage, type WaterfallClientMessage, type WaterfallServerMessage } from './waterfallProtocol.js';
 import { ASG_SETTINGS, formatSettingValue, IQ_MODULE_SETTINGS, LabrxError, NA_SETTINGS, PID_SETTINGS, SCOPE_SETTINGS, SettingsError, SPECAN_SETTINGS, type BoardInfo, type SettingField } from '@labrx/core';
 
 /** Instruments the page runs (Single / Run / Stop). */
@@ -64,7 +65,9 @@ export type ClientMessage =
    */
   | { readonly type: 'lock'; readonly preset: StudioLockPreset | null; readonly options: Readonly<Record<string, number>> }
   /** Lockbox: unlock (outputs safe), whoever locked. */
-  | { readonly type: 'unlock' };
+  | { readonly type: 'unlock' }
+  /** The waterfall (spectrogram) panel: start, stop, acknowledge a frame (StudioWaterfall). */
+  | WaterfallClientMessage;
 
 /**
  * The lockbox presets the page offers, each with the options it takes (SI units in the names) and
@@ -162,7 +165,9 @@ export type ServerMessage =
   | { readonly type: 'file'; readonly instrument: StudioPlot; readonly id?: number; readonly format: StudioExportFormat; readonly files: readonly StudioFile[] }
   | { readonly type: 'state'; readonly instrument: StudioInstrument; readonly mode: 'idle' | 'single' | 'run'; readonly state: string; readonly holder: string | null }
   | { readonly type: 'applied'; readonly instrument: StudioSettable | StudioModule; readonly settings: unknown }
-  | { readonly type: 'error'; readonly instrument: StudioSettable | StudioModule | 'studio' | 'lockbox'; readonly error: ErrorInfo };
+  | { readonly type: 'error'; readonly instrument: StudioSettable | StudioModule | 'studio' | 'lockbox' | 'waterfall'; readonly error: ErrorInfo }
+  /** The waterfall panel's state, settings and (first) form fields; its rows go in frames of kind 10. */
+  | WaterfallServerMessage;
 
 /**
  * The field descriptors of every panel for `info`'s board, from the instruments' declared settings
@@ -259,8 +264,10 @@ export function parseClientMessage(text: string): ClientMessage {
       return lockMessage(m);
     case 'unlock':
       return { type: 'unlock' };
+    case 'waterfall':
+      return parseWaterfallMessage(m);
     default:
-      throw new SettingsError('studio', 'type', m.type, "one of 'run', 'settings', 'view', 'ack', 'pause', 'export', 'save', 'history', 'overlay', 'profile', 'lock', 'unlock'");
+      throw new SettingsError('studio', 'type', m.type, "one of 'run', 'settings', 'view', 'ack', 'pause', 'export', 'save', 'history', 'overlay', 'profile', 'lock', 'unlock', 'waterfall'");
   }
 }
 

@@ -80,7 +80,9 @@ export interface Studio {
    * the page), errors (the error is shown) or `remove()` is called. It takes Traces, Spectra,
    * FrequencyResponses, or (t, value) points — numbers (t: now), `[t, value]` or `{ t, value }`
    * with t in s — with the instruments' flow control: a slow page gets the newest value, never a
-   * queue. `source$` is subscribed once, whatever the number of pages.
+   * queue. Real-time spectra (`rp.specan.spectrogram$`, `realtime$`) are drawn as a waterfall of
+   * every row (at most 256 waiting per page; `{ view: 'spectrum' }`: the newest as a line).
+   * `source$` is subscribed once, whatever the number of pages.
    *
    * @example
    * const studio = await startStudio({ board: rp });

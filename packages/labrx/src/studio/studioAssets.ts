@@ -41,6 +41,8 @@ export function loadStudioAssets(): StudioAssets {
     ['frames.js', { contentType: JS, body: own('frames.js') }],
     ['plots.js', { contentType: JS, body: own('plots.js') }],
     ['modules.js', { contentType: JS, body: own('modules.js') }],
+    ['waterfall.js', { contentType: JS, body: own('waterfall.js') }],
+    ['waterfallFrames.js', { contentType: JS, body: own('waterfallFrames.js') }],
     ['app.css', { contentType: CSS, body: own('app.css') }],
     ['uPlot.esm.js', { contentType: JS, body: readFileSync(join(uplotDir, 'dist', 'uPlot.esm.js')) }],
     ['uPlot.min.css', { contentType: CSS, body: readFileSync(join(uplotDir, 'dist', 'uPlot.min.css')) }],

@@ -8,6 +8,8 @@ export { resultToTable, tableToResult, tableToCsv, csvToTable, tableToJson, json
 export { decodeFrame, FRAME_FLAG_ENVELOPE, FRAME_KIND, type Frame } from '../studio/frames.js';
 export { minMaxEnvelope, envelopeStep } from '../studio/minMaxEnvelope.js';
 export { traceFrame } from '../studio/resultFrames.js';
+export { decodeWaterfallFrame, encodeWaterfallFrame, quantiseDb, dequantiseDb, WATERFALL_FRAME_KIND, WATERFALL_CODE_MAX, WATERFALL_CODE_NONE, WATERFALL_FLAG_RESET, type WaterfallFrame } from '../studio/waterfallFrames.js';
+export { WaterfallRows, waterfallColumns } from '../studio/waterfallRows.js';
 export { StudioSession } from '../studio/StudioSession.js';
 export { parseClientMessage, type ServerMessage } from '../studio/protocol.js';
 // The command line, one command at a time, with its input and output injected.

@@ -11,11 +11,13 @@ const RATE_WINDOW_MS = 1000;
 export async function main(token, socket) {
   const q = '?token=' + encodeURIComponent(token);
   // module imports carry the token too, so they are dynamic (a static import cannot add a query)
-  const [{ default: uPlot }, { decodeFrame, FRAME_KIND, FRAME_FLAG_ENVELOPE }, plots, { setupModules }] = await Promise.all([
+  const [{ default: uPlot }, { decodeFrame, FRAME_KIND, FRAME_FLAG_ENVELOPE }, plots, { setupModules }, waterfallModule, waterfallFrames] = await Promise.all([
     import('/assets/uPlot.esm.js' + q),
     import('/assets/frames.js' + q),
     import('/assets/plots.js' + q),
     import('/assets/modules.js' + q),
+    import('/assets/waterfall.js' + q),
+    import('/assets/waterfallFrames.js' + q),
   ]);
   const { createPlot, si, unitText } = plots;
 
@@ -548,8 +550,12 @@ export async function main(token, socket) {
     ctx.stroke();
   }
 
+  // ---- the waterfall panel and shown spectrograms (waterfall.js) ----
+  const waterfall = waterfallModule.setupWaterfall({ $, send, schedule: () => schedule(), studio, si, fieldControl, gather, fill, showError, clearError, ...waterfallFrames });
+
   // ---- messages ----
   function onText(m) {
+    if (waterfall.onText(m)) return;
     switch (m.type) {
       case 'hello': {
         studio.board = m.board;
@@ -720,6 +726,7 @@ export async function main(token, socket) {
   const drawTimes = { scope: [], specan: [] };
 
   function onFrame(buffer) {
+    if (waterfall.onFrame(buffer)) return;
     const f = decodeFrame(buffer);
     if (f.kind === FRAME_KIND.scope) {
       const s = studio.scope;
@@ -796,7 +803,8 @@ export async function main(token, socket) {
   function onShown(m) {
     let s = studio.shown[m.id];
     if (m.end?.reason === 'removed') {
-      s?.plot.uplot?.destroy();
+      waterfall.detachShown(m.id);
+      s?.plot?.uplot?.destroy();
       s?.panel.remove();
       delete studio.shown[m.id];
       return;
@@ -816,7 +824,11 @@ export async function main(token, socket) {
       s.plot?.uplot?.destroy();
       el.replaceChildren();
       const onCursors = () => showCursors('shown', m.id);
-      s.plot =
+      if (m.kind === 'spectrogram') {
+        // a spectrogram (studio.show of specan.spectrogram$): every row, as a waterfall
+        s.plot = null;
+        waterfall.attachShown(m.id, el, m.unit);
+      } else s.plot =
         m.kind === 'trace'
           ? createPlot(uPlot, el, { xUnit: 's', series: [{ label: 'ch1' }, { label: 'ch2' }], scales: { y: { unit: 'V' } }, height: plotHeight(), onCursors })
           : m.kind === 'spectrum'
@@ -907,6 +919,7 @@ export async function main(token, socket) {
       }
       for (; s.acks > 0; s.acks--) send({ type: 'ack', instrument: 'shown', id: s.id });
     }
+    if (waterfall.draw()) drewAny = true;
     if (lockbox.dirty) {
       lockbox.dirty = false;
       if (lockbox.plot?.draw()) {
