@@ -4,7 +4,10 @@
  * against a bare loop in the same run that does the same per-step arithmetic inline (three PI
  * updates, one IQ mix and two filter stages, a one-pole plant, ADC noise and rounding) — the floor
  * for this step rate in JavaScript. Two plants: the low-pass DUT as a linear plant, and a
- * non-linear `Plant` (a fringe, in1 = 0.5·(1 + cos(2π·out1/0.5 V))) given as the `dut` option.
+ * non-linear `Plant` (a fringe, in1 = 0.5·(1 + cos(2π·out1/0.5 V))) given as the `dut` option. And a
+ * Pound–Drever–Hall lock held as the lockbox's preset holds it (a Fabry–Perot plant, iq0 modulating the
+ * EOM at 20 MHz and demodulating the reflection's fast tone, pid0 on iq0 driving the piezo), at the
+ * default rate and at 125 MHz / 256, the rate the served simulator's real-time test uses.
  *
  * Run alone: npx tsx bench/closed-loop.bench.ts   (writes bench/results/closed-loop.md)
  */
@@ -13,7 +16,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { firstValueFrom } from 'rxjs';
 import { VirtualClock } from '@labrx/core/testing';
-import { createSimBoard, fillGaussian, lowpass, Xoshiro128, type Plant, type SimBoard } from '@labrx/hw-sim';
+import { createSimBoard, fabryPerot, fillGaussian, lowpass, Xoshiro128, type Plant, type SimBoard } from '@labrx/hw-sim';
 
 const SIM_S = 1; // simulated seconds per round
 const ROUNDS = 3;
@@ -42,6 +45,16 @@ async function board(dut: 'lowpass' | 'fringe'): Promise<{ b: SimBoard; clock: V
   await firstValueFrom(b.pid.set(1, { input: 'in2', outputDirect: 'out2', p: -0.5, i: -100, inputFilterHz: [10e3] }));
   await firstValueFrom(b.pid.set(2, { input: 'pid0', p: 0.5, i: 10 }));
   await firstValueFrom(b.iq.configure!(0, { input: 'in1', frequencyHz: 25e3, bandwidthHz: [1e3, 1e3], gain: 1, amplitudeV: 0.01, outputDirect: 'out1' }));
+  return { b, clock };
+}
+
+/** A PDH lock held: the cavity 20 kHz off resonance at the start, pulled in by pid0's integrator. */
+async function pdhBoard(loopDecimation: number): Promise<{ b: SimBoard; clock: VirtualClock }> {
+  const clock = new VirtualClock();
+  const dut = fabryPerot({ finesse: 3000, fsrHz: 1.5e9, piezoHzPerV: 5e6, detuningHz: 20e3, powerV: 0.8, randomWalkHzPerRtS: 1e5, seed: 11 });
+  const b = createSimBoard({ seed: 5, scheduler: clock, noiseDensity: 1e-8, loopDecimation, dut });
+  await firstValueFrom(b.iq.configure!(0, { input: 'in1', frequencyHz: 20e6, bandwidthHz: [125e3, 125e3], gain: 1, amplitudeV: 0.5, outputDirect: 'out2', outputSignal: 'quadrature' }));
+  await firstValueFrom(b.pid.set(0, { input: 'iq0', outputDirect: 'out1', p: 0, i: -200 }));
   return { b, clock };
 }
 
@@ -93,17 +106,27 @@ const rows: { name: string; cpuPerS: number[] }[] = [
   { name: 'SimBoard closed loop: 3 PIDs + 1 IQ + low-pass DUT (linear plant)', cpuPerS: [] },
   { name: 'SimBoard closed loop: 3 PIDs + 1 IQ + fringe Plant', cpuPerS: [] },
   { name: 'bare loop: the same arithmetic inline (baseline)', cpuPerS: [] },
+  { name: 'SimBoard PDH lock held: iq0 at 20 MHz + pid0 + Fabry–Perot plant, 125 MHz / 64', cpuPerS: [] },
+  { name: 'SimBoard PDH lock held: iq0 at 20 MHz + pid0 + Fabry–Perot plant, 125 MHz / 256', cpuPerS: [] },
 ];
 const lin = await board('lowpass');
 const fr = await board('fringe');
+const pdh64 = await pdhBoard(64);
+const pdh256 = await pdhBoard(256);
 await loopRound(lin.b, lin.clock); // warm-up (JIT)
 await loopRound(fr.b, fr.clock);
+await loopRound(pdh64.b, pdh64.clock);
+await loopRound(pdh256.b, pdh256.clock);
 bareRound(2e6);
 for (let r = 0; r < ROUNDS; r++) {
   rows[0]!.cpuPerS.push((await loopRound(lin.b, lin.clock)) / SIM_S);
   rows[1]!.cpuPerS.push((await loopRound(fr.b, fr.clock)) / SIM_S);
   rows[2]!.cpuPerS.push(bareRound(Math.round(SIM_S * lin.b.loopRateHz)) / SIM_S);
+  rows[3]!.cpuPerS.push((await loopRound(pdh64.b, pdh64.clock)) / SIM_S);
+  rows[4]!.cpuPerS.push((await loopRound(pdh256.b, pdh256.clock)) / SIM_S);
 }
+const detuning = (b: SimBoard) => (b.plantState().detuningHz! / 1e3).toFixed(1);
+console.log(`PDH boards' detuning after the rounds: ${detuning(pdh64.b)} kHz, ${detuning(pdh256.b)} kHz (locked: within a few kHz of 0)`);
 const best = (x: number[]) => Math.min(...x);
 const base = best(rows[2]!.cpuPerS);
 console.log(`CPU seconds per simulated second at ${(lin.b.loopRateHz / 1e6).toFixed(3)} MHz, best of ${ROUNDS} rounds of ${SIM_S} s`);
@@ -120,7 +143,9 @@ Command: \`pnpm bench closed-loop\` (or \`npx tsx bench/closed-loop.bench.ts\`).
 One simulated second of the closed loop at ${(lin.b.loopRateHz / 1e6).toFixed(3)} MHz (125 MHz / ${lin.b.options.loopDecimation},
 docs/decisions/0018-closed-loop-rate.md) with pid0 (in1 → out1, P+I), pid1 (in2 → out2, P+I behind a 10 kHz input filter),
 pid2 (reading pid0) and iq0 (demodulating in1 at 25 kHz through two 1 kHz stages, its 10 mV oscillator on out1),
-computed when the sampler reads the board after 1 s of virtual time. CPU time is \`process.cpuUsage\` (user + system) of
+computed when the sampler reads the board after 1 s of virtual time. The PDH rows hold a Pound–Drever–Hall lock (a
+Fabry–Perot plant with a random walk of its resonance, iq0 modulating the EOM at 20 MHz as a fast tone and demodulating
+the reflection's, pid0 integrating iq0 onto the piezo), as \`fabryPerotPdhLock\` holds it once locked. CPU time is \`process.cpuUsage\` (user + system) of
 that read. The baseline is a bare loop with the same per-step arithmetic written inline (Math.sin/cos for the IQ, the
 same ziggurat Gaussians and rounding), run in the same process between the rounds. Best of ${ROUNDS} rounds.
 
@@ -136,3 +161,5 @@ writeFileSync('bench/results/closed-loop.md', md);
 console.log('wrote bench/results/closed-loop.md');
 await lin.b.close();
 await fr.b.close();
+await pdh64.b.close();
+await pdh256.b.close();

@@ -1,7 +1,7 @@
 import type { AsgHistory, AsgSegment } from '../signal/AsgHistory.js';
 import { waveformSeries } from '../signal/waveformSeries.js';
 import { waveformShape } from '../signal/waveformShape.js';
-import { gaussian } from '../prng/gaussian.js';
+import { fillGaussian, gaussian } from '../prng/gaussian.js';
 import type { Xoshiro128 } from '../prng/xoshiro128.js';
 import type { Tone } from '../plant/Plant.js';
 
@@ -64,9 +64,44 @@ export class AsgInLoop {
     return seg;
   }
 
+  /**
+   * Starts a chunk of loop steps k0, k0 + 1, … (step k's middle at board time (k + ½)·dtS): takes the
+   * segment in force at the first middle and returns how many of the next `max` steps it covers (≥ 1).
+   * `route` and `tones` then hold for all of them, and `fill` computes their values.
+   */
+  beginChunk(k0: number, dtS: number, max: number): number {
+    const seg = this.segment(k0 * dtS + dtS / 2);
+    if (seg.toS === Infinity) return max;
+    let n = 1;
+    while (n < max && (k0 + n) * dtS + dtS / 2 < seg.toS) n++;
+    return n;
+  }
+
+  /**
+   * The slow values (V) of `n` steps from k0 (their middles, as `value`) into out[0 … n), all within
+   * the segment `beginChunk` took: a constant once for a 'dc', silent or fast generator.
+   */
+  fill(k0: number, dtS: number, n: number, rng: Xoshiro128, out: Float64Array): void {
+    const s = this.seg!.settings;
+    if (s.waveform === 'dc' || s.amplitude === 0 || this.fast) {
+      out.fill(s.offset, 0, n);
+      return;
+    }
+    if (s.waveform === 'noise') {
+      fillGaussian(rng, out, 0, n);
+      const rms = s.amplitude * Math.sqrt(this.loopRateHz / this.fpgaHz);
+      for (let j = 0; j < n; j++) out[j] = s.offset + rms * out[j]!;
+      return;
+    }
+    for (let j = 0; j < n; j++) out[j] = this.valueIn(this.seg!, (k0 + j) * dtS + dtS / 2, rng);
+  }
+
   /** The slow value (V) for the step whose middle is board time tS; the fast tones are in `tones`. */
   value(tS: number, rng: Xoshiro128): number {
-    const seg = this.segment(tS);
+    return this.valueIn(this.segment(tS), tS, rng);
+  }
+
+  private valueIn(seg: AsgSegment, tS: number, rng: Xoshiro128): number {
     const s = seg.settings;
     if (s.waveform === 'dc' || s.amplitude === 0) return s.offset;
     if (s.waveform === 'noise') return s.offset + s.amplitude * Math.sqrt(this.loopRateHz / this.fpgaHz) * gaussian(rng);

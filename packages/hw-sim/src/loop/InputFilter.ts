@@ -4,12 +4,16 @@ import type { FilterStage } from '@labrx/pyrpl';
  * The FPGA's input filter cascade (red_pitaya_filter_block.v: up to 4 red_pitaya_lpf_block stages)
  * advanced one loop step of `cycles` FPGA cycles with its input held: each stage's y += α·(x − y)
  * per cycle becomes y = x + (y − x)·(1 − α)^cycles per step, exact for the held input; a high-pass
- * stage outputs x − y. Values in counts (floats).
+ * stage outputs x − y. Values in counts (floats). The loop's kernel (LoopEngine.runChunk) steps it
+ * inline from `decay`, `highpass` and `y`.
  */
 export class InputFilter {
-  private decay = new Float64Array(0);
-  private highpass: boolean[] = [];
-  private y = new Float64Array(0);
+  /** (1 − α)^cycles per stage. */
+  decay = new Float64Array(0);
+  /** 1 for a high-pass stage, 0 for a low-pass one. */
+  highpass = new Uint8Array(0);
+  /** Each stage's state (counts). */
+  y = new Float64Array(0);
   private key = '';
 
   constructor(private readonly cycles: number) {}
@@ -20,7 +24,7 @@ export class InputFilter {
     if (key === this.key) return;
     this.key = key;
     this.decay = Float64Array.from(stages, (s) => Math.pow(1 - s.alpha, this.cycles));
-    this.highpass = stages.map((s) => s.highpass);
+    this.highpass = Uint8Array.from(stages, (s) => (s.highpass ? 1 : 0));
     this.y = new Float64Array(stages.length);
   }
 
@@ -31,18 +35,5 @@ export class InputFilter {
       this.y[i] = v;
       if (this.highpass[i]) v = 0;
     }
-  }
-
-  /** One step: the cascade's output for input x. */
-  step(x: number): number {
-    let v = x;
-    const n = this.y.length;
-    for (let i = 0; i < n; i++) {
-      // the state at the end of the step (a stage much faster than the step has settled within it)
-      const yi = v + (this.y[i]! - v) * this.decay[i]!;
-      this.y[i] = yi;
-      v = this.highpass[i] ? v - yi : yi;
-    }
-    return v;
   }
 }

@@ -8,12 +8,14 @@ import { HISTORY_SIGNALS, SIG_ASG0, SIG_IN1, SIG_IN2, SIG_IQ0, SIG_OUT1, SIG_OUT
 import { IqBlock, type IqRegisters } from './IqBlock.js';
 import { LoopHistory } from './LoopHistory.js';
 import { FAST_TONE_DIVISOR, FPGA_CLOCK_HZ, HISTORY_STEPS } from './loopRate.js';
-import { PidBlock, type PidRegisters } from './PidBlock.js';
+import { COUNTS_PER_V, INT_MAX, PidBlock, type PidRegisters } from './PidBlock.js';
 
 const TWO_PI = 2 * Math.PI;
 /** Seed word of the loop's own noise (ADC noise seen by the modules, the 'noise' waveform). */
 const LOOP_STREAM = 0x4c4f4f50;
-const NOISE_BLOCK = 4096;
+const NOISE_BLOCK = 512;
+/** Loop steps computed as one chunk (the generators' values filled at once). */
+const CHUNK = 128;
 const DAC_MAX = 8191 / 8192;
 
 /** A plant that can start from its steady state (the linear plant). */
@@ -72,6 +74,8 @@ export class LoopEngine {
   private noiseUsed = NOISE_BLOCK;
   private readonly noiseStd: number;
   private readonly lsb: number;
+  /** 1 / lsb: x·(1/lsb) is x/lsb exactly for the 1 V full scale (lsb = 2^−13), within an ulp otherwise. */
+  private readonly perLsb: number;
   private readonly slowExt: { input: number; frequency: number; amplitude: number; phase: number }[] = [];
   private readonly fastExt: [Tone[], Tone[]] = [[], []];
   private readonly next = new Float64Array(6);
@@ -91,10 +95,12 @@ export class LoopEngine {
     this.pids = deps.pidRegisters.map((r) => new PidBlock(r, deps.cycles));
     this.iqs = deps.iqRegisters.map((r) => new IqBlock(r, deps.cycles));
     this.asgs = deps.model.asg.map((h) => new AsgInLoop(h, this.fastLimitHz, this.rateHz, FPGA_CLOCK_HZ));
+    this.asgValues = this.asgs.map(() => new Float64Array(CHUNK));
     this.drive = { out1: 0, out2: 0, tones1: this.tones1, tones2: this.tones2 };
     this.rng = new Xoshiro128(...deps.seedWords, LOOP_STREAM);
     this.noiseStd = deps.noiseDensity * Math.sqrt(this.rateHz / 2);
     this.lsb = deps.info.fullScaleV / 2 ** (deps.info.adcBits - 1);
+    this.perLsb = 1 / this.lsb;
     for (const t of deps.model.tones) {
       const input = t.input === 'in1' ? 0 : 1;
       const phase = ((t.phase ?? 0) * Math.PI) / 180;
@@ -196,7 +202,10 @@ export class LoopEngine {
     this.rOut1 = h.ring(SIG_OUT1);
     this.rOut2 = h.ring(SIG_OUT2);
     this.mask = h.indexMask;
-    while (this.step <= last) this.stepOnce();
+    // the rings of the modules that compute (allocated now: a module that acts writes every step)
+    for (let x = 0; x < this.activePids.length; x++) this.rMod[SIG_PID0 + this.activePids[x]!] = h.ring(SIG_PID0 + this.activePids[x]!);
+    for (let x = 0; x < this.activeIqs.length; x++) this.rMod[SIG_IQ0 + this.activeIqs[x]!] = h.ring(SIG_IQ0 + this.activeIqs[x]!);
+    while (this.step <= last) this.runChunk(this.step, this.prepareChunk(this.step, last - this.step + 1));
     h.commit(this.step - 1);
   }
 
@@ -205,6 +214,16 @@ export class LoopEngine {
   private rOut1: Float32Array = new Float32Array(0);
   private rOut2: Float32Array = new Float32Array(0);
   private mask = 0;
+  /** History rings of the active modules, by bus index (set in advanceTo). */
+  private readonly rMod: Float32Array[] = Array.from({ length: HISTORY_SIGNALS }, () => new Float32Array(0));
+  /** Per chunk: each generator's slow value per step, and their sums routed to out1 and out2. */
+  private readonly asgValues: Float64Array[];
+  private readonly asgOut1 = new Float64Array(CHUNK);
+  private readonly asgOut2 = new Float64Array(CHUNK);
+  private readonly chunkHistory = new Float64Array(HISTORY_SIGNALS * CHUNK);
+  private readonly pidRows = new Float64Array(3 * PID_ROW);
+  /** Each IQ module's slow oscillator at the DACs this step (V). */
+  private readonly oscillators = new Float64Array(3);
 
   private gaussian(): number {
     if (this.noiseUsed >= NOISE_BLOCK) {
@@ -216,114 +235,285 @@ export class LoopEngine {
 
   private adc(v: number): number {
     let x = this.noiseStd > 0 ? v + this.noiseStd * this.gaussian() : v;
-    x = Math.round(x / this.lsb) * this.lsb;
+    x = Math.round(x * this.perLsb) * this.lsb;
     return x > DAC_MAX ? DAC_MAX : x < -1 ? -1 : x;
   }
 
-  private stepOnce(): void {
-    const k = this.step;
-    const t0 = k * this.dtS;
-    const tm = t0 + this.dtS / 2;
-    const bus = this.bus;
-    const h = this.history;
-    // 1. inputs at t_k
-    let in1 = this.sense.in1;
-    let in2 = this.sense.in2;
-    for (let x = 0; x < this.slowExt.length; x++) {
-      const e = this.slowExt[x]!;
-      const c = e.frequency * t0;
-      const v = e.amplitude * Math.sin(TWO_PI * (c - Math.floor(c)) + e.phase);
-      if (e.input === 0) in1 += v;
-      else in2 += v;
-    }
-    const slot = k & this.mask;
-    this.rIn1[slot] = in1;
-    this.rIn2[slot] = in2;
-    this.clean[0] = in1;
-    this.clean[1] = in2;
-    // the ADC (noise, rounding) only for an input some module reads; the sampler digitises on demand
-    const need1 = this.needIn1, need2 = this.needIn2;
-    bus[SIG_IN1] = need1 ? this.adc(in1) : NaN;
-    bus[SIG_IN2] = need2 ? this.adc(in2) : NaN;
-    this.collectFastTones();
-    // 2. generators
-    let out1 = 0;
-    let out2 = 0;
+  /**
+   * Sets up the next chunk of at most `max` steps from step k0, over which nothing but the loop's
+   * own signals changes: each generator stays in one settings segment (its route, fast tones and
+   * values are taken here, the values filled for every step of the chunk), and the fast tones at
+   * the DACs (generators', IQ oscillators') are listed. Returns the chunk's length (≥ 1).
+   */
+  private prepareChunk(k0: number, max: number): number {
+    const dt = this.dtS;
+    let n = Math.min(max, CHUNK);
+    for (let g = 0; g < this.asgs.length; g++) n = this.asgs[g]!.beginChunk(k0, dt, n);
+    const o1 = this.asgOut1, o2 = this.asgOut2;
+    o1.fill(0, 0, n);
+    o2.fill(0, 0, n);
     if (this.tones1.length) this.tones1.length = 0;
     if (this.tones2.length) this.tones2.length = 0;
     for (let g = 0; g < this.asgs.length; g++) {
       const a = this.asgs[g]!;
-      const v = a.value(tm, this.rng);
-      bus[SIG_ASG0 + g] = v;
-      const o = a.route;
-      if (o === 1) {
-        out1 += v;
-        for (let i = 0; i < a.tones.length; i++) this.tones1.push(a.tones[i]!);
-      } else if (o === 2) {
-        out2 += v;
-        for (let i = 0; i < a.tones.length; i++) this.tones2.push(a.tones[i]!);
-      }
+      const v = this.asgValues[g]!;
+      a.fill(k0, dt, n, this.rng, v);
+      const sum = a.route === 1 ? o1 : a.route === 2 ? o2 : null;
+      if (!sum) continue;
+      for (let j = 0; j < n; j++) sum[j] = sum[j]! + v[j]!;
+      const tones = a.route === 1 ? this.tones1 : this.tones2;
+      for (let i = 0; i < a.tones.length; i++) tones.push(a.tones[i]!);
     }
-    // 3. modules: each reads the bus as it was (previous module outputs), then all outputs change
-    const next = this.next;
-    // idle modules (no gain, no integral, no output) output 0: only the active ones compute
-    const ap = this.activePids;
-    for (let x = 0; x < ap.length; x++) {
-      const p = ap[x]!;
-      const pid = this.pids[p]!;
-      const input = pid.regs.input;
-      next[p] = pid.step(input >= 0 ? bus[input]! : 0);
-    }
+    // fast IQ oscillators (their registers do not change within advanceTo)
     const aq = this.activeIqs;
     for (let x = 0; x < aq.length; x++) {
-      const q = aq[x]!;
-      const iq = this.iqs[q]!;
-      const input = iq.regs.input;
-      const tones = input === SIG_IN1 ? this.fastTones[0] : input === SIG_IN2 ? this.fastTones[1] : NO_TONES;
-      next[3 + q] = iq.step(t0, tm, input >= 0 ? bus[input]! : 0, tones, this.fastLimitHz);
+      const iq = this.iqs[aq[x]!]!;
+      const r = iq.regs;
+      if (r.outputDirect === 0 || r.amplitudeV === 0 || r.frequencyHz < this.fastLimitHz) continue;
+      iq.tone.frequencyHz = r.frequencyHz;
+      iq.tone.re = r.amplitudeV;
+      iq.tone.im = 0;
+      if (r.outputDirect & 1) this.tones1.push(iq.tone);
+      if (r.outputDirect & 2) this.tones2.push(iq.tone);
     }
-    for (let x = 0; x < ap.length; x++) {
-      const p = ap[x]!;
-      const v = next[p]!;
-      bus[SIG_PID0 + p] = v;
-      h.write(SIG_PID0 + p, k, v);
-      const od = this.pids[p]!.regs.outputDirect;
-      if (od & 1) out1 += v;
-      if (od & 2) out2 += v;
-    }
-    for (let x = 0; x < aq.length; x++) {
-      const q = aq[x]!;
-      const iq = this.iqs[q]!;
-      const v = next[3 + q]!;
-      bus[SIG_IQ0 + q] = v;
-      h.write(SIG_IQ0 + q, k, v);
-      const od = iq.regs.outputDirect;
-      if (od === 0 || iq.regs.amplitudeV === 0) continue;
-      if (iq.regs.frequencyHz < this.fastLimitHz) {
-        const osc = iq.oscillator(tm);
-        if (od & 1) out1 += osc;
-        if (od & 2) out2 += osc;
-      } else {
-        iq.tone.frequencyHz = iq.regs.frequencyHz;
-        iq.tone.re = iq.regs.amplitudeV;
-        iq.tone.im = 0;
-        if (od & 1) this.tones1.push(iq.tone);
-        if (od & 2) this.tones2.push(iq.tone);
+    return n;
+  }
+
+  /**
+   * Steps k0 … k0 + n − 1 (one chunk, see prepareChunk): the kernel, with the PIDs' and IQ modules'
+   * arithmetic written inline (their classes hold registers and state; see PidBlock and IqBlock for
+   * what each computes) so that the step allocates nothing and calls nothing but the plant. Step k:
+   * 1. in1, in2 at t_k (the plant's last sense plus slow external tones) into the history, and
+   *    through the ADC (white noise, rounding to the LSB, clipping) onto the bus for the inputs some
+   *    module reads;
+   * 2. the generators' values for the step (filled by prepareChunk) onto the bus;
+   * 3. the PIDs, then the IQ modules, each reading the bus as it was (another module's output of
+   *    the step before), then all outputs change;
+   * 4. out1, out2 = the sums routed there, clipped to the DACs' range, held for the step;
+   * 5. the plant advanced over the step.
+   */
+  private runChunk(k0: number, n: number): void {
+    const dt = this.dtS;
+    const half = dt / 2;
+    const bus = this.bus;
+    const sense = this.sense;
+    const drive = this.drive;
+    const plant = this.deps.plant;
+    const hb = this.chunkHistory; // HISTORY_SIGNALS rows of CHUNK, copied into the rings at the end
+    const need1 = this.needIn1, need2 = this.needIn2;
+    const noiseStd = this.noiseStd, perLsb = this.perLsb, lsb = this.lsb;
+    let noise = this.noise;
+    let used = this.noiseUsed;
+    const nSlowExt = this.slowExt.length;
+    const asgValues = this.asgValues, nAsg = this.asgs.length;
+    const asgOut1 = this.asgOut1, asgOut2 = this.asgOut2;
+    const pids = this.pids, ap = this.activePids, nP = ap.length;
+    // the active PIDs' registers and state as rows of one array (written back at the end)
+    const pr = this.pidRows;
+    for (let x = 0; x < nP; x++) packPid(pids[ap[x]!]!, pr, x * PID_ROW);
+    const iqs = this.iqs, aq = this.activeIqs, nQ = aq.length;
+    const next = this.next;
+    const osc3 = this.oscillators;
+    const fastLimit = this.fastLimitHz;
+    const fastTones = this.fastTones;
+    // fast tones arrive only from the plant or as external tones
+    const tonesIn = this.fastExt[0].length + this.fastExt[1].length > 0;
+    let in1 = 0, in2 = 0;
+    for (let j = 0; j < n; j++) {
+      const k = k0 + j;
+      const t0 = k * dt;
+      const tm = t0 + half;
+      // 1. inputs at t_k
+      in1 = sense.in1;
+      in2 = sense.in2;
+      if (nSlowExt !== 0) {
+        in1 += this.slowExtAt(0, t0);
+        in2 += this.slowExtAt(1, t0);
       }
+      hb[SIG_IN1 * CHUNK + j] = in1;
+      hb[SIG_IN2 * CHUNK + j] = in2;
+      // the ADC only for an input some module reads (the sampler digitises on demand)
+      if (used + 2 > NOISE_BLOCK) {
+        this.refillNoise();
+        noise = this.noise;
+        used = 0;
+      }
+      if (need1) {
+        let x = noiseStd > 0 ? in1 + noiseStd * noise[used++]! : in1;
+        x = Math.round(x * perLsb) * lsb;
+        bus[SIG_IN1] = x > DAC_MAX ? DAC_MAX : x < -1 ? -1 : x;
+      } else bus[SIG_IN1] = NaN;
+      if (need2) {
+        let x = noiseStd > 0 ? in2 + noiseStd * noise[used++]! : in2;
+        x = Math.round(x * perLsb) * lsb;
+        bus[SIG_IN2] = x > DAC_MAX ? DAC_MAX : x < -1 ? -1 : x;
+      } else bus[SIG_IN2] = NaN;
+      if (tonesIn || sense.tones1.length !== 0 || sense.tones2.length !== 0 || fastTones[0].length !== 0 || fastTones[1].length !== 0) this.collectFastTones();
+      // 2. generators
+      let out1 = asgOut1[j]!;
+      let out2 = asgOut2[j]!;
+      for (let g = 0; g < nAsg; g++) bus[SIG_ASG0 + g] = asgValues[g]![j]!;
+      // 3. PIDs (PidBlock): filter, P, I, limits; each reads the bus as the last step left it
+      for (let x = 0; x < nP; x++) {
+        const b = x * PID_ROW;
+        const input = pr[b + P_INPUT]!;
+        let v = (input >= 0 ? bus[input]! : 0) * COUNTS_PER_V;
+        const ns = pr[b + P_STAGES]!;
+        for (let s = 0; s < ns; s++) {
+          const y = v + (pr[b + P_Y + s]! - v) * pr[b + P_DECAY + s]!;
+          pr[b + P_Y + s] = y;
+          v = pr[b + P_HIGHPASS + s] !== 0 ? v - y : y;
+        }
+        const error = v - pr[b + P_SETPOINT]!;
+        const integrator = pr[b + P_INTEGRATOR]!;
+        let sum = Math.floor((error * pr[b + P_P]!) / 4096) + Math.floor(integrator);
+        if (sum > 8191) sum = 8191;
+        else if (sum < -8192) sum = -8192;
+        const max = pr[b + P_MAX]!, min = pr[b + P_MIN]!;
+        const out = sum >= max ? max : sum <= min ? min : sum;
+        pr[b + P_OUT] = out;
+        const iStep = pr[b + P_ISTEP]!;
+        if (iStep !== 0) {
+          let ni = integrator + error * iStep;
+          if (ni >= INT_MAX) ni = INT_MAX - 2 ** -32;
+          else if (ni < -INT_MAX) ni = -INT_MAX;
+          pr[b + P_INTEGRATOR] = ni;
+        }
+        next[ap[x]!] = out / COUNTS_PER_V;
+      }
+      // IQ modules (IqBlock): mix (or read the fast tones), turn by −phase, filter, gain
+      for (let x = 0; x < nQ; x++) {
+        const q = aq[x]!;
+        const iq = iqs[q]!;
+        const r = iq.regs;
+        const f = r.frequencyHz;
+        const input = r.input;
+        let zr = 0;
+        let zi = 0;
+        if (input >= 0) {
+          if (f < fastLimit) {
+            // 2j·x·e^{−jθ} = 2x·(sin θ + j cos θ)
+            const ph = iq.demodPhase;
+            ph.at(f, t0);
+            const xin = bus[input]!;
+            zr = 2 * xin * ph.sin;
+            zi = 2 * xin * ph.cos;
+          } else {
+            const tones = input === SIG_IN1 ? fastTones[0] : input === SIG_IN2 ? fastTones[1] : NO_TONES;
+            for (let i = 0; i < tones.length; i++) {
+              const tone = tones[i]!;
+              const d = tone.frequencyHz - f;
+              if (Math.abs(d) >= fastLimit) continue;
+              if (d === 0) {
+                zr += tone.re;
+                zi += tone.im;
+              } else {
+                const c = d * t0;
+                const a = TWO_PI * (c - Math.floor(c));
+                const ca = Math.cos(a), sa = Math.sin(a);
+                zr += tone.re * ca - tone.im * sa;
+                zi += tone.re * sa + tone.im * ca;
+              }
+            }
+          }
+          const cp = iq.cosPhase, sp = iq.sinPhase;
+          const rr = zr * cp - zi * sp;
+          zi = zr * sp + zi * cp;
+          zr = rr;
+          const fd = iq.decay, fh = iq.highpass, yi = iq.yi, yq = iq.yq;
+          for (let s = 0; s < fd.length; s++) {
+            const d = fd[s]!;
+            const ni = zr + (yi[s]! - zr) * d;
+            const nq = zi + (yq[s]! - zi) * d;
+            yi[s] = ni;
+            yq[s] = nq;
+            if (fh[s] !== 0) {
+              zr -= ni;
+              zi -= nq;
+            } else {
+              zr = ni;
+              zi = nq;
+            }
+          }
+        }
+        iq.i = zr;
+        iq.q = zi;
+        // the oscillator amplitude·sin θ at the step's middle, when it is slow and wanted
+        let osc = 0;
+        if (r.outputSignal === 1 || (f < fastLimit && r.outputDirect !== 0 && r.amplitudeV !== 0)) {
+          const ph = iq.oscPhase;
+          ph.at(f, tm);
+          osc = r.amplitudeV * ph.sin;
+        }
+        let out = r.outputSignal === 0 ? r.gain * zr : r.outputSignal === 1 ? osc : 0;
+        if (out > DAC_MAX) out = DAC_MAX;
+        else if (out < -1) out = -1;
+        iq.out = out;
+        next[3 + q] = out;
+        // a fast oscillator is a tone at the DAC instead (listed by prepareChunk)
+        osc3[q] = r.amplitudeV !== 0 && f < fastLimit ? osc : 0;
+      }
+      for (let x = 0; x < nP; x++) {
+        const p = ap[x]!;
+        const v = next[p]!;
+        bus[SIG_PID0 + p] = v;
+        hb[(SIG_PID0 + p) * CHUNK + j] = v;
+        const od = pr[x * PID_ROW + P_OD]!;
+        if (od & 1) out1 += v;
+        if (od & 2) out2 += v;
+      }
+      for (let x = 0; x < nQ; x++) {
+        const q = aq[x]!;
+        const v = next[3 + q]!;
+        bus[SIG_IQ0 + q] = v;
+        hb[(SIG_IQ0 + q) * CHUNK + j] = v;
+        const od = iqs[q]!.regs.outputDirect;
+        if (od & 1) out1 += osc3[q]!;
+        if (od & 2) out2 += osc3[q]!;
+      }
+      // 4. DACs
+      out1 = out1 > DAC_MAX ? DAC_MAX : out1 < -1 ? -1 : out1;
+      out2 = out2 > DAC_MAX ? DAC_MAX : out2 < -1 ? -1 : out2;
+      bus[SIG_OUT1] = out1;
+      bus[SIG_OUT2] = out2;
+      hb[SIG_OUT1 * CHUNK + j] = out1;
+      hb[SIG_OUT2 * CHUNK + j] = out2;
+      // 5. plant
+      drive.out1 = out1;
+      drive.out2 = out2;
+      plant.step(t0 + dt, dt, drive, sense);
     }
-    // 4. DACs
-    out1 = out1 > DAC_MAX ? DAC_MAX : out1 < -1 ? -1 : out1;
-    out2 = out2 > DAC_MAX ? DAC_MAX : out2 < -1 ? -1 : out2;
-    bus[SIG_OUT1] = out1;
-    bus[SIG_OUT2] = out2;
-    this.rOut1[slot] = out1;
-    this.rOut2[slot] = out2;
-    // 5. plant
-    this.drive.out1 = out1;
-    this.drive.out2 = out2;
-    this.deps.plant.step(t0 + this.dtS, this.dtS, this.drive, this.sense);
-    this.step = k + 1;
-    this.stepsComputed++;
+    for (let x = 0; x < nP; x++) unpackPid(pids[ap[x]!]!, pr, x * PID_ROW);
+    this.noiseUsed = used;
+    this.clean[0] = in1;
+    this.clean[1] = in2;
+    const from = k0 & this.mask;
+    writeRing(hb, from, n, SIG_IN1, this.rIn1);
+    writeRing(hb, from, n, SIG_IN2, this.rIn2);
+    writeRing(hb, from, n, SIG_OUT1, this.rOut1);
+    writeRing(hb, from, n, SIG_OUT2, this.rOut2);
+    for (let x = 0; x < nP; x++) writeRing(hb, from, n, SIG_PID0 + ap[x]!, this.rMod[SIG_PID0 + ap[x]!]!);
+    for (let x = 0; x < nQ; x++) writeRing(hb, from, n, SIG_IQ0 + aq[x]!, this.rMod[SIG_IQ0 + aq[x]!]!);
+    this.step = k0 + n;
+    this.stepsComputed += n;
+  }
+
+  /** The slow external tones at input `input` (0 in1, 1 in2) at board time tS (V). */
+  private slowExtAt(input: number, tS: number): number {
+    let v = 0;
+    for (let x = 0; x < this.slowExt.length; x++) {
+      const e = this.slowExt[x]!;
+      if (e.input !== input) continue;
+      const c = e.frequency * tS;
+      v += e.amplitude * Math.sin(TWO_PI * (c - Math.floor(c)) + e.phase);
+    }
+    return v;
+  }
+
+  /** A fresh block of the loop's ADC noise. */
+  private refillNoise(): void {
+    fillGaussian(this.rng, this.noise);
+    this.noiseUsed = 0;
   }
 
   /** The fast tones at in1/in2 now: the plant's, then the external fast tones. */
@@ -346,3 +536,46 @@ export class LoopEngine {
 }
 
 const NO_TONES: readonly Tone[] = Object.freeze([]);
+
+/**
+ * A PID's row in the kernel (LoopEngine.runChunk): its registers as the step uses them, then its
+ * state (integrator, output, filter stages), offsets P_…, PID_ROW numbers each.
+ */
+const P_INPUT = 0, P_SETPOINT = 1, P_P = 2, P_ISTEP = 3, P_MIN = 4, P_MAX = 5, P_OD = 6, P_STAGES = 7, P_INTEGRATOR = 8, P_OUT = 9;
+const P_DECAY = 10, P_HIGHPASS = 14, P_Y = 18, PID_ROW = 22;
+
+/** Writes `pid`'s registers and state into row `at` of `rows`: a paused PID has p = 0 and holds its integrator. */
+function packPid(pid: PidBlock, rows: Float64Array, at: number): void {
+  const r = pid.regs;
+  rows[at + P_INPUT] = r.input;
+  rows[at + P_SETPOINT] = r.setpoint;
+  rows[at + P_P] = r.paused ? 0 : r.p;
+  rows[at + P_ISTEP] = r.paused || r.i === 0 ? 0 : pid.iPerStep;
+  rows[at + P_MIN] = r.min;
+  rows[at + P_MAX] = r.max;
+  rows[at + P_OD] = r.outputDirect;
+  const f = pid.filter;
+  rows[at + P_STAGES] = f.y.length;
+  for (let s = 0; s < f.y.length; s++) {
+    rows[at + P_DECAY + s] = f.decay[s]!;
+    rows[at + P_HIGHPASS + s] = f.highpass[s]!;
+    rows[at + P_Y + s] = f.y[s]!;
+  }
+  rows[at + P_INTEGRATOR] = pid.integrator;
+  rows[at + P_OUT] = pid.out;
+}
+
+/** Reads `pid`'s state back from row `at`. */
+function unpackPid(pid: PidBlock, rows: Float64Array, at: number): void {
+  pid.integrator = rows[at + P_INTEGRATOR]!;
+  pid.out = rows[at + P_OUT]!;
+  const f = pid.filter;
+  for (let s = 0; s < f.y.length; s++) f.y[s] = rows[at + P_Y + s]!;
+}
+
+/** Copies row `signal` of a chunk's history (n steps) into its ring from slot `from` on, wrapping at the ring's end. */
+function writeRing(chunk: Float64Array, from: number, n: number, signal: number, ring: Float32Array): void {
+  const base = signal * CHUNK;
+  const mask = ring.length - 1;
+  for (let j = 0; j < n; j++) ring[(from + j) & mask] = chunk[base + j]!;
+}

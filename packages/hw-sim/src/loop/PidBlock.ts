@@ -2,9 +2,9 @@ import type { FilterStage } from '@labrx/pyrpl';
 import { InputFilter } from './InputFilter.js';
 
 /** LSB of a 14-bit DSP signal: 2^13 counts = 1 V. */
-const COUNTS_PER_V = 8192;
+export const COUNTS_PER_V = 8192;
 /** The integrator register's range in output counts: int_shr is 16 bits (±4 V). */
-const INT_MAX = 32768;
+export const INT_MAX = 32768;
 
 /** A PID block's registers as the FPGA holds them (raw integers, see red_pitaya_pid_block.v). */
 export interface PidRegisters {
@@ -27,8 +27,9 @@ export interface PidRegisters {
 }
 
 /**
- * One PID block of PyRPL's FPGA (red_pitaya_pid_block.v), stepped once per loop step of `cycles`
- * FPGA cycles with its input held:
+ * One PID block of PyRPL's FPGA (red_pitaya_pid_block.v): its registers and state. The loop's kernel
+ * (LoopEngine.runChunk, inline for speed) steps it once per loop step of `cycles` FPGA cycles with
+ * its input held:
  *
  * - input filter: first-order stages y += α·(x − y) per cycle (exactly (1 − α)^cycles per step);
  * - error = filtered input − setpoint (the Verilog's sign: a positive `p` raises the output with the
@@ -46,7 +47,9 @@ export class PidBlock {
   integrator = 0;
   /** Output of the last step, counts. */
   out = 0;
-  private readonly filter: InputFilter;
+  /** The integrator's increment per loop step per count of error: i·cycles / 2^32 (exact: cycles is a power of two). */
+  iPerStep = 0;
+  readonly filter: InputFilter;
 
   constructor(
     regs: PidRegisters,
@@ -56,12 +59,14 @@ export class PidBlock {
     this.regs = regs;
     this.filter = new InputFilter(cycles);
     this.filter.configure(regs.filter);
+    this.iPerStep = (regs.i * cycles) / 2 ** 32;
   }
 
   /** New registers; the integrator and filter states stay (as on the FPGA). */
   setRegisters(regs: PidRegisters): void {
     this.regs = regs;
     this.filter.configure(regs.filter);
+    this.iPerStep = (regs.i * this.cycles) / 2 ** 32;
   }
 
   /** Writes the integrator (PyRPL's `ival`): counts, 16-bit signed. */
@@ -88,24 +93,5 @@ export class PidBlock {
   /** Clears the filter state to `xV` (at engine start). */
   resetFilter(xV: number): void {
     this.filter.reset(xV * COUNTS_PER_V);
-  }
-
-  /** One loop step with input `xV` (volts, as the bus carries it); returns the output in volts. */
-  step(xV: number): number {
-    const r = this.regs;
-    const y = this.filter.step(xV * COUNTS_PER_V);
-    const error = y - r.setpoint;
-    const pTerm = r.paused ? 0 : Math.floor((error * r.p) / 4096);
-    let sum = pTerm + Math.floor(this.integrator);
-    if (sum > 8191) sum = 8191;
-    else if (sum < -8192) sum = -8192;
-    this.out = sum >= r.max ? r.max : sum <= r.min ? r.min : sum;
-    if (!r.paused && r.i !== 0) {
-      let next = this.integrator + (error * r.i * this.cycles) / 2 ** 32;
-      if (next >= INT_MAX) next = INT_MAX - 2 ** -32;
-      else if (next < -INT_MAX) next = -INT_MAX;
-      this.integrator = next;
-    }
-    return this.out / COUNTS_PER_V;
   }
 }
