@@ -59,18 +59,22 @@ test.serial('P+I around a low-pass: settings, steady state and closed-loop respo
 });
 
 test.serial('IQ module as a continuous demodulator: configure() reads back alike and demodulates alike embedded and over pyrpl://', async (t) => {
-  const sim = { seed: 12, noiseDensity: 1e-8, loopDecimation: 256, tones: [{ input: 'in1' as const, frequency: 100e3, amplitude: 0.2, phase: 30 }] };
+  // The oscillator's frequency is a 32-bit phase step, f = step·125 MHz/2^32 (0.029 Hz apart): a tone off
+  // that grid beats against it (0.023 Hz at 100 kHz turns I by 0.15 rad a second), so the tone sits on it and
+  // I is the same however late the served board, running in real time, is read.
+  const f = (Math.round((100e3 * 2 ** 32) / 125e6) * 125e6) / 2 ** 32;
+  const sim = { seed: 12, noiseDensity: 1e-8, loopDecimation: 256, tones: [{ input: 'in1' as const, frequency: f, amplitude: 0.2, phase: 30 }] };
   const clock = new VirtualClock();
   const local = await connect({ sim: { ...sim, scheduler: clock } });
   t.teardown(() => local.close());
   const served = await connectPyrplSim(sim);
   t.teardown(served.close);
-  const settings = { input: 'in1', frequencyHz: 100e3, phaseDeg: 10, bandwidthHz: [1000, 1000], gain: 1, outputSignal: 'quadrature' } as const;
+  const settings = { input: 'in1', frequencyHz: f, phaseDeg: 10, bandwidthHz: [1000, 1000], gain: 1, outputSignal: 'quadrature' } as const;
   const a = await firstValueFrom(local.driver.iq!.configure!(0, settings));
   const b = await firstValueFrom(served.rp.driver.iq!.configure!(0, settings));
   t.deepEqual(b, a);
   await clock.advanceBy(30);
-  await new Promise((r) => setTimeout(r, 30));
+  await new Promise((r) => setTimeout(r, 300));
   // I = 0.2·cos(30° − 10°) = 0.188 V once two 1 kHz stages settled (a few ms); the 2f ripple at 200 kHz
   // is attenuated by (1 kHz/200 kHz)² to 8e-6 V; the 14-bit signal register rounds to 1.2e-4 V
   const expected = 0.2 * Math.cos((20 * Math.PI) / 180);
