@@ -122,8 +122,17 @@ test('pffft: a plan still transforms correctly after a larger plan grew the WebA
   plan.accumulatePower(x, undefined, scale, powerAfter, 1);
   t.deepEqual(after, before);
   t.deepEqual(powerAfter, powerBefore);
-  // and the power is |X_k|² of forward's bins
+  // and the power is |X_k|² of forward's bins, bit for bit (accumulatePower runs the SIMD glue,
+  // forward the JavaScript loops: the same IEEE operations), with a window too
   for (let k = 0; k <= n / 2; k++) t.is(powerAfter[k], after[0][k]! ** 2 + after[1][k]! ** 2);
+  const w = Float64Array.from({ length: n }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n));
+  plan.forward(x, after[0], after[1], w);
+  plan.accumulatePower(x, w, scale, powerAfter, 1);
+  for (let k = 0; k <= n / 2; k++) t.is(powerAfter[k], after[0][k]! ** 2 + after[1][k]! ** 2);
+  // weight ½ into a mean that held 1: (1 + P)/2 per bin
+  const half = new Float64Array(n / 2 + 1).fill(1);
+  plan.accumulatePower(x, w, scale, half, 0.5);
+  for (let k = 0; k <= n / 2; k++) t.is(half[k], 1 + (powerAfter[k]! - 1) * 0.5);
 });
 
 test('plans are cached per (backend, size)', (t) => {

@@ -1,26 +1,64 @@
 /// <reference path="./pffftWasm.d.ts" />
+import { readFile } from 'node:fs/promises';
 import type { PffftModule } from '@echogarden/pffft-wasm/simd';
 import { SettingsError } from '../errors/SettingsError.js';
+import { instantiatePffftGlue, wasmApi, type PffftGlue, type WasmExports, type WasmMemory } from './pffftGlue.js';
 import type { RealFftPlan } from './RealFftPlan.js';
 
 let pffft: PffftModule | undefined;
+/** The SIMD loops on PFFFT's memory; undefined if that memory could not be had (then JS loops run). */
+let glue: PffftGlue | undefined;
 let loading: Promise<void> | undefined;
 
 /**
  * Loads PFFFT (WebAssembly, SIMD build) once. Later calls share the same promise; a failed load
  * is not cached, so it can be retried.
+ *
+ * PFFFT's Emscripten wrapper keeps its WebAssembly.Memory to itself; the glue loops
+ * (`pffftGlue.ts`) must run on that memory, so the module is instantiated here, through
+ * Emscripten's documented `instantiateWasm` hook, from the package's own pffft.wasm, and the
+ * memory taken from its exports. If the file cannot be read, PFFFT loads as usual and the
+ * plans use JavaScript loops (same results, slower).
  */
 export function loadPffft(): Promise<void> {
   if (pffft) return Promise.resolve();
   loading ??= import('@echogarden/pffft-wasm/simd')
-    .then((m) => m.default())
-    .then((mod) => {
+    .then((m) => instantiate(m.default))
+    .then(({ mod, memory }) => {
+      glue = memory ? instantiatePffftGlue(memory) : undefined;
       pffft = mod;
     })
     .finally(() => {
       loading = undefined;
     });
   return loading;
+}
+
+type PffftFactory = (moduleArg?: object) => Promise<PffftModule>;
+
+async function instantiate(factory: PffftFactory): Promise<{ mod: PffftModule; memory: WasmMemory | undefined }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(new URL('pffft.wasm', import.meta.resolve('@echogarden/pffft-wasm/simd')));
+  } catch {
+    return { mod: await factory(), memory: undefined };
+  }
+  let memory: WasmMemory | undefined;
+  let fail: (e: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  const mod = await Promise.race([
+    factory({
+      instantiateWasm(imports: object, receive: (instance: { readonly exports: WasmExports }) => void) {
+        wasmApi.instantiate(bytes, imports).then(({ instance }) => {
+          memory = Object.values(instance.exports).find((e): e is WasmMemory => e instanceof wasmApi.Memory);
+          receive(instance);
+        }, fail);
+        return {};
+      },
+    }),
+    failed,
+  ]);
+  return { mod, memory };
 }
 
 /** True once `loadPffft` has finished. */
@@ -93,6 +131,7 @@ export function createPffftPlan(size: number): RealFftPlan {
     else x.set(input.length === size ? input : input.subarray(0, size));
     mod._pffft_transform(setup, inPtr, outPtr, workPtr, PFFFT_FORWARD);
   };
+  const simd = glue ? glueLoops(mod, glue, setup, size, inPtr, outPtr, workPtr) : undefined;
   return {
     size,
     backend: 'pffft',
@@ -109,9 +148,79 @@ export function createPffftPlan(size: number): RealFftPlan {
       }
     },
     accumulatePower(input, window, scale, mean, weight) {
+      if (simd) return simd(input, window, scale, mean, weight);
       transform(input, window);
       accumulateGathered(y, reAt, imAt, scale, mean, weight, half);
     },
+  };
+}
+
+/**
+ * `accumulatePower` on the SIMD glue: the input is copied (Float64, a memcpy) into PFFFT's heap,
+ * windowed into the transform's Float32 input and, after the ordered transform, its power folded
+ * into a Float64 mean there, copied out. The window and scale arrays are copied in when a call
+ * brings a different array than the last (kept by identity: windows from `makeWindow` and scales
+ * from `binScale` are never modified).
+ */
+function glueLoops(mod: PffftModule, g: PffftGlue, setup: number, size: number, inPtr: number, outPtr: number, workPtr: number) {
+  const half = size >>> 1;
+  const xPtr = mod._pffft_aligned_malloc(size * 8);
+  const wPtr = mod._pffft_aligned_malloc(size * 8);
+  const scalePtr = mod._pffft_aligned_malloc((half + 1) * 8);
+  const meanPtr = mod._pffft_aligned_malloc((half + 1) * 8);
+  let x: Float64Array = new Float64Array(0);
+  let w: Float64Array = new Float64Array(0);
+  let sc: Float64Array = new Float64Array(0);
+  let m: Float64Array = new Float64Array(0);
+  let z: Float32Array = new Float32Array(0);
+  let xin: Float32Array = new Float32Array(0);
+  let lastWindow: Float64Array | undefined;
+  let lastScale: Float64Array | undefined;
+  const views = () => {
+    const buffer = mod.HEAPF32.buffer;
+    x = new Float64Array(buffer, xPtr, size);
+    w = new Float64Array(buffer, wPtr, size);
+    sc = new Float64Array(buffer, scalePtr, half + 1);
+    m = new Float64Array(buffer, meanPtr, half + 1);
+    z = new Float32Array(buffer, outPtr, size);
+    xin = new Float32Array(buffer, inPtr, size);
+  };
+  return (input: Float64Array, window: Float64Array | undefined, scale: Float64Array, mean: Float64Array, weight: number): void => {
+    if (x.length === 0) views();
+    if (window) {
+      if (window !== lastWindow) {
+        w.set(window.subarray(0, size));
+        lastWindow = window;
+      }
+      x.set(input.length === size ? input : input.subarray(0, size));
+      g.window(xPtr, wPtr, inPtr, size);
+    } else {
+      xin.set(input.length === size ? input : input.subarray(0, size));
+    }
+    if (scale !== lastScale) {
+      sc.set(scale);
+      lastScale = scale;
+    }
+    mod._pffft_transform_ordered(setup, inPtr, outPtr, workPtr, PFFFT_FORWARD);
+    // bins 0 (z[0]), N/2 (z[1]) and 1 here; 2 … N/2−1 in the glue, in pairs
+    const out = z;
+    const dc = out[0]!;
+    const nyquist = out[1]!;
+    const p1 = scale[1]! * (out[2]! * out[2]! + out[3]! * out[3]!);
+    if (weight === 1) {
+      g.power(outPtr, scalePtr, meanPtr, 2, half, 1, 1);
+      mean.set(m.subarray(2, half), 2);
+      mean[0] = scale[0]! * dc * dc;
+      mean[1] = p1;
+      mean[half] = scale[half]! * nyquist * nyquist;
+    } else {
+      m.set(mean);
+      g.power(outPtr, scalePtr, meanPtr, 2, half, weight, 0);
+      mean.set(m.subarray(2, half), 2);
+      mean[0]! += (scale[0]! * dc * dc - mean[0]!) * weight;
+      mean[1]! += (p1 - mean[1]!) * weight;
+      mean[half]! += (scale[half]! * nyquist * nyquist - mean[half]!) * weight;
+    }
   };
 }
 
