@@ -125,3 +125,30 @@ testNeeding(pythonAvailable(), NEEDS, 'generate_dma_burst.py (deep-memory genera
   t.is(check.code, 0, check.stderr);
   t.is(check.stdout.trim(), 'ON;1;ON;BURST;2097152');
 });
+
+testNeeding(pythonAvailable(), NEEDS, 'acquire_trigger_posedge_split.py (split triggering on the four inputs of a STEMlab 125-14 4-Input, `--inputs 4`) runs to the end and leaves each input\'s capture of its own noise', async (t) => {
+  const host = await startLabrxSim(t, ['--inputs', '4', '--noise', String(NOISE_DENSITY)]);
+  const { code, stdout, stderr } = await runExample('acquire_trigger_posedge_split.py', host);
+  t.is(code, 0, `python exited with ${code}\nstdout: ${stdout.slice(0, 2000)}\nstderr: ${stderr}`);
+  // the captures it left, read by a client of our own (the script only plots them): dec 64 with the
+  // boxcar, σ = ρ·√(fs/2/64) = 2.96 mV; 1000 samples give σ to ±2.2 %, 15 % is > 6 standard errors
+  const check = await runProcess(
+    PYTHON,
+    [
+      '-c',
+      "import sys, redpitaya_scpi as s; r = s.scpi(sys.argv[1]); print(';'.join(r.txrx_txt(q) for q in ['ACQ:SPLIT:TRig?'] + ['ACQ:TRig:STAT:CH%d?' % n for n in range(1, 5)]))\nfor n in range(1, 5): print(r.txrx_txt('ACQ:SOUR%d:DATA:TRig? 1000,POST_TRIG' % n))",
+      host,
+    ],
+    { cwd: FIXTURES, env: { ...process.env, PYTHONPATH: `${FIXTURES}lib` }, timeoutMs: 30_000 },
+  );
+  t.is(check.code, 0, check.stderr);
+  const [states, ...blocks] = check.stdout.trim().split('\n');
+  t.is(states, 'ON;TD;TD;TD;TD');
+  const expected = NOISE_DENSITY * Math.sqrt(FS / 2 / 64);
+  t.is(blocks.length, 4);
+  blocks.forEach((b, i) => {
+    const x = b.replace(/[{}]/g, '').split(',').map(Number).slice(1);
+    t.is(x.length, 1000, `CH${i + 1}`);
+    t.true(Math.abs(std(x) / expected - 1) < 0.15, `CH${i + 1}: σ ${std(x)} V, expected ${expected} V`);
+  });
+});

@@ -143,7 +143,7 @@ test('bad PID settings: SettingsError names module, setting and value, and nothi
   t.teardown(() => rp.close());
   const before = await rp.pid1!.set({ input: 'in2', p: 0.25, inputFilterHz: [1000] });
   const cases: [Record<string, unknown>, string, RegExp][] = [
-    [{ p: 0.5, input: 'in3' }, 'input', /pid1\.input = "in3".*in1, in2/],
+    [{ p: 0.5, input: 'in3' }, 'input', /pid1\.input = "in3".*'in1', 'in2'/],
     [{ p: 1e4 }, 'p', /a number from -2048 to 2047\.99/],
     [{ i: 1e6 }, 'i', /\(Hz\)/],
     [{ setpoint: 2 }, 'setpoint', /\(V\)/],

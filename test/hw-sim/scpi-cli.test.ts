@@ -25,6 +25,10 @@ test('labrx-sim arguments: defaults, values, and SettingsError for anything else
   t.is(parseLabrxSimArgs(['-h']), null);
   const plant = parseLabrxSimArgs(['--dut', 'fabry-perot:finesse=3000,fsr=1.5e9,detuning=2e6'])!.dut;
   t.true(isPlant(plant) && plant.spec.kind === 'fabry-perot');
+  t.is(d.inputs, undefined);
+  t.is(parseLabrxSimArgs(['--inputs', '4'])!.inputs, 4);
+  t.throws(() => parseLabrxSimArgs(['--inputs', '3']), { instanceOf: SettingsError, message: /inputs.*2 or 4/ });
+  t.throws(() => parseLabrxSimArgs(['--inputs', '4', '--protocol', 'pyrpl']), { instanceOf: SettingsError, message: /PyRPL/ });
   for (const bad of [['--protocol', 'vxi11'], ['--port', '70000'], ['--boards', '0'], ['--boards', '2.5'], ['--noise', '-1'], ['--frobnicate'], ['--port'], ['extra'], ['--port', '65535', '--boards', '2']]) {
     t.throws(() => parseLabrxSimArgs(bad), { instanceOf: SettingsError }, bad.join(' '));
   }

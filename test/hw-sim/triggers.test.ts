@@ -80,7 +80,8 @@ test('an immediate acquisition takes exactly 16384·D/125 MHz of virtual time an
   const tr = await acquire(clock, board, { decimation: 65536 });
   const realMs = performance.now() - real0;
   t.true(Math.abs(clock.now() - 8589.934592) < 1e-9, `virtual ${clock.now()} ms`);
-  t.true(realMs < 1000, `real ${realMs} ms`);
+  // virtual time does not sleep: under half the 8.6 s it stands for, even on a loaded machine
+  t.true(realMs < 4295, `real ${realMs} ms`);
   t.is(tr.timestamp, 8192 * tr.dt * 1000); // the trigger is mid-buffer
   const start = clock.now();
   await acquire(clock, board, { decimation: 8192 });
@@ -100,7 +101,9 @@ test('a trigger that never fires keeps waiting cheaply; unsubscribing stops it a
   // 10 ms of virtual time is 76 buffer lengths at decimation 1: each is searched once
   const real0 = performance.now();
   await clock.advanceBy(10);
-  t.true(performance.now() - real0 < 2000);
+  // cheap: one search per buffer length (~1.2 M samples); a wait that re-rendered per scheduler step would
+  // take minutes. 8 s leaves room for a loaded machine (the cost is measured in bench/, not here).
+  t.true(performance.now() - real0 < 8000);
   t.is(result, undefined);
   t.is(board.activeAcquisitions, 1);
   t.not(clock.nextFrame(), undefined, 'the search is still scheduled');

@@ -1,6 +1,7 @@
 import { Observable, defer, of, timer, map } from 'rxjs';
-import { RED_PITAYA_125_14, SettingsError, type BoardDriver, type PidDriver, type PidSettings, type RawTrace, type ResolvedAsgSettings, type ResolvedPidSettings, type SamplerDriver } from '@labrx/core';
+import { RED_PITAYA_125_14, type BoardDriver, type PidDriver, type PidSettings, type RawTrace, type ResolvedAsgSettings, type ResolvedPidSettings, type SamplerDriver } from '@labrx/core';
 import type { VirtualClock } from '@labrx/core/testing';
+import { pyrplPidLimits } from '@labrx/pyrpl';
 
 /**
  * A test double for the lockbox's state machine (not a physics model; the physics tests use the
@@ -12,7 +13,8 @@ import type { VirtualClock } from '@labrx/core/testing';
  */
 export class FakeLoopBoard implements BoardDriver {
   readonly id = 'fake:loop';
-  readonly info = RED_PITAYA_125_14;
+  /** PyRPL's FPGA's PID limits (the lockbox's gains are validated against them), reading in1 or in2. */
+  readonly info = Object.freeze({ ...RED_PITAYA_125_14, pid: pyrplPidLimits(['in1', 'in2']) });
   scopeRunning = false;
   resonanceV = 0.1;
   readonly hwhmV: number;
@@ -108,7 +110,6 @@ export class FakeLoopBoard implements BoardDriver {
     set: (index: number, settings: PidSettings) =>
       defer(() => {
         this.advance();
-        if (settings.i !== undefined && Math.abs(settings.i) > 38856) throw new SettingsError(`pid${index}`, 'i', settings.i, 'a number from -38856 to 38856 (Hz)');
         this.writes.push({ index, settings });
         const s = this.pids[index]!;
         this.pids[index] = { ...s, ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) } as ResolvedPidSettings;

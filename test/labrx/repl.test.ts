@@ -1,6 +1,7 @@
 import test from 'ava';
 import { PassThrough } from 'node:stream';
 import { startRepl, completeSetting, type LabrxRepl } from 'labrx';
+import { SIM_BOARD_INFO } from '@labrx/hw-sim';
 import { buildProgram, parseDut } from 'labrx/testing';
 
 /** A REPL on streams (not a TTY), and a way to send a line and wait until `expect` appears in the output. */
@@ -83,4 +84,14 @@ test('completion comes from the declarations: a new setting (scope gain) complet
   t.deepEqual(completeSetting("rps.scope.setDefaults({ gain: '"), [["'lv'", "'hv'"], "'"]);
   t.deepEqual(completeSetting("rps.scope.single({ constructor: '"), [[], '']);
   t.deepEqual(completeSetting("rps.asg0.set({ toString: 'x"), [[], '']);
+});
+
+test('completeSetting: PID and IQ module settings from their declarations (PID_SETTINGS, IQ_MODULE_SETTINGS), with the board\'s signals', (t) => {
+  const info = SIM_BOARD_INFO;
+  t.deepEqual(completeSetting('rp.pid0?.set({ inp', info), [['input', 'inputFilterHz'], 'inp']);
+  t.deepEqual(completeSetting("rp.pid2.set({ outputDirect: 'o", info), [["'off'", "'out1'", "'out2'"], "'o"]);
+  t.deepEqual(completeSetting("rp.pid1.set({ input: 'in", info), [["'in1'", "'in2'"], "'in"]);
+  // an IQ module's set takes its standing configuration; measure$ a measurement request
+  t.deepEqual(completeSetting('rp.iq0.set({ outputS', info), [['outputSignal'], 'outputS']);
+  t.deepEqual(completeSetting('rp.iq0.measure$({ sett', info), [['settleS'], 'sett']);
 });

@@ -32,8 +32,8 @@ import { NoiseBlocks } from './signal/NoiseBlocks.js';
 import { SignalModel, type InputComponent, type RenderRequest } from './signal/SignalModel.js';
 import { LoopEngine } from './loop/LoopEngine.js';
 import { LinearPlant } from './loop/LinearPlant.js';
-import { SimPids } from './loop/SimPids.js';
-import { iqResetRegisters, readIqConfig, resolveIqConfig, type IqNames } from './loop/SimIqConfig.js';
+import { SIM_PID_LIMITS, SimPids } from './loop/SimPids.js';
+import { iqResetRegisters, readIqConfig, resolveIqConfig, SIM_IQ_MODULE_LIMITS, type IqNames } from './loop/SimIqConfig.js';
 import { LOOP_SIGNALS, loopSignalIndex } from './loop/dspSignals.js';
 import { renderFromLoop } from './loop/renderFromLoop.js';
 import { AsgInLoop } from './loop/AsgInLoop.js';
@@ -41,7 +41,7 @@ import { Xoshiro128 } from './prng/xoshiro128.js';
 import type { Plant } from './plant/Plant.js';
 
 /** The simulated board's fixed facts: a STEMlab 125-14 with LV inputs. */
-export const SIM_BOARD_INFO: BoardInfo = Object.freeze({ ...RED_PITAYA_125_14, model: 'STEMlab 125-14 (simulated)' });
+export const SIM_BOARD_INFO: BoardInfo = Object.freeze({ ...RED_PITAYA_125_14, model: 'STEMlab 125-14 (simulated)', pid: SIM_PID_LIMITS, iqModule: SIM_IQ_MODULE_LIMITS });
 
 /** Longest trace (s): 16384 samples at the largest decimation. Generator history older than twice this is dropped. */
 const LONGEST_TRACE_S = longestTraceS(SIM_BOARD_INFO);
@@ -199,6 +199,13 @@ export class SimBoard implements BoardDriver {
           this.iqNames[index] = resolved.names;
           this.loopAfterChange();
           subscriber.next(readIqConfig(index, block.regs, resolved.names));
+          subscriber.complete();
+        }),
+      get: (index: number) =>
+        new Observable<ResolvedIqModuleSettings>((subscriber) => {
+          if (this.closed) return subscriber.error(new ConnectionLostError(this.id, 'the simulated board is closed'));
+          if (!(index === 0 || index === 1 || index === 2)) return subscriber.error(new SettingsError('iq', 'index', index, 'an integer from 0 to 2'));
+          subscriber.next(readIqConfig(index, this.loop.iqs[index]!.regs, this.iqNames[index]!));
           subscriber.complete();
         }),
     });

@@ -66,9 +66,9 @@ export class Board {
     this.iq2 = new Iq(driver, this.leases, 2);
     const pid = driver.pid;
     if (pid) {
-      this.pid0 = new Pid(pid, 0, this.leases);
-      this.pid1 = new Pid(pid, 1, this.leases);
-      this.pid2 = new Pid(pid, 2, this.leases);
+      this.pid0 = new Pid(pid, 0, driver.info, this.leases);
+      this.pid1 = new Pid(pid, 1, driver.info, this.leases);
+      this.pid2 = new Pid(pid, 2, driver.info, this.leases);
     }
     this.specan = new SpectrumAnalyzer(driver, this.leases, this.scope);
     this.na = new NetworkAnalyzer(driver, this.leases, this.asg0, [this.iq0, this.iq1, this.iq2], this.closed$);

@@ -15,6 +15,7 @@ export { tableShape, type TableShape } from './server/tableShape.js';
 export { filterCutoffsHz, filterResponse } from './server/filterResponse.js';
 export { encodeFilterWord, filterStages, filterMaxShift, type FilterStage } from './map/filterWord.js';
 export { PyrplPids, PID_NUMERIC_REGISTERS, type RegisterPort } from './driver/PyrplPids.js';
+export { pyrplPidLimits, pyrplIqModuleLimits } from './map/moduleLimits.js';
 export { PyrplSampler } from './driver/PyrplSampler.js';
 export { startPyrplSim, type PyrplSim, type PyrplSimOptions } from './server/startPyrplSim.js';
 export { startPyrplReplayServer, type PyrplReplayServerOptions } from './recording/startPyrplReplayServer.js';

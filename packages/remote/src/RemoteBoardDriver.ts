@@ -169,8 +169,9 @@ export class RemoteBoardDriver implements BoardDriver {
   static async open(options: RemoteBoardOptions): Promise<RemoteBoardDriver> {
     const id = options.id ?? `nats://${options.server}/${options.board}`;
     const reply = (await request(options.nats, boardSubject(options.server, options.board, 'info'), {}, options.requestTimeoutMs ?? 5000, id, 'info')) as InfoReply;
-    // deep-memory captures do not travel over NATS (yet): the remote board offers one buffer per trace
-    const { deepMemorySamples: _deep, ...info } = reply.info;
+    // deep-memory captures, PIDs and IQ module configuration do not travel over NATS (yet): the remote
+    // board offers one buffer per trace and no PIDs, so the served board's limits for them do not apply
+    const { deepMemorySamples: _deep, pid: _pid, iqModule: _iqModule, ...info } = reply.info;
     return new RemoteBoardDriver(options, id, Object.freeze(info), reply.heartbeatMs);
   }
 

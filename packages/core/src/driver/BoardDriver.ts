@@ -6,6 +6,8 @@ import type { BoardInfo } from '../settings/boardInfo.js';
 import type { ResolvedAsgSettings } from '../settings/asgSettings.js';
 import type { ResolvedScopeSettings } from '../settings/scopeSettings.js';
 import type { ResolvedIqSettings } from '../settings/iqSettings.js';
+import type { IqModuleSettings, ResolvedIqModuleSettings } from '../settings/iqModuleSettings.js';
+import type { PidSettings, ResolvedPidSettings } from '../settings/pidSettings.js';
 import type { DeepMemoryDriver } from './DeepMemoryDriver.js';
 
 /**
@@ -124,98 +126,12 @@ export interface IqDriver {
    * Configures IQ module `index` as a continuous demodulator on the DSP bus (PyRPL's iq.py: input,
    * frequency, phase, bandwidth, gain, amplitude, output_direct, output_signal), writes what is
    * given, reads back and emits the settings in force. Absent on drivers without a DSP bus (the
-   * plain SCPI board). SettingsError (module, setting, value) for a bad value; nothing is written then.
+   * plain SCPI board). The settings arrive validated (`IQ_MODULE_SETTINGS`, `checkIqModuleChange`:
+   * the `Iq` instrument and the lockbox check them first); the driver only maps them to its registers.
    */
   configure?(index: number, settings: IqModuleSettings): Observable<ResolvedIqModuleSettings>;
-}
-
-/** What an IQ module sends back to the DSP bus (PyRPL's `output_signal`). */
-export type IqOutputSignal = 'quadrature' | 'output_direct' | 'off';
-
-/**
- * A continuous IQ module configuration as a user gives it (all optional; what is not given stays).
- * Names follow PyRPL's iq.py; units in the names.
- */
-export interface IqModuleSettings {
-  /** The signal demodulated: 'in1', 'in2', another module ('pid0', 'asg0', …) or 'off'. */
-  readonly input?: string;
-  /** Oscillator (modulation and demodulation) frequency, Hz. */
-  readonly frequencyHz?: number;
-  /** Demodulation phase relative to the modulation, degrees (PyRPL's `phase`). */
-  readonly phaseDeg?: number;
-  /**
-   * Quadrature low-pass filter cutoffs, Hz (PyRPL's `bandwidth` list: positive low-pass, negative
-   * high-pass, 0 off; up to 2 stages, 4 on iq2).
-   */
-  readonly bandwidthHz?: readonly number[];
-  /** Gain from the demodulated quadrature to the module's output signal (dimensionless, PyRPL's `gain`). */
-  readonly gain?: number;
-  /** Amplitude of the oscillator on `outputDirect`, V (PyRPL's `amplitude`): amplitude·sin(2πft). */
-  readonly amplitudeV?: number;
-  /** Where the oscillator is summed into the DACs. */
-  readonly outputDirect?: PidOutputDirect;
-  /** What goes back to the DSP bus: 'quadrature' (gain · I), 'output_direct' (the oscillator) or 'off'. */
-  readonly outputSignal?: IqOutputSignal;
-}
-
-/** An IQ module's continuous configuration as the hardware holds it (values after quantisation). */
-export interface ResolvedIqModuleSettings {
-  readonly input: string;
-  /** Hz */ readonly frequencyHz: number;
-  /** deg */ readonly phaseDeg: number;
-  /** Hz, one per filter stage (0 = off) */ readonly bandwidthHz: readonly number[];
-  readonly gain: number;
-  /** V */ readonly amplitudeV: number;
-  readonly outputDirect: PidOutputDirect;
-  readonly outputSignal: IqOutputSignal;
-}
-
-/** Where a feedback module's output is summed into the DACs. */
-export type PidOutputDirect = 'off' | 'out1' | 'out2' | 'both';
-
-/** PID settings as a user gives them (all optional; what is not given stays as it is). */
-export interface PidSettings {
-  /** The signal the PID reads: 'in1', 'in2', another module ('pid0', 'iq2', 'asg0', …) or 'off'. */
-  readonly input?: string;
-  /** Where the output goes besides the signal bus. */
-  readonly outputDirect?: PidOutputDirect;
-  /** Setpoint in volts. */
-  readonly setpoint?: number;
-  /** Proportional gain (dimensionless). */
-  readonly p?: number;
-  /** Integral gain as the integrator's unity-gain frequency in Hz (PyRPL's convention). */
-  readonly i?: number;
-  /** Integrator state in volts (writing it resets the integrator to this value). */
-  readonly ival?: number;
-  /** Lower output limit in volts. */
-  readonly minVoltage?: number;
-  /** Upper output limit in volts. */
-  readonly maxVoltage?: number;
-  /**
-   * Input filter stages in Hz (PyRPL's `inputfilter`): up to 4 first-order sections, positive
-   * low-pass, negative high-pass, 0 off; the hardware rounds each to its nearest cutoff.
-   */
-  readonly inputFilterHz?: readonly number[];
-  /**
-   * True holds the integrator and zeroes the proportional part (PyRPL's `paused`, with the power-on
-   * `pause_gains` 'pid'); false runs the PID. To reset the integrator write `ival: 0`.
-   */
-  readonly paused?: boolean;
-}
-
-/** A PID module's settings as the hardware holds them (values after its quantisation). */
-export interface ResolvedPidSettings {
-  readonly input: string;
-  readonly outputDirect: PidOutputDirect;
-  /** V */ readonly setpoint: number;
-  readonly p: number;
-  /** Hz */ readonly i: number;
-  /** V */ readonly ival: number;
-  /** V */ readonly minVoltage: number;
-  /** V */ readonly maxVoltage: number;
-  /** Hz, four stages (0 = off, negative = high-pass), as the hardware realises them. */
-  readonly inputFilterHz: readonly number[];
-  readonly paused: boolean;
+  /** Reads IQ module `index`'s continuous configuration back (with `configure`). */
+  get?(index: number): Observable<ResolvedIqModuleSettings>;
 }
 
 /** The PID modules of a board (PyRPL's FPGA has three). */
@@ -225,8 +141,8 @@ export interface PidDriver {
   /** Signals a PID can read. */
   readonly inputs: readonly string[];
   /**
-   * Validates `settings` (SettingsError naming the module, setting and what is allowed; nothing is
-   * written then), writes them, reads every register back and emits the settings in force.
+   * Writes `settings` (validated already, `PID_SETTINGS` / `checkPidChange`: the `Pid` instrument
+   * checks them against `info.pid`), reads every register back and emits the settings in force.
    */
   set(index: number, settings: PidSettings): Observable<ResolvedPidSettings>;
   /** Reads PID `index`'s settings back from the hardware. */

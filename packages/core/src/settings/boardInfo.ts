@@ -3,6 +3,54 @@ export const INPUT_GAINS = ['lv', 'hv'] as const;
 /** An input gain setting. */
 export type InputGain = (typeof INPUT_GAINS)[number];
 
+/** A closed range of values [lowest, highest], in the unit its name says. */
+export type ValueRange = readonly [number, number];
+
+/**
+ * What a board's PID modules hold, from the FPGA's register widths (PyRPL's red_pitaya_pid_block.v:
+ * setpoint and limits 14 bits with 2^13 = 1 V, p 24 bits with 2^12 = 1, i 24 bits of 2^32·2π·8 ns per
+ * Hz, ival 16 bits with 2^13 = 1 V). The PID declaration (`PID_SETTINGS`) builds its ranges from these.
+ */
+export interface PidLimits {
+  /** Number of PID modules (pid0 … pid<count−1>). */
+  readonly count: number;
+  /** Signals a PID can read ('in1', 'in2', other modules, 'off'), as this board's driver computes them. */
+  readonly inputs: readonly string[];
+  /** Setpoint, V. */
+  readonly setpointV: ValueRange;
+  /** Proportional gain (dimensionless). */
+  readonly p: ValueRange;
+  /** Integrator unity-gain frequency, Hz. */
+  readonly iHz: ValueRange;
+  /** Integrator state, V. */
+  readonly ivalV: ValueRange;
+  /** Output limits (minVoltage, maxVoltage), V. */
+  readonly outputV: ValueRange;
+  /** Stages of the input filter. */
+  readonly inputFilterStages: number;
+}
+
+/**
+ * What a board's IQ modules hold when configured as continuous demodulators (PyRPL's iq.py):
+ * the `IQ_MODULE_SETTINGS` declaration builds its ranges from these.
+ */
+export interface IqModuleLimits {
+  /** Number of IQ modules (iq0 … iq<count−1>). */
+  readonly count: number;
+  /** Signals an IQ module can demodulate, as this board's driver computes them. */
+  readonly inputs: readonly string[];
+  /** Oscillator frequency, Hz. */
+  readonly frequencyHz: ValueRange;
+  /** Demodulation phase, degrees. */
+  readonly phaseDeg: ValueRange;
+  /** Gain from the quadrature to the output signal (dimensionless). */
+  readonly gain: ValueRange;
+  /** Oscillator amplitude, V. */
+  readonly amplitudeV: ValueRange;
+  /** Quadrature filter stages of each module, by index (PyRPL: 2, 2, 4). */
+  readonly filterStages: readonly number[];
+}
+
 /** Fixed facts about a board model (units in the names). */
 export interface BoardInfo {
   /** Model name, e.g. 'STEMlab 125-14 (simulated)'. */
@@ -29,6 +77,10 @@ export interface BoardInfo {
    * most `bufferSize` samples.
    */
   readonly deepMemorySamples?: number;
+  /** The PID modules' limits, absent when the board's driver has no PIDs (plain SCPI). */
+  readonly pid?: PidLimits;
+  /** The IQ modules' limits as continuous demodulators, absent when the driver cannot configure them (plain SCPI). */
+  readonly iqModule?: IqModuleLimits;
 }
 
 /** The Red Pitaya STEMlab 125-14 (docs/architecture.md). */

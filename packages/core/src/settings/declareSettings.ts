@@ -124,6 +124,12 @@ export interface SettingsKind<D extends SettingsTable> {
    * `SettingsError` naming the instrument, setting, value and what is allowed; changes nothing.
    */
   resolve(settings: UserSettingsOf<D> | undefined, info: BoardInfo, base?: ResolvedSettingsOf<D>, instrument?: string): ResolvedSettingsOf<D>;
+  /**
+   * For a hardware module that keeps what is not given (a PID, an IQ module): validates `settings`
+   * exactly as `resolve` does over `base` (the settings in force; cross-setting rules included) and
+   * returns only the settings given, checked and normalised (frozen), or throws `SettingsError`.
+   */
+  checkChange(settings: UserSettingsOf<D> | undefined, info: BoardInfo, base?: ResolvedSettingsOf<D>, instrument?: string): Partial<ResolvedSettingsOf<D>>;
   /** A stable text for the settings that make acquisitions identical (to share one acquisition). */
   key(resolved: ResolvedSettingsOf<D>): string;
   /** Field descriptors for `info`'s board, in declaration order. */
@@ -162,6 +168,13 @@ export function defineSettings<const D extends SettingsTable>(instrument: string
     }
     return t as RuleTable<UserSettingsOf<D>> & AnyRuleTable;
   };
+  const resolve = (settings: UserSettingsOf<D> | undefined, info: BoardInfo, base: ResolvedSettingsOf<D> = defaults, name = instrument) => {
+    const given = checkSettings(name, rules(info), settings) as UserSettingsOf<D>;
+    const merged: Record<string, unknown> = {};
+    for (const n of resolvedNames) merged[n] = Object.hasOwn(given, n) ? given[n] : (base as Record<string, unknown>)[n];
+    const out = refine ? refine(merged as ResolvedSettingsOf<D>, given, { info, instrument: name }) : (merged as ResolvedSettingsOf<D>);
+    return Object.freeze(out);
+  };
   return Object.freeze({
     instrument,
     table,
@@ -170,11 +183,12 @@ export function defineSettings<const D extends SettingsTable>(instrument: string
     acquisitionNames,
     defaults,
     rules,
-    resolve(settings: UserSettingsOf<D> | undefined, info: BoardInfo, base: ResolvedSettingsOf<D> = defaults, name = instrument) {
-      const given = checkSettings(name, rules(info), settings) as UserSettingsOf<D>;
-      const merged: Record<string, unknown> = {};
-      for (const n of resolvedNames) merged[n] = Object.hasOwn(given, n) ? given[n] : (base as Record<string, unknown>)[n];
-      const out = refine ? refine(merged as ResolvedSettingsOf<D>, given, { info, instrument: name }) : (merged as ResolvedSettingsOf<D>);
+    resolve,
+    checkChange(settings: UserSettingsOf<D> | undefined, info: BoardInfo, base: ResolvedSettingsOf<D> = defaults, name = instrument) {
+      const resolved = resolve(settings, info, base, name) as Record<string, unknown>;
+      const given = settings ?? {};
+      const out: Record<string, unknown> = {};
+      for (const n of resolvedNames) if (Object.hasOwn(given, n) && (given as Record<string, unknown>)[n] !== undefined) out[n] = resolved[n];
       return Object.freeze(out);
     },
     key(resolved: ResolvedSettingsOf<D>) {

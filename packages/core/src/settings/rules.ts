@@ -1,7 +1,7 @@
 import { SettingsError } from '../errors/SettingsError.js';
 
 /** What sort of value a rule accepts: how a form shows it and how a command-line flag parses it. */
-export type RuleKind = 'number' | 'integer' | 'power-of-two' | 'choice' | 'boolean' | 'samples';
+export type RuleKind = 'number' | 'integer' | 'power-of-two' | 'choice' | 'boolean' | 'samples' | 'number-list';
 
 /**
  * A rule checks one setting's value. It returns the value to store (possibly normalised) or throws
@@ -124,6 +124,31 @@ export function sampleTable(minLength: number, maxLength: number, min: number, m
       return out;
     },
   };
+}
+
+/**
+ * A short list of finite numbers (at most `maxLength`), stored as a frozen copy: a filter's stage
+ * cutoffs. `what` names the members for messages: 'cutoffs in Hz (…)' gives "a list of up to 4
+ * cutoffs in Hz (…)".
+ */
+export function numberList(maxLength: number, what: string): Rule<readonly number[]> {
+  const allowed = `a list of up to ${maxLength} ${what}`;
+  return {
+    allowed,
+    kind: 'number-list',
+    check(value, instrument, setting) {
+      if (!(Array.isArray(value) && value.length <= maxLength && value.every(isFiniteNumber))) throw new SettingsError(instrument, setting, value, allowed);
+      return Object.freeze([...(value)]);
+    },
+  };
+}
+
+/**
+ * A setting this board does not have (a PID gain on a board without PIDs): every value is refused
+ * with `SettingsError` saying `why`; `kind` is what the setting would be elsewhere.
+ */
+export function unavailable<T>(why: string, kind: RuleKind): Rule<T> {
+  return rule(`nothing: ${why}`, (_v): _v is T => false, { kind });
 }
 
 /** A table of rules, one per setting name (a null-prototype object: only own names are settings). */

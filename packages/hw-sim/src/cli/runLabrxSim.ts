@@ -44,6 +44,12 @@ export interface LabrxSimOptions {
   readonly replay?: string;
   /** Bytes of DDR for deep memory (`ACQ:AXI:*`) on each board (the simulator's default, 32 MiB, when absent; 0 = none). */
   readonly deepMemoryBytes?: number;
+  /**
+   * Fast analog inputs of each board: 2 (default), or 4 for a STEMlab 125-14 4-Input (SCPI only), whose
+   * inputs 3 and 4 are a second simulated front end on the same clock (seed + 2^40 + i, the same noise,
+   * nothing wired to them) that acquires in split-trigger mode.
+   */
+  readonly inputs?: 2 | 4;
   /** With `replay`: when replies go out, 'immediate' (default) or 'recorded' (the recorded board's latency, in real time). */
   readonly pace?: ReplayPace;
 }
@@ -67,6 +73,8 @@ Options:
                      reflection on in1, transmission on in2; see DUT_ALLOWED for every parameter)
   --noise <V/√Hz>  white noise density on each input (default 1e-7)
   --host <addr>    interface to bind (default 127.0.0.1)
+  --inputs <n>     fast analog inputs per board: 2 (default) or 4 (a STEMlab 125-14 4-Input, scpi only:
+                   inputs 3 and 4 carry only their noise and acquire in split-trigger mode)
   --deep-memory <bytes>  DDR region for deep-memory acquisition, ACQ:AXI:* (default 33554432 = 32 MiB,
                    a multiple of 4096; 0 = a board without deep memory)
   --replay <file>  serve a session recorded with connect(url, { record: FILE }) instead (scpi:// or
@@ -107,6 +115,7 @@ export function parseLabrxSimArgs(argv: readonly string[]): LabrxSimOptions | nu
         host: { type: 'string' },
         replay: { type: 'string' },
         'deep-memory': { type: 'string' },
+        inputs: { type: 'string' },
         pace: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -123,6 +132,9 @@ export function parseLabrxSimArgs(argv: readonly string[]): LabrxSimOptions | nu
   const paceText = values.pace as string | undefined;
   if (paceText !== undefined && values.replay === undefined) throw new SettingsError('labrx-sim', 'pace', paceText, 'only with --replay');
   const pace = paceText === undefined ? undefined : checkReplayPace(paceText, 'labrx-sim');
+  const inputsText = values.inputs as string | undefined;
+  if (inputsText !== undefined && inputsText !== '2' && inputsText !== '4') throw new SettingsError('labrx-sim', 'inputs', inputsText, '2 or 4');
+  if (inputsText === '4' && protocol !== 'scpi') throw new SettingsError('labrx-sim', 'inputs', inputsText, '2 with --protocol pyrpl (PyRPL\'s FPGA image has two inputs)');
   const noiseText = values.noise as string | undefined;
   const noiseDensity = noiseText === undefined ? undefined : Number(noiseText);
   if (noiseDensity !== undefined && !(Number.isFinite(noiseDensity) && noiseDensity >= 0)) throw new SettingsError('labrx-sim', 'noise', noiseText, 'a noise density of 0 V/√Hz or more');
@@ -137,6 +149,7 @@ export function parseLabrxSimArgs(argv: readonly string[]): LabrxSimOptions | nu
     ...(typeof values.replay === 'string' ? { replay: values.replay } : {}),
     ...(values['deep-memory'] !== undefined ? { deepMemoryBytes: integer('deep-memory', values['deep-memory'] as string, 0, 0, 412 * 2 ** 20) } : {}),
     ...(pace !== undefined ? { pace } : {}),
+    ...(inputsText === '4' ? { inputs: 4 as const } : {}),
   };
 }
 
@@ -151,12 +164,14 @@ export interface LabrxSim {
 /** Starts the boards and their servers (board i on port + i, seed + i). Closes what it opened on failure. */
 export async function startLabrxSim(options: LabrxSimOptions): Promise<LabrxSim> {
   const boards: SimBoard[] = [];
+  /** Inputs 3 and 4 of 4-input boards. */
+  const frontEnds: SimBoard[] = [];
   const servers: LabrxSimServer[] = [];
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       await Promise.all(servers.map((s) => s.close()));
-      await Promise.all(boards.map((b) => b.close()));
+      await Promise.all([...boards, ...frontEnds].map((b) => b.close()));
     })());
   try {
     for (let i = 0; i < options.boards; i++) {
@@ -169,7 +184,16 @@ export async function startLabrxSim(options: LabrxSimOptions): Promise<LabrxSim>
       });
       boards.push(board);
       const where = { board, host: options.host, port: options.port === 0 ? 0 : options.port + i };
-      servers.push(options.protocol === 'pyrpl' ? await startPyrplServer(where) : await startScpiServer(where));
+      if (options.protocol === 'pyrpl') {
+        servers.push(await startPyrplServer(where));
+        continue;
+      }
+      let inputs34: SimBoard | undefined;
+      if (options.inputs === 4) {
+        inputs34 = createSimBoard({ seed: options.seed + i + 2 ** 40, deepMemoryBytes: 0, ...(options.noiseDensity !== undefined ? { noiseDensity: options.noiseDensity } : {}) });
+        frontEnds.push(inputs34);
+      }
+      servers.push(await startScpiServer({ ...where, ...(inputs34 ? { inputs34 } : {}) }));
     }
   } catch (err) {
     await close();

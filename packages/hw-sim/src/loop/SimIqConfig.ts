@@ -1,5 +1,5 @@
-import { SettingsError, type IqModuleSettings, type IqOutputSignal, type PidOutputDirect, type ResolvedIqModuleSettings } from '@labrx/core';
-import { decodeFixed, encodeFilterWord, encodeFixed, fieldOf, filterCutoffsHz, filterStages, toSigned, type FixedPointField } from '@labrx/pyrpl';
+import { type IqModuleSettings, type IqOutputSignal, type PidOutputDirect, type ResolvedIqModuleSettings } from '@labrx/core';
+import { decodeFixed, encodeFilterWord, encodeFixed, fieldOf, filterCutoffsHz, filterStages, pyrplIqModuleLimits, toSigned, type FixedPointField } from '@labrx/pyrpl';
 import { LOOP_SIGNALS, loopSignalIndex } from './dspSignals.js';
 import type { IqBlock, IqRegisters } from './IqBlock.js';
 
@@ -9,6 +9,8 @@ const OUTPUT_SIGNALS: Readonly<Record<IqOutputSignal, 0 | 1 | 2>> = { quadrature
 const OUTPUT_SIGNAL_NAMES = ['quadrature', 'output_direct', 'off'] as const;
 /** Signals an IQ module of the simulator can demodulate. */
 export const SIM_IQ_INPUTS: readonly string[] = Object.freeze([...LOOP_SIGNALS, 'off']);
+/** The simulator's IQ module limits: PyRPL's FPGA's (`pyrplIqModuleLimits`), with the signals the simulator computes. */
+export const SIM_IQ_MODULE_LIMITS = pyrplIqModuleLimits(SIM_IQ_INPUTS);
 /** Quadrature filter: 2 stages (4 on iq2), 5 shift bits, 10 Hz minimum (red_pitaya_dsp.v:418; registerMap.ts). */
 const filterOf = (index: number) => ({ stages: index === 2 ? 4 : 2, shiftBits: 5, minBwHz: 10 });
 const FPGA_HZ = 125e6;
@@ -30,35 +32,15 @@ export function iqResetRegisters(): IqRegisters {
 }
 
 /**
- * Validates `s` for IQ module `index` (SettingsError naming iqN, the setting and what is allowed)
- * and returns the registers it leads to, quantised as the FPGA holds them (PyRPL's iq.py): frequency
+ * The registers settings `s` (validated by the caller against `IQ_MODULE_SETTINGS` with
+ * `SIM_IQ_MODULE_LIMITS`) lead to for IQ module `index`, quantised as the FPGA holds them (PyRPL's iq.py): frequency
  * a 32-bit phase step of 125 MHz / 2^32, phase 32 bits of a turn, the quadrature filter's cutoffs
  * rounded to the FPGA's powers of two, gain = g1/8 with g1 18 bits (2^8 = 1), amplitude 18 bits
  * (2^17 = 1 V). Nothing changes on the module (the caller writes the result).
  */
 export function resolveIqConfig(index: number, s: IqModuleSettings, block: IqBlock, names: IqNames): { regs: IqRegisters; names: IqNames } {
-  const m = `iq${index}`;
-  if (s === null || typeof s !== 'object') throw new SettingsError(m, '(settings)', s, 'an object of IQ module settings');
-  const bad = (k: string, v: unknown, allowed: string) => new SettingsError(m, k, v, allowed);
-  const num = (k: keyof IqModuleSettings, lo: number, hi: number, unit: string) => {
-    const v = s[k];
-    if (v === undefined) return undefined;
-    if (!(typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi)) throw bad(k, v, `a number from ${lo} to ${hi}${unit}`);
-    return v;
-  };
-  if (s.input !== undefined && !SIM_IQ_INPUTS.includes(s.input)) throw bad('input', s.input, `one of ${SIM_IQ_INPUTS.join(', ')}`);
-  const frequencyHz = num('frequencyHz', 0, FPGA_HZ / 2, ' (Hz)');
-  const phaseDeg = num('phaseDeg', -1e6, 1e6, ' (deg)');
-  const [gLo, gHi] = [-(2 ** 17) / 256 / 8, (2 ** 17 - 1) / 256 / 8];
-  const gain = num('gain', gLo, gHi, '');
-  const amplitudeV = num('amplitudeV', -1, (2 ** 17 - 1) / 2 ** 17, ' (V)');
-  if (s.outputDirect !== undefined && !Object.hasOwn(DIRECTS, s.outputDirect)) throw bad('outputDirect', s.outputDirect, "'off', 'out1', 'out2' or 'both'");
-  if (s.outputSignal !== undefined && !Object.hasOwn(OUTPUT_SIGNALS, s.outputSignal)) throw bad('outputSignal', s.outputSignal, "'quadrature', 'output_direct' or 'off'");
   const filter = filterOf(index);
-  const bw = s.bandwidthHz;
-  if (bw !== undefined && !(Array.isArray(bw) && bw.length <= filter.stages && bw.every((x) => typeof x === 'number' && Number.isFinite(x)))) {
-    throw bad('bandwidthHz', bw, `a list of up to ${filter.stages} cutoffs in Hz (positive low-pass, negative high-pass, 0 off)`);
-  }
+  const { frequencyHz, phaseDeg, gain, amplitudeV, bandwidthHz: bw } = s;
   const r = block.regs;
   const n: IqNames = { ...names };
   if (s.input !== undefined) n.input = s.input;

@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
 import { SettingsError, type PidDriver, type PidOutputDirect, type PidSettings, type ResolvedPidSettings } from '@labrx/core';
-import { encodeFilterWord, encodeFixed, decodeFixed, fieldOf, filterCutoffsHz, filterStages, fixedPointRange, PID_NUMERIC_REGISTERS, toSigned, type FixedPointField } from '@labrx/pyrpl';
+import { encodeFilterWord, encodeFixed, decodeFixed, fieldOf, filterCutoffsHz, filterStages, pyrplPidLimits, toSigned, type FixedPointField } from '@labrx/pyrpl';
 import { LOOP_SIGNALS, loopSignalIndex } from './dspSignals.js';
 import type { PidBlock, PidRegisters } from './PidBlock.js';
 
@@ -10,6 +10,8 @@ const DIRECTS: Readonly<Record<PidOutputDirect, number>> = { off: 0, out1: 1, ou
 const DIRECT_NAMES = ['off', 'out1', 'out2', 'both'] as const;
 /** Signals a PID of the simulator can read. */
 export const SIM_PID_INPUTS: readonly string[] = Object.freeze([...LOOP_SIGNALS, 'off']);
+/** The simulator's PID limits: PyRPL's FPGA's (`pyrplPidLimits`), with the signals the simulator computes. */
+export const SIM_PID_LIMITS = pyrplPidLimits(SIM_PID_INPUTS);
 
 const field = (reg: string) => fieldOf('pid0', reg) as FixedPointField;
 /** Signed integer a fixed-point field holds for `v` (PyRPL's rounding and saturation). */
@@ -34,8 +36,8 @@ export interface SimPidHost {
 
 /**
  * The simulated board's three PID modules (PyRPL's red_pitaya_pid_block.v; see PidBlock for what
- * they compute). Settings are validated as `PyrplPids` does (SettingsError naming pidN, the setting
- * and the allowed range; nothing is written then) and quantised as the FPGA's registers hold them,
+ * they compute). Settings arrive validated against the declaration (`PID_SETTINGS` with
+ * `SIM_PID_LIMITS`, the same ranges as PyRPL's FPGA) and are quantised as the FPGA's registers hold them,
  * with PyRPL's field declarations: setpoint and limits 14 bits (2^13 = 1 V), p 24 bits (2^12 = 1),
  * i 24 bits (unity-gain frequency, 2^32·2π·8 ns per Hz), ival 16 bits (±4 V), the input filter's
  * cutoffs rounded to the FPGA's powers of two. A change takes effect at the present board time (the
@@ -87,30 +89,11 @@ export class SimPids implements PidDriver {
     return `pid${index}`;
   }
 
-  /** Validates everything, then writes (so a bad value changes nothing). */
+  /** Writes settings validated by the caller (`checkPidChange`); the DUT's loop model is checked first, so a refused loop changes nothing. */
   private apply(index: number, s: PidSettings): void {
-    const m = this.module(index);
-    if (s === null || typeof s !== 'object') throw new SettingsError(m, '(settings)', s, 'an object of PID settings');
-    if (s.input !== undefined && !SIM_PID_INPUTS.includes(s.input)) throw new SettingsError(m, 'input', s.input, `one of ${SIM_PID_INPUTS.join(', ')}`);
-    if (s.outputDirect !== undefined && !Object.hasOwn(DIRECTS, s.outputDirect)) throw new SettingsError(m, 'outputDirect', s.outputDirect, "'off', 'out1', 'out2' or 'both'");
-    for (const [key, reg] of PID_NUMERIC_REGISTERS) {
-      const v = s[key];
-      if (v === undefined) continue;
-      const f = field(reg);
-      const [lo, hi] = fixedPointRange(f);
-      if (!(typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi)) throw new SettingsError(m, key, v, `a number from ${lo} to ${hi}${f.unit === '1' ? '' : ` (${f.unit})`}`);
-    }
+    this.module(index);
     const block = this.host.blocks[index]!;
-    const min = s.minVoltage ?? block.regs.min / 8192;
-    const max = s.maxVoltage ?? block.regs.max / 8192;
-    if (min > max) throw new SettingsError(m, s.minVoltage !== undefined ? 'minVoltage' : 'maxVoltage', s.minVoltage ?? s.maxVoltage, `minVoltage ≤ maxVoltage (${min} V > ${max} V)`);
     const filter = s.inputFilterHz;
-    if (filter !== undefined) {
-      const ok = Array.isArray(filter) && filter.length <= FILTER.stages && filter.every((x) => typeof x === 'number' && Number.isFinite(x));
-      if (!ok) throw new SettingsError(m, 'inputFilterHz', filter, `a list of up to ${FILTER.stages} cutoffs in Hz (positive low-pass, negative high-pass, 0 off)`);
-    }
-    if (s.paused !== undefined && typeof s.paused !== 'boolean') throw new SettingsError(m, 'paused', s.paused, 'true or false');
-
     const r = block.regs;
     const od = s.outputDirect !== undefined ? DIRECTS[s.outputDirect] : r.outputDirect;
     if (od !== 0 || (s.p ?? r.p) !== 0 || (s.i ?? r.i) !== 0 || (s.ival ?? block.integrator) !== 0) this.host.checkLoop();

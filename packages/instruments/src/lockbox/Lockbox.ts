@@ -27,7 +27,7 @@ import {
   type Subscriber,
   type Subscription,
 } from 'rxjs';
-import { ConnectionLostError, decimationForDuration, SettingsError, traceTimes, type BoardDriver, type PidDriver, type SamplerDriver, type Trace } from '@labrx/core';
+import { checkIqModuleChange, ConnectionLostError, decimationForDuration, SettingsError, traceTimes, type BoardDriver, type IqModuleSettings, type PidDriver, type SamplerDriver, type Trace } from '@labrx/core';
 import type { Asg } from '../Asg.js';
 import type { Pid } from '../Pid.js';
 import type { Scope } from '../Scope.js';
@@ -211,16 +211,15 @@ export class Lockbox {
       if (inputs.length === 0) return EMPTY;
       const configure = this.modules.driver.iq?.configure?.bind(this.modules.driver.iq);
       if (!configure) throw new LockboxUnavailableError(this.modules.driver.id, 'IQ modules that demodulate continuously (iq.configure)');
-      return forkJoin(
-        inputs.map((i) =>
-          configure(
-            Number(i.signal.slice(2)),
-            on
-              ? { input: i.iqInput, frequencyHz: i.iqFrequencyHz, phaseDeg: i.iqPhaseDeg, bandwidthHz: [i.iqBandwidthHz, i.iqBandwidthHz], gain: i.iqGain, amplitudeV: i.iqAmplitudeV, outputDirect: i.iqOutput, outputSignal: 'quadrature' }
-              : { amplitudeV: 0, outputDirect: 'off', gain: 0 },
-          ).pipe(take(1)),
-        ),
-      ).pipe(ignoreElements());
+      const info = this.modules.driver.info;
+      // all validated against the declaration (IQ_MODULE_SETTINGS) before any module is written
+      const changes = inputs.map((i) => {
+        const settings: IqModuleSettings = on
+          ? { input: i.iqInput, frequencyHz: i.iqFrequencyHz, phaseDeg: i.iqPhaseDeg, bandwidthHz: [i.iqBandwidthHz, i.iqBandwidthHz], gain: i.iqGain, amplitudeV: i.iqAmplitudeV, outputDirect: i.iqOutput, outputSignal: 'quadrature' }
+          : { amplitudeV: 0, outputDirect: 'off', gain: 0 };
+        return [Number(i.signal.slice(2)), checkIqModuleChange(settings, info, i.signal)] as const;
+      });
+      return forkJoin(changes.map(([index, settings]) => configure(index, settings).pipe(take(1)))).pipe(ignoreElements());
     });
   }
 

@@ -1,5 +1,5 @@
 import { firstValueFrom } from 'rxjs';
-import { formatSettingValue, SettingsError, ASG_SETTINGS, NA_SETTINGS, SCOPE_SETTINGS, SPECAN_SETTINGS, type AnySettingDeclaration, type BoardInfo, type PidSettings, type SettingsKind, type SettingsTable } from '@labrx/core';
+import { formatSettingValue, SettingsError, ASG_SETTINGS, NA_SETTINGS, PID_SETTINGS, SCOPE_SETTINGS, SPECAN_SETTINGS, type AnySettingDeclaration, type BoardInfo, type PidSettings, type SettingsKind, type SettingsTable } from '@labrx/core';
 import type { Asg } from '../Asg.js';
 import type { LeaseManager } from '../leases/LeaseManager.js';
 import type { NetworkAnalyzer } from '../NetworkAnalyzer.js';
@@ -52,20 +52,6 @@ type AnyKind = SettingsKind<SettingsTable>;
 const ACQUIRING = { scope: SCOPE_SETTINGS, specan: SPECAN_SETTINGS, na: NA_SETTINGS } as unknown as Record<'scope' | 'specan' | 'na', AnyKind>;
 const GENERATORS = ['asg0', 'asg1'] as const;
 const PIDS = ['pid0', 'pid1', 'pid2'] as const;
-/** Settings of a PID module (`ResolvedPidSettings`), with what each accepts (checked before any write). */
-const PID_KEYS: Readonly<Record<string, { allowed: string; ok: (v: unknown) => boolean }>> = {
-  input: { allowed: "a signal name ('in1', 'in2', 'pid0', 'iq2', 'asg0', …) or 'off'", ok: (v) => typeof v === 'string' && v.length > 0 },
-  outputDirect: { allowed: "one of 'off', 'out1', 'out2', 'both'", ok: (v) => v === 'off' || v === 'out1' || v === 'out2' || v === 'both' },
-  setpoint: { allowed: 'a finite number (V)', ok: Number.isFinite },
-  p: { allowed: 'a finite number', ok: Number.isFinite },
-  i: { allowed: 'a finite number (Hz)', ok: Number.isFinite },
-  ival: { allowed: 'a finite number (V)', ok: Number.isFinite },
-  minVoltage: { allowed: 'a finite number (V)', ok: Number.isFinite },
-  maxVoltage: { allowed: 'a finite number (V)', ok: Number.isFinite },
-  inputFilterHz: { allowed: 'a list of up to 4 cutoffs (Hz; negative high-pass, 0 off)', ok: (v) => Array.isArray(v) && v.length <= 4 && v.every(Number.isFinite) },
-  paused: { allowed: 'true or false', ok: (v) => typeof v === 'boolean' },
-};
-
 /** A resolved settings object as plain data: typed arrays become number arrays, null/undefined are left out. */
 export function toPlainSettings(settings: object): ProfileModule {
   const out: ProfileModule = {};
@@ -155,13 +141,9 @@ export async function restoreBoard(board: ProfileBoard, profile: unknown): Promi
       if (holder) problems.push(problem(name, '(module)', given, `a free generator (leased by ${holder.owner})`));
       else if (r) generators.push([name, r]);
     } else {
-      const before = problems.length;
-      for (const [key, value] of Object.entries(given)) {
-        const spec = Object.hasOwn(PID_KEYS, key) ? PID_KEYS[key] : undefined;
-        if (!spec) problems.push(problem(name, key, value, `a known setting: ${Object.keys(PID_KEYS).join(', ')}`));
-        else if (!spec.ok(value)) problems.push(problem(name, key, value, spec.allowed));
-      }
-      if (problems.length === before) pids.push([name as (typeof PIDS)[number], given]);
+      // declared once (PID_SETTINGS, ranges from the board's info.pid)
+      const r = checkDeclared(PID_SETTINGS as unknown as AnyKind, name, given, board, problems);
+      if (r) pids.push([name as (typeof PIDS)[number], r]);
     }
   }
   if (problems.length > 0) throw new ProfileError(problems);

@@ -1,5 +1,5 @@
 import { defer, repeat, type Observable, type Subscription } from 'rxjs';
-import { type FrequencyResponse, type SavableResult, type Spectrum, type Trace } from '@labrx/core';
+import { SettingsError, type FrequencyResponse, type SavableResult, type Spectrum, type Trace } from '@labrx/core';
 import type { Board, InstrumentState, NaSweepEvent } from '@labrx/instruments';
 import type { Catalogue } from '@labrx/catalogue';
 import { encodeResult } from '../datafiles/encodeResult.js';
@@ -14,8 +14,12 @@ import {
   type StudioFile,
   type StudioInstrument,
   type StudioPlot,
+  type StudioModule,
   type StudioSettable,
+  STUDIO_SETTABLE,
 } from './protocol.js';
+
+const isStudioSettable = (name: string): name is StudioSettable => (STUDIO_SETTABLE as readonly string[]).includes(name);
 import { naPointsFrame, naSweepFrame, shownFrame, spectrumFrame, traceFrame } from './resultFrames.js';
 import type { StudioDemo } from './studioDemo.js';
 import type { PanelSettings, StudioState } from './studioState.js';
@@ -24,6 +28,7 @@ import type { ShownEntry, StudioShows } from './StudioShows.js';
 import { measureChannel } from './traceMeasurements.js';
 import { spectrumPeak } from './spectrumPeak.js';
 import { StudioLockPanel } from './StudioLockPanel.js';
+import { StudioModulePanel } from './StudioModulePanel.js';
 
 /** Where a session's messages go (a WebSocket in the studio; a recorder in tests). */
 export interface StudioChannel {
@@ -152,6 +157,8 @@ export class StudioSession {
   private closed = false;
   /** The lockbox panel (null: the board has no PIDs). */
   private readonly lockPanel: StudioLockPanel | null;
+  /** The PID/IQ panel (no modules: the board has none). */
+  private readonly modulePanel: StudioModulePanel;
 
   constructor(
     private readonly board: Board,
@@ -169,6 +176,7 @@ export class StudioSession {
           if (!this.closed) this.channel.sendBinary(b);
         }, roomForFrames: () => (this.channel.bufferedBytes?.() ?? 0) <= this.maxQueuedBytes }, this.maxInFlight)
       : null;
+    this.modulePanel = new StudioModulePanel(board, (m) => this.send(m));
     const demo = context.demo;
     if (demo) {
       this.settings.scope = { ...demo.scope };
@@ -198,8 +206,10 @@ export class StudioSession {
       settings: { scope: resolved('scope'), specan: resolved('specan'), na: resolved('na'), asg0: asg(b.asg0.settings), asg1: asg(b.asg1.settings) },
       fields: studioFields(b.info),
       demo: demo ? { wiring: demo.wiring, scopeWindowS: demo.scopeWindowS ?? null } : null,
+      modules: this.modulePanel.forms(),
       lockbox: this.lockPanel?.hello() ?? null,
     });
+    this.modulePanel.readBack();
     this.lockPanel?.start();
     const watch = (name: StudioInstrument, state$: Observable<InstrumentState>) =>
       this.stateSubs.push(
@@ -411,6 +421,7 @@ export class StudioSession {
         if (this.modes[k] === 'run') this.run(k, 'run');
       }
       for (const g of ['asg0', 'asg1'] as const) this.send({ type: 'applied', instrument: g, settings: { ...b[g].settings, data: null } });
+      this.modulePanel.readBack();
       this.remember();
       await reply(`loaded ${name}`);
     }, fail);
@@ -483,7 +494,12 @@ export class StudioSession {
     return shown;
   }
 
-  private applySettings(instrument: StudioSettable, settings: Record<string, unknown>): void {
+  private applySettings(instrument: StudioSettable | StudioModule, settings: Record<string, unknown>): void {
+    if (instrument !== 'asg0' && instrument !== 'asg1' && !isStudioSettable(instrument)) {
+      if (this.modulePanel.has(instrument)) this.modulePanel.set(instrument, settings);
+      else this.send({ type: 'error', instrument, error: errorInfo(new SettingsError('studio', 'instrument', instrument, `a module of this board: ${this.modulePanel.forms().map((f) => f.name).join(', ') || 'none (it has no PID or IQ modules)'}`)) });
+      return;
+    }
     if (instrument === 'asg0' || instrument === 'asg1') {
       this.board[instrument].set(settings).then(
         (applied) => {

@@ -1,5 +1,5 @@
 import type { LockEvent, LockStatus } from '@labrx/instruments';
-import { ASG_SETTINGS, formatSettingValue, LabrxError, NA_SETTINGS, SCOPE_SETTINGS, SettingsError, SPECAN_SETTINGS, type BoardInfo, type SettingField } from '@labrx/core';
+import { ASG_SETTINGS, formatSettingValue, IQ_MODULE_SETTINGS, LabrxError, NA_SETTINGS, PID_SETTINGS, SCOPE_SETTINGS, SettingsError, SPECAN_SETTINGS, type BoardInfo, type SettingField } from '@labrx/core';
 
 /** Instruments the page runs (Single / Run / Stop). */
 export const STUDIO_INSTRUMENTS = ['scope', 'specan', 'na'] as const;
@@ -9,6 +9,18 @@ export type StudioInstrument = (typeof STUDIO_INSTRUMENTS)[number];
 export const STUDIO_SETTABLE = [...STUDIO_INSTRUMENTS, 'asg0', 'asg1'] as const;
 /** Something the page can set. */
 export type StudioSettable = (typeof STUDIO_SETTABLE)[number];
+/**
+ * The hardware modules the page can set when the board has them (PIDs; IQ modules that demodulate
+ * continuously): each gets a form built from its declaration (`PID_SETTINGS`, `IQ_MODULE_SETTINGS`).
+ */
+export const STUDIO_MODULES = ['pid0', 'pid1', 'pid2', 'iq0', 'iq1', 'iq2'] as const;
+/** A hardware module of the page's PID/IQ panel. */
+export type StudioModule = (typeof STUDIO_MODULES)[number];
+/** A module of the page's PID/IQ panel with its form fields (what the board has). */
+export interface StudioModuleForm {
+  readonly name: StudioModule;
+  readonly fields: readonly SettingField[];
+}
 /** Single, Run, Stop. */
 export const STUDIO_MODES = ['single', 'run', 'stop'] as const;
 /** What a Single / Run / Stop button asks for. */
@@ -18,8 +30,11 @@ export type StudioMode = (typeof STUDIO_MODES)[number];
 export type ClientMessage =
   /** Single / Run / Stop, optionally with the panel's settings (validated first: a bad one runs nothing). */
   | { readonly type: 'run'; readonly instrument: StudioInstrument; readonly mode: StudioMode; readonly settings?: Record<string, unknown> }
-  /** New settings (the panel's whole set); validated on the server, errors come back as 'error'. */
-  | { readonly type: 'settings'; readonly instrument: StudioSettable; readonly settings: Record<string, unknown> }
+  /**
+   * New settings (the panel's whole set; for a PID/IQ module the fields changed: what is not given
+   * stays); validated on the server, errors come back as 'error'.
+   */
+  | { readonly type: 'settings'; readonly instrument: StudioSettable | StudioModule; readonly settings: Record<string, unknown> }
   /**
    * Plot widths in pixels (the envelope sizes of scope, spectrum and shown frames) and the scope's
    * time window in s since the trigger (null: the whole trace): only that part is sent, at full
@@ -115,6 +130,11 @@ export type ServerMessage =
       readonly fields: Record<StudioSettable, readonly SettingField[]>;
       /** The demonstration running, if any: its wiring line and the scope's initial window (s). */
       readonly demo: { readonly wiring: string; readonly scopeWindowS: readonly [number, number] | null } | null;
+      /**
+       * The PID/IQ modules the board has, with their form fields (empty: the panel is hidden, as on
+       * a plain SCPI board); their settings follow as 'applied' messages (read back from the board).
+       */
+      readonly modules: readonly StudioModuleForm[];
       /** The lockbox panel, when the board has PIDs and a sampler (null: the panel is hidden). */
       readonly lockbox: null | { readonly presets: typeof STUDIO_LOCK_PRESETS; readonly configured: boolean; readonly status: LockStatus };
     }
@@ -141,8 +161,8 @@ export type ServerMessage =
   /** Files for download, answering 'export'. */
   | { readonly type: 'file'; readonly instrument: StudioPlot; readonly id?: number; readonly format: StudioExportFormat; readonly files: readonly StudioFile[] }
   | { readonly type: 'state'; readonly instrument: StudioInstrument; readonly mode: 'idle' | 'single' | 'run'; readonly state: string; readonly holder: string | null }
-  | { readonly type: 'applied'; readonly instrument: StudioSettable; readonly settings: unknown }
-  | { readonly type: 'error'; readonly instrument: StudioSettable | 'studio' | 'lockbox'; readonly error: ErrorInfo };
+  | { readonly type: 'applied'; readonly instrument: StudioSettable | StudioModule; readonly settings: unknown }
+  | { readonly type: 'error'; readonly instrument: StudioSettable | StudioModule | 'studio' | 'lockbox'; readonly error: ErrorInfo };
 
 /**
  * The field descriptors of every panel for `info`'s board, from the instruments' declared settings
@@ -152,6 +172,14 @@ export type ServerMessage =
 export function studioFields(info: BoardInfo): Record<StudioSettable, readonly SettingField[]> {
   const asg = ASG_SETTINGS.fields(info);
   return { scope: SCOPE_SETTINGS.fields(info), specan: SPECAN_SETTINGS.fields(info), na: NA_SETTINGS.fields(info), asg0: asg, asg1: asg };
+}
+
+/**
+ * The form fields of a PID/IQ module for `info`'s board, from its declaration (`PID_SETTINGS`,
+ * `IQ_MODULE_SETTINGS`, ranges from `info.pid` / `info.iqModule`).
+ */
+export function studioModuleFields(module: StudioModule, info: BoardInfo): readonly SettingField[] {
+  return module.startsWith('pid') ? PID_SETTINGS.fields(info) : IQ_MODULE_SETTINGS.fields(info);
 }
 
 /** An error as the page shows it: every `SettingsError` field, the message and kind of others. */
@@ -189,7 +217,7 @@ export function parseClientMessage(text: string): ClientMessage {
       return m.settings === undefined ? run : { ...run, settings: settingsObject(m.settings) };
     }
     case 'settings':
-      return { type: 'settings', instrument: oneOf('instrument', STUDIO_SETTABLE), settings: settingsObject(m.settings) };
+      return { type: 'settings', instrument: oneOf('instrument', [...STUDIO_SETTABLE, ...STUDIO_MODULES]), settings: settingsObject(m.settings) };
     case 'view': {
       const w = (m.widths ?? {}) as Record<string, unknown>;
       const width = (k: string) => (typeof w[k] === 'number' && Number.isFinite(w[k]) ? { [k]: w[k] } : {});

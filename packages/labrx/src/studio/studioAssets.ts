@@ -40,6 +40,7 @@ export function loadStudioAssets(): StudioAssets {
     ['app.js', { contentType: JS, body: own('app.js') }],
     ['frames.js', { contentType: JS, body: own('frames.js') }],
     ['plots.js', { contentType: JS, body: own('plots.js') }],
+    ['modules.js', { contentType: JS, body: own('modules.js') }],
     ['app.css', { contentType: CSS, body: own('app.css') }],
     ['uPlot.esm.js', { contentType: JS, body: readFileSync(join(uplotDir, 'dist', 'uPlot.esm.js')) }],
     ['uPlot.min.css', { contentType: CSS, body: readFileSync(join(uplotDir, 'dist', 'uPlot.min.css')) }],

@@ -1,4 +1,4 @@
-import { configurePyrplIq } from './PyrplIqConfig.js';
+import { configurePyrplIq, readPyrplIq } from './PyrplIqConfig.js';
 import { Observable, concat, defer, firstValueFrom, forkJoin, lastValueFrom, map, of, repeat, switchMap, tap, timer, first, type SchedulerLike } from 'rxjs';
 import {
   LabrxError,
@@ -25,6 +25,7 @@ import { TrafficRecorder } from '@labrx/core/net';
 import { MonitorTransport } from '../protocol/MonitorTransport.js';
 import { asgTable, NOISE_TABLE_RMS } from './asgTable.js';
 import { PyrplPids } from './PyrplPids.js';
+import { pyrplIqModuleLimits, pyrplPidLimits } from '../map/moduleLimits.js';
 import { PyrplSampler } from './PyrplSampler.js';
 
 /** How to reach a board running PyRPL's FPGA image and monitor_server. */
@@ -161,6 +162,7 @@ export class PyrplBoard implements BoardDriver {
     this.iq = Object.freeze({
       measure: (index: number, request: IqMeasureRequest) => this.measure(index, request),
       configure: (index: number, settings: IqModuleSettings) => configurePyrplIq(this, index, settings),
+      get: (index: number) => readPyrplIq(this, index),
     });
   }
 
@@ -509,7 +511,7 @@ export async function connectPyrplBoard(target: string | PyrplBoardOptions): Pro
     await recorder?.close().catch(() => undefined);
     throw err;
   }
-  const board = new PyrplBoard(transport, Object.freeze({ ...RED_PITAYA_125_14, model: 'STEMlab 125-14 (PyRPL FPGA)' }), scheduler, options.maxPollIntervalMs ?? 20, recorder);
+  const board = new PyrplBoard(transport, Object.freeze({ ...RED_PITAYA_125_14, model: 'STEMlab 125-14 (PyRPL FPGA)', pid: pyrplPidLimits(), iqModule: pyrplIqModuleLimits() }), scheduler, options.maxPollIntervalMs ?? 20, recorder);
   try {
     await board.init();
   } catch (err) {

@@ -10,69 +10,53 @@ const SIGNALS = Object.keys(DSP_SIGNALS) as DspSignal[];
 const DIRECTS: Readonly<Record<PidOutputDirect, number>> = { off: 0, out1: 1, out2: 2, both: 3 };
 const DIRECT_NAMES = ['off', 'out1', 'out2', 'both'] as const;
 const OUTPUT_SIGNALS: Readonly<Record<IqOutputSignal, number>> = { quadrature: 0, output_direct: 1, off: 3 };
+const gainField = fieldOf('iq0', 'g1') as FixedPointField;
+const ampField = fieldOf('iq0', 'amplitude') as FixedPointField;
 
 /**
  * An IQ module of PyRPL's FPGA configured as a continuous demodulator (iq.py:260-417), for
  * `IqDriver.configure`: input (0x0), output_direct (+0x4), phase (+0x104, written negated as PyRPL's
  * PhaseRegister does), frequency (+0x108, 125 MHz/2^32 steps), output_signal (+0x10C), gain as
  * g1 = g4 = 8·gain (+0x110, +0x11C: PyRPL's IqGain), amplitude (+0x114, 2^17 = 1 V), the quadrature
- * filter (+0x124, 2 stages, 4 on iq2); the module's sync bit is set so its oscillator runs. Everything is
- * validated before any write (SettingsError naming iqN and the setting); then read back.
+ * filter (+0x124, 2 stages, 4 on iq2); the module's sync bit is set so its oscillator runs. The
+ * settings arrive validated (`IQ_MODULE_SETTINGS`, ranges from `pyrplIqModuleLimits`); then read back.
  */
 export function configurePyrplIq(port: RegisterPort, index: number, s: IqModuleSettings): Observable<ResolvedIqModuleSettings> {
   return defer(() => {
-    if (!(index === 0 || index === 1 || index === 2)) throw new SettingsError('iq', 'index', index, 'an integer from 0 to 2');
-    const m = `iq${index}`;
-    const bad = (k: string, v: unknown, allowed: string) => new SettingsError(m, k, v, allowed);
-    if (s === null || typeof s !== 'object') throw bad('(settings)', s, 'an object of IQ module settings');
-    const base = dspBase(m as DspSignal);
+    const m = moduleName(index);
+    const base = dspBase(m);
     const stages = index === 2 ? 4 : 2;
-    const gainField = fieldOf(m, 'g1') as FixedPointField;
-    const ampField = fieldOf(m, 'amplitude') as FixedPointField;
-    const num = (k: keyof IqModuleSettings, lo: number, hi: number, unit: string): number | undefined => {
-      const v = s[k];
-      if (v === undefined) return undefined;
-      if (!(typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi)) throw bad(k, v, `a number from ${lo} to ${hi}${unit}`);
-      return v;
-    };
     const writes: Array<readonly [number, number]> = [];
-    if (s.input !== undefined) {
-      if (!SIGNALS.includes(s.input as DspSignal)) throw bad('input', s.input, `one of ${SIGNALS.join(', ')}`);
-      writes.push([base, DSP_SIGNALS[s.input as DspSignal]]);
-    }
-    if (s.outputDirect !== undefined) {
-      if (!Object.hasOwn(DIRECTS, s.outputDirect)) throw bad('outputDirect', s.outputDirect, "'off', 'out1', 'out2' or 'both'");
-      writes.push([base + 0x4, DIRECTS[s.outputDirect]]);
-    }
-    if (s.outputSignal !== undefined) {
-      if (!Object.hasOwn(OUTPUT_SIGNALS, s.outputSignal)) throw bad('outputSignal', s.outputSignal, "'quadrature', 'output_direct' or 'off'");
-      writes.push([base + 0x10c, OUTPUT_SIGNALS[s.outputSignal]]);
-    }
-    const f = num('frequencyHz', 0, FPGA_CLOCK_HZ / 2, ' (Hz)');
+    if (s.input !== undefined) writes.push([base, DSP_SIGNALS[s.input as DspSignal]]);
+    if (s.outputDirect !== undefined) writes.push([base + 0x4, DIRECTS[s.outputDirect]]);
+    if (s.outputSignal !== undefined) writes.push([base + 0x10c, OUTPUT_SIGNALS[s.outputSignal]]);
+    const f = s.frequencyHz;
     if (f !== undefined) writes.push([base + 0x108, Math.min(2 ** 32 - 1, Math.round((f * 2 ** 32) / FPGA_CLOCK_HZ))]);
-    const ph = num('phaseDeg', -1e6, 1e6, ' (deg)');
+    const ph = s.phaseDeg;
     if (ph !== undefined) writes.push([base + 0x104, ((Math.round((-ph / 360) * 2 ** 32) % 2 ** 32) + 2 ** 32) % 2 ** 32]);
-    const gain = num('gain', -(2 ** 17) / 2 ** 11, (2 ** 17 - 1) / 2 ** 11, '');
-    if (gain !== undefined) {
-      const g = encodeFixed(gainField, gain * 8);
+    if (s.gain !== undefined) {
+      const g = encodeFixed(gainField, s.gain * 8);
       writes.push([base + 0x110, g], [base + 0x11c, g]);
     }
-    const amp = num('amplitudeV', -1, (2 ** 17 - 1) / 2 ** 17, ' (V)');
-    if (amp !== undefined) writes.push([base + 0x114, encodeFixed(ampField, amp)]);
-    const bw = s.bandwidthHz;
-    if (bw !== undefined) {
-      if (!(Array.isArray(bw) && bw.length <= stages && bw.every((x) => typeof x === 'number' && Number.isFinite(x)))) {
-        throw bad('bandwidthHz', bw, `a list of up to ${stages} cutoffs in Hz (positive low-pass, negative high-pass, 0 off)`);
-      }
-      writes.push([base + 0x124, encodeFilterWord(bw, stages, 5, 10)]);
-    }
+    if (s.amplitudeV !== undefined) writes.push([base + 0x114, encodeFixed(ampField, s.amplitudeV)]);
+    if (s.bandwidthHz !== undefined) writes.push([base + 0x124, encodeFilterWord(s.bandwidthHz, stages, 5, 10)]);
     const sync = base + 0xc;
-    const bit = 1 << DSP_SIGNALS[m as DspSignal];
+    const bit = 1 << DSP_SIGNALS[m];
     const done$ = writes.length ? forkJoin(writes.map(([a, w]) => port.write$(a, [w]))) : defer(() => [[]]);
     return done$.pipe(
       switchMap(() => port.read$(sync, 1)),
       switchMap((w) => ((w[0]! & bit) !== 0 ? defer(() => [[]]) : port.write$(sync, [(w[0]! | bit) & 0xff]))),
-      switchMap(() => forkJoin([port.read$(base, 2), port.read$(base + 0x104, 7), port.read$(base + 0x124, 1)])),
+      switchMap(() => readPyrplIq(port, index)),
+    );
+  });
+}
+
+/** Reads IQ module `index`'s continuous configuration back (`IqDriver.get`). */
+export function readPyrplIq(port: RegisterPort, index: number): Observable<ResolvedIqModuleSettings> {
+  return defer(() => {
+    const base = dspBase(moduleName(index));
+    const stages = index === 2 ? 4 : 2;
+    return forkJoin([port.read$(base, 2), port.read$(base + 0x104, 7), port.read$(base + 0x124, 1)]).pipe(
       map(([routing, regs, filter]): ResolvedIqModuleSettings => {
         const phaseWord = regs[0]!;
         let phaseDeg = -(phaseWord * 360) / 2 ** 32;
@@ -91,4 +75,9 @@ export function configurePyrplIq(port: RegisterPort, index: number, s: IqModuleS
       }),
     );
   });
+}
+
+function moduleName(index: number): DspSignal {
+  if (!(index === 0 || index === 1 || index === 2)) throw new SettingsError('iq', 'index', index, 'an integer from 0 to 2');
+  return `iq${index}`;
 }

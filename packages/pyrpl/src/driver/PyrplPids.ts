@@ -1,7 +1,7 @@
 import { Observable, defer, forkJoin, map, switchMap } from 'rxjs';
 import { SettingsError, type PidDriver, type PidOutputDirect, type PidSettings, type ResolvedPidSettings } from '@labrx/core';
-import { DSP_SIGNALS, OUTPUT_DIRECTS, fieldOf, registerDecl, type DspSignal } from '../map/registerMap.js';
-import { decodeField, encodeField, fixedPointRange, type FixedPointField } from '../map/fieldCodec.js';
+import { DSP_SIGNALS, fieldOf, registerDecl, type DspSignal } from '../map/registerMap.js';
+import { decodeField, encodeField } from '../map/fieldCodec.js';
 import { encodeFilterWord } from '../map/filterWord.js';
 import { filterCutoffsHz } from '../server/filterResponse.js';
 
@@ -16,7 +16,7 @@ export interface RegisterPort {
 
 const SIGNALS = Object.keys(DSP_SIGNALS) as DspSignal[];
 /** A PID's numeric settings and the PyRPL register that holds each (pid.py:187-300). */
-export const PID_NUMERIC_REGISTERS: ReadonlyArray<readonly [keyof PidSettings & keyof ResolvedPidSettings, string]> = [
+export const PID_NUMERIC_REGISTERS: ReadonlyArray<readonly ['setpoint' | 'p' | 'i' | 'ival' | 'minVoltage' | 'maxVoltage', string]> = [
   ['setpoint', 'setpoint'],
   ['p', 'p'],
   ['i', 'i'],
@@ -34,7 +34,9 @@ export const PID_NUMERIC_REGISTERS: ReadonlyArray<readonly [keyof PidSettings & 
  * module's bit in the global sync register (+0xC) cleared (dsp.py PauseRegister, inverted), which
  * with the power-on `pause_gains` 'pid' holds the integrator and zeroes P. Writes go in one
  * pipelined burst (the sync register read-modify-written after it); every register is then read
- * back, so the result shows the hardware's quantisation (i = 1000 Hz reads 1000.002 Hz).
+ * back, so the result shows the hardware's quantisation (i = 1000 Hz reads 1000.002 Hz). Settings
+ * arrive validated against the declaration (`PID_SETTINGS`, ranges from `pyrplPidLimits`): this class
+ * only maps them to registers.
  */
 export class PyrplPids implements PidDriver {
   readonly count = 3;
@@ -47,37 +49,20 @@ export class PyrplPids implements PidDriver {
     return `pid${index}`;
   }
 
+  /** Writes `settings` (validated by the caller: `checkPidChange`) in one burst, then reads everything back. */
   set(index: number, settings: PidSettings): Observable<ResolvedPidSettings> {
     return defer(() => {
       const m = this.module(index);
       const writes: Array<readonly [number, number]> = [];
-      if (settings.input !== undefined) {
-        if (!SIGNALS.includes(settings.input as DspSignal)) throw new SettingsError(m, 'input', settings.input, `one of ${SIGNALS.join(', ')}`);
-        writes.push([registerDecl(m, 'input').address, encodeField(fieldOf(m, 'input'), settings.input)]);
-      }
-      if (settings.outputDirect !== undefined) {
-        if (!(settings.outputDirect in OUTPUT_DIRECTS)) throw new SettingsError(m, 'outputDirect', settings.outputDirect, "'off', 'out1', 'out2' or 'both'");
-        writes.push([registerDecl(m, 'output_direct').address, encodeField(fieldOf(m, 'output_direct'), settings.outputDirect)]);
-      }
+      if (settings.input !== undefined) writes.push([registerDecl(m, 'input').address, encodeField(fieldOf(m, 'input'), settings.input)]);
+      if (settings.outputDirect !== undefined) writes.push([registerDecl(m, 'output_direct').address, encodeField(fieldOf(m, 'output_direct'), settings.outputDirect)]);
       for (const [key, reg] of PID_NUMERIC_REGISTERS) {
         const v = settings[key];
-        if (v === undefined) continue;
-        const f = fieldOf(m, reg) as FixedPointField;
-        const [lo, hi] = fixedPointRange(f);
-        if (!(typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi)) throw new SettingsError(m, key, v, `a number from ${lo} to ${hi}${f.unit === '1' ? '' : ` (${f.unit})`}`);
-        writes.push([registerDecl(m, reg).address, encodeField(f, v)]);
+        if (v !== undefined) writes.push([registerDecl(m, reg).address, encodeField(fieldOf(m, reg), v)]);
       }
-      const min = settings.minVoltage, max = settings.maxVoltage;
-      if (min !== undefined && max !== undefined && min > max) throw new SettingsError(m, 'minVoltage', min, `at most maxVoltage (${max} V)`);
       const filter = settings.inputFilterHz;
-      if (filter !== undefined) {
-        if (!(Array.isArray(filter) && filter.length <= FILTER.stages && filter.every((x) => typeof x === 'number' && Number.isFinite(x)))) {
-          throw new SettingsError(m, 'inputFilterHz', filter, `a list of up to ${FILTER.stages} cutoffs in Hz (positive low-pass, negative high-pass, 0 off)`);
-        }
-        writes.push([registerDecl(m, 'inputfilter').address, encodeFilterWord(filter, FILTER.stages, FILTER.shiftBits, FILTER.minBwHz)]);
-      }
+      if (filter !== undefined) writes.push([registerDecl(m, 'inputfilter').address, encodeFilterWord(filter, FILTER.stages, FILTER.shiftBits, FILTER.minBwHz)]);
       const paused = settings.paused;
-      if (paused !== undefined && typeof paused !== 'boolean') throw new SettingsError(m, 'paused', paused, 'true or false');
       const done$ = writes.length ? forkJoin(writes.map(([a, w]) => this.port.write$(a, [w]))) : defer(() => [[]]);
       const sync = registerDecl(m, 'sync').address;
       const pause$ =

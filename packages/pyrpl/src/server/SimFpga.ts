@@ -57,7 +57,8 @@ interface Slot {
  * oscillator drives an output (amplitude ≠ 0, output_direct ≠ off) takes a slot no asg is using.
  * PID modules act on the board's closed loop (docs/architecture.md, "Closed loop"): each batch of
  * writes to a PID's registers (or the sync register's pause bits) is forwarded whole to
- * `board.pid.set`, a write of `ival` included only when it was written, and `ival` reads the
+ * `board.pid.set` (values decoded from the registers, so within the declared `PID_SETTINGS` ranges by
+ * construction; an input the simulator does not compute reads 'off'), a write of `ival` included only when it was written, and `ival` reads the
  * board's integrator. IQ modules' demodulator registers (input, frequency, phase, output_signal,
  * g1 = 8·gain, bandwidth) go to `board.iq.configure`, while their oscillator keeps playing on a
  * generator slot, in phase with the board's IQ oscillator (both 2π·f·t in board time). IIR and

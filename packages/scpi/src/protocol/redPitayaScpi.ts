@@ -61,8 +61,8 @@ export function choiceCodec<const T extends string>(choices: readonly T[]): Scpi
   };
 }
 
-/** Mnemonics of `ACQ:TRig` on a 2-input board. */
-export const ACQ_TRIGGER_SOURCES = ['DISABLED', 'NOW', 'CH1_PE', 'CH1_NE', 'CH2_PE', 'CH2_NE', 'EXT_PE', 'EXT_NE', 'AWG_PE', 'AWG_NE'] as const;
+/** Mnemonics of `ACQ:TRig` (the CH3 and CH4 ones on a 4-input board only). */
+export const ACQ_TRIGGER_SOURCES = ['DISABLED', 'NOW', 'CH1_PE', 'CH1_NE', 'CH2_PE', 'CH2_NE', 'CH3_PE', 'CH3_NE', 'CH4_PE', 'CH4_NE', 'EXT_PE', 'EXT_NE', 'AWG_PE', 'AWG_NE'] as const;
 /** An `ACQ:TRig` source name. */
 export type AcqTriggerSource = (typeof ACQ_TRIGGER_SOURCES)[number];
 /** Input gains (jumper calibration) of `ACQ:SOUR<n>:GAIN`: LV ±1 V, HV ±20 V. */

@@ -10,11 +10,12 @@ import type { AcqGain, AcqTriggerSource } from '../protocol/redPitayaScpi.js';
 export { ACQ_TRIGGER_SOURCES, type AcqGain, type AcqTriggerSource } from '../protocol/redPitayaScpi.js';
 
 /**
- * How each armed source maps onto the board's scope triggers. The simulated generator trigger is an
- * instant at the start of each period of generator 1 (asg0), so both of its edges (AWG_PE, AWG_NE)
- * fall on the same sample.
+ * How each armed source maps onto the board's scope triggers, for the acquisition of inputs 1 and 2.
+ * The simulated generator trigger is an instant at the start of each period of generator 1 (asg0),
+ * so both of its edges (AWG_PE, AWG_NE) fall on the same sample. CH3/CH4 sources have no entry: they
+ * exist on a 4-input board, whose inputs 3 and 4 are a second front end (`INPUTS_3_4_TRIGGERS`).
  */
-export const ACQ_TRIGGER_TO_BOARD: Readonly<Record<Exclude<AcqTriggerSource, 'DISABLED'>, TriggerSource>> = Object.freeze({
+export const ACQ_TRIGGER_TO_BOARD: Readonly<Partial<Record<Exclude<AcqTriggerSource, 'DISABLED'>, TriggerSource>>> = Object.freeze({
   NOW: 'immediate',
   CH1_PE: 'ch1-rising',
   CH1_NE: 'ch1-falling',
@@ -24,6 +25,21 @@ export const ACQ_TRIGGER_TO_BOARD: Readonly<Record<Exclude<AcqTriggerSource, 'DI
   EXT_NE: 'ext-falling',
   AWG_PE: 'asg0',
   AWG_NE: 'asg0',
+});
+
+/**
+ * The sources an acquisition of inputs 3 and 4 of a simulated 4-input board can wait for (split-trigger
+ * mode), mapped onto its front end, whose inputs 1 and 2 are the board's inputs 3 and 4. The simulated
+ * 4-input board does not cross-trigger between the two pairs of inputs, and has no generator.
+ */
+export const INPUTS_3_4_TRIGGERS: Readonly<Partial<Record<Exclude<AcqTriggerSource, 'DISABLED'>, TriggerSource>>> = Object.freeze({
+  NOW: 'immediate',
+  CH3_PE: 'ch1-rising',
+  CH3_NE: 'ch1-falling',
+  CH4_PE: 'ch2-rising',
+  CH4_NE: 'ch2-falling',
+  EXT_PE: 'ext-rising',
+  EXT_NE: 'ext-falling',
 });
 
 export type { AcqSamples, AcqUnits } from './acqSamples.js';
@@ -82,7 +98,21 @@ export class AcquisitionModel {
     private readonly enqueue: (work: Observable<unknown>) => void,
     /** The deep-memory writer, armed and stopped with the scope (the FPGA's trigger is common to both). */
     private readonly deep?: DeepMemoryModel,
+    /**
+     * The board's 0-based input that is this front end's channel 1: 0, or 2 for inputs 3 and 4 of a
+     * 4-input board (their own `BoardDriver`). Channel arguments of the methods are the board's.
+     */
+    readonly firstInput = 0,
   ) {}
+
+  /** Whether this acquisition writes the board's input `ch` (0-based). */
+  covers(ch: number): boolean {
+    return ch === this.firstInput || ch === this.firstInput + 1;
+  }
+
+  private get triggers(): Readonly<Partial<Record<Exclude<AcqTriggerSource, 'DISABLED'>, TriggerSource>>> {
+    return this.firstInput === 0 ? ACQ_TRIGGER_TO_BOARD : INPUTS_3_4_TRIGGERS;
+  }
 
   private get bufferSize(): number {
     return this.board.info.bufferSize;
@@ -108,9 +138,9 @@ export class AcquisitionModel {
     return this.running !== null;
   }
 
-  /** Input range of channel `ch` (0-based) in volts of its calibration. */
-  rangeV(ch: number): number {
-    return this.board.info.inputFullScaleV[this.gain[ch] === 'HV' ? 'hv' : 'lv'];
+  /** Input range of this front end's channel `local` (0 or 1) in volts of its calibration. */
+  private rangeV(local: number): number {
+    return this.board.info.inputFullScaleV[this.gain[local] === 'HV' ? 'hv' : 'lv'];
   }
 
   /** ACQ:START: re-arms; an already chosen source fires again. */
@@ -130,6 +160,10 @@ export class AcquisitionModel {
 
   /** ACQ:TRig <src>: DISABLED stops waiting; any other source waits for its event once armed. */
   setSource(source: AcqTriggerSource, sink: ScpiErrorSink, command: string): void {
+    if (source !== 'DISABLED' && this.triggers[source] === undefined) {
+      const inputs = this.firstInput === 0 ? 'inputs 1 and 2' : 'inputs 3 and 4';
+      throw new ScpiApiError(RP_API_ERROR.NOTS, `Failed to set trigger source ${source} for ${inputs}: not supported on the simulated board (${Object.keys(this.triggers).join(', ')}, DISABLED).`);
+    }
     this.source = source;
     this.setOwner(sink, command);
     this.restart();
@@ -179,7 +213,7 @@ export class AcquisitionModel {
   /** ACQ:TRig:LEV: within the range of both inputs' calibrations (±1 V LV, ±20 V HV). */
   setLevel(volts: number): void {
     for (const ch of [0, 1]) {
-      if (!(Math.abs(volts) <= this.rangeV(ch))) throw outOfRange(`CH${ch + 1} trigger level`);
+      if (!(Math.abs(volts) <= this.rangeV(ch))) throw outOfRange(`CH${this.firstInput + ch + 1} trigger level`);
     }
     this.level = Math.fround(volts);
     this.settingsChanged();
@@ -209,15 +243,21 @@ export class AcquisitionModel {
     return Math.round(this.delaySamples * this.dt * 1e9);
   }
 
-  /** ACQ:SOUR<n>:GAIN for input `ch` (0-based). */
+  /** ACQ:SOUR<n>:GAIN for the board's input `ch` (0-based); an input of another front end is ignored. */
   setGain(ch: number, gain: AcqGain): void {
-    this.gain[ch] = gain;
+    if (!this.covers(ch)) return;
+    this.gain[ch - this.firstInput] = gain;
     this.settingsChanged();
+  }
+
+  /** The gain of the board's input `ch` (0-based), which this acquisition covers. */
+  gainOf(ch: number): AcqGain {
+    return this.gain[ch - this.firstInput]!;
   }
 
   /** The board settings for the current state, validated by the core rules. */
   boardSettings(): Omit<ResolvedScopeSettings, 'averages'> {
-    const trigger = this.source === 'DISABLED' ? 'immediate' : ACQ_TRIGGER_TO_BOARD[this.source];
+    const trigger = this.source === 'DISABLED' ? 'immediate' : (this.triggers[this.source] ?? 'immediate');
     // The simulated board has one input gain for both channels (its ADC model): the trigger
     // channel's gain is the one in force (channel 1's for other triggers). A real board has a
     // jumper per input; clients that set both alike, as labrx's driver does, see no difference.
@@ -250,12 +290,13 @@ export class AcquisitionModel {
   }
 
   /**
-   * `count` samples of input `ch` (0-based) from buffer position `start` (wrapping), in the current
-   * units: float32 volts in the channel's calibration, or int16 ADC counts. Zeros before any capture.
+   * `count` samples of the board's input `ch` (0-based, one this acquisition covers) from buffer
+   * position `start` (wrapping), in the current units: float32 volts in the channel's calibration, or
+   * int16 ADC counts. Zeros before any capture.
    */
   samples(ch: number, start: number, count: number): AcqSamples {
     const n = this.bufferSize;
-    const src = this.captured ? (ch === 0 ? this.captured.trace.ch1 : this.captured.trace.ch2) : null;
+    const src = this.captured ? (ch === this.firstInput ? this.captured.trace.ch1 : this.captured.trace.ch2) : null;
     const oldest = this.captured?.oldest ?? 0;
     const first = (((start - oldest) % n) + n) % n;
     if (this.units === 'RAW') {

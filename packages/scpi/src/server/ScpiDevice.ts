@@ -1,10 +1,11 @@
 import { EMPTY, Subject, catchError, concatMap, type Observable, type Subscription } from 'rxjs';
 import type { BoardDriver } from '@labrx/core';
-import { AcquisitionModel } from './AcquisitionModel.js';
+import { AcquisitionModel, type AcqGain } from './AcquisitionModel.js';
 import { DeepGenerationModel } from './DeepGenerationModel.js';
 import { DeepMemoryModel } from './DeepMemoryModel.js';
 import { GeneratorModel } from './GeneratorModel.js';
 import { PinModel } from './PinModel.js';
+import { ScpiApiError, RP_API_ERROR } from './scpiErrors.js';
 
 /**
  * The board as every SCPI connection shares it: acquisition, generators and slow I/O over one
@@ -21,10 +22,13 @@ export class ScpiDevice {
   readonly gen: readonly GeneratorModel[];
   readonly pins = new PinModel();
   /**
-   * The two inputs' own acquisitions in split-trigger mode (`ACQ:SPLIT:TRig ON`): each with its own
-   * decimation, trigger and state, each keeping only its input of the board's trace.
+   * Each input's own acquisition in split-trigger mode (`ACQ:SPLIT:TRig ON`): each with its own
+   * decimation, trigger and state, each keeping only its input of its front end's trace. Two on a
+   * 2-input board; four on a 4-input board (inputs 3 and 4 on the second front end).
    */
-  readonly splitAcq: readonly [AcquisitionModel, AcquisitionModel];
+  readonly splitAcq: readonly AcquisitionModel[];
+  /** Fast analog inputs: 2, or 4 when the server was given a second front end (`inputs34`). */
+  readonly inputCount: number;
   /** ACQ:SPLIT:TRig: true when each input triggers on its own. */
   splitTrigger = false;
   /** Offset of `SYST:TIME`/`SYST:DATE` from the board's clock, in ms. */
@@ -37,6 +41,11 @@ export class ScpiDevice {
     readonly board: BoardDriver,
     /** Called with failures of board work that no connection can be told about. */
     onError: (err: unknown) => void,
+    /**
+     * Inputs 3 and 4 of a STEMlab 125-14 4-Input: a second front end on the same clock whose inputs 1
+     * and 2 are the board's 3 and 4 (absent: a 2-input board). They acquire in split-trigger mode.
+     */
+    inputs34?: BoardDriver,
   ) {
     this.workSubscription = this.work
       .pipe(
@@ -53,16 +62,34 @@ export class ScpiDevice {
     const enqueue = (w: Observable<unknown>): void => this.work.next(w);
     this.deep = new DeepMemoryModel(board);
     this.acq = new AcquisitionModel(board, enqueue, this.deep);
-    this.splitAcq = [new AcquisitionModel(board, enqueue), new AcquisitionModel(board, enqueue)];
+    const split = [new AcquisitionModel(board, enqueue), new AcquisitionModel(board, enqueue)];
+    if (inputs34) split.push(new AcquisitionModel(inputs34, enqueue, undefined, 2), new AcquisitionModel(inputs34, enqueue, undefined, 2));
+    this.splitAcq = split;
+    this.inputCount = split.length;
     this.gen = Array.from({ length: board.info.asgCount }, (_, i) => new GeneratorModel(board, i, enqueue));
     const deep = this.deep;
     this.deepGen = new DeepGenerationModel(board.info, this.gen, () => deep.reservedRanges(), () => ({ start: deep.regionStart, bytes: deep.available ? deep.regionBytes : 0 }));
     deep.generationReserved = () => this.deepGen.reservedRanges();
   }
 
-  /** The acquisition whose buffer input `ch` (0-based) reads: its own in split mode, else the common one. */
+  /**
+   * The acquisition whose buffer input `ch` (0-based) reads: its own in split mode, else the common one.
+   * Inputs 3 and 4 of the simulated 4-input board acquire in split mode only (API error 24 otherwise).
+   */
   acqFor(ch: number): AcquisitionModel {
-    return this.splitTrigger ? this.splitAcq[ch === 1 ? 1 : 0] : this.acq;
+    if (this.splitTrigger) return this.splitAcq[ch]!;
+    if (ch >= 2) throw new ScpiApiError(RP_API_ERROR.NOTS, `Failed to read input ${ch + 1}: the simulated 4-input board acquires inputs 3 and 4 in split-trigger mode only (ACQ:SPLIT:TRig ON).`);
+    return this.acq;
+  }
+
+  /** ACQ:SOUR<n>:GAIN? of input `ch` (0-based). */
+  gainOf(ch: number): AcqGain {
+    return (ch < 2 ? this.acq : this.splitAcq[ch]!).gainOf(ch);
+  }
+
+  /** ACQ:SOUR<n>:GAIN: one jumper per input, so every acquisition of that input sees it. */
+  setGain(ch: number, gain: AcqGain): void {
+    for (const a of [this.acq, ...this.splitAcq]) a.setGain(ch, gain);
   }
 
   /** ACQ:SPLIT:TRig: switching mode stops every acquisition (as the FPGA's mode bit resets the writers). */

@@ -1,5 +1,5 @@
 import { ACQ_GAINS, ACQ_TRIGGER_SOURCES, BYTE_ORDERS, DATA_UNITS, RP_COMMANDS, RP_SCPI } from '../protocol/redPitayaScpi.js';
-import { adcChannel, dataReply, readIndex } from './commandHelpers.js';
+import { dataReply, inputChannel, readIndex } from './commandHelpers.js';
 import { commonOnly } from './splitTriggerCommands.js';
 import { command, control, type ScpiCommand } from './ScpiCommandTable.js';
 import { ScpiApiError, ScpiCommandError, RP_API_ERROR } from './scpiErrors.js';
@@ -53,12 +53,10 @@ export const ACQUIRE_COMMANDS: readonly ScpiCommand[] = [
     set: (c) => c.device.acq.setHysteresis(c.params.number('V')),
   }),
   ...control(RP_SCPI.gain, {
-    get: (c) => c.device.acq.gain[adcChannel(c)]!,
+    get: (c) => c.device.gainOf(inputChannel(c)),
     set: (c) => {
-      const ch = adcChannel(c);
-      const gain = c.params.choice(ACQ_GAINS);
-      // one jumper per input: the common and the split-mode acquisitions see the same gain
-      for (const a of [c.device.acq, ...c.device.splitAcq]) a.setGain(ch, gain);
+      const ch = inputChannel(c);
+      c.device.setGain(ch, c.params.choice(ACQ_GAINS));
     },
   }),
   ...control(RP_SCPI.dataUnits, {
@@ -87,7 +85,7 @@ export const ACQUIRE_COMMANDS: readonly ScpiCommand[] = [
   command('ACQ:WPOS?', 'Measure the write pointer (0 to 16383).', (c) => String(c.device.acq.writePointer(c.device.board.scheduler.now()))),
   command('ACQ:TPOS?', 'Measure the write pointer at the trigger (0 to 16383).', (c) => String(c.device.acq.triggerPointer)),
   command('ACQ:SOUR#:DATA:STArt:End?', 'Get samples from position s to e inclusive, wrapping.', (c) => {
-    const ch = adcChannel(c);
+    const ch = inputChannel(c);
     const acq = c.device.acqFor(ch);
     const n = c.device.board.info.bufferSize;
     const start = readIndex(c, n - 1, 'data');
@@ -95,7 +93,7 @@ export const ACQUIRE_COMMANDS: readonly ScpiCommand[] = [
     return dataReply(c, acq.samples(ch, start, ((end - start + n) % n) + 1));
   }),
   command('ACQ:SOUR#:DATA:STArt:N?', 'Get n samples from position s, wrapping.', (c) => {
-    const ch = adcChannel(c);
+    const ch = inputChannel(c);
     const acq = c.device.acqFor(ch);
     const n = c.device.board.info.bufferSize;
     const start = readIndex(c, n - 1, 'data');
@@ -103,20 +101,20 @@ export const ACQUIRE_COMMANDS: readonly ScpiCommand[] = [
     return dataReply(c, acq.samples(ch, start, count));
   }),
   command('ACQ:SOUR#:DATA:Old:N?', 'Get the oldest n samples.', (c) => {
-    const ch = adcChannel(c);
+    const ch = inputChannel(c);
     const acq = c.device.acqFor(ch);
     const count = readIndex(c, c.device.board.info.bufferSize, 'data');
     return dataReply(c, acq.samples(ch, acq.oldestPosition, count));
   }),
   command('ACQ:SOUR#:DATA:LATest:N?', 'Get the newest n samples.', (c) => {
-    const ch = adcChannel(c);
+    const ch = inputChannel(c);
     const acq = c.device.acqFor(ch);
     const n = c.device.board.info.bufferSize;
     const count = readIndex(c, n, 'data');
     return dataReply(c, acq.samples(ch, acq.oldestPosition + n - count, count));
   }),
   command('ACQ:SOUR#:DATA:TRig?', 'Get n samples before (PRE_TRIG), after (POST_TRIG) or around (PRE_POST_TRIG) the trigger, trigger sample included.', (c) => {
-    const ch = adcChannel(c);
+    const ch = inputChannel(c);
     const acq = c.device.acqFor(ch);
     const n = c.device.board.info.bufferSize;
     const count = readIndex(c, n - 1, 'data');
@@ -128,7 +126,7 @@ export const ACQUIRE_COMMANDS: readonly ScpiCommand[] = [
     return dataReply(c, acq.samples(ch, start, size));
   }),
   command(RP_COMMANDS.data, 'Get the whole buffer, oldest sample first.', (c) => {
-    const ch = adcChannel(c);
+    const ch = inputChannel(c);
     const acq = c.device.acqFor(ch);
     return dataReply(c, acq.samples(ch, acq.oldestPosition, c.device.board.info.bufferSize));
   }),

@@ -14,6 +14,14 @@ export function adcChannel(ctx: ScpiCommandContext): number {
   return channel(ctx, 2);
 }
 
+/**
+ * The 0-based input of a standard-buffer `ACQ:SOUR<n>`/`:CH<n>` header: 1 to 4 on a 4-input board
+ * (deep memory keeps `adcChannel`: the simulated DMA writes inputs 1 and 2).
+ */
+export function inputChannel(ctx: ScpiCommandContext): number {
+  return channel(ctx, ctx.device.inputCount);
+}
+
 /** The 0-based generator of a `SOUR<n>`/`OUTPUT<n>` header. */
 export function dacChannel(ctx: ScpiCommandContext): number {
   return channel(ctx, ctx.device.gen.length);

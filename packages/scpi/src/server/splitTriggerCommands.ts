@@ -1,6 +1,6 @@
 import { ACQ_TRIGGER_SOURCES, RP_COMMANDS } from '../protocol/redPitayaScpi.js';
 import type { AcquisitionModel } from './AcquisitionModel.js';
-import { adcChannel } from './commandHelpers.js';
+import { inputChannel } from './commandHelpers.js';
 import { command, type ScpiCommand, type ScpiCommandContext } from './ScpiCommandTable.js';
 import { ScpiApiError, RP_API_ERROR } from './scpiErrors.js';
 import { formatG, formatSampleRate } from './scpiFormat.js';
@@ -20,10 +20,11 @@ export function commonOnly(c: ScpiCommandContext): AcquisitionModel {
 /**
  * The acquisition a `:CH<n>` command addresses: input n's own in split mode; otherwise the common one,
  * as the firmware passes per-channel calls to the common function when split mode is off. A channel
- * other than 1 or 2 is API error 9506 "Invalid channel number", as for `ACQ:SOUR<n>`.
+ * the board does not have (3 or 4 on a 2-input board) is API error 9506 "Invalid channel number", as
+ * for `ACQ:SOUR<n>`.
  */
 function channelAcq(c: ScpiCommandContext): AcquisitionModel {
-  return c.device.acqFor(adcChannel(c));
+  return c.device.acqFor(inputChannel(c));
 }
 
 function both(header: string, doc: string, get: (c: ScpiCommandContext) => string, set: (c: ScpiCommandContext) => void): ScpiCommand[] {
@@ -32,7 +33,7 @@ function both(header: string, doc: string, get: (c: ScpiCommandContext) => strin
 
 /**
  * Split triggering (firmware 2.05-37 and later; reference §1, Acquisition): `ACQ:SPLIT:TRig ON|OFF`
- * and the per-input forms that make sense for the simulated 2-input board. Not implemented: the
+ * and the per-input forms that make sense for the simulated 2- and 4-input boards. Not implemented: the
  * interrupt (`INT#`), unlock, keep-arm, filter-bypass, timestamp and pre-trigger-counter forms.
  */
 export const SPLIT_TRIGGER_COMMANDS: readonly ScpiCommand[] = [

@@ -10,6 +10,11 @@ import { ScpiSession, type MessageRun } from './ScpiSession.js';
 export interface ScpiServerOptions {
   /** The board to serve; the server never closes it. */
   readonly board: BoardDriver;
+  /**
+   * Serve a STEMlab 125-14 4-Input: this front end's inputs 1 and 2 are the board's inputs 3 and 4 (on
+   * the same clock as `board`; the server never closes it). They acquire in split-trigger mode.
+   */
+  readonly inputs34?: BoardDriver;
   /** Interface to bind (default '127.0.0.1'). */
   readonly host?: string;
   /** TCP port (default 5000, as on a Red Pitaya; 0 lets the OS pick). */
@@ -80,7 +85,7 @@ function defaultOnError(err: unknown): void {
 export async function startScpiServer(options: ScpiServerOptions): Promise<ScpiServer> {
   const host = options.host ?? '127.0.0.1';
   const requestedPort = options.port ?? 5000;
-  const device = new ScpiDevice(options.board, options.onError ?? defaultOnError);
+  const device = new ScpiDevice(options.board, options.onError ?? defaultOnError, options.inputs34);
   const commands = createRedPitayaCommandTable();
   const heldBytes = new Map<Socket, () => number>();
   // Round-robin between clients: those with work left after their turn wait here for the next round,

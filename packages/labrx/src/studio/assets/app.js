@@ -11,10 +11,11 @@ const RATE_WINDOW_MS = 1000;
 export async function main(token, socket) {
   const q = '?token=' + encodeURIComponent(token);
   // module imports carry the token too, so they are dynamic (a static import cannot add a query)
-  const [{ default: uPlot }, { decodeFrame, FRAME_KIND, FRAME_FLAG_ENVELOPE }, plots] = await Promise.all([
+  const [{ default: uPlot }, { decodeFrame, FRAME_KIND, FRAME_FLAG_ENVELOPE }, plots, { setupModules }] = await Promise.all([
     import('/assets/uPlot.esm.js' + q),
     import('/assets/frames.js' + q),
     import('/assets/plots.js' + q),
+    import('/assets/modules.js' + q),
   ]);
   const { createPlot, si, unitText } = plots;
 
@@ -98,18 +99,30 @@ export async function main(token, socket) {
   // ---- controls ----
   const panelOf = (name) => document.querySelector('[data-instrument="' + name + '"]');
 
+  /** A control's value as the server takes it (undefined: an empty number box, left out). */
+  function controlValue(c) {
+    if (c.dataset.type === 'boolean') return c.checked;
+    if (c.dataset.type === 'number') {
+      const text = c.value.trim();
+      if (text === '') return undefined;
+      const x = Number(text);
+      // a non-number goes to the server as typed, so that its SettingsError shows what was typed
+      return Number.isFinite(x) ? x : text;
+    }
+    if (c.dataset.type === 'list') {
+      // '1000, -10' → [1000, -10]; an empty box is an empty list; anything else goes as typed
+      const parts = c.value.split(/[\s,;]+/).filter((p) => p !== '');
+      const xs = parts.map(Number);
+      return xs.every(Number.isFinite) ? xs : c.value;
+    }
+    return c.value;
+  }
+
   function gather(panel) {
     const out = {};
     for (const c of panel.querySelectorAll('[data-setting]')) {
-      const name = c.dataset.setting;
-      if (c.dataset.type === 'boolean') out[name] = c.checked;
-      else if (c.dataset.type === 'number') {
-        const text = c.value.trim();
-        if (text === '') continue;
-        const x = Number(text);
-        // a non-number goes to the server as typed, so that its SettingsError shows what was typed
-        out[name] = Number.isFinite(x) ? x : text;
-      } else out[name] = c.value;
+      const v = controlValue(c);
+      if (v !== undefined) out[c.dataset.setting] = v;
     }
     return out;
   }
@@ -120,6 +133,7 @@ export async function main(token, socket) {
       const v = settings?.[c.dataset.setting];
       if (v === undefined || v === null) continue;
       if (c.dataset.type === 'boolean') c.checked = Boolean(v);
+      else if (Array.isArray(v)) c.value = v.map((x) => (typeof x === 'number' ? +x.toPrecision(6) : x)).join(', ');
       else c.value = String(v);
     }
   }
@@ -297,6 +311,12 @@ export async function main(token, socket) {
       control = document.createElement('select');
       control.replaceChildren(...f.choices.map((c) => new Option(String(c), String(c))));
       if (f.kind !== 'choice') control.dataset.type = 'number';
+    } else if (f.kind === 'number-list') {
+      control = document.createElement('input');
+      control.type = 'text';
+      control.dataset.type = 'list';
+      control.placeholder = 'e.g. 1000, 0';
+      control.size = 14;
     } else {
       control = document.createElement('input');
       control.type = 'text';
@@ -553,6 +573,7 @@ export async function main(token, socket) {
             $('#scope [data-full]').hidden = false;
           }
         }
+        setupModules($('#modules'), m.modules ?? [], { fieldControl, controlValue, send });
         setupLockbox(m.lockbox);
         for (const name of ['scope', 'specan', 'na']) showCursors(name);
         sendView();
@@ -564,7 +585,8 @@ export async function main(token, socket) {
       case 'applied':
         studio.settings[m.instrument] = m.settings;
         // a loaded profile changes settings the page did not type: show them
-        if (document.activeElement?.closest?.('[data-instrument="' + m.instrument + '"]') == null) fill(panelOf(m.instrument), m.settings);
+        // a PID/IQ module's read-back (its quantised values) is shown at once, even in the row just typed in
+        if (/^(pid|iq)\d$/.test(m.instrument) || document.activeElement?.closest?.('[data-instrument="' + m.instrument + '"]') == null) fill(panelOf(m.instrument), m.settings);
         if (m.instrument === 'specan') studio.specan.unit = m.settings.unit;
         if (m.instrument === 'na') studio.na.logscale = m.settings.logscale;
         clearError(m.instrument);
