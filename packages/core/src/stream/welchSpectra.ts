@@ -3,6 +3,7 @@ import { decimationResponse } from '../dsp/decimationResponse.js';
 import type { FftBackend } from '../dsp/fftPlan.js';
 import { rfftFrequencies } from '../dsp/frequencyGrid.js';
 import { SpectrumKernel } from '../dsp/spectrumKernel.js';
+import { uninitializedFloat64 } from '../dsp/uninitializedFloat64.js';
 import type { WindowName } from '../dsp/windows.js';
 import type { StreamBlock } from '../results/StreamBlock.js';
 import { SegmentAssembler } from './SegmentAssembler.js';
@@ -61,7 +62,8 @@ export interface WelchSpectrumVpk2 {
  * `lostSamples` of the next spectrum says how much was lost.
  *
  * Allocation: one kernel, one segment buffer, and per emitted spectrum its own result arrays,
- * which the power of the average's first segment is written into directly (weight 1).
+ * not cleared (`uninitializedFloat64`): the power of the average's first segment is written into
+ * every bin of them directly (weight 1).
  *
  * ```
  * blocks:  --b0--b1--b2--b3--b4--
@@ -123,9 +125,10 @@ export function welchSpectra(options: WelchSpectraOptions): OperatorFunction<Str
           timestamp: originMs + firstMs,
           lostSamples: lost,
         };
-        // the emitted arrays are the consumer's: the next average gets its own
-        if (input !== 'in2') mean1 = new Float64Array(kernel.bins);
-        if (input !== 'in1') mean2 = new Float64Array(kernel.bins);
+        // the emitted arrays are the consumer's: the next average gets its own, uncleared, which
+        // its first segment overwrites in full (weight 1)
+        if (input !== 'in2') mean1 = uninitializedFloat64(kernel.bins);
+        if (input !== 'in1') mean2 = uninitializedFloat64(kernel.bins);
         count = 0;
         lost = 0;
         subscriber.next(spectrum);
