@@ -8,7 +8,7 @@
  *
  * @param length number of values (each 8 bytes)
  */
-export function uninitializedFloat64(length: number): Float64Array {
+export function uninitializedFloat64(length: number): Float64Array<ArrayBuffer> {
   const bytes = Buffer.allocUnsafeSlow(length * 8);
   return new Float64Array(bytes.buffer, bytes.byteOffset, length);
 }
