@@ -5,9 +5,10 @@
  *
  * 1. Stream production on the embedded simulator: both channels of `continuous$` (16384-sample
  *    blocks, a sine through the default board plus noise) rendered in virtual time, per CPU second,
- *    for several decimations; the decimation-1-equivalent rate it sustains on one core as a fraction
- *    of the hardware's 125 MS/s per channel. Baseline in the same run: a bare loop writing
- *    0.3·sin(φ) into two arrays (the cheapest "signal" there is).
+ *    for several decimations (best of 3 rounds; the consumer drops each block); the
+ *    decimation-1-equivalent rate it sustains on one core as a fraction of the hardware's 125 MS/s
+ *    per channel. Baseline in the same run (best of 3 too): a bare loop writing 0.3·sin(φ) into two
+ *    arrays (the cheapest "signal" there is).
  * 2. The same on the real clock: `continuous$` with onOverflow 'gap' for 2 s at decimations 4, 8,
  *    16; lost samples say whether it keeps up (0: it does).
  * 3. Real-time spectra per CPU second, 16384 points, 50 % overlap, Hann, both channels (one
@@ -23,7 +24,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { firstValueFrom, from, take, toArray, type Observable } from 'rxjs';
+import { firstValueFrom, from, reduce, take, toArray, type Observable } from 'rxjs';
 import { initFftBackend, welchSpectra, type FftBackend, type SampleBlock, type StreamBlock } from '@labrx/core';
 import { VirtualClock } from '@labrx/core/testing';
 import { connect } from 'labrx';
@@ -59,21 +60,29 @@ function baselineRate(): number {
   return (samples * 1000) / (cpuMs() - start);
 }
 
+// The consumer counts samples and drops each block, as one that keeps up does (collecting all 96
+// blocks, 25 MB, made the garbage collector's work land in some rows and not others). The
+// per-sample cost does not depend on the decimation (every periodic signal is rendered in closed
+// form), so rows differ only by noise: each is the best of 3 rounds, decimations interleaved.
 async function productionRate(decimation: number): Promise<number> {
   const clock = new VirtualClock();
   const rp = await simBoard(clock);
   const blocks = 96;
   await clock.run(firstValueFrom(rp.scope.continuous$({ decimation }).pipe(take(8), toArray()))); // warm up
   const start = cpuMs();
-  await clock.run(firstValueFrom(rp.scope.continuous$({ decimation }).pipe(take(blocks), toArray())));
+  await clock.run(firstValueFrom(rp.scope.continuous$({ decimation }).pipe(take(blocks), reduce((n, b) => n + b.samples, 0))));
   const ms = cpuMs() - start;
   await rp.close();
   return (blocks * 16384 * 1000) / ms; // samples per channel per CPU second (both channels rendered)
 }
 
-const baseline = baselineRate();
-const production: { decimation: number; rate: number }[] = [];
-for (const decimation of [1, 4, 8, 16, 32, 64]) production.push({ decimation, rate: await productionRate(decimation) });
+let baseline = 0;
+const decimations = [1, 4, 8, 16, 32, 64];
+const production = decimations.map((decimation) => ({ decimation, rate: 0 }));
+for (let round = 0; round < 3; round++) {
+  baseline = Math.max(baseline, baselineRate());
+  for (const p of production) p.rate = Math.max(p.rate, await productionRate(p.decimation));
+}
 // a decimation is kept up when the simulator renders its stream (FS/d per channel) at least as fast as it flows
 const keptUp = production.filter((p) => p.rate >= FS / p.decimation);
 const lowestKeepingUp = keptUp.length ? Math.min(...keptUp.map((p) => p.decimation)) : null;
@@ -201,7 +210,7 @@ const lines = [
   '|---|---|---|---|',
   ...production.map(
     (p) =>
-      `| continuous$ on the embedded simulator, decimation ${p.decimation} (stream: ${f(FS / p.decimation / 1e6, 1)} MS/s per channel): samples per channel (both rendered) per CPU second | ${f(p.rate / 1e6, 1)} MS/s | bare 0.3·sin loop into two arrays: ${f(baseline / 1e6, 1)} MS/s | ${f(p.rate / baseline, 3)}; ${p.rate >= FS / p.decimation ? 'keeps up' : 'too slow'} (${f((p.rate * p.decimation) / FS, 2)}× real time) |`,
+      `| continuous$ on the embedded simulator, decimation ${p.decimation} (stream: ${f(FS / p.decimation / 1e6, 1)} MS/s per channel): samples per channel (both rendered) per CPU second, best of 3 | ${f(p.rate / 1e6, 1)} MS/s | bare 0.3·sin loop into two arrays: ${f(baseline / 1e6, 1)} MS/s | ${f(p.rate / baseline, 3)}; ${p.rate >= FS / p.decimation ? 'keeps up' : 'too slow'} (${f((p.rate * p.decimation) / FS, 2)}× real time) |`,
   ),
   `| **highest decimation-1-equivalent rate kept up on one core** (125 MS/s / lowest decimation kept up) | **${f(best / 1e6, 1)} MS/s per channel = ${f((100 * best) / FS, 1)} % of 125 MS/s** | – | lowest decimation kept up: ${lowestKeepingUp ?? '> 64'} |`,
   ...real.map((r) => `| continuous$ on the real clock, decimation ${r.decimation}, 2 s, onOverflow 'gap' | ${f(r.lost)} samples lost of ${f(r.got + r.lost)} | – | ${r.lost === 0 ? 'keeps up' : 'falls behind'} |`),

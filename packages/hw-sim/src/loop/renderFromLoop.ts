@@ -1,7 +1,7 @@
 import { lsbVolts, type BoardInfo } from '@labrx/core';
 import { addTone } from '../signal/addTone.js';
 import { boxcarResponse } from '../signal/boxcarResponse.js';
-import { quantise } from '../signal/quantise.js';
+import { digitise } from '../signal/digitise.js';
 import type { RenderRequest } from '../signal/SignalModel.js';
 import type { LoopEngine } from './LoopEngine.js';
 
@@ -57,6 +57,5 @@ export function renderFromLoop(engine: LoopEngine, info: BoardInfo, noiseStd: nu
     const c = tone.frequencyHz * tFrom;
     addTone(out, from, to, Math.hypot(gRe, gIm), c - Math.floor(c) + Math.atan2(gIm, gRe) / TWO_PI, tone.frequencyHz * dtS);
   }
-  req.noise.add(out, from, to, input, req.first, noiseStd);
-  quantise(out, from, to, lsbVolts(info, req.gain ?? 'lv'), info.adcBits);
+  digitise(out, from, to, req.noise, input, req.first, noiseStd, lsbVolts(info, req.gain ?? 'lv'), info.adcBits);
 }

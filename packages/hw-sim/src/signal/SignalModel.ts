@@ -3,10 +3,10 @@ import { isIdentity, type Complex, type Dut } from '../dut/Dut.js';
 import { AsgHistory, type AsgSegment } from './AsgHistory.js';
 import { addTone, frac } from './addTone.js';
 import { boxcarResponse } from './boxcarResponse.js';
+import { digitise } from './digitise.js';
 import { filterBlock } from './filterBlock.js';
 import { forEachBlockRun } from './forEachBlockRun.js';
 import type { NoiseBlocks } from './NoiseBlocks.js';
-import { quantise } from './quantise.js';
 import { waveformSeries } from './waveformSeries.js';
 import { waveformShape } from './waveformShape.js';
 
@@ -55,6 +55,8 @@ export interface RenderRequest {
  */
 const NEGLIGIBLE_V = 1e-7;
 const TWO_PI = 2 * Math.PI;
+/** Renders up to this many samples through a scratch array (longer ones in place). */
+const MAX_WORK_SAMPLES = 65536;
 
 /** Input noise streams 0 and 1; the 'noise' waveform's realisation of segment s of asg g is 2 + 2s + g. */
 const noiseWaveformStream = (segment: AsgSegment, asgIndex: number) => 2 + 2 * segment.serial + asgIndex;
@@ -74,6 +76,7 @@ export class SignalModel {
   private readonly lsb: Readonly<Record<InputGain, number>>;
   private readonly wireDut: boolean;
   private filtered = new Float64Array(0);
+  private work = new Float64Array(0);
 
   constructor(
     readonly info: BoardInfo,
@@ -103,6 +106,21 @@ export class SignalModel {
   render(input: 0 | 1, req: RenderRequest, out: Float64Array, from = 0, to = out.length): void {
     const n = to - from;
     if (n <= 0) return;
+    const std = this.inputNoiseStd(req.decimation, req.boxcar);
+    const lsb = this.lsb[req.gain ?? 'lv'];
+    if (n > MAX_WORK_SAMPLES) {
+      this.addSignal(input, req, out, from, to);
+      return digitise(out, from, to, req.noise, input, req.first, std, lsb, this.info.adcBits);
+    }
+    // the signal goes to a scratch array that stays in cache; out (often fresh memory) is written once
+    if (this.work.length < n) this.work = new Float64Array(Math.max(n, 4096));
+    this.addSignal(input, req, this.work, 0, n);
+    digitise(out, from, to, req.noise, input, req.first, std, lsb, this.info.adcBits, this.work, 0);
+  }
+
+  // The noiseless input (generators through the wiring, external tones) into out[from … to).
+  private addSignal(input: 0 | 1, req: RenderRequest, out: Float64Array, from: number, to: number): void {
+    const n = to - from;
     const dtS = req.decimation / this.fs;
     out.fill(0, from, to);
     const tFrom = req.armS + req.first * dtS;
@@ -123,8 +141,6 @@ export class SignalModel {
       const phase = ((tone.phase ?? 0) / 360) + Math.atan2(b.im, b.re) / TWO_PI;
       addTone(out, from, to, tone.amplitude * Math.hypot(b.re, b.im), cyclesAt(tone.frequency, req.armS, req.first, dtS) + phase, tone.frequency * dtS);
     }
-    req.noise.add(out, from, to, input, req.first, this.inputNoiseStd(req.decimation, req.boxcar));
-    quantise(out, from, to, this.lsb[req.gain ?? 'lv'], this.info.adcBits);
   }
 
   /**
