@@ -1,5 +1,5 @@
 import test from 'ava';
-import { lastValueFrom, toArray } from 'rxjs';
+import { Subject, lastValueFrom, map, toArray } from 'rxjs';
 import { SCOPE_DEFAULTS, SettingsError, deepCaptureWindow, type DeepCaptureEvent } from '@labrx/core';
 import { createSimBoard, DEEP_CHUNK_SAMPLES, parseLabrxSimArgs } from '@labrx/hw-sim';
 import { connect } from 'labrx';
@@ -81,4 +81,59 @@ test('deepMemoryBytes: the DDR region in bytes (default 32 MiB; 0 = none), valid
   t.is(parseLabrxSimArgs(['--deep-memory', '2097152'])!.deepMemoryBytes, 2097152);
   t.is(parseLabrxSimArgs([])!.deepMemoryBytes, undefined);
   t.throws(() => parseLabrxSimArgs(['--deep-memory', 'lots']), { instanceOf: SettingsError, message: /deep-memory/ });
+});
+
+test('catchUp$ writes at once every sample due on the board clock, however late the timers run, and they are the samples the timers would have written', async (t) => {
+  // The SCPI server asks for this on every ACQ:AXI query (DeepMemoryModel), so its writer never lags
+  // the board's clock when looked at. Late timers are modelled by moving the virtual clock without
+  // running what is scheduled (a busy event loop), then asking.
+  const decimation = 4;
+  const dtMs = (decimation / FS) * 1e3; // 32 ns
+  const n = 300_000;
+  const settings = { ...SCOPE_DEFAULTS, decimation };
+  const collect = (events: DeepCaptureEvent[]) => {
+    const out = new Float64Array(n);
+    let total = 0;
+    for (const e of events) {
+      if (e.kind !== 'chunk') continue;
+      t.is(e.offset, total, 'chunks tile the capture in order');
+      out.set(e.ch1, e.offset);
+      total += e.ch1.length;
+    }
+    return { out, total };
+  };
+
+  const a = virtualSim({ seed: 5, noiseDensity: 1e-7 });
+  await setAsg(a.board, 0, { frequency: 0.77e6, amplitude: 0.5, output: 'out1' });
+  const catchUp = new Subject<void>();
+  const events: DeepCaptureEvent[] = [];
+  const t0 = a.clock.now();
+  const finished = new Promise<void>((resolve) => {
+    a.board.deepMemory!.capture$(settings, { samples: n, triggerIndex: 0 }, catchUp).subscribe({ next: (e) => events.push(e.kind === 'chunk' ? { ...e, ch1: e.ch1.slice(), ch2: e.ch2.slice() } : e), complete: resolve });
+  });
+  t.is(events[0]?.kind, 'trigger', 'an immediate trigger fires at once');
+  // 1.5 ms of board time pass with no timer run: 46875 samples are due, less than one 65536 chunk
+  a.clock.frame = t0 + 1.5;
+  catchUp.next();
+  t.is(collect(events).total, Math.floor(1.5 / dtMs + 1e-9), 'every due sample, none more');
+  // 4.7 ms: past two chunk boundaries whose timers never ran
+  a.clock.frame = t0 + 4.7;
+  catchUp.next();
+  catchUp.next(); // nothing new due: nothing written
+  t.is(collect(events).total, Math.floor(4.7 / dtMs + 1e-9));
+  // the timers then finish the capture (they find the chunks written and go on from there)
+  await a.clock.run(finished);
+  const caught = collect(events);
+  t.is(caught.total, n);
+
+  // the same board without catchUp$, timers only
+  const b = virtualSim({ seed: 5, noiseDensity: 1e-7 });
+  await setAsg(b.board, 0, { frequency: 0.77e6, amplitude: 0.5, output: 'out1' });
+  // a chunk's arrays are reused for the next one: copied on arrival
+  const copy = map((e: DeepCaptureEvent): DeepCaptureEvent => (e.kind === 'chunk' ? { ...e, ch1: e.ch1.slice(), ch2: e.ch2.slice() } : e));
+  const plain = collect(await b.clock.run(lastValueFrom(b.board.deepMemory!.capture$(settings, { samples: n, triggerIndex: 0 }).pipe(copy, toArray()))));
+  t.is(plain.total, n);
+  let same = 0;
+  for (let i = 0; i < n; i++) if (caught.out[i] === plain.out[i]) same++;
+  t.is(same, n, 'bit for bit the same samples: where a piece ends does not change the stream');
 });

@@ -3,6 +3,7 @@ import { firstValueFrom, take, timer, toArray, type SchedulerLike } from 'rxjs';
 import { Board, connect, createSimBoard, NotSupportedError, SettingsError, StreamOverflowError, type BoardDriver, type SampleBlock, type StreamBlock } from 'labrx';
 import { VirtualClock } from '@labrx/core/testing';
 import type { SimBoard } from '@labrx/hw-sim';
+import { linearChirpTable, tableAt } from '../helpers/chirp.js';
 
 const FS = 125e6;
 const LSB = 2 / 2 ** 14;
@@ -41,11 +42,7 @@ test('a chirp streamed for 10 s of virtual time is reassembled with no missing o
   const P = 16384;
   const k0 = 200;
   const k1 = 2200; // k0 + (k1 − k0)/2 = 1200 whole cycles per period: the table wraps smoothly
-  const data = new Float64Array(P);
-  for (let m = 0; m < P; m++) {
-    const u = m / P;
-    data[m] = Math.sin(2 * Math.PI * (k0 * u + ((k1 - k0) * u * u) / 2));
-  }
+  const data = linearChirpTable(P, k0, k1);
   const A = 0.9;
   const f = 0.1;
   await rp.asg0.set({ waveform: 'arbitrary', data, frequency: f, amplitude: A, output: 'out1' });
@@ -66,10 +63,7 @@ test('a chirp streamed for 10 s of virtual time is reassembled with no missing o
     t.true(Math.abs(b.timestamp - (startMs + b.index * dt * 1000)) < 1e-6, 'board time = start + index·dt');
     for (let j = 0; j < b.samples; j++) {
       const tS = startMs / 1000 + (b.index + j) * dt - setS;
-      const c = f * tS;
-      const x = (c - Math.floor(c)) * P;
-      const m = Math.floor(x);
-      const v = A * (data[m]! + (x - m) * (data[(m + 1) % P]! - data[m]!));
+      const v = tableAt(data, A, f * tS);
       const expected = Math.round(v / LSB) * LSB;
       for (const ch of [b.ch1, b.ch2]) {
         const e = Math.abs(ch[j]! - expected);

@@ -33,10 +33,12 @@ test.after.always(async () => {
 testNats('a remote board has the served board\'s info and gives its traces, bit for bit', async (t) => {
   const rp = await connect(`${nats.url}/lab1/board0`);
   try {
-    // the served board's facts, less deep memory: a remote board offers none (yet), so it does not claim it
-    const { deepMemorySamples: _deep, ...served } = sim.info;
+    // the served board's facts, less deep memory and the PID/IQ modules' limits: a remote board offers
+    // neither (yet), so it does not claim them
+    const { deepMemorySamples: _deep, pid: _pid, iqModule: _iq, ...served } = sim.info;
     t.deepEqual(rp.info, served);
     t.is(rp.info.deepMemorySamples, undefined);
+    t.is(rp.info.pid, undefined);
     const applied = await rp.asg0.set({ waveform: 'sine', frequency: 1e6, amplitude: 0.4, output: 'out1' });
     t.is(applied.frequency, 1e6);
     // the server's Board knows the generator's settings the client set

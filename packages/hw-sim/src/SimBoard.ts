@@ -220,14 +220,14 @@ export class SimBoard implements BoardDriver {
     });
     if (deepBytes > 0) {
       this.deepMemory = Object.freeze({
-        capture$: (settings: Omit<ResolvedScopeSettings, 'averages'>, window: DeepCaptureWindow) =>
+        capture$: (settings: Omit<ResolvedScopeSettings, 'averages'>, window: DeepCaptureWindow, catchUp$?: Observable<unknown>) =>
           new Observable<DeepCaptureEvent>((subscriber) => {
             if (this.closed) return subscriber.error(new ConnectionLostError(this.id, 'the simulated board is closed'));
             const { samples, triggerIndex } = window;
             if (!(Number.isInteger(samples) && samples >= 1 && Number.isInteger(triggerIndex) && triggerIndex <= samples)) {
               return subscriber.error(new SettingsError('deepMemory', 'window', window, 'samples an integer ≥ 1 and triggerIndex an integer ≤ samples'));
             }
-            return captureDeep(this.host, settings, window).subscribe(subscriber);
+            return captureDeep(this.host, settings, window, catchUp$).subscribe(subscriber);
           }),
       });
     }

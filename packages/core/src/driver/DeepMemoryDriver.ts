@@ -65,6 +65,11 @@ export interface DeepMemoryDriver {
    * the samples before it that the window keeps have been recorded (none are stale), emits the
    * `trigger` event, then the samples in
    * chunks as they are read or recorded, then completes. Unsubscribing stops the capture.
+   *
+   * `catchUp$` (optional; a board that records in real time may ignore it): after the trigger, each
+   * of its emissions asks for every sample recorded by then, emitted synchronously before the
+   * emission returns (a simulated DMA whose timers run late thereby never lags the board's clock
+   * when someone looks: the SCPI server's `ACQ:AXI` queries).
    */
-  capture$(settings: Omit<ResolvedScopeSettings, 'averages'>, window: DeepCaptureWindow): Observable<DeepCaptureEvent>;
+  capture$(settings: Omit<ResolvedScopeSettings, 'averages'>, window: DeepCaptureWindow, catchUp$?: Observable<unknown>): Observable<DeepCaptureEvent>;
 }

@@ -12,7 +12,9 @@ export const DEEP_CHUNK_SAMPLES = 65536;
  * subscribe, accepts the trigger once the window's pre-trigger samples (`triggerIndex`, if
  * positive) have been recorded (so that part is never stale), emits the `trigger` event, then the capture in chunks of
  * `DEEP_CHUNK_SAMPLES`, each once its last sample is in the past on the host's clock (the
- * pre-trigger chunks at once), then completes.
+ * pre-trigger chunks at once), then completes. Each emission of `catchUp$` (after the trigger) emits
+ * at once, synchronously, every sample recorded by then (a last chunk may be partial), so a reader of
+ * the DDR never sees the writer lag the board's clock, however late the event loop's timers run.
  *
  * The samples are the same stream as `acquireTrace` renders (stream index i stamped at arm + i·dt,
  * one noise realisation per capture), rendered a chunk at a time into two reused scratch arrays, so
@@ -21,7 +23,7 @@ export const DEEP_CHUNK_SAMPLES = 65536;
  * the longest standard trace): a pre-trigger part older than that is rendered with the oldest
  * generator settings kept.
  */
-export function captureDeep(host: AcquisitionHost, settings: Omit<ResolvedScopeSettings, 'averages'>, window: DeepCaptureWindow): Observable<DeepCaptureEvent> {
+export function captureDeep(host: AcquisitionHost, settings: Omit<ResolvedScopeSettings, 'averages'>, window: DeepCaptureWindow, catchUp$?: Observable<unknown>): Observable<DeepCaptureEvent> {
   return new Observable<DeepCaptureEvent>((subscriber) => {
     const { info, scheduler, model } = host;
     const { samples, triggerIndex } = window;
@@ -32,6 +34,18 @@ export function captureDeep(host: AcquisitionHost, settings: Omit<ResolvedScopeS
     const armS = (armMs - host.originMs) / 1000;
     let action: Subscription | null = null;
     const running: RunningAcquisition = { fail: (e) => subscriber.error(e) };
+    /** Writes what is due now (set once the trigger has fired). */
+    let catchUp: (() => void) | null = null;
+    const catchUpSub = catchUp$?.subscribe({
+      next: () => {
+        try {
+          catchUp?.();
+        } catch (e) {
+          subscriber.error(e);
+        }
+      },
+      error: (e: unknown) => subscriber.error(e),
+    });
     const serial = host.begin(running);
     const noise = new NoiseBlocks(host.seedWords, serial, info.bufferSize, 6);
     const request = (first: number) => ({ armS, decimation, boxcar: settings.boxcar, gain: settings.gain, first, noise });
@@ -53,22 +67,30 @@ export function captureDeep(host: AcquisitionHost, settings: Omit<ResolvedScopeS
       const ch1 = new Float64Array(Math.min(DEEP_CHUNK_SAMPLES, samples));
       const ch2 = new Float64Array(ch1.length);
       let offset = 0;
-      // a late tick (a busy event loop) writes every chunk that is due by now, as the DMA would have:
-      // the writer never lags the board's time by more than one chunk once it runs again
-      const step = () => {
-        for (;;) {
-          const n = Math.min(ch1.length, samples - offset);
+      /** Capture samples recorded by now: those whose time is in the past. */
+      const dueNow = () => Math.min(samples, Math.max(0, Math.floor((scheduler.now() - msAt(first)) / dtMs + 1e-9)));
+      /** Emits capture samples [offset, to) in pieces of at most one chunk; completes at the end. */
+      const writeTo = (to: number) => {
+        while (offset < to) {
+          const n = Math.min(ch1.length, to - offset);
           const a = ch1.subarray(0, n);
           const b = ch2.subarray(0, n);
           model.render(0, request(first + offset), a);
           model.render(1, request(first + offset), b);
           subscriber.next({ kind: 'chunk', offset, ch1: a, ch2: b });
           offset += n;
-          if (offset >= samples) return subscriber.complete();
           if (subscriber.closed) return;
-          const dueMs = msAt(first + offset + Math.min(ch1.length, samples - offset));
-          if (dueMs > scheduler.now()) return schedule(dueMs, step);
         }
+        if (offset >= samples) subscriber.complete();
+      };
+      // a late tick (a busy event loop) writes every whole chunk that is due by now, as the DMA would have
+      const step = () => {
+        const due = dueNow();
+        writeTo(due >= samples ? samples : offset + Math.floor((due - offset) / ch1.length) * ch1.length);
+        if (offset < samples && !subscriber.closed) schedule(msAt(first + Math.min(samples, offset + ch1.length)), step);
+      };
+      catchUp = () => {
+        if (offset < samples && !subscriber.closed) writeTo(dueNow());
       };
       schedule(msAt(first + Math.min(ch1.length, samples)), step);
     };
@@ -76,6 +98,7 @@ export function captureDeep(host: AcquisitionHost, settings: Omit<ResolvedScopeS
     searchTrigger({ host, settings, armMs, armS, dtS, request, schedule }, Math.max(0, triggerIndex), fire);
 
     return () => {
+      catchUpSub?.unsubscribe();
       action?.unsubscribe();
       action = null;
       host.end(running);

@@ -34,6 +34,7 @@ import { ScpiTransport } from './ScpiTransport.js';
 import { ScpiRecorder } from '../recording/ScpiRecorder.js';
 import { ScpiDeepMemory, deepMemorySamplesOf, type DeepMemoryRegion, type ScpiDeepMemoryLink } from './ScpiDeepMemory.js';
 import { scpiRingStream$ } from './scpiRingStream.js';
+import { decodeFloat32Block } from './decodeFloat32Block.js';
 
 /** How to reach an SCPI board. */
 export interface ScpiBoardOptions {
@@ -79,19 +80,11 @@ function text(message: ScpiResponse, i = 0): string {
   return typeof u === 'string' ? u : '';
 }
 
-const NATIVE_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** Decodes a big-endian float32 block payload into volts. */
+/** Decodes a big-endian float32 block payload of `expected` samples into fresh volts. */
 function decodeFloatsBE(payload: Buffer | string | undefined, expected: number, target: string): Float64Array {
-  if (!Buffer.isBuffer(payload) || payload.length !== expected * 4) {
-    throw new ScpiError(-200, `expected a block of ${expected} float32 samples, got ${Buffer.isBuffer(payload) ? `${payload.length} bytes` : JSON.stringify(payload)}`, target);
-  }
-  // Copy into an aligned buffer of our own, swap the bytes there, and read it as Float32Array.
-  const own = new Float32Array(expected);
-  const bytes = Buffer.from(own.buffer);
-  payload.copy(bytes);
-  if (NATIVE_LITTLE) bytes.swap32();
-  return Float64Array.from(own);
+  const out = new Float64Array(expected);
+  decodeFloat32Block(payload, expected, out, new Float32Array(expected), target);
+  return out;
 }
 
 /**

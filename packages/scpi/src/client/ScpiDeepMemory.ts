@@ -1,25 +1,22 @@
 import { Observable, concat, defer, first, map, of, race, repeat, switchMap, timer, type SchedulerLike } from 'rxjs';
 import {
-  ScpiError,
   SettingsError,
-  SCOPE_SETTINGS,
   type BoardInfo,
   type DeepCaptureEvent,
   type DeepCaptureWindow,
   type DeepMemoryDriver,
   type ResolvedScopeSettings,
 } from '@labrx/core';
-import { RP_COMMANDS, RP_SCPI, TRIGGER_SOURCE_NAMES, chain, fill, setLine, type AcqGain } from '../protocol/redPitayaScpi.js';
+import { RP_COMMANDS, RP_SCPI, TRIGGER_SOURCE_NAMES, chain, fill, setLine } from '../protocol/redPitayaScpi.js';
 import type { ScpiResponse } from './ScpiResponseParser.js';
+import { AXI_PAGE_BYTES, AXI_RELEASE, axiCaptureSetup } from './axiCaptureSetup.js';
+import { decodeFloat32Block as decodeInto, replyUnit as unit } from './decodeFloat32Block.js';
 
 /**
  * Samples per channel read in one round trip: both channels as float32 blocks on one line,
  * 2 · 4 · 120000 = 960 kB, under the driver's 1 MiB reply bound (MAX_REPLY_BYTES).
  */
 export const DEEP_READ_SAMPLES = 120_000;
-
-/** DDR page: the second channel's buffer starts on a page boundary. */
-const PAGE_BYTES = 4096;
 
 /** The deep-memory region a board reports (`ACQ:AXI:START?`, `ACQ:AXI:SIZE?`), in bytes. */
 export interface DeepMemoryRegion {
@@ -29,7 +26,7 @@ export interface DeepMemoryRegion {
 
 /** Samples per channel a two-channel capture can hold in `region`: half the region each, the second half page-aligned. */
 export function deepMemorySamplesOf(region: DeepMemoryRegion): number {
-  return Math.floor(region.bytes / 2 / PAGE_BYTES) * (PAGE_BYTES / 2);
+  return Math.floor(region.bytes / 2 / AXI_PAGE_BYTES) * (AXI_PAGE_BYTES / 2);
 }
 
 /** What the deep-memory client needs of its board's link. */
@@ -50,24 +47,6 @@ export interface ScpiDeepMemoryLink {
   stopQuietly(lines: readonly string[]): void;
   /** Counts a running acquisition (scopeRunning). */
   running(delta: 1 | -1): void;
-}
-
-const NATIVE_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** Decodes a big-endian float32 block of `count` samples into `out` (volts). */
-function decodeInto(payload: Buffer | string | undefined, count: number, out: Float64Array, own: Float32Array, target: string): void {
-  if (!Buffer.isBuffer(payload) || payload.length !== count * 4) {
-    throw new ScpiError(-200, `expected a block of ${count} float32 samples, got ${Buffer.isBuffer(payload) ? `${payload.length} bytes` : JSON.stringify(payload)}`, target);
-  }
-  const bytes = Buffer.from(own.buffer, 0, count * 4);
-  payload.copy(bytes);
-  if (NATIVE_LITTLE) bytes.swap32();
-  for (let i = 0; i < count; i++) out[i] = own[i]!;
-}
-
-function unit(message: ScpiResponse, i: number): string {
-  const u = message[i];
-  return typeof u === 'string' ? u.trim() : '';
 }
 
 /**
@@ -104,35 +83,19 @@ export class ScpiDeepMemory implements DeepMemoryDriver {
       }
       // buffer sizes are multiples of 16 bytes (8 samples)
       const ring = Math.ceil(samples / 8) * 8;
-      const ringBytes = ring * 2;
-      const start2 = this.region.start + Math.ceil(ringBytes / PAGE_BYTES) * PAGE_BYTES;
       const postSamples = samples - triggerIndex;
       const dt = settings.decimation / link.info.sampleRateHz;
-      const gain = SCOPE_SETTINGS.wireValue('scpi', 'gain', settings.gain) as AcqGain;
       const axi = (pattern: string, value: string | undefined, ch: number) => fill(pattern, value, ch);
-      const release = [RP_COMMANDS.stop, axi(RP_COMMANDS.axiEnable, 'OFF', 1), axi(RP_COMMANDS.axiEnable, 'OFF', 2)];
-      const setup = [
-        setLine(RP_SCPI.dataFormat, 'BIN'),
-        setLine(RP_SCPI.byteOrder, 'BEND'),
-        fill(RP_COMMANDS.axiUnits, 'VOLTS'),
-        setLine(RP_SCPI.gain, gain, 1),
-        setLine(RP_SCPI.gain, gain, 2),
-        fill(RP_COMMANDS.axiDecimation, String(settings.decimation)),
-        setLine(RP_SCPI.averaging, settings.boxcar),
-        setLine(RP_SCPI.triggerLevel, settings.threshold),
-        setLine(RP_SCPI.triggerHysteresis, settings.hysteresis),
-        setLine(RP_SCPI.triggerDelay, link.info.bufferSize / 2),
-        ...release,
-        axi(RP_COMMANDS.axiSetBuffer, `${this.region.start},${ringBytes}`, 1),
-        axi(RP_COMMANDS.axiSetBuffer, `${start2},${ringBytes}`, 2),
-        axi(RP_COMMANDS.axiTriggerDelay, String(postSamples), 1),
-        axi(RP_COMMANDS.axiTriggerDelay, String(postSamples), 2),
-        axi(RP_COMMANDS.axiEnable, 'ON', 1),
-        axi(RP_COMMANDS.axiEnable, 'ON', 2),
-        // a source left from an earlier acquisition would fire at START, before the pre-trigger part is written
-        fill(RP_COMMANDS.trigger, 'DISABLED'),
-        RP_COMMANDS.start,
-      ];
+      const release = AXI_RELEASE;
+      const setup = axiCaptureSetup({
+        regionStart: this.region.start,
+        ringSamples: [ring, ring],
+        postTriggerSamples: postSamples,
+        decimation: settings.decimation,
+        gain: settings.gain,
+        boxcar: settings.boxcar,
+        extra: [setLine(RP_SCPI.triggerLevel, settings.threshold), setLine(RP_SCPI.triggerHysteresis, settings.hysteresis), setLine(RP_SCPI.triggerDelay, link.info.bufferSize / 2)],
+      });
       const wait = (ms: number): Observable<unknown> => (ms < 1 ? of(0) : timer(ms, link.scheduler));
       const captureMs = (samples + Math.max(0, triggerIndex)) * dt * 1e3;
       const interval = Math.min(link.maxPollIntervalMs, Math.max(captureMs / 8, 0));

@@ -5,3 +5,4 @@ export { ScpiBoard, connectScpiBoard, parseScpiUrl, SCPI_DEFAULT_PORT, type Scpi
 export { ScpiTransport, type ScpiTransportOptions } from './ScpiTransport.js';
 export { ScpiDeepMemory, DEEP_READ_SAMPLES, deepMemorySamplesOf, type DeepMemoryRegion } from './ScpiDeepMemory.js';
 export { ScpiResponseParser, MAX_REPLY_BYTES, type ScpiResponse } from './ScpiResponseParser.js';
+export { ringWriterCount, type RingCount, type RingCountBounds } from './ringWriterCount.js';

@@ -1,4 +1,4 @@
-import type { Subscription } from 'rxjs';
+import { Subject, type Subscription } from 'rxjs';
 import { lsbVolts, type BoardDriver, type DeepCaptureChunk, type InputGain, type ResolvedScopeSettings } from '@labrx/core';
 import type { ScpiErrorSink } from './errorSink.js';
 import { ScpiApiError, ScpiCommandError, RP_API_ERROR, RP_API_ERROR_TEXT } from './scpiErrors.js';
@@ -56,7 +56,11 @@ const fail = (what: string) => new ScpiApiError(RP_API_ERROR.EOOR, `${what}: ${R
  * position is recorded, `Trig:Dly` more samples are written, then the channel stops and `TRIG:FILL?`
  * reads 1. Every sample is written as the writer passes, so with a delay beyond the buffer (up to
  * 2^32 − 1) it wraps lap after lap and the ring can be read while it runs (`Write:Pos?` moves round):
- * the SCPI driver's gapless stream; ACQ:STOP, a new START or the session's end stops it. The buffer then holds the last `size` samples written; `DATA:Start:N? pos,n` reads n from
+ * the SCPI driver's gapless stream; ACQ:STOP, a new START or the session's end stops it. Every
+ * query of the writer's state (`Write:Pos?`, `Trig:Pos?`, `Trig:Fill?`) first has the board write
+ * every sample due on its clock (`capture$`'s catchUp$), so the writer never lags the board's time
+ * when it is looked at, however late the event loop runs: as the DMA. (A data read does not: it sees
+ * the ring as the last look left it, which is all a reader that asks where the writer is can rely on.) The buffer then holds the last `size` samples written; `DATA:Start:N? pos,n` reads n from
  * ring position pos, wrapping, in `ACQ:AXI:DATA:UNITS` (VOLTS or RAW, separate from `ACQ:DATA:UNITS`)
  * and the connection's format.
  *
@@ -73,6 +77,8 @@ export class DeepMemoryModel {
   units: AcqUnits = 'VOLTS';
   private readonly channels: [DeepChannel, DeepChannel];
   private running: Subscription | null = null;
+  /** Asks the running capture to write everything due on the board's clock (DeepMemoryDriver.capture$'s catchUp$). */
+  private readonly catchUp = new Subject<void>();
   private gain: InputGain = 'lv';
   /** Byte ranges deep-memory generation has reserved (a buffer may not overlap them). */
   generationReserved: () => readonly { start: number; end: number }[] = () => [];
@@ -160,18 +166,21 @@ export class DeepMemoryModel {
   /** ACQ:AXI:SOUR<n>:TRIG:FILL? */
   filled(ch: number): boolean {
     this.requireAvailable('Failed to get trigger fill state');
+    this.catchUp.next();
     return this.channel(ch).filled;
   }
 
   /** ACQ:AXI:SOUR<n>:Write:Pos?: ring position of the next write. */
   writePosition(ch: number): number {
     this.requireAvailable('Failed to get writer position');
+    this.catchUp.next();
     return this.channel(ch).writePos;
   }
 
   /** ACQ:AXI:SOUR<n>:Trig:Pos?: ring position of the trigger sample. */
   triggerPosition(ch: number): number {
     this.requireAvailable('Failed to get writer position at trigger');
+    this.catchUp.next();
     return this.channel(ch).triggerPos;
   }
 
@@ -226,7 +235,7 @@ export class DeepMemoryModel {
     const hi = 2 ** (this.board.info.adcBits - 1);
     let sub: Subscription | null = null;
     let done = false;
-    sub = deep.capture$({ ...settings, samples: Math.max(1, samples) }, { samples: Math.max(1, samples), triggerIndex }).subscribe({
+    sub = deep.capture$({ ...settings, samples: Math.max(1, samples) }, { samples: Math.max(1, samples), triggerIndex }, this.catchUp).subscribe({
       next: (e) => {
         if (e.kind === 'trigger') {
           for (const c of this.channels) if (c.memory) c.triggerPos = ((triggerIndex % c.samples) + c.samples) % c.samples;
