@@ -105,6 +105,36 @@ for (const backend of FFT_BACKENDS) {
   });
 }
 
+test('pffft: a plan still transforms correctly after a larger plan grew the WebAssembly heap (its heap views are rebuilt)', (t) => {
+  const n = 128;
+  const plan = createFftPlan(n, 'pffft');
+  const x = fillGaussian(new Float64Array(n), 1, uniformSource(11));
+  const before = [new Float64Array(n / 2 + 1), new Float64Array(n / 2 + 1)] as const;
+  plan.forward(x, before[0], before[1]);
+  const scale = new Float64Array(n / 2 + 1).fill(1);
+  const powerBefore = new Float64Array(n / 2 + 1);
+  plan.accumulatePower(x, undefined, scale, powerBefore, 1);
+  // 3 × 16 MiB of buffers: more than the heap held, so it grows and the old ArrayBuffer is detached
+  createFftPlan(1 << 22, 'pffft');
+  const after = [new Float64Array(n / 2 + 1), new Float64Array(n / 2 + 1)] as const;
+  plan.forward(x, after[0], after[1]);
+  const powerAfter = new Float64Array(n / 2 + 1);
+  plan.accumulatePower(x, undefined, scale, powerAfter, 1);
+  t.deepEqual(after, before);
+  t.deepEqual(powerAfter, powerBefore);
+  // and the power is |X_k|² of forward's bins, bit for bit (accumulatePower runs the SIMD glue,
+  // forward the JavaScript loops: the same IEEE operations), with a window too
+  for (let k = 0; k <= n / 2; k++) t.is(powerAfter[k], after[0][k]! ** 2 + after[1][k]! ** 2);
+  const w = Float64Array.from({ length: n }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n));
+  plan.forward(x, after[0], after[1], w);
+  plan.accumulatePower(x, w, scale, powerAfter, 1);
+  for (let k = 0; k <= n / 2; k++) t.is(powerAfter[k], after[0][k]! ** 2 + after[1][k]! ** 2);
+  // weight ½ into a mean that held 1: (1 + P)/2 per bin
+  const half = new Float64Array(n / 2 + 1).fill(1);
+  plan.accumulatePower(x, w, scale, half, 0.5);
+  for (let k = 0; k <= n / 2; k++) t.is(half[k], 1 + (powerAfter[k]! - 1) * 0.5);
+});
+
 test('plans are cached per (backend, size)', (t) => {
   t.is(createFftPlan(256), createFftPlan(256, 'fftjs'));
   t.not(createFftPlan(256), createFftPlan(512));

@@ -229,6 +229,32 @@ test('accumulatePair (power and mean fused) equals powerPair + addToRunningMean,
   for (let j = 0; j < k.bins; j++) t.true(Math.abs(mean[j]! - sum[j]!) <= 1e-12 * sum[j]!);
 });
 
+for (const backend of FFT_BACKENDS) {
+  test(`${backend}: accumulate with a per-bin scale (binScale(gain)) equals powerVpk2 × gain folded into the mean; weight 1 overwrites what the mean held; zero padding too`, (t) => {
+    const uniform = uniformSource(7);
+    for (const zeroPad of [1, 4]) {
+      const n = 512;
+      const k = new SpectrumKernel(n, 'hann', backend, zeroPad);
+      const gain = Float64Array.from({ length: k.bins }, (_, i) => 1 + i / k.bins);
+      const scale = k.binScale(gain);
+      const blocks = Array.from({ length: 3 }, () => fillGaussian(new Float64Array(n), 0.3, uniform));
+      // garbage in the mean: the first segment (weight 1) must overwrite it, not average with it
+      const fused = new Float64Array(k.bins).fill(123);
+      const stepwise = new Float64Array(k.bins);
+      const p = new Float64Array(k.bins);
+      blocks.forEach((x, i) => {
+        k.accumulate(x, fused, 1 / (i + 1), scale);
+        k.powerVpk2(x, p);
+        for (let j = 0; j < k.bins; j++) p[j]! *= gain[j]!;
+        addToRunningMean(stepwise, p, i + 1);
+      });
+      // the same products in a different order (scale·|X|² against (4/(Σw)²·|X|²)·gain): last-bit differences only
+      for (let j = 0; j < k.bins; j++) t.true(Math.abs(fused[j]! - stepwise[j]!) <= 1e-12 * stepwise[j]!, `zeroPad ${zeroPad}, bin ${j}: ${fused[j]} vs ${stepwise[j]}`);
+    }
+    t.throws(() => new SpectrumKernel(64, 'hann', backend).binScale(new Float64Array(3)), { instanceOf: SettingsError });
+  });
+}
+
 test('SpectrumKernel rejects a block of the wrong length with SettingsError', (t) => {
   const k = new SpectrumKernel(256, 'hann');
   t.throws(() => k.powerVpk2(new Float64Array(255), new Float64Array(k.bins)), { instanceOf: SettingsError });

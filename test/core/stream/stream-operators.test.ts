@@ -1,6 +1,6 @@
 import test from 'ava';
 import { Subject, from, toArray, firstValueFrom } from 'rxjs';
-import { failOnGap, rollingWindow, SegmentAssembler, StreamOverflowError, toBlockIterable, welchSpectra, type GapBlock, type SampleBlock, type StreamBlock } from '@labrx/core';
+import { decimationResponse, failOnGap, initFftBackend, rollingWindow, SegmentAssembler, SpectrumKernel, StreamOverflowError, toBlockIterable, welchSpectra, type GapBlock, type SampleBlock, type StreamBlock } from '@labrx/core';
 import { marbles } from '@labrx/core/testing';
 
 const DT = 1e-6;
@@ -110,3 +110,40 @@ test('welchSpectra: a gap drops the partial average and the next spectrum report
   t.is(out[0]!.samples, 64 + 2 * 32);
   t.is(out[0]!.lostSamples, 50);
 });
+
+for (const backend of ['fftjs', 'pffft'] as const) {
+  test(`welchSpectra (${backend}): every bin of every spectrum is the mean of its segments' power, the boxcar decimation's 1/|H|² applied, though result arrays are not cleared before use`, async (t) => {
+    await initFftBackend(backend);
+    const n = 256;
+    const hop = 128;
+    const decimation = 8;
+    const signal = (index: number, samples: number): SampleBlock => {
+      const ch1 = Float64Array.from({ length: samples }, (_, j) => Math.sin((index + j) * 0.7) + 0.3 * Math.sin((index + j) * 0.123));
+      const ch2 = ch1.map((v, j) => 0.5 * v + 0.01 * Math.cos((index + j) * 2.1));
+      return { kind: 'samples', index, samples, dt: (decimation / 125e6), ch1, ch2, timestamp: 0 };
+    };
+    const blocks = Array.from({ length: 16 }, (_, b) => signal(b * 100, 100));
+    for (const averages of [1, 3]) {
+      const op = welchSpectra({ points: n, hopSamples: hop, window: 'hann', backend, averages, input: 'both', decimation, boxcar: true, sampleRateHz: 125e6 });
+      const out = await firstValueFrom(from<StreamBlock[]>(blocks).pipe(op, toArray()));
+      t.is(out.length, Math.floor((Math.floor((1600 - n) / hop) + 1) / averages));
+      // reference: each segment's power in Vpk² (kernel, zero-initialised arrays), times 1/|H(f)|², averaged
+      const k = new SpectrumKernel(n, 'hann', backend);
+      const all1 = Float64Array.from(blocks.flatMap((b) => Array.from(b.ch1)));
+      const all2 = Float64Array.from(blocks.flatMap((b) => Array.from(b.ch2)));
+      const p = new Float64Array(k.bins);
+      for (const s of out) {
+        for (const [ch, all] of [[s.ch1, all1], [s.ch2, all2]] as const) {
+          const expected = new Float64Array(k.bins);
+          for (let a = 0; a < averages; a++) {
+            const start = s.index + a * hop;
+            k.powerVpk2(all.subarray(start, start + n), p);
+            for (let j = 0; j < k.bins; j++) expected[j]! += (p[j]! / decimationResponse(s.frequencies[j]!, decimation, 125e6) ** 2) / averages;
+          }
+          // the same products in another order: relative 1e-12 (Float64 rounding; pffft's Float32 rounding is identical on both sides)
+          for (let j = 0; j < k.bins; j++) t.true(Math.abs(ch[j]! - expected[j]!) <= 1e-12 * Math.abs(expected[j]!) + 1e-300, `averages ${averages}, bin ${j}: ${ch[j]} vs ${expected[j]}`);
+        }
+      }
+    }
+  });
+}

@@ -27,4 +27,18 @@ export interface RealFftPlan {
    * fuse it with the copy it makes anyway (pffft writes w·x straight into its Float32 buffer).
    */
   forward(input: Float64Array, outRe: Float64Array, outIm: Float64Array, window?: Float64Array): void;
+  /**
+   * The transform's power, scaled per bin and folded into a running mean, without handing out
+   * the complex bins: mean_k += (scale_k · |X_k|² − mean_k) · weight for k = 0…N/2, with X as in
+   * `forward`. With weight 1 it stores scale_k · |X_k|² and ignores what `mean` held, so a fresh
+   * array needs no clearing. What a power spectrum needs, in one pass over the transform's own
+   * output (the fast path of the real-time analyzer: a backend can skip the copies `forward` makes).
+   *
+   * @param input N samples (volts); not modified
+   * @param window N weights, or undefined for none
+   * @param scale N/2+1 per-bin factors (e.g. 4/(Σw)², times a decimation compensation; units of mean per (V·samples)²)
+   * @param mean N/2+1 values, updated in place (owned by the caller)
+   * @param weight the new power's weight in (0, 1]: 1/count for an arithmetic mean
+   */
+  accumulatePower(input: Float64Array, window: Float64Array | undefined, scale: Float64Array, mean: Float64Array, weight: number): void;
 }

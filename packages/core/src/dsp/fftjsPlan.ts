@@ -42,5 +42,18 @@ export function createFftJsPlan(size: number): RealFftPlan {
         outIm[k] = scratch[j + 1]!;
       }
     },
+    accumulatePower(input, window, scale, mean, weight) {
+      let data = input;
+      if (window) {
+        for (let i = 0; i < size; i++) windowed[i] = input[i]! * window[i]!;
+        data = windowed;
+      }
+      fft.realTransform(scratch, data);
+      if (weight === 1) {
+        for (let k = 0, j = 0; k <= half; k++, j += 2) mean[k] = scale[k]! * (scratch[j]! * scratch[j]! + scratch[j + 1]! * scratch[j + 1]!);
+      } else {
+        for (let k = 0, j = 0; k <= half; k++, j += 2) mean[k]! += (scale[k]! * (scratch[j]! * scratch[j]! + scratch[j + 1]! * scratch[j + 1]!) - mean[k]!) * weight;
+      }
+    },
   };
 }

@@ -12,6 +12,10 @@ declare module '@echogarden/pffft-wasm/simd' {
     _pffft_destroy_setup(setup: number): void;
     /** `pffft_transform_ordered(setup, in, out, work, direction)`: direction 0 = forward. */
     _pffft_transform_ordered(setup: number, input: number, output: number, work: number, direction: number): void;
+    /** `pffft_transform(setup, in, out, work, direction)`: as ordered, but the output in PFFFT's internal (SIMD-friendly) order. */
+    _pffft_transform(setup: number, input: number, output: number, work: number, direction: number): void;
+    /** `pffft_zreorder(setup, in, out, direction)`: forward (0) turns the internal order into the canonical one; a pure permutation. */
+    _pffft_zreorder(setup: number, input: number, output: number, direction: number): void;
     /** 16-byte aligned allocation of `bytes` bytes. */
     _pffft_aligned_malloc(bytes: number): number;
     _pffft_aligned_free(pointer: number): void;

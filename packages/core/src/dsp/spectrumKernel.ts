@@ -1,7 +1,7 @@
 import { SettingsError } from '../errors/SettingsError.js';
 import { crossSpectrumVpk2 } from './crossSpectrum.js';
 import { createFftPlan, type FftBackend, type RealFftPlan } from './fftPlan.js';
-import { accumulatePowerVpk2, powerSpectrumVpk2 } from './powerSpectrum.js';
+import { powerSpectrumVpk2 } from './powerSpectrum.js';
 import { resolutionBandwidthHz } from './spectrumUnits.js';
 import { makeWindow, type WindowInfo, type WindowName } from './windows.js';
 
@@ -41,6 +41,8 @@ export class SpectrumKernel {
   private readonly im2: Float64Array;
   /** With zero-padding: the windowed block followed by zeros, n · zeroPad samples. */
   private readonly padded: Float64Array | undefined;
+  /** |X_k|² → Vpk² per bin: 1/(Σw)² at DC and Nyquist, 4/(Σw)² between (see `powerSpectrumVpk2`). */
+  private readonly vpk2Scale: Float64Array;
 
   /**
    * @param n block length in samples: a power of two ≥ 4 (≥ 32 with 'pffft')
@@ -65,6 +67,25 @@ export class SpectrumKernel {
     this.im1 = new Float64Array(this.bins);
     this.re2 = new Float64Array(this.bins);
     this.im2 = new Float64Array(this.bins);
+    this.vpk2Scale = this.binScale();
+  }
+
+  /**
+   * Per-bin factors that turn |X_k|² of this kernel's transform into Vpk² (4/(Σw)², 1/(Σw)² at
+   * DC and Nyquist), multiplied by `gain` if given: what `accumulatePair`'s `scale` expects. A
+   * fresh array the caller owns.
+   *
+   * @param gain optional per-bin factor (dimensionless, `bins` values), e.g. 1/|H(f)|² of a decimation filter to divide out
+   * @throws SettingsError if `gain` has the wrong length
+   */
+  binScale(gain?: Float64Array): Float64Array {
+    if (gain && gain.length !== this.bins) throw new SettingsError('dsp', 'gain length', gain.length, `${this.bins} (the kernel's bins)`);
+    const edge = 1 / (this.window.sum * this.window.sum);
+    const scale = new Float64Array(this.bins).fill(4 * edge);
+    scale[0] = edge;
+    scale[this.bins - 1] = edge;
+    if (gain) for (let k = 0; k < scale.length; k++) scale[k]! *= gain[k]!;
+    return scale;
   }
 
   /** Resolution bandwidth in Hz for samples `dtS` seconds apart: enbwBins / (n · dt). */
@@ -118,32 +139,55 @@ export class SpectrumKernel {
   }
 
   /**
-   * Adds both channels' power spectra to running averages in one pass each (see
-   * `accumulatePowerVpk2`): the spectrum analyzer's inner loop without intermediate arrays.
+   * Adds both channels' power spectra to running averages in one pass each: mean_k += (P_k −
+   * mean_k) · weight, P_k the bin's power in Vpk² (times a per-bin `scale` if given). The spectrum
+   * analyzer's inner loop without intermediate arrays; with weight 1 the means are overwritten,
+   * so fresh arrays need no clearing. On 'pffft' the power is read from the transform's own
+   * buffer (`RealFftPlan.accumulatePower`).
    *
    * @param in1 n samples of ch1 in volts
    * @param in2 n samples of ch2 in volts
    * @param mean1 n/2+1 values, ch1's average in Vpk², updated in place
    * @param mean2 n/2+1 values, ch2's average in Vpk², updated in place
    * @param weight the new spectra's weight: 1/count for an arithmetic mean, 1/N for an exponential one
+   * @param scale per-bin |X|² → result factors from `binScale` (default: plain Vpk²)
    *
    * @example
    * for (let i = 1; i <= averages; i++) kernel.accumulatePair(traces[i - 1].ch1, traces[i - 1].ch2, mean1, mean2, 1 / i);
    */
-  accumulatePair(in1: Float64Array, in2: Float64Array, mean1: Float64Array, mean2: Float64Array, weight: number): void {
-    this.transform(in1, this.re1, this.im1);
-    accumulatePowerVpk2(this.re1, this.im1, this.window.sum, mean1, weight);
-    this.transform(in2, this.re1, this.im1);
-    accumulatePowerVpk2(this.re1, this.im1, this.window.sum, mean2, weight);
+  accumulatePair(in1: Float64Array, in2: Float64Array, mean1: Float64Array, mean2: Float64Array, weight: number, scale: Float64Array = this.vpk2Scale): void {
+    this.accumulate(in1, mean1, weight, scale);
+    this.accumulate(in2, mean2, weight, scale);
+  }
+
+  /**
+   * One channel's power spectrum into a running average (as `accumulatePair` does for two).
+   *
+   * @param input n samples in volts
+   * @param mean n/2+1 values in Vpk² (times `scale`), updated in place
+   * @param weight the new spectrum's weight in (0, 1]
+   * @param scale per-bin factors from `binScale` (default: plain Vpk²)
+   */
+  accumulate(input: Float64Array, mean: Float64Array, weight: number, scale: Float64Array = this.vpk2Scale): void {
+    if (input.length !== this.n) throw new SettingsError('dsp', 'block length', input.length, `${this.n} samples (the kernel's length)`);
+    if (scale.length !== this.bins) throw new SettingsError('dsp', 'scale length', scale.length, `${this.bins} (the kernel's bins)`);
+    const padded = this.padded;
+    if (!padded) return this.plan.accumulatePower(input, this.weights, scale, mean, weight);
+    this.pad(input, padded);
+    this.plan.accumulatePower(padded, undefined, scale, mean, weight);
   }
 
   private transform(input: Float64Array, re: Float64Array, im: Float64Array): void {
     if (input.length !== this.n) throw new SettingsError('dsp', 'block length', input.length, `${this.n} samples (the kernel's length)`);
     const padded = this.padded;
     if (!padded) return this.plan.forward(input, re, im, this.weights);
-    // window into the first n samples; the rest stays zero from construction
+    this.pad(input, padded);
+    this.plan.forward(padded, re, im);
+  }
+
+  /** Windows `input` into the first n samples of `padded`; the rest stays zero from construction. */
+  private pad(input: Float64Array, padded: Float64Array): void {
     const w = this.weights;
     for (let i = 0; i < this.n; i++) padded[i] = w ? input[i]! * w[i]! : input[i]!;
-    this.plan.forward(padded, re, im);
   }
 }

@@ -3,6 +3,7 @@ import { decimationResponse } from '../dsp/decimationResponse.js';
 import type { FftBackend } from '../dsp/fftPlan.js';
 import { rfftFrequencies } from '../dsp/frequencyGrid.js';
 import { SpectrumKernel } from '../dsp/spectrumKernel.js';
+import { uninitializedFloat64 } from '../dsp/uninitializedFloat64.js';
 import type { WindowName } from '../dsp/windows.js';
 import type { StreamBlock } from '../results/StreamBlock.js';
 import { SegmentAssembler } from './SegmentAssembler.js';
@@ -60,7 +61,9 @@ export interface WelchSpectrumVpk2 {
  * intercept. Segments never straddle a gap; a partial average at a gap is dropped and
  * `lostSamples` of the next spectrum says how much was lost.
  *
- * Allocation: one kernel, one segment buffer, and per emitted spectrum its own result arrays.
+ * Allocation: one kernel, one segment buffer, and per emitted spectrum its own result arrays,
+ * not cleared (`uninitializedFloat64`): the power of the average's first segment is written into
+ * every bin of them directly (weight 1).
  *
  * ```
  * blocks:  --b0--b1--b2--b3--b4--
@@ -83,40 +86,36 @@ export function welchSpectra(options: WelchSpectraOptions): OperatorFunction<Str
       const assembler = new SegmentAssembler(points, hopSamples);
       const empty = new Float64Array(0);
       let frequencies: Float64Array | null = null;
-      let gain: Float64Array | null = null;
-      let mean1 = new Float64Array(kernel.bins);
-      let mean2 = new Float64Array(kernel.bins);
+      // |X|² → Vpk² per bin, with the boxcar decimation's 1/|H(f)|² folded in (computed once, on the
+      // first segment, when dt is known: two sines per bin would cost more than the FFT)
+      let scale: Float64Array | null = null;
+      let mean1 = new Float64Array(input === 'in2' ? 0 : kernel.bins);
+      let mean2 = new Float64Array(input === 'in1' ? 0 : kernel.bins);
       let count = 0;
       let firstIndex = 0;
       let firstMs = 0;
       let lost = 0;
       let dt = 0;
       let dtMs = 0;
-      const scratch = new Float64Array(kernel.bins);
       const onSegment = (ch1: Float64Array, ch2: Float64Array, index: number) => {
         if (count === 0) {
           firstIndex = index;
           firstMs = index * dtMs;
         }
-        count++;
-        const w = 1 / count;
-        if (input === 'both') kernel.accumulatePair(ch1, ch2, mean1, mean2, w);
-        else accumulateOne(kernel, input === 'in1' ? ch1 : ch2, input === 'in1' ? mean1 : mean2, scratch, w);
-        if (count < averages) return;
-        frequencies ??= rfftFrequencies(points, dt);
-        const out1 = input === 'in2' ? empty : mean1;
-        const out2 = input === 'in1' ? empty : mean2;
-        if (boxcar && decimation > 1) {
-          // 1/|H(f)|² of the boxcar decimation, computed once (as `compensateDecimation` does per call:
-          // two sines per bin would cost more than the FFT)
-          gain ??= Float64Array.from(frequencies, (f) => 1 / decimationResponse(f, decimation, sampleRateHz) ** 2);
-          for (let k = 0; k < out1.length; k++) out1[k]! *= gain[k]!;
-          for (let k = 0; k < out2.length; k++) out2[k]! *= gain[k]!;
+        if (!scale) {
+          frequencies = rfftFrequencies(points, dt);
+          scale = kernel.binScale(boxcar && decimation > 1 ? Float64Array.from(frequencies, (f) => 1 / decimationResponse(f, decimation, sampleRateHz) ** 2) : undefined);
         }
+        count++;
+        // weight 1 overwrites: the fresh arrays of a new average need no clearing
+        const w = 1 / count;
+        if (input !== 'in2') kernel.accumulate(ch1, mean1, w, scale);
+        if (input !== 'in1') kernel.accumulate(ch2, mean2, w, scale);
+        if (count < averages) return;
         const spectrum: WelchSpectrumVpk2 = {
-          frequencies,
-          ch1: out1,
-          ch2: out2,
+          frequencies: frequencies!,
+          ch1: input === 'in2' ? empty : mean1,
+          ch2: input === 'in1' ? empty : mean2,
           rbw: kernel.rbwHz(dt),
           window,
           averages: count,
@@ -126,8 +125,10 @@ export function welchSpectra(options: WelchSpectraOptions): OperatorFunction<Str
           timestamp: originMs + firstMs,
           lostSamples: lost,
         };
-        mean1 = new Float64Array(kernel.bins);
-        mean2 = new Float64Array(kernel.bins);
+        // the emitted arrays are the consumer's: the next average gets its own, uncleared, which
+        // its first segment overwrites in full (weight 1)
+        if (input !== 'in2') mean1 = uninitializedFloat64(kernel.bins);
+        if (input !== 'in1') mean2 = uninitializedFloat64(kernel.bins);
         count = 0;
         lost = 0;
         subscriber.next(spectrum);
@@ -143,9 +144,7 @@ export function welchSpectra(options: WelchSpectraOptions): OperatorFunction<Str
             }
             if (block.kind === 'gap') lost += block.samples;
             if (!assembler.push(block, onSegment)) {
-              // a gap: the partial average would mix both sides of it
-              mean1.fill(0);
-              mean2.fill(0);
+              // a gap: the partial average would mix both sides of it (the next segment's weight 1 overwrites it)
               count = 0;
             }
           } catch (error) {
@@ -156,10 +155,4 @@ export function welchSpectra(options: WelchSpectraOptions): OperatorFunction<Str
         complete: () => subscriber.complete(),
       });
     });
-}
-
-/** One channel's power into a running mean (the kernel's pair method does two). */
-function accumulateOne(kernel: SpectrumKernel, x: Float64Array, mean: Float64Array, scratch: Float64Array, weight: number): void {
-  kernel.powerVpk2(x, scratch);
-  for (let k = 0; k < mean.length; k++) mean[k]! += (scratch[k]! - mean[k]!) * weight;
 }
