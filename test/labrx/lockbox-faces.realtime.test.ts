@@ -1,5 +1,4 @@
 import test from 'ava';
-import { asyncScheduler } from 'rxjs';
 import { VirtualClock } from '@labrx/core/testing';
 import { createSimBoard, fabryPerot } from '@labrx/hw-sim';
 import { startScpiServer } from '@labrx/scpi';
@@ -133,13 +132,10 @@ test.serial('the Pound–Drever–Hall lock over pyrpl:// in real time: locked a
   );
   t.log(`embedded: locked in ${(reference.durationS * 1e3).toFixed(1)} ms; residual ${refResidual.rms.toFixed(0)} Hz rms (theory ${PDH_RESIDUAL_HZ.toFixed(0)} Hz)`);
 
-  // The served simulator on rxjs' asyncScheduler (Date.now(), whole milliseconds): its register server
-  // plays the IQ oscillator (the EOM's 20 MHz) on a generator slot whose phase it takes from one clock
-  // reading, while the board restarts the generator at another; on a sub-millisecond clock the two
-  // differ by microseconds, i.e. tens of cycles at 20 MHz, and the PDH error then comes out of the I
-  // quadrature at a random phase (p-p from 0.08 to 0.73 V, and of either sign, in six runs). With
-  // whole milliseconds both readings agree (or differ by 1 ms: 19999.99999 cycles, 4e-3° off).
-  const served = await servePyrplSim({ ...SIM, seed: 5, dut: fabryPerot(PDH_PLANT), scheduler: asyncScheduler });
+  // The served simulator on its default real-time clock (sub-millisecond): its register server plays the
+  // IQ oscillator (the EOM's 20 MHz) on a generator slot, phased at the one instant the board restarts
+  // the generator (BoardDriver.atOneInstant), so the PDH error comes out of the quadrature as embedded.
+  const served = await servePyrplSim({ ...SIM, seed: 5, dut: fabryPerot(PDH_PLANT) });
   t.teardown(served.close);
   const remote = await connect(served.server.url);
   t.teardown(() => remote.close());

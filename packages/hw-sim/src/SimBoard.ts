@@ -83,6 +83,8 @@ export class SimBoard implements BoardDriver {
   readonly options: ResolvedSimBoardOptions;
   private readonly model: SignalModel;
   private readonly originMs: number;
+  /** Scheduler time (ms) the board's clock is held at inside `atOneInstant`, else null. */
+  private heldMs: number | null = null;
   private readonly seedWords: readonly number[];
   private readonly running = new RunningJobs();
   private closed = false;
@@ -327,7 +329,19 @@ export class SimBoard implements BoardDriver {
 
   /** Board time in seconds: scheduler time since the board was created. */
   timeS(): number {
-    return (this.scheduler.now() - this.originMs) / 1000;
+    return ((this.heldMs ?? this.scheduler.now()) - this.originMs) / 1000;
+  }
+
+  /** BoardDriver.atOneInstant: the board's time stands at one scheduler instant while `fn` runs (nested calls share it). */
+  atOneInstant<T>(fn: (nowMs: number) => T): T {
+    if (this.heldMs !== null) return fn(this.heldMs);
+    const now = this.scheduler.now();
+    this.heldMs = now;
+    try {
+      return fn(now);
+    } finally {
+      this.heldMs = null;
+    }
   }
 
   /**

@@ -31,6 +31,13 @@ export interface BoardDriver {
    */
   setAsg(index: number, settings: ResolvedAsgSettings): Observable<ResolvedAsgSettings>;
   /**
+   * Runs `fn` with the board's clock held at one instant, `nowMs` (scheduler time, ms): every setting
+   * applied inside it takes effect at that instant, so a phase computed for `nowMs` holds exactly when a
+   * generator restarts there. The simulator has it (its PyRPL register server phases the IQ
+   * oscillators it plays on generator slots this way); a driver of real hardware leaves it out.
+   */
+  atOneInstant?<T>(fn: (nowMs: number) => T): T;
+  /**
    * Arms the scope with `settings`, waits for the trigger and the post-trigger samples, emits one
    * raw trace and completes. Takes bufferSize · decimation / sampleRate plus the trigger wait.
    * Unsubscribing before then stops the acquisition. `options` says who asks and whether to queue

@@ -91,7 +91,10 @@ export class SimFpga {
     private readonly onError: (err: unknown) => void,
   ) {
     const originMs = board.scheduler.now();
-    this.originMs = (board as { timeS?: () => number }).timeS ? originMs - 1000 * (board as unknown as { timeS: () => number }).timeS() : originMs;
+    // the simulator's own time origin (its board time 0), read at one held instant so that it is exact
+    const sim = board as { timeS?: () => number };
+    const boardTimeMs = (now: number): number => now - 1000 * sim.timeS!();
+    this.originMs = sim.timeS ? (board.atOneInstant ? board.atOneInstant(boardTimeMs) : boardTimeMs(originMs)) : originMs;
     for (const m of PYRPL_MODULES) {
       for (const r of m.registers) {
         if (r.constant !== undefined) this.constants.set(m.base + r.offset, r.constant);
@@ -101,7 +104,7 @@ export class SimFpga {
     this.iq = [0, 1, 2].map(() => ({ frequencyHz: 0, tRefMs: originMs, phaseRef: 0, running: true, epoch: 0, averaging: false, sumI: 0n, sumQ: 0n, measurement: null }));
     this.scope = new ScopeModel(board, (a) => this.slotOf(`asg${a}`), (m) => this.warn(m), originMs);
     // Known phase origins for both generator slots from the start.
-    for (let s = 0; s < 2; s++) this.apply(s, null, 'off');
+    for (let s = 0; s < 2; s++) this.apply(s, null, 'off', originMs);
   }
 
   /** Reports a condition the simulator cannot reproduce, once per message. */
@@ -471,12 +474,11 @@ export class SimFpga {
   }
 
   /** What iq `index`'s oscillator plays on an output, if anything. */
-  private iqSource(index: number): { settings: AsgSettings; key: string; lo: { key: string; cycles: number } } | null {
+  private iqSource(index: number, now: number): { settings: AsgSettings; key: string; lo: { key: string; cycles: number } } | null {
     const q = this.iq[index]!;
     const output = this.outputOf(`iq${index}` as 'iq0');
     const amplitude = toSigned(this.iqReg(index, 0x114) & 0x3ffff, 18) / 2 ** 17;
     if (output === 'off' || amplitude === 0 || !q.running) return null;
-    const now = this.board.scheduler.now();
     // in phase with the board's IQ oscillator, 2π·f·t in board time (so that a demodulator configured
     // on the board sees its own modulation at a fixed phase, as on the FPGA)
     const cycles = (q.frequencyHz * (now - this.originMs)) / 1000;
@@ -498,15 +500,26 @@ export class SimFpga {
     return i < 0 ? null : i;
   }
 
-  /** Puts every active source on a generator slot: asg n on slot n, IQ oscillators on free slots. */
+  /**
+   * Puts every active source on a generator slot: asg n on slot n, IQ oscillators on free slots. On a
+   * board that can hold its clock (`atOneInstant`), the oscillators' phases, the slots' origins and the
+   * generators' restarts are all one instant, so an IQ oscillator plays exactly in phase with the
+   * module's demodulation on any clock (on a sub-millisecond clock two readings would differ by
+   * microseconds: tens of cycles at 20 MHz).
+   */
   reconcile(): void {
+    if (this.board.atOneInstant) this.board.atOneInstant((now) => this.reconcileAt(now));
+    else this.reconcileAt(this.board.scheduler.now());
+  }
+
+  private reconcileAt(now: number): void {
     const wanted: Array<{ owner: string; settings: AsgSettings; key: string; lo?: { key: string; cycles: number } } | null> = [null, null];
     for (const ch of [0, 1] as const) {
       const s = this.asgSource(ch);
       if (s) wanted[ch] = { owner: `asg${ch}`, ...s };
     }
     for (let i = 0; i < 3; i++) {
-      const s = this.iqSource(i);
+      const s = this.iqSource(i, now);
       if (!s) continue;
       const owner = `iq${i}`;
       const previous = this.slotOf(owner);
@@ -520,11 +533,11 @@ export class SimFpga {
     for (let slot = 0; slot < 2; slot++) {
       const w = wanted[slot] ?? null;
       const key = w ? `${w.owner}|${w.key}` : 'off';
-      if (this.slots[slot]!.key !== key) this.apply(slot, w, key);
+      if (this.slots[slot]!.key !== key) this.apply(slot, w, key, now);
     }
   }
 
-  private apply(slot: number, w: { owner: string; settings: AsgSettings; lo?: { key: string; cycles: number } } | null, key: string): void {
+  private apply(slot: number, w: { owner: string; settings: AsgSettings; lo?: { key: string; cycles: number } } | null, key: string, now: number): void {
     let settings: ResolvedAsgSettings;
     try {
       settings = w ? resolveAsgSettings(w.settings, this.board.info, ASG_DEFAULTS, w.owner) : ASG_DEFAULTS;
@@ -536,7 +549,7 @@ export class SimFpga {
     s.key = key;
     s.owner = w?.owner ?? null;
     s.lo = w?.lo ?? null;
-    s.origins.push(this.board.scheduler.now());
+    s.origins.push(now);
     if (s.origins.length > 64) s.origins.splice(0, s.origins.length - 64);
     let done = false;
     const sub = this.board.setAsg(slot, settings).subscribe({
