@@ -6,6 +6,7 @@ import { Board } from '@labrx/instruments';
 import { startStudio } from 'labrx';
 import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
 import { testNeeding } from '../helpers/testNeeding.js';
+import { tickVirtualClock } from '../helpers/tickVirtualClock.js';
 
 // The studio's lockbox panel in Debian's Chromium: the board (a simulated Fabry–Perot cavity, as in
 // test/labrx/studio-lockbox.test.ts) runs in virtual time that the test advances while the page
@@ -22,14 +23,8 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
   const rp = new Board(createSimBoard({ seed: 12, dut: plant, scheduler: clock, noiseDensity: 1e-9 }));
   const studio = await startStudio({ board: rp });
   const browser = await launchChromium({ width: 1400, height: 900 });
-  let running = true;
   // board time moves 2 ms per 5 ms of real time while the page looks on
-  const ticking = (async () => {
-    while (running) {
-      await clock.advanceBy(2);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  })();
+  const ticking = tickVirtualClock(clock);
   try {
     const page = await browser.context.newPage();
     const pageErrors: string[] = [];
@@ -58,8 +53,7 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
   } finally {
     await browser.close();
     await studio.close();
-    running = false;
-    await ticking;
+    await ticking.stop();
     await rp.close();
   }
 });

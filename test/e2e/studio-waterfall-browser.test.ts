@@ -6,6 +6,7 @@ import { connect, startStudio } from 'labrx';
 import type { Page } from 'playwright-core';
 import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
 import { testNeeding } from '../helpers/testNeeding.js';
+import { tickVirtualClock } from '../helpers/tickVirtualClock.js';
 
 // The studio's waterfall in Debian's Chromium: the simulator (virtual time, advanced by the test
 // while the page draws) sends a tone from out1 to in2; the page starts the waterfall on in2 with
@@ -41,14 +42,8 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
   await rp.asg0.set({ frequency: TONE_HZ, amplitude: 0.2, output: 'out1' });
   const studio = await startStudio({ board: rp });
   const browser = await launchChromium({ width: 1400, height: 1000 });
-  let running = true;
   // board time moves 2 ms per 5 ms of real time while the page looks on
-  const ticking = (async () => {
-    while (running) {
-      await clock.advanceBy(2);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  })();
+  const ticking = tickVirtualClock(clock);
   try {
     const page = await browser.context.newPage();
     const pageErrors: string[] = [];
@@ -108,8 +103,7 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
   } finally {
     await browser.close();
     await studio.close();
-    running = false;
-    await ticking;
+    await ticking.stop();
     await rp.close();
   }
 });

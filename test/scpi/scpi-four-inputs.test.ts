@@ -3,13 +3,13 @@ import { VirtualClock } from '@labrx/core/testing';
 import { createSimBoard } from '@labrx/hw-sim';
 import { startScpiServer } from '@labrx/scpi';
 import { RawClient } from './scpiRawClient.js';
+import { waitTriggered } from './waitTriggered.js';
 
 // A simulated STEMlab 125-14 4-Input (startScpiServer's `inputs34`, `labrx-sim --inputs 4`): inputs 3
 // and 4 are a second front end on the same virtual clock, nothing wired to them, acquiring in
 // split-trigger mode. Physics: an open input shows the front end's white noise, σ = ρ·√(fs/2/dec) with
 // the decimation boxcar (docs/architecture.md, "Noise").
 
-const N = 16384;
 const FS = 125e6;
 const RHO = 3e-6; // V/√Hz on every input
 
@@ -28,15 +28,6 @@ async function setup(t: { teardown(fn: () => unknown): void }, fourInputs = true
   return { clock, client };
 }
 
-/** Polls TRig:STAT:CH<n>? advancing the virtual clock a quarter buffer, until TD. */
-async function waitTriggered(clock: VirtualClock, client: RawClient, ch: number, dec: number): Promise<void> {
-  const quarterMs = (N * dec * 1e3) / FS / 4;
-  for (let i = 0; i < 40; i++) {
-    if ((await client.query(`ACQ:TRig:STAT:CH${ch}?`)) === 'TD') return;
-    await clock.advanceBy(quarterMs);
-  }
-  throw new Error(`CH${ch}: no trigger within 10 buffers`);
-}
 
 function stats(x: readonly number[]): { mean: number; std: number } {
   const mean = x.reduce((a, b) => a + b, 0) / x.length;

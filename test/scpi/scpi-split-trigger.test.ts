@@ -4,6 +4,7 @@ import { VirtualClock } from '@labrx/core/testing';
 import { createSimBoard } from '@labrx/hw-sim';
 import { startScpiServer } from '@labrx/scpi';
 import { RawClient } from './scpiRawClient.js';
+import { waitTriggered } from './waitTriggered.js';
 
 // Split triggering (ACQ:SPLIT:TRig ON) on the simulated 2-input board over the signal-level simulator
 // on a virtual clock: each input armed with its own decimation, trigger source and level.
@@ -44,15 +45,6 @@ function meanPeriodSamples(x: Float64Array): { period: number; crossings: number
   return { period: (at[at.length - 1]! - at[0]!) / (at.length - 1), crossings: at.length };
 }
 
-/** Polls the channel's TRig:STAT:CH<n>? advancing the virtual clock a quarter buffer, until TD. */
-async function waitTriggered(clock: VirtualClock, client: RawClient, ch: number, dec: number): Promise<void> {
-  const quarterMs = (N * dec * 1e3) / FS / 4;
-  for (let i = 0; i < 40; i++) {
-    if ((await client.query(`ACQ:TRig:STAT:CH${ch}?`)) === 'TD') return;
-    await clock.advanceBy(quarterMs);
-  }
-  throw new Error(`CH${ch}: no trigger within 10 buffers`);
-}
 
 test('split mode: CH1 and CH2 armed with different decimations and triggers acquire independently, each with its own time base and trigger crossing', async (t) => {
   const { clock, board, client } = await setup(t);
