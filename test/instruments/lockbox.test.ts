@@ -187,3 +187,18 @@ test('a feature outside the sweep fails the calibration with LockError (nothing 
   t.regex(e!.message, /input transmission: its feature is at the edge of the sweep \(0\.(5|4999)\d* V of -0\.5 … 0\.5 V\)/);
   t.is(rp.leases.holderOf('pid0'), undefined);
 });
+
+test('the lockbox\'s IQ gain and amplitude take their ranges from the board\'s IQ modules (info.iqModule)', async (t) => {
+  const { createSimBoard } = await import('@labrx/hw-sim');
+  const rp = new Board(createSimBoard({ seed: 1 }));
+  t.teardown(() => rp.close());
+  const iq = rp.info.iqModule!;
+  const pdh = (over: object): LockboxConfig => config({ inputs: { transmission: { signal: 'in1', model: 'lorentzian' }, pdh: { signal: 'iq0', model: 'dispersive', locateWith: 'transmission', iqFrequencyHz: 1e6, ...over } } } as never);
+  t.notThrows(() => rp.lockbox.configure(pdh({ iqGain: iq.gain[1] })));
+  const e = t.throws(() => rp.lockbox.configure(pdh({ iqGain: iq.gain[1] * 2 })), { instanceOf: SettingsError });
+  t.regex(e!.message, new RegExp(`iqGain = ${iq.gain[1] * 2} .*from ${iq.gain[0]} to ${iq.gain[1]}`));
+  const a = t.throws(() => rp.lockbox.configure(pdh({ iqAmplitudeV: 1.5 })), { instanceOf: SettingsError });
+  // the modulation's 18-bit amplitude register stops one step short of 1 V (2^17 = 1 V)
+  t.regex(a!.message, new RegExp(`iqAmplitudeV = 1\\.5 .*from 0 to ${iq.amplitudeV[1]} \\(V\\)`));
+  t.is(iq.amplitudeV[1], 1 - 2 ** -17);
+});

@@ -73,7 +73,7 @@ export const LOCKBOX_INPUT_SETTINGS = defineSettings(
   /** The signal the IQ module demodulates. */
   iqInput: setting({ rule: () => oneOf(['in1', 'in2'] as const), default: 'in1', doc: 'signal the IQ module demodulates' }),
   /** Modulation amplitude on `iqOutput`, V. */
-  iqAmplitudeV: setting({ rule: (info) => numberIn(0, info.fullScaleV, 'V'), default: 0, unit: 'V', doc: 'modulation amplitude' }),
+  iqAmplitudeV: setting({ rule: (info) => numberIn(0, Math.min(info.fullScaleV, info.iqModule?.amplitudeV[1] ?? Infinity), 'V'), default: 0, unit: 'V', doc: 'modulation amplitude' }),
   /** Where the modulation goes ('off': demodulate only). */
   iqOutput: setting({ rule: () => oneOf(['off', 'out1', 'out2'] as const), default: 'off', doc: 'DAC of the modulation' }),
   /** Demodulation phase, deg. */
@@ -81,7 +81,7 @@ export const LOCKBOX_INPUT_SETTINGS = defineSettings(
   /** Low-pass of the demodulated quadrature, Hz (well above the loop's unity-gain frequency). */
   iqBandwidthHz: setting({ rule: () => numberIn(10, 1e7, 'Hz'), default: 1e5, unit: 'Hz', doc: 'quadrature low-pass (two stages)' }),
   /** Gain from the demodulated quadrature (V) to the IQ module's output. */
-  iqGain: setting({ rule: () => numberIn(-64, 64), default: 1, doc: 'gain from the quadrature to the output' }),
+  iqGain: setting({ rule: (info) => numberIn(...(info.iqModule?.gain ?? ([-64, 64] as const))), default: 1, doc: 'gain from the quadrature to the output (the IQ module\'s range; ±64 on a board without)' }),
   },
   (r, _given, { instrument }) => {
     if (r.iqFrequencyHz > 0 && !/^iq[0-2]$/.test(r.signal)) {
