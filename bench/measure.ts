@@ -6,6 +6,26 @@ export function median(xs: readonly number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+/** CPU time (user + system) of this process so far, ms. */
+export function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Warms `step` up (50 calls), runs it for `roundMs` of CPU time and returns its rate (steps per CPU second). */
+export function stepRatePerCpuS(step: () => void, roundMs: number): number {
+  for (let i = 0; i < 50; i++) step(); // warm up the JIT
+  let count = 0;
+  const start = cpuMs();
+  let now = start;
+  while (now - start < roundMs) {
+    for (let i = 0; i < 10; i++) step();
+    count += 10;
+    now = cpuMs();
+  }
+  return (count * 1000) / (now - start);
+}
+
 /** Runs `once` back to back for `ms` of wall time (ms); returns completed calls per second. */
 export async function rate(once: () => unknown, ms: number): Promise<number> {
   let n = 0;

@@ -30,6 +30,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SpectrumKernel, addToRunningMean, createFftPlan, initFftBackend, makeWindow, type FftBackend } from '@labrx/core';
 import { gaussianSource } from '@labrx/core/testing';
+import { stepRatePerCpuS } from './measure.js';
 
 const N = 16384;
 const BINS = N / 2 + 1;
@@ -58,25 +59,8 @@ function makeData(seed: number): Float64Array {
 const ch1 = makeData(1);
 const ch2 = makeData(2);
 
-/** CPU time of this process in ms. */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
 
-/** Warms `step` up, runs it for ROUND_MS of CPU time and returns its rate (steps per CPU second). */
-function measureRate(step: () => void): number {
-  for (let i = 0; i < 50; i++) step(); // warm up the JIT
-  let count = 0;
-  const start = cpuMs();
-  let now = start;
-  while (now - start < ROUND_MS) {
-    for (let i = 0; i < 10; i++) step();
-    count += 10;
-    now = cpuMs();
-  }
-  return (count * 1000) / (now - start);
-}
+const measureRate = (step: () => void): number => stepRatePerCpuS(step, ROUND_MS);
 
 /** A row: the two running means and a step that averages one more pair of traces into them with `addPair`. */
 function averagingLoop(addPair: (mean1: Float64Array, mean2: Float64Array, count: number) => void): { step: () => void; mean1: Float64Array } {

@@ -19,27 +19,13 @@ import { join } from 'node:path';
 import { createFftPlan, initFftBackend, makeWindow } from '@labrx/core';
 import { gaussianSource } from '@labrx/core/testing';
 import { WaterfallRows } from 'labrx/testing';
+import { stepRatePerCpuS } from './measure.js';
 
 const ROUND_MS = 400;
 const ROUNDS = 3;
 const WIDTH = 1000;
 
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-function measureRate(step: () => void): number {
-  for (let i = 0; i < 50; i++) step();
-  let count = 0;
-  const start = cpuMs();
-  let now = start;
-  while (now - start < ROUND_MS) {
-    for (let i = 0; i < 10; i++) step();
-    count += 10;
-    now = cpuMs();
-  }
-  return (count * 1000) / (now - start);
-}
+const measureRate = (step: () => void): number => stepRatePerCpuS(step, ROUND_MS);
 
 await initFftBackend('pffft');
 const lines: string[] = [];

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { mulberry32 } from '@labrx/core/testing';
 import {
   decodeWaterfallFrame,
   dequantiseDb,
@@ -18,24 +19,13 @@ import {
 // below lo it decodes as lo, above hi as hi; NaN as NaN. lo and hi travel as Float32, so the
 // encoder quantises against Math.fround(lo/hi) and the bound holds with the values the page reads.
 
-/** A seeded generator (mulberry32): the same numbers on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('kind 10 is not one of the other frame kinds', (t) => {
   t.false((Object.values(FRAME_KIND) as number[]).includes(WATERFALL_FRAME_KIND));
 });
 
 test('encode → decode: header and row times exact, every value within (hi − lo)/508, clamped outside, NaN kept', (t) => {
-  const rnd = prng(7);
+  const rnd = mulberry32(7);
   const columns = 301;
   const rows = Array.from({ length: 37 }, (_, r) => {
     const lo = [Math.fround(-140 + 20 * rnd()), Math.fround(-90 + 10 * rnd())];
