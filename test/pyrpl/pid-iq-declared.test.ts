@@ -1,8 +1,7 @@
 import test from 'ava';
 import { NotSupportedError, SettingsError } from '@labrx/core';
-import { startScpiServer } from '@labrx/scpi';
-import { createSimBoard } from '@labrx/hw-sim';
 import { connect, type Board } from 'labrx';
+import { DRIVERS } from '../helpers/driverRigs.js';
 import { connectPyrplSim } from './pyrplSim.js';
 
 // PID and IQ module settings validated once, from their declarations (PID_SETTINGS,
@@ -76,14 +75,8 @@ test.serial('round trip: what set emits is what get reads back, quantised as the
 });
 
 test('a plain SCPI board has no PIDs and cannot configure IQ modules: pid0 is absent, iq0.set is NotSupportedError', async (t) => {
-  const sim = createSimBoard({ seed: 1 });
-  const server = await startScpiServer({ board: sim, port: 0 });
-  const rp = await connect(server.url);
-  t.teardown(async () => {
-    await rp.close();
-    await server.close();
-    await sim.close();
-  });
+  const { rp, close } = await DRIVERS['SCPI over TCP'].open({ seed: 1 });
+  t.teardown(close);
   t.is(rp.pid0, undefined);
   t.is(rp.info.pid, undefined);
   t.false(rp.iq0.configurable);
