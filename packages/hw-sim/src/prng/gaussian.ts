@@ -39,22 +39,32 @@ const R = 3.442619855899; // start of the tail
  */
 export function fillGaussian(rng: Xoshiro128, out: Float64Array, from = 0, to = out.length): void {
   // the generator state lives in locals inside the loop (V8 keeps them in registers)
-  // (xoshiro128** written out: V8 then keeps the whole loop in registers, about 4× faster here)
+  // (xoshiro128** written out: V8 then keeps the whole loop in registers, about 4× faster here).
+  // The rare slow path is called outside the inner loop: the inner loop breaks on a rejection and
+  // the outer one takes it. Called (and inlined) inside the inner loop, the wedge and tail code
+  // made V8 spill the loop's registers on every draw: 5.5 → 3.8 ns a draw, the same numbers.
   let s0 = rng.s0, s1 = rng.s1, s2 = rng.s2, s3 = rng.s3;
-  for (let i = from; i < to; i++) {
-    const x = Math.imul(s1, 5);
-    const r = Math.imul((x << 7) | (x >>> 25), 9);
-    const t = s1 << 9;
-    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
-    const hz = r >> 7;
-    const iz = r & 127;
-    if (Math.abs(hz) < kn[iz]!) {
-      out[i] = hz * wn[iz]!;
-    } else {
-      rng.s0 = s0; rng.s1 = s1; rng.s2 = s2; rng.s3 = s3;
-      out[i] = slowPath(rng, hz, iz);
-      s0 = rng.s0; s1 = rng.s1; s2 = rng.s2; s3 = rng.s3;
+  const k = kn, w = wn;
+  let i = from;
+  while (i < to) {
+    for (; i < to; i++) {
+      const x = Math.imul(s1, 5);
+      const r = Math.imul((x << 7) | (x >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+      const hz = r >> 7;
+      const iz = r & 127;
+      if (Math.abs(hz) >= k[iz]!) {
+        out[i] = r; // the rejected word, taken up below
+        break;
+      }
+      out[i] = hz * w[iz]!;
     }
+    if (i === to) break;
+    const r = out[i]!;
+    rng.s0 = s0; rng.s1 = s1; rng.s2 = s2; rng.s3 = s3;
+    out[i++] = slowPath(rng, r >> 7, r & 127);
+    s0 = rng.s0; s1 = rng.s1; s2 = rng.s2; s3 = rng.s3;
   }
   rng.s0 = s0; rng.s1 = s1; rng.s2 = s2; rng.s3 = s3;
 }
