@@ -17,6 +17,7 @@ export function createVirtualSimBoard(options: Omit<SimBoardOptions, 'scheduler'
   return { clock, board: createSimBoard({ ...options, scheduler: clock }) };
 }
 export { AsgHistory, MAX_ASG_HISTORY_BYTES, MAX_ASG_SEGMENTS } from '../signal/AsgHistory.js';
+export { addTone } from '../signal/addTone.js';
 export { quantise, roundHalfUp } from '../signal/quantise.js';
 export { digitise } from '../signal/digitise.js';
 export { NoiseBlocks } from '../signal/NoiseBlocks.js';
