@@ -1,6 +1,7 @@
 import { Observable, type Subscription } from 'rxjs';
 import type { ResolvedStreamSettings, StreamBlock } from '@labrx/core';
 import { NoiseBlocks } from '../signal/NoiseBlocks.js';
+import { uninitialisedSamples } from '../signal/uninitialisedSamples.js';
 import type { AcquisitionHost, RunningAcquisition } from './acquireTrace.js';
 
 /** Noise is drawn in blocks of this many samples per input, whatever the stream's block size. */
@@ -55,8 +56,9 @@ export function streamBlocks(host: AcquisitionHost, settings: Omit<ResolvedStrea
             continue;
           }
           if (next + blockSamples > now) break;
-          const ch1 = new Float64Array(blockSamples);
-          const ch2 = new Float64Array(blockSamples);
+          // every sample is rendered below: no need for zeroed memory
+          const ch1 = uninitialisedSamples(blockSamples);
+          const ch2 = uninitialisedSamples(blockSamples);
           const request = { armS, decimation, boxcar, first: next, noise };
           model.render(0, request, ch1);
           model.render(1, request, ch2);
