@@ -6,6 +6,7 @@ import { SpectrumKernel } from '../dsp/spectrumKernel.js';
 import { uninitializedFloat64 } from '../dsp/uninitializedFloat64.js';
 import type { WindowName } from '../dsp/windows.js';
 import type { StreamBlock } from '../results/StreamBlock.js';
+import { keepFreedMemory } from './keepFreedMemory.js';
 import { SegmentAssembler } from './SegmentAssembler.js';
 
 /** Options of {@link welchSpectra}. */
@@ -82,6 +83,8 @@ export function welchSpectra(options: WelchSpectraOptions): OperatorFunction<Str
       let assembler: SegmentAssembler | undefined;
       let mean1: WorkArray | undefined;
       let mean2: WorkArray;
+      // a fresh spectrum per average, kept by the consumer: have the process keep what the GC frees
+      keepFreedMemory();
       try {
         kernel = new SpectrumKernel(points, window, backend);
         const work = (length: number) => kernel.plan.allocateWork(length);
