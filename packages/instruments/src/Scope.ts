@@ -5,6 +5,7 @@ import {
   deepCaptureWindow,
   exponentialAverage,
   failOnGap,
+  keepFreedMemory,
   NotSupportedError,
   resolveScopeSettings,
   resolveStreamSettings,
@@ -165,7 +166,13 @@ export class Scope extends AcquiringInstrument<ScopeSettings, ResolvedScopeSetti
     const owner = options.owner ?? this.name;
     const wait = options.wait !== undefined ? { wait: options.wait } : {};
     const key = `stream:${hardware.decimation}:${hardware.boxcar}:${hardware.blockSamples}:${hardware.bufferSamples}`;
-    return this.leases.shared$([this.name], owner, { key, ...wait }, () => stream(hardware)).pipe(failOnClose(this.closed$));
+    return this.leases
+      .shared$([this.name], owner, { key, ...wait }, () => {
+        // every block is fresh memory the consumer keeps: have the process keep what the GC frees
+        keepFreedMemory();
+        return stream(hardware);
+      })
+      .pipe(failOnClose(this.closed$));
   }
 
   /**

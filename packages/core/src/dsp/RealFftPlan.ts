@@ -41,4 +41,28 @@ export interface RealFftPlan {
    * @param weight the new power's weight in (0, 1]: 1/count for an arithmetic mean
    */
   accumulatePower(input: Float64Array, window: Float64Array | undefined, scale: Float64Array, mean: Float64Array, weight: number): void;
+  /**
+   * A Float64 array of `length` values in the memory the plan computes in (pffft: its WebAssembly
+   * heap; fft.js: an ordinary array). Inputs and means that are views of such arrays are read and
+   * written there in place by `accumulatePower`, without the copies in and out an ordinary array
+   * costs (each 8 bytes per sample or bin, per call): what a stream that keeps its segments and
+   * running means between calls wants. Values start at 0. The caller frees it when done.
+   *
+   * @param length number of values (each 8 bytes)
+   */
+  allocateWork(length: number): WorkArray;
+}
+
+/**
+ * An array in an FFT plan's own memory (`RealFftPlan.allocateWork`). That memory can grow (another
+ * plan's allocation), which replaces its views: take the current one with `view()` whenever it may
+ * have happened (after creating a plan), rather than keeping it. Values survive the growth.
+ */
+export interface WorkArray {
+  /** Number of values. */
+  readonly length: number;
+  /** The current view of the values (length `length`). */
+  view(): Float64Array;
+  /** Gives the memory back; neither this nor any earlier view may be used after. Idempotent. */
+  free(): void;
 }

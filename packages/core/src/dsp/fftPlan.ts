@@ -3,7 +3,7 @@ import { createFftJsPlan } from './fftjsPlan.js';
 import { createPffftPlan, loadPffft, pffftReady } from './pffftPlan.js';
 import { FFT_BACKENDS, type FftBackend, type RealFftPlan } from './RealFftPlan.js';
 
-export type { RealFftPlan } from './RealFftPlan.js';
+export type { RealFftPlan, WorkArray } from './RealFftPlan.js';
 
 export { FFT_BACKENDS, type FftBackend } from './RealFftPlan.js';
 

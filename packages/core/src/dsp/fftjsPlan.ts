@@ -55,5 +55,10 @@ export function createFftJsPlan(size: number): RealFftPlan {
         for (let k = 0, j = 0; k <= half; k++, j += 2) mean[k]! += (scale[k]! * (scratch[j]! * scratch[j]! + scratch[j + 1]! * scratch[j + 1]!) - mean[k]!) * weight;
       }
     },
+    allocateWork(length) {
+      // ordinary memory is fft.js's memory: nothing to copy either way
+      const values = new Float64Array(length);
+      return { length, view: () => values, free: () => undefined };
+    },
   };
 }

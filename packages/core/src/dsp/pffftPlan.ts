@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { PffftModule } from '@echogarden/pffft-wasm/simd';
 import { SettingsError } from '../errors/SettingsError.js';
 import { instantiatePffftGlue, wasmApi, type PffftGlue, type WasmExports, type WasmMemory } from './pffftGlue.js';
-import type { RealFftPlan } from './RealFftPlan.js';
+import type { RealFftPlan, WorkArray } from './RealFftPlan.js';
 
 let pffft: PffftModule | undefined;
 /** The SIMD loops on PFFFT's memory; undefined if that memory could not be had (then JS loops run). */
@@ -152,6 +152,30 @@ export function createPffftPlan(size: number): RealFftPlan {
       transform(input, window);
       accumulateGathered(y, reAt, imAt, scale, mean, weight, half);
     },
+    allocateWork: (length) => heapWorkArray(mod, length),
+  };
+}
+
+/** A Float64 array in PFFFT's heap, 16-byte aligned, zeroed (see `RealFftPlan.allocateWork`). */
+function heapWorkArray(mod: PffftModule, length: number): WorkArray {
+  if (!Number.isInteger(length) || length < 0) throw new SettingsError('dsp', 'work array length', length, 'an integer ≥ 0 (values)');
+  let ptr = mod._pffft_aligned_malloc(Math.max(length, 1) * 8);
+  if (ptr === 0) throw new RangeError(`pffft: cannot allocate ${length} values in its heap`);
+  let values = new Float64Array(mod.HEAPF32.buffer, ptr, length).fill(0);
+  return {
+    length,
+    view() {
+      if (ptr === 0) throw new RangeError('pffft: work array used after free()');
+      // a grown heap detaches the old view (its length drops to 0)
+      if (values.buffer !== mod.HEAPF32.buffer) values = new Float64Array(mod.HEAPF32.buffer, ptr, length);
+      return values;
+    },
+    free() {
+      if (ptr === 0) return;
+      mod._pffft_aligned_free(ptr);
+      ptr = 0;
+      values = new Float64Array(0);
+    },
   };
 }
 
@@ -187,13 +211,17 @@ function glueLoops(mod: PffftModule, g: PffftGlue, setup: number, size: number, 
   };
   return (input: Float64Array, window: Float64Array | undefined, scale: Float64Array, mean: Float64Array, weight: number): void => {
     if (x.length === 0) views();
+    const heap = z.buffer;
+    // inputs and means allocated in this heap (`allocateWork`) are used where they lie: no copies
+    const inHeap = input.buffer === heap;
+    const meanInHeap = mean.buffer === heap;
     if (window) {
       if (window !== lastWindow) {
         w.set(window.subarray(0, size));
         lastWindow = window;
       }
-      x.set(input.length === size ? input : input.subarray(0, size));
-      g.window(xPtr, wPtr, inPtr, size);
+      if (!inHeap) x.set(input.length === size ? input : input.subarray(0, size));
+      g.window(inHeap ? input.byteOffset : xPtr, wPtr, inPtr, size);
     } else {
       xin.set(input.length === size ? input : input.subarray(0, size));
     }
@@ -208,15 +236,21 @@ function glueLoops(mod: PffftModule, g: PffftGlue, setup: number, size: number, 
     const nyquist = out[1]!;
     const p1 = scale[1]! * (out[2]! * out[2]! + out[3]! * out[3]!);
     if (weight === 1) {
-      g.power(outPtr, scalePtr, meanPtr, 2, half, 1, 1);
-      mean.set(m.subarray(2, half), 2);
+      if (meanInHeap) g.power(outPtr, scalePtr, mean.byteOffset, 2, half, 1, 1);
+      else {
+        g.power(outPtr, scalePtr, meanPtr, 2, half, 1, 1);
+        mean.set(m.subarray(2, half), 2);
+      }
       mean[0] = scale[0]! * dc * dc;
       mean[1] = p1;
       mean[half] = scale[half]! * nyquist * nyquist;
     } else {
-      m.set(mean);
-      g.power(outPtr, scalePtr, meanPtr, 2, half, weight, 0);
-      mean.set(m.subarray(2, half), 2);
+      if (meanInHeap) g.power(outPtr, scalePtr, mean.byteOffset, 2, half, weight, 0);
+      else {
+        m.set(mean);
+        g.power(outPtr, scalePtr, meanPtr, 2, half, weight, 0);
+        mean.set(m.subarray(2, half), 2);
+      }
       mean[0]! += (scale[0]! * dc * dc - mean[0]!) * weight;
       mean[1]! += (p1 - mean[1]!) * weight;
       mean[half]! += (scale[half]! * nyquist * nyquist - mean[half]!) * weight;

@@ -4,3 +4,4 @@ export { toBlockIterable, type BlockIterableOptions } from './toBlockIterable.js
 export { SegmentAssembler } from './SegmentAssembler.js';
 export { welchSpectra, type WelchSpectraOptions, type WelchSpectrumVpk2 } from './welchSpectra.js';
 export { rollingWindow, type RollingTrace } from './rollingWindow.js';
+export { keepFreedMemory } from './keepFreedMemory.js';

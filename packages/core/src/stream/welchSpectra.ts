@@ -1,11 +1,12 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { decimationResponse } from '../dsp/decimationResponse.js';
-import type { FftBackend } from '../dsp/fftPlan.js';
+import type { FftBackend, WorkArray } from '../dsp/fftPlan.js';
 import { rfftFrequencies } from '../dsp/frequencyGrid.js';
 import { SpectrumKernel } from '../dsp/spectrumKernel.js';
 import { uninitializedFloat64 } from '../dsp/uninitializedFloat64.js';
 import type { WindowName } from '../dsp/windows.js';
 import type { StreamBlock } from '../results/StreamBlock.js';
+import { keepFreedMemory } from './keepFreedMemory.js';
 import { SegmentAssembler } from './SegmentAssembler.js';
 
 /** Options of {@link welchSpectra}. */
@@ -61,9 +62,9 @@ export interface WelchSpectrumVpk2 {
  * intercept. Segments never straddle a gap; a partial average at a gap is dropped and
  * `lostSamples` of the next spectrum says how much was lost.
  *
- * Allocation: one kernel, one segment buffer, and per emitted spectrum its own result arrays,
- * not cleared (`uninitializedFloat64`): the power of the average's first segment is written into
- * every bin of them directly (weight 1).
+ * Allocation: one kernel; the segments' samples and the running means in the FFT plan's own
+ * memory (`RealFftPlan.allocateWork`: pffft's heap), freed on unsubscribe; per emitted spectrum
+ * its own result arrays, copied from the means (not cleared first: `uninitializedFloat64`).
  *
  * ```
  * blocks:  --b0--b1--b2--b3--b4--
@@ -76,21 +77,33 @@ export function welchSpectra(options: WelchSpectraOptions): OperatorFunction<Str
   const { points, hopSamples, window, backend, averages, input, decimation, boxcar, sampleRateHz } = options;
   return (source) =>
     new Observable<WelchSpectrumVpk2>((subscriber) => {
+      // the segments and the running means live in the plan's own memory (pffft: its heap), where
+      // the transform reads and accumulates them without copies; a spectrum is copied out once
       let kernel: SpectrumKernel;
+      let assembler: SegmentAssembler | undefined;
+      let mean1: WorkArray | undefined;
+      let mean2: WorkArray;
+      // a fresh spectrum per average, kept by the consumer: have the process keep what the GC frees
+      keepFreedMemory();
       try {
         kernel = new SpectrumKernel(points, window, backend);
+        const work = (length: number) => kernel.plan.allocateWork(length);
+        assembler = new SegmentAssembler(points, hopSamples, work);
+        mean1 = work(input === 'in2' ? 0 : kernel.bins);
+        mean2 = work(input === 'in1' ? 0 : kernel.bins);
       } catch (error) {
+        assembler?.free();
+        mean1?.free();
         subscriber.error(error);
         return undefined;
       }
-      const assembler = new SegmentAssembler(points, hopSamples);
+      const segments = assembler;
+      const means1 = mean1;
       const empty = new Float64Array(0);
       let frequencies: Float64Array | null = null;
       // |X|² → Vpk² per bin, with the boxcar decimation's 1/|H(f)|² folded in (computed once, on the
       // first segment, when dt is known: two sines per bin would cost more than the FFT)
       let scale: Float64Array | null = null;
-      let mean1 = new Float64Array(input === 'in2' ? 0 : kernel.bins);
-      let mean2 = new Float64Array(input === 'in1' ? 0 : kernel.bins);
       let count = 0;
       let firstIndex = 0;
       let firstMs = 0;
@@ -107,15 +120,16 @@ export function welchSpectra(options: WelchSpectraOptions): OperatorFunction<Str
           scale = kernel.binScale(boxcar && decimation > 1 ? Float64Array.from(frequencies, (f) => 1 / decimationResponse(f, decimation, sampleRateHz) ** 2) : undefined);
         }
         count++;
-        // weight 1 overwrites: the fresh arrays of a new average need no clearing
+        // weight 1 overwrites: a new average needs no clearing
         const w = 1 / count;
-        if (input !== 'in2') kernel.accumulate(ch1, mean1, w, scale);
-        if (input !== 'in1') kernel.accumulate(ch2, mean2, w, scale);
+        if (input !== 'in2') kernel.accumulate(ch1, means1.view(), w, scale);
+        if (input !== 'in1') kernel.accumulate(ch2, mean2.view(), w, scale);
         if (count < averages) return;
         const spectrum: WelchSpectrumVpk2 = {
           frequencies: frequencies!,
-          ch1: input === 'in2' ? empty : mean1,
-          ch2: input === 'in1' ? empty : mean2,
+          // the emitted arrays are the consumer's: copies of the means (every value written)
+          ch1: input === 'in2' ? empty : copyOut(means1.view()),
+          ch2: input === 'in1' ? empty : copyOut(mean2.view()),
           rbw: kernel.rbwHz(dt),
           window,
           averages: count,
@@ -125,16 +139,12 @@ export function welchSpectra(options: WelchSpectraOptions): OperatorFunction<Str
           timestamp: originMs + firstMs,
           lostSamples: lost,
         };
-        // the emitted arrays are the consumer's: the next average gets its own, uncleared, which
-        // its first segment overwrites in full (weight 1)
-        if (input !== 'in2') mean1 = uninitializedFloat64(kernel.bins);
-        if (input !== 'in1') mean2 = uninitializedFloat64(kernel.bins);
         count = 0;
         lost = 0;
         subscriber.next(spectrum);
       };
       let originMs = Number.NaN;
-      return source.subscribe({
+      const subscription = source.subscribe({
         next(block) {
           try {
             if (Number.isNaN(originMs)) {
@@ -143,7 +153,7 @@ export function welchSpectra(options: WelchSpectraOptions): OperatorFunction<Str
               originMs = block.timestamp - block.index * dtMs;
             }
             if (block.kind === 'gap') lost += block.samples;
-            if (!assembler.push(block, onSegment)) {
+            if (!segments.push(block, onSegment)) {
               // a gap: the partial average would mix both sides of it (the next segment's weight 1 overwrites it)
               count = 0;
             }
@@ -154,5 +164,18 @@ export function welchSpectra(options: WelchSpectraOptions): OperatorFunction<Str
         error: (e: unknown) => subscriber.error(e),
         complete: () => subscriber.complete(),
       });
+      return () => {
+        subscription.unsubscribe();
+        segments.free();
+        means1.free();
+        mean2.free();
+      };
     });
+}
+
+/** A fresh array holding `values` (not cleared first: every value is written). */
+function copyOut(values: Float64Array): Float64Array {
+  const out = uninitializedFloat64(values.length);
+  out.set(values);
+  return out;
 }
