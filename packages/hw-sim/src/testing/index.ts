@@ -21,3 +21,4 @@ export { addTone } from '../signal/addTone.js';
 export { quantise, roundHalfUp } from '../signal/quantise.js';
 export { digitise } from '../signal/digitise.js';
 export { NoiseBlocks } from '../signal/NoiseBlocks.js';
+export { SignalModel, type RenderRequest } from '../signal/SignalModel.js';
