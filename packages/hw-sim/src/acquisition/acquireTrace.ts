@@ -70,8 +70,9 @@ export function acquireTrace(host: AcquisitionHost, settings: Omit<ResolvedScope
       const ch2 = new Float64Array(size);
       let done = 0;
       const renderUpTo = (to: number) => {
-        model.render(0, request(first + done), ch1, done, to);
-        model.render(1, request(first + done), ch2, done, to);
+        const req = request(first + done); // one request for both inputs: they may share the noiseless part
+        model.render(0, req, ch1, done, to);
+        model.render(1, req, ch2, done, to);
         done = to;
       };
       const part = size * dtMs >= SPREAD_MIN_MS ? size / SPREAD_PARTS : size;

@@ -75,8 +75,9 @@ export function captureDeep(host: AcquisitionHost, settings: Omit<ResolvedScopeS
           const n = Math.min(ch1.length, to - offset);
           const a = ch1.subarray(0, n);
           const b = ch2.subarray(0, n);
-          model.render(0, request(first + offset), a);
-          model.render(1, request(first + offset), b);
+          const req = request(first + offset); // one request for both inputs: they may share the noiseless part
+          model.render(0, req, a);
+          model.render(1, req, b);
           subscriber.next({ kind: 'chunk', offset, ch1: a, ch2: b });
           offset += n;
           if (subscriber.closed) return;
