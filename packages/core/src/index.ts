@@ -21,6 +21,7 @@ export * from './operators/index.js';
 export * from './adapters/index.js';
 export * from './time/index.js';
 export * from './dsp/index.js';
+export { uninitializedFloat64 } from './dsp/uninitializedFloat64.js';
 export * from './settings/specanSettings.js';
 export * from './settings/naSettings.js';
 export { traceToPowerSpectrum, powerSpectrumLens, type PowerSpectrumVpk2, type TraceToPowerSpectrumOptions } from './operators/traceToPowerSpectrum.js';

@@ -1,7 +1,6 @@
 import { Observable, type Subscription } from 'rxjs';
-import type { ResolvedStreamSettings, StreamBlock } from '@labrx/core';
+import { uninitializedFloat64, type ResolvedStreamSettings, type StreamBlock } from '@labrx/core';
 import { NoiseBlocks } from '../signal/NoiseBlocks.js';
-import { uninitialisedSamples } from '../signal/uninitialisedSamples.js';
 import type { AcquisitionHost, RunningAcquisition } from './acquireTrace.js';
 
 /** Noise is drawn in blocks of this many samples per input, whatever the stream's block size. */
@@ -56,9 +55,9 @@ export function streamBlocks(host: AcquisitionHost, settings: Omit<ResolvedStrea
             continue;
           }
           if (next + blockSamples > now) break;
-          // every sample is rendered below: no need for zeroed memory
-          const ch1 = uninitialisedSamples(blockSamples);
-          const ch2 = uninitialisedSamples(blockSamples);
+          // every sample is rendered below: memory not cleared first (one pass less over fresh memory)
+          const ch1 = uninitializedFloat64(blockSamples);
+          const ch2 = uninitializedFloat64(blockSamples);
           const request = { armS, decimation, boxcar, first: next, noise };
           model.render(0, request, ch1);
           model.render(1, request, ch2);
