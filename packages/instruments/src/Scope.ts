@@ -170,7 +170,7 @@ export class Scope extends AcquiringInstrument<ScopeSettings, ResolvedScopeSetti
       .shared$([this.name], owner, { key, ...wait }, () => {
         // every block is fresh memory the consumer keeps: have the process keep what the GC frees
         keepFreedMemory();
-        return stream(hardware);
+        return stream(hardware, { owner, ...wait });
       })
       .pipe(failOnClose(this.closed$));
   }
