@@ -179,7 +179,10 @@ const DEFAULT_MAX_REQUEST_BYTES = 256 * 1024;
  * newest trace not yet sent to that client, so a slow client gets the newest results and never a
  * queue. Clients asking for the same settings share one acquisition loop; the scope lease is the
  * server's, so clients with other settings queue (or get `ResourceBusyError` naming the holder and its
- * host). A client not heard from for `clientTimeoutMs` loses its streams and leases, checked every
+ * host). Gapless streams (`stream.open`) are relayed the same way: one board stream per distinct
+ * stream settings, each client granting a window of block frames and holding a queue here bounded by
+ * its `bufferSamples`, whose overflow it gets as a gap (docs/decisions/0016, "Remote boards").
+ * A client not heard from for `clientTimeoutMs` loses its streams and leases, checked every
  * `heartbeatMs`: leases are free at most `clientTimeoutMs + heartbeatMs` after a client's last
  * message. Every message is answered; malformed ones get a `BadRequestError` reply.
  *

@@ -110,6 +110,7 @@ const LINGER_MS = 50;
  * on the server: each `acquire` is one credit on a server stream for its settings (one acquisition
  * loop per distinct settings, fanned out to every client; the scope lease held server-side, named
  * after this client's user and host). Consecutive `acquire`s of a `repeat()` reuse the stream.
+ * The served board's gapless stream is relayed as blocks (`stream`, when the served board has one).
  * Generator settings and IQ measurements are request/reply. A server that stops beating (and
  * answering: any reply counts as a beat) fails pending work with `ConnectionLostError` within
  * `lostAfterMs` plus one heartbeat period, plus however long this process itself was too busy to
