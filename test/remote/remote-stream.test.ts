@@ -26,8 +26,10 @@ async function until(t: ExecutionContext, ok: () => boolean, what: string, ms = 
  * Moves the board's clock on by `blockMs` at a time, each step once `got()` (blocks the fast
  * clients hold) has grown, or after 200 ms of real time (before the stream has started), until `done()`.
  */
-async function lockStep(clock: VirtualClock, blockMs: number, got: () => number, done: () => boolean): Promise<void> {
+async function lockStep(clock: VirtualClock, blockMs: number, got: () => number, done: () => boolean, realMs = 20_000): Promise<void> {
+  const t0 = performance.now();
   while (!done()) {
+    if (performance.now() - t0 > realMs) throw new Error(`lockStep: not done after ${realMs} ms of real time`);
     const before = got();
     await clock.advanceBy(blockMs);
     for (const t0 = performance.now(); got() === before && !done() && performance.now() - t0 < 200; ) await sleep(1);
@@ -56,6 +58,8 @@ testNats('a chirp streamed through a remote board is reassembled with no missing
   // generator period) point-sampled at decimation 1024; every sample must equal the table at its own
   // time, quantised, within one LSB. A sample missing or repeated shifts every later one by
   // dt = 8.2 µs, which moves the chirp by at least 7.6 LSB at the zero crossing every block contains.
+  const handles = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'TCPSocketWrap' || r === 'TCPServerWrap').length;
+  const before = handles();
   const clock = new VirtualClock();
   const served = await startServedSim({ seed: 1, noiseDensity: 0, scheduler: clock });
   const rp = await connect(served.url);
@@ -102,10 +106,13 @@ testNats('a chirp streamed through a remote board is reassembled with no missing
     t.is(served.server.stats.samplesDropped, 0);
     // take() and unsubscribe() ended both: the server ends the relay and the board stream and releases the scope
     await assertReleased(t, served, clock);
+    t.false(rp.driver.scopeRunning, 'no relay left on the client');
   } finally {
     await rp.close();
     await served.close();
   }
+  await sleep(20);
+  t.is(handles(), before, `no timer or socket left: ${JSON.stringify(process.getActiveResourcesInfo())}`);
 });
 
 testNats('two clients with the same stream settings share one board stream and get the same samples; a third can lease the scope once they unsubscribe', async (t) => {
@@ -264,9 +271,10 @@ testNats('rp.specan.realtime$ on a remote board: a tone at its frequency and lev
 });
 
 testNats('frames NATS loses in a reconnect become a gap on the client, from the stream index: exactly the samples that did not arrive', async (t) => {
-  // B's connection (through a proxy) is cut while the board streams for 10 blocks; NATS drops what
-  // the server sent to B meanwhile, more than B's window (7 frames of 512 KiB), so the server runs out of
-  // credit. After the reconnect B's next heartbeat tick asks again (resync), the server
+  // What the server sends B is held in the network (a proxy) until B's whole window (7 frames of
+  // 512 KiB) is in flight and the server has no credit left; then B's connection is cut, and NATS
+  // drops all of it. After the reconnect B's next heartbeat tick asks again (resync: a plain
+  // grant of seen + window would grant nothing new, and the stream would stall), the server
   // sends what it still has, and B sees an index ahead of the one it expected: a gap of exactly the
   // missing samples. B's blocks and gaps tile the stream, and every block it got is A's, bit for bit.
   const clock = new VirtualClock();
@@ -285,8 +293,11 @@ testNats('frames NATS loses in a reconnect become a gap on the client, from the 
     subs.push(b.scope.continuous$(settings).subscribe({ next: (x) => gb.push(x), error: (e: unknown) => t.fail(`B: ${String(e)}`) }));
     await until(t, () => served.server.clientsOf('board0').length === 2, 'two relays');
     await lockStep(clock, blockMs, () => Math.min(ga.length, gb.length), () => gb.length >= 4);
-    proxy.set('both', { kind: 'cut' });
+    proxy.set('down', { kind: 'stall' });
     await lockStep(clock, blockMs, () => ga.length, () => ga.length >= 14);
+    const sentBeforeCut = served.server.stats.blocksSent;
+    proxy.set('both', { kind: 'cut' });
+    await lockStep(clock, blockMs, () => ga.length, () => ga.length >= 18);
     proxy.set('both', { kind: 'pass' });
     const end = 24 * blockSamples;
     await lockStep(clock, blockMs, () => Math.min(ga.length, gb.length), () => gb.length > 0 && gb.at(-1)!.index + gb.at(-1)!.samples >= end);
@@ -294,7 +305,9 @@ testNats('frames NATS loses in a reconnect become a gap on the client, from the 
     assertConsecutive(t, gb);
     t.true(ga.every((x) => x.kind === 'samples'), 'A saw no gap');
     const gaps = gb.filter((x) => x.kind === 'gap');
-    t.true(gaps.length >= 1, 'the lost frames are a gap');
+    t.is(gaps.length, 1, 'the lost frames are a gap');
+    t.true(gaps[0]!.samples >= 4 * blockSamples, 'at least half a window of frames was lost');
+    t.true(sentBeforeCut > 0);
     t.log(`B: gaps ${gaps.map((g) => `${g.samples / blockSamples} blocks at block ${g.index / blockSamples}`).join(', ')}; server dropped ${served.server.stats.samplesDropped / blockSamples} blocks`);
     const byIndex = new Map(ga.map((x) => [x.index, x]));
     for (const x of gb) {

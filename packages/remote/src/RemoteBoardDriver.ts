@@ -300,6 +300,10 @@ export class RemoteBoardDriver implements BoardDriver {
   /** One frame of a relayed stream: a block (a gap first if frames were lost on the way), or the error that ends it. */
   private onBlockFrame(bs: BlockStream, data: Uint8Array, statusCode: number): void {
     if (statusCode === 503 && data.length === 0) {
+      // nobody subscribes to the server's subjects: right after a reconnect the board server may not
+      // have subscribed again yet (the next heartbeat tick asks again; a server that lost the stream
+      // answers that with an error); otherwise it is gone
+      if (this.reconnecting || this.scheduler.now() - this.lastReconnectMs < RECONNECT_GRACE_MS) return;
       this.endBlockStream(bs, false, new ConnectionLostError(this.id, `no board server answers on ${boardSubject(this.options.server, this.options.board, 'stream.open')}`));
       return;
     }
