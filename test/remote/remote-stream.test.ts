@@ -389,3 +389,39 @@ testNats('a remote stream checks blockSamples against NATS\'s largest message: S
     await served.close();
   }
 });
+
+testNats("rolling$ works on a remote board; a stream with other settings and wait: false gets ResourceBusyError naming the holder's host", async (t) => {
+  const clock = new VirtualClock();
+  const served = await startServedSim({ seed: 6, noiseDensity: 0, scheduler: clock });
+  const a = await connect(served.url);
+  const b = await connect(served.url);
+  try {
+    // a 20 Hz, 0.5 V sine in a 0.2 s rolling window at decimation 1024: once the window is full, no
+    // NaN and the peak 0.5 V within one LSB (the sample grid, 1e-3 rad of the sine apart, misses the
+    // crest by < 1e-7 V; the boxcar over 8.2 µs attenuates 20 Hz by < 1e-7)
+    await a.asg0.set({ waveform: 'sine', frequency: 20, amplitude: 0.5, output: 'out1' });
+    const dt = 1024 / FS;
+    const traces: { ch1: Float64Array; index: number }[] = [];
+    let rollingError: unknown;
+    const sub = a.scope.rolling$({ decimation: 1024, durationS: 0.2 }).subscribe({ next: (r) => traces.push(r), error: (e: unknown) => (rollingError = e) });
+    await until(t, () => served.server.loopsOf('board0') === 1, 'the relay');
+    // other settings, not waiting: the scope is the first client's board stream's
+    const busy = await firstValueFrom(b.scope.continuous$({ decimation: 64 }, { wait: false })).catch((e: unknown) => e);
+    t.is((busy as Error).name, 'ResourceBusyError', String(busy));
+    t.regex((busy as { holder: string }).holder, /scope of .+@.+ \(pid \d+\)/);
+    const length = Math.round(0.2 / dt);
+    const blockMs = Math.floor(length / 16) * dt * 1000;
+    await lockStep(clock, blockMs, () => traces.length, () => traces.length >= 20 || rollingError !== undefined);
+    t.is(rollingError, undefined, String(rollingError));
+    sub.unsubscribe();
+    const last = traces.at(-1)!;
+    t.is(last.ch1.length, length);
+    t.false(last.ch1.some(Number.isNaN), 'the window is full: no NaN');
+    const peak = last.ch1.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    t.true(Math.abs(peak - 0.5) <= LSB, `peak ${peak}`);
+    await assertReleased(t, served, clock);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+    await served.close();
+  }
+});

@@ -108,7 +108,7 @@ export function decodeFrame(bytes: Uint8Array): DecodedFrame {
       const n = h.samples;
       if (!Number.isInteger(n) || n < 0 || bytes.length !== dataStart + 16 * n) throw new SyntaxError(`trace frame of ${bytes.length} bytes does not hold 2 × ${n} samples`);
       // copy: the message buffer need not be 8-byte aligned
-      const samples = new Float64Array(bytes.slice(dataStart).buffer);
+      const samples = new Float64Array(copyFrom(bytes, dataStart));
       return { kind: 'trace', trace: { dt: h.dt, t0: h.t0, timestamp: h.timestamp, ch1: samples.subarray(0, n), ch2: samples.subarray(n, 2 * n) } };
     }
     case FRAME.BLOCK: {
@@ -125,7 +125,7 @@ export function decodeFrame(bytes: Uint8Array): DecodedFrame {
       }
       if (h.kind !== 'samples') throw new SyntaxError(`unknown block kind ${JSON.stringify(h.kind)}`);
       if (bytes.length !== dataStart + 16 * n) throw new SyntaxError(`block frame of ${bytes.length} bytes does not hold 2 × ${n} samples`);
-      const samples = new Float64Array(bytes.slice(dataStart).buffer);
+      const samples = new Float64Array(copyFrom(bytes, dataStart));
       return { kind: 'block', seq: h.seq, block: { kind: 'samples', index: h.index, samples: n, dt: h.dt, timestamp: h.timestamp, ch1: samples.subarray(0, n), ch2: samples.subarray(n, 2 * n) } };
     }
     default:
@@ -154,4 +154,15 @@ export function base64ToFloat64(text: string): Float64Array {
   const bytes = Buffer.from(text, 'base64');
   if (bytes.length % 8 !== 0) throw new SyntaxError(`base64 data of ${bytes.length} bytes is not a whole number of float64 values`);
   return new Float64Array(new Uint8Array(bytes).buffer);
+}
+
+/**
+ * The bytes of `bytes` from `start` in a fresh ArrayBuffer of exactly that length, 8-byte aligned.
+ * (`bytes.slice(start).buffer` is not that when `bytes` is a Node Buffer: Buffer's slice is a view
+ * into a pool shared with other messages.)
+ */
+function copyFrom(bytes: Uint8Array, start: number): ArrayBuffer {
+  const out = new Uint8Array(bytes.length - start);
+  out.set(bytes.subarray(start));
+  return out.buffer;
 }
