@@ -327,8 +327,9 @@ testNats('frames NATS loses in a reconnect become a gap on the client, from the 
 
 testNats('a client that vanishes loses its stream on the server (relay, board stream and lease); a stopped server ends streams with ConnectionLostError at once', async (t) => {
   const clock = new VirtualClock();
-  // heartbeats every 100 ms: a client silent for 300 ms is dropped
-  const served = await startServedSim({ seed: 2, scheduler: clock });
+  // heartbeats every 100 ms; a client silent for 1 s is dropped (long against this process's own
+  // pauses on a loaded machine, which would drop the direct client too)
+  const served = await startServedSim({ seed: 2, scheduler: clock }, { clientTimeoutMs: 1000 });
   const proxy = await startFaultProxy({ host: '127.0.0.1', port: served.nats.port });
   const b = await connect(`nats://127.0.0.1:${proxy.port}/lab1/board0`);
   const a = await connect(served.url);
