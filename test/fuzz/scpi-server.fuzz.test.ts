@@ -18,6 +18,15 @@ const HEADERS = (
   'SOUR1:VOLT SOUR2:VOLT:OFFS SOUR:TRig:INT SYSTem:BRD:ID? SYSTem:BRD:Name? SYSTem:DATE SYSTem:ERRor:COUNt? SYSTem:ERRor:NEXT? SYSTem:Help? SYSTem:TIME SYSTem:VERSion?'
 ).split(' ');
 
+/** What a STEMlab 125-14 4-Input, deep memory and split triggering add (firmware 2.05+). */
+const FOUR_INPUT_HEADERS = (
+  'ACQ:SOUR3:DATA? ACQ:SOUR4:DATA:STArt:N? ACQ:SOUR3:GAIN ACQ:SOUR4:DATA:LATest:N? ACQ:TRig:CH3 ACQ:TRig:LEV:CH4 ACQ:TRig:DLY:CH3 ' +
+  'ACQ:TRig:STAT:CH4? ACQ:TRig:FILL:CH3? ACQ:SPLIT:TRig ACQ:SPLIT:TRig? ACQ:START:CH3 ACQ:STOP:CH4 ACQ:RST:CH3 ACQ:DEC:Factor:CH4 ' +
+  'ACQ:AXI:DEC ACQ:AXI:DEC:CH2 ACQ:AXI:DATA:Units ACQ:AXI:SIZE? ACQ:AXI:START? ACQ:AXI:SOUR1:ENable ACQ:AXI:SOUR2:SET:Buffer ' +
+  'ACQ:AXI:SOUR1:Trig:Dly ACQ:AXI:SOUR2:Trig:Fill? ACQ:AXI:SOUR1:Trig:Pos? ACQ:AXI:SOUR2:Write:Pos? ACQ:AXI:SOUR1:DATA:STArt:N? ' +
+  'GEN:AXI:START? GEN:AXI:SIZE? SOUR1:AXI:RESERVE SOUR2:AXI:RELEASE SOUR1:AXI:ENable SOUR2:AXI:DEC SOUR1:AXI:SET:CALIB SOUR1:AXI:OFFSET0:DATA4'
+).split(' ');
+
 const parameter = fc.oneof(
   fc.double().map(String),
   fc.integer().map(String),
@@ -25,41 +34,48 @@ const parameter = fc.oneof(
   fc.string({ maxLength: 12 }),
 );
 
-const unit = fc.oneof(
-  fc.tuple(fc.constantFrom(...HEADERS), fc.array(parameter, { maxLength: 3 }), fc.boolean(), fc.boolean()).map(([h, ps, lower, colon]) => `${colon ? ':' : ''}${lower ? h.toLowerCase() : h}${ps.length ? ' ' + ps.join(',') : ''}`),
-  fc.string({ maxLength: 30, unit: 'binary-ascii' }),
-);
+const unitOf = (headers: readonly string[]) =>
+  fc.oneof(
+    fc.tuple(fc.constantFrom(...headers), fc.array(parameter, { maxLength: 3 }), fc.boolean(), fc.boolean()).map(([h, ps, lower, colon]) => `${colon ? ':' : ''}${lower ? h.toLowerCase() : h}${ps.length ? ' ' + ps.join(',') : ''}`),
+    fc.string({ maxLength: 30, unit: 'binary-ascii' }),
+  );
 
 /** One line: units joined by ';' (sometimes bare LFs), never a CRLF inside. */
-const line = fc.array(unit, { minLength: 1, maxLength: 6 }).chain((units) => fc.constantFrom(';', ';:', '\n', ' ; ').map((sep) => units.join(sep).replaceAll('\r\n', '')));
+const lineOf = (headers: readonly string[]) =>
+  fc.array(unitOf(headers), { minLength: 1, maxLength: 6 }).chain((units) => fc.constantFrom(';', ';:', '\n', ' ; ').map((sep) => units.join(sep).replaceAll('\r\n', '')));
 
-test('random program messages never crash the server; another client is answered after each', async (t) => {
-  const warnings: unknown[] = [];
-  const board = createSimBoard({ seed: 3 });
-  const server = await startScpiServer({ board, port: 0, onError: (e) => warnings.push(e) });
-  const fuzzer = await RawClient.open(server.port);
-  const other = await RawClient.open(server.port);
-  t.teardown(async () => {
-    fuzzer.close();
-    other.close();
-    await server.close();
-    await board.close();
+for (const fourInputs of [false, true]) {
+  test(`random program messages never crash the server${fourInputs ? ' of a 4-input board with deep memory and split triggering' : ''}; another client is answered after each`, async (t) => {
+    const warnings: unknown[] = [];
+    const board = createSimBoard({ seed: 3 });
+    const inputs34 = createSimBoard({ seed: 4, deepMemoryBytes: 0 });
+    const server = await startScpiServer({ board, port: 0, onError: (e) => warnings.push(e), ...(fourInputs ? { inputs34 } : {}) });
+    const line = lineOf(fourInputs ? [...HEADERS, ...FOUR_INPUT_HEADERS] : HEADERS);
+    const fuzzer = await RawClient.open(server.port);
+    const other = await RawClient.open(server.port);
+    t.teardown(async () => {
+      fuzzer.close();
+      other.close();
+      await server.close();
+      await board.close();
+      await inputs34.close();
+    });
+    let cases = 0;
+    await fc.assert(
+      fc.asyncProperty(line, async (text) => {
+        cases++;
+        fuzzer.write(`${text}\r\n`);
+        fuzzer.buffered; // the fuzzer's replies are read into its buffer and ignored
+        t.is(await other.query('*IDN?', 10_000), 'REDPITAYA,INSTR2025,,01-21', JSON.stringify(text));
+        t.false(fuzzer.closed, 'the fuzzer is still connected');
+      }),
+      { seed: fourInputs ? 4343 : 4242, numRuns: fourInputs ? 500 : 800 },
+    );
+    t.is(server.connections, 2);
+    // the fuzzer's session still works after all that
+    fuzzer.write('RP:RET_ON_ERROR OFF;*CLS\r\n');
+    t.is(await other.query('SYST:ERR:COUN?'), '0', "the other client's error queue is its own");
+    t.log(`${cases} lines; ${warnings.length} board-work failures reported`);
+    t.deepEqual(warnings, [], 'no board work failed');
   });
-  let cases = 0;
-  await fc.assert(
-    fc.asyncProperty(line, async (text) => {
-      cases++;
-      fuzzer.write(`${text}\r\n`);
-      fuzzer.buffered; // the fuzzer's replies are read into its buffer and ignored
-      t.is(await other.query('*IDN?', 10_000), 'REDPITAYA,INSTR2025,,01-21', JSON.stringify(text));
-      t.false(fuzzer.closed, 'the fuzzer is still connected');
-    }),
-    { seed: 4242, numRuns: 800 },
-  );
-  t.is(server.connections, 2);
-  // the fuzzer's session still works after all that
-  fuzzer.write('RP:RET_ON_ERROR OFF;*CLS\r\n');
-  t.is(await other.query('SYST:ERR:COUN?'), '0', "the other client's error queue is its own");
-  t.log(`${cases} lines; ${warnings.length} board-work failures reported`);
-  t.deepEqual(warnings, [], 'no board work failed');
-});
+}
