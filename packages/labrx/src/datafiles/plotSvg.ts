@@ -32,6 +32,8 @@ type Row = { x: number; y: number; series: string };
  * Vega is loaded on first use, so commands that do not plot do not pay for it.
  */
 export async function resultToSvg(result: SavableResult, options: PlotOptions = {}): Promise<string> {
+  // refused before Vega is loaded
+  if (resultKind(result) === 'spectrogram') throw noSpectrogramSvg();
   const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
   const width = options.width ?? 720;
   const height = options.height ?? 320;
@@ -55,7 +57,7 @@ export function plotSpec(result: SavableResult, width: number, height: number, t
   const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', background: 'white', config: { font: 'sans-serif' } };
   const color = { field: 'series', type: 'nominal', title: null, scale: { range: ['#1f77b4', '#d62728'] } };
   const kind = resultKind(result);
-  if (kind === 'spectrogram') throw new DataFileError('(result)', 'a spectrogram has no SVG plot: save its data (CSV, JSON, .npy) or, in the studio, export the waterfall as PNG');
+  if (kind === 'spectrogram') throw noSpectrogramSvg();
   if (kind === 'trace') {
     const tr = result as Trace;
     const span = tr.dt * tr.ch1.length;
@@ -110,6 +112,10 @@ export function plotSpec(result: SavableResult, width: number, height: number, t
     data: { values: rows.filter((r) => Number.isFinite(r.db)) },
     vconcat: [panel('db', '|H| (dB)', '#1f77b4'), panel('deg', 'phase (deg)', '#d62728', [-180, 180])],
   };
+}
+
+function noSpectrogramSvg(): DataFileError {
+  return new DataFileError('(result)', 'a spectrogram has no SVG plot: save its data (CSV, JSON, .npy) or, in the studio, export the waterfall as PNG');
 }
 
 /** Adds a channel's min/max envelope (2 × width points) to the plot rows. */
