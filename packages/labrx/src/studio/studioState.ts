@@ -84,7 +84,7 @@ export class StudioState {
     const waterfall = studio?.waterfall;
     if (waterfall !== undefined) {
       if (!waterfall || typeof waterfall !== 'object' || Array.isArray(waterfall)) throw new SettingsError('studio', 'studio.waterfall', waterfall, 'a mapping of waterfall settings');
-      WATERFALL_SETTINGS.resolve(waterfall as Record<string, unknown>, board.info);
+      WATERFALL_SETTINGS.resolve(waterfall, board.info);
     }
     await board.restore(profile);
     const out: { -readonly [K in keyof PanelSettings]?: PanelSettings[K] } = {};

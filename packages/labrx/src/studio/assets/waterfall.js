@@ -332,8 +332,8 @@ export class WaterfallView {
     this.dirty = false;
     for (const p of this.pictures.values()) p.draw();
     this.drawn++;
-    // rows scroll under a pointer that stays: the readout follows
-    if (this.hover) this.showCursor();
+    // rows scroll under a pointer that stays: the readout follows (before any hover: a hint)
+    if (this.hover || (this.cursorBox && !this.cursorBox.textContent)) this.showCursor();
     return true;
   }
 
