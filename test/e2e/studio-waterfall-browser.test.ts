@@ -178,6 +178,12 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
     } finally {
       reader.close();
     }
+    // the Saved runs tab lists it as a spectrogram, with no overlay (a waterfall has none)
+    await page.click('[data-tab="history"]');
+    const listed = page.locator('[data-history] tr', { hasText: 'tone 299 kHz' });
+    await listed.waitFor({ timeout: 30_000 });
+    t.regex((await listed.textContent())!, /spectrogram · 513 bins/);
+    t.is(await listed.locator('button').count(), 0);
 
     // a spectrogram shown from a script is a waterfall on the page
     const handle = studio.show('script spectrogram', rp.specan.spectrogram$({ decimation: 64, points: POINTS, input: 'in2', averages: 4 }));

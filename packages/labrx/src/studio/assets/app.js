@@ -496,15 +496,18 @@ export async function main(token, socket) {
         const when = new Date(r.createdMs).toLocaleString();
         const target = PLOT_OF_KIND[r.kind];
         const on = studio.overlays[target] === r.id;
-        const cells = [String(r.id), when, r.instrument + ' · ' + r.points + ' pts', r.label ?? ''];
+        // a spectrogram (the waterfall's) has bins as its points, and no plot to overlay it on
+        const what = r.kind === 'spectrogram' ? 'spectrogram · ' + r.points + ' bins' : r.instrument + ' · ' + r.points + ' pts';
+        const cells = [String(r.id), when, what, r.label ?? ''];
         tr.append(...cells.map((text, i) => Object.assign(document.createElement('td'), { textContent: text, className: i === 3 ? 'label' : '' })));
         const td = document.createElement('td');
+        tr.append(td);
+        if (!target) return tr;
         const b = document.createElement('button');
         b.textContent = on ? 'Remove overlay' : 'Overlay on ' + target;
         b.dataset.overlayRun = String(r.id);
         b.addEventListener('click', () => send({ type: 'overlay', instrument: target, run: on ? null : r.id, series: target === 'na' ? 0 : plot[target]?.trackedSeries() ?? 0 }));
         td.append(b);
-        tr.append(td);
         return tr;
       }),
     );
