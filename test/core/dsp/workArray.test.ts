@@ -104,3 +104,23 @@ test('welchSpectra gives its heap memory back on unsubscribe: 100 subscriptions 
   t.is(probe.view().buffer.byteLength, heapBytes);
   probe.free();
 });
+
+test('SegmentAssembler: long segments (a line of 2n) also give every segment right, across several compactions', (t) => {
+  const n = 1 << 17;
+  const hop = 3 << 15; // 25 % overlap
+  const a = new SegmentAssembler(n, hop);
+  const starts: number[] = [];
+  let bad = 0;
+  const check = (ch1: Float64Array, ch2: Float64Array, index: number) => {
+    starts.push(index);
+    for (let j = 0; j < n; j += 997) if (ch1[j] !== index + j || ch2[j] !== -(index + j)) bad++;
+    if (ch1[n - 1] !== index + n - 1) bad++;
+  };
+  let index = 0;
+  for (const size of [100_000, 50_000, 300_000, 77_777, 250_000, 400_000]) {
+    a.push(ramp(index, size), check);
+    index += size;
+  }
+  t.is(bad, 0);
+  t.deepEqual(starts, Array.from({ length: Math.floor((index - n) / hop) + 1 }, (_, k) => k * hop));
+});

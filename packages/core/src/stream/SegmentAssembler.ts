@@ -4,8 +4,12 @@ import type { SampleBlock, StreamBlock } from '../results/StreamBlock.js';
 /** Where a {@link SegmentAssembler} keeps its samples: an array of `length` values per channel. */
 export type SegmentStorage = (length: number) => WorkArray;
 
-/** Ring length in segments: the partial segment is moved to the front once every (RING − 1)·n/hop segments. */
-const RING_SEGMENTS = 4;
+/**
+ * Line length in segments: the partial segment is moved to the front once every (L − 1)·n/hop
+ * segments. 4 up to 65536-sample segments (2 MiB per channel), 2 above (the line may live in a
+ * WebAssembly heap, which never shrinks).
+ */
+const lineSegments = (n: number): number => (n <= 65536 ? 4 : 2);
 
 /**
  * Cuts a gapless stream into overlapping segments of `n` samples that start every `hop` samples
@@ -15,7 +19,7 @@ const RING_SEGMENTS = 4;
  * `GapBlock` (or a block whose index does not follow the previous one) assembly starts again at the
  * next block.
  *
- * Each sample is copied once, into a line of 4n samples per channel in which consecutive segments
+ * Each sample is copied once, into a line of 4n samples per channel (2n above 65536) in which consecutive segments
  * lie one after the other (overlapping); only when the line is full is the partial segment moved to
  * its front. So the overlap costs no copy per segment. With `storage` the line lives where the
  * consumer computes (an FFT plan's heap, `RealFftPlan.allocateWork`), so the segments reach the
@@ -29,7 +33,7 @@ const RING_SEGMENTS = 4;
  * a.free();
  */
 export class SegmentAssembler {
-  /** Samples per channel in the line (4n). */
+  /** Samples per channel in the line (4n, or 2n for long segments). */
   private readonly length: number;
   private readonly line1: WorkArray;
   private readonly line2: WorkArray;
@@ -54,7 +58,7 @@ export class SegmentAssembler {
     readonly hop: number,
     storage: SegmentStorage = plainStorage,
   ) {
-    this.length = RING_SEGMENTS * n;
+    this.length = lineSegments(n) * n;
     this.line1 = storage(this.length);
     try {
       this.line2 = storage(this.length);

@@ -11,6 +11,7 @@ import { studioCommand } from './studio.js';
 import { simCommand } from './sim.js';
 import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
+import { pidCommand } from './pid.js';
 
 /** Every subcommand, in the order `labrx --help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [scopeCommand, specanCommand, naCommand, simCommand, studioCommand, replCommand, runsCommand, serveCommand];
+export const COMMANDS: readonly CliCommand[] = [scopeCommand, specanCommand, naCommand, pidCommand, simCommand, studioCommand, replCommand, runsCommand, serveCommand];

@@ -20,8 +20,7 @@ function placeholder(field: SettingField): string {
 /**
  * One command-line flag per declared setting, its help from the declaration (doc, what is allowed,
  * default): `--decimation <n>  decimation of the 125 MS/s ADC stream: a power of 2 from 1 to 65536
- * (default 1)`. A boolean setting whose default is true gets `--no-<name>`, one whose default is
- * false `--<name>`. Sample tables (the generator's `data`) have no flag. Returns the setting names
+ * (default 1)`. A boolean setting gets `--<name>` and `--no-<name>`. Sample tables (the generator's `data`) have no flag. Returns the setting names
  * that got a flag, for `settingsFrom`. Choices are not enforced by commander: the declared rule
  * rejects a bad one with `SettingsError` (exit code 2), naming what is allowed.
  */
@@ -31,7 +30,10 @@ export function addSettingFlags(cmd: Command, source: FlagSource, info: BoardInf
     if (field.kind === 'samples') continue;
     const flag = flagName(field.name);
     if (field.kind === 'boolean') {
-      cmd.addOption(new Option(field.default === true ? `--no-${flag}` : `--${flag}`, field.default === true ? `do not ${field.doc}` : field.doc));
+      // both forms, so a command that changes what a module holds can switch it either way; with both
+      // defined commander leaves the value undefined unless one is given
+      cmd.addOption(new Option(`--${flag}`, `${field.doc}${field.default === true ? ' (default)' : ''}`));
+      cmd.addOption(new Option(`--no-${flag}`, `do not ${field.doc}${field.default === false ? ' (default)' : ''}`));
     } else {
       const def = field.default === null ? '' : ` (default ${field.default})`;
       const option = new Option(`--${flag} <${placeholder(field)}>`, `${field.doc}: ${field.allowed}${def}`);
