@@ -191,6 +191,17 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
     const shown = (await page.evaluate((id) => window.labrx.waterfall.shown(id), handle.id))!;
     t.log(`shown: ${shown.rowsReceived} rows, brightest column ${shown.channels.ch2!.brightestColumn}, ${shown.columns} columns`);
     t.true(Math.abs(shown.x0 + shown.channels.ch2!.brightestColumn * shown.dx - TONE_HZ) <= shown.dx + BIN_HZ, 'the shown waterfall: the tone within a column');
+    // its Export: PNG of its canvas, CSV of its history (rows at full resolution)
+    const shownPanel = `[data-shown-id="${handle.id}"]`;
+    await page.selectOption(`${shownPanel} [data-export]`, 'png');
+    await page.waitForFunction((id) => window.labrx.exports.some((e) => e.name === `labrx-shown${id}.png` && (e.size ?? 0) > 1000), handle.id, { timeout: 30_000 });
+    await page.selectOption(`${shownPanel} [data-export]`, 'csv');
+    await page.waitForFunction((id) => window.labrx.exports.some((e) => e.name === `labrx-shown${id}.csv`), handle.id, { timeout: 30_000 });
+    const shownCsv = (await page.evaluate((id) => window.labrx.exports.find((e) => e.name === `labrx-shown${id}.csv`)!.data!, handle.id))!;
+    const sg = decodeResult('csv', shownCsv).result as Spectrogram;
+    t.true(sg.times.length >= 10, `${sg.times.length} rows exported`);
+    const newest = sg.ch2.subarray((sg.times.length - 1) * bins);
+    t.is(newest.indexOf(Math.max(...newest)), K, 'the shown spectrogram’s export: the tone in its bin');
     handle.remove();
     await handle.ended;
     t.is(rp.leases.holderOf('scope'), undefined);
