@@ -31,9 +31,10 @@ async function rig(context: StudioSessionContext = {}) {
   const session = new StudioSession(rp, { sendText: (x) => texts.push(JSON.parse(x) as ServerMessage), sendBinary: () => undefined }, {}, context);
   session.start();
   const send = (m: unknown) => session.handle(JSON.stringify(m));
-  /** The first message of `type` after index `from`, waiting a few turns of the event loop (files are written asynchronously). */
+  /** The first message of `type` after index `from`, waiting up to 30 s (files are written asynchronously; the machine may be loaded). */
   const next = async (type: string, from: number) => {
-    for (let i = 0; i < 500 && !texts.slice(from).some((m) => m.type === type); i++) await new Promise((r) => setImmediate(r));
+    const deadline = Date.now() + 30_000;
+    while (!texts.slice(from).some((m) => m.type === type) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
     return texts.slice(from).find((m) => m.type === type);
   };
   return { clock, rp, session, texts, send, next };
@@ -198,4 +199,15 @@ test('a profile with a bad studio section is refused whole before the board is t
   // a profile the studio wrote loads in scripts (rp.restore) too: the studio section is left to the studio
   await rp.restore({ schema: 1, asg0: { frequency: 4321 }, studio: { waterfall: { rows: 64 } } });
   t.is(rp.asg0.settings.frequency, 4321);
+});
+
+test('studio.show of a whole Spectrogram (not its rows as they come) ends the plot with a SettingsError naming why', async (t) => {
+  const clock = new VirtualClock();
+  const shows = new StudioShows(clock);
+  t.teardown(() => shows.close());
+  const { of } = await import('rxjs');
+  const whole = { frequencies: Float64Array.of(0, 1), times: Float64Array.of(0, 1), ch1: Float64Array.of(1, 2, 3, 4), ch2: new Float64Array(0), unit: 'dBm', rbw: 1, window: 'hann', averages: 1, settings: null };
+  const h = shows.show('loaded', of(whole));
+  await h.ended;
+  t.like(shows.list()[0]!.end, { reason: 'error', error: { code: 'SettingsError', allowed: 'rows of a spectrogram as they come (specan.spectrogram$), not a whole Spectrogram' } });
 });

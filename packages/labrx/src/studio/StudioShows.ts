@@ -139,6 +139,8 @@ export class StudioShows {
 
   private accept(entry: ShownEntry, value: unknown, maxPoints: number, startMs: number, waterfall: boolean): void {
     const result = resultKindOf(value);
+    // a whole Spectrogram (e.g. loaded from a file) is not a row of one: its rows are shown as they come
+    if (result === 'spectrogram') throw new SettingsError('studio', `show('${entry.name}') value`, 'a Spectrogram', 'rows of a spectrogram as they come (specan.spectrogram$), not a whole Spectrogram');
     const point = result === null ? seriesPoint(value, (this.scheduler.now() - startMs) / 1000) : null;
     const kind: ShownKind | null = result === 'spectrum' && waterfall && isStreamSpectrum(value) ? 'spectrogram' : (result ?? (point ? 'series' : null));
     if (kind === null) {
