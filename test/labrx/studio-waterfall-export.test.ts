@@ -155,7 +155,7 @@ test("the waterfall's settings are checked when changed, kept in the last state 
   t.is(rp.leases.holderOf('scope'), undefined, 'settings start nothing');
   send({ type: 'waterfall', action: 'settings', settings: { rows: 5 } });
   t.like(texts.at(-1), { type: 'error', instrument: 'waterfall', error: { code: 'SettingsError', setting: 'rows' } });
-  for (let i = 0; i < 200 && !(existsSync(state.lastStatePath) && readFileSync(state.lastStatePath, 'utf8').includes('rows: 64')); i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 4000 && !(existsSync(state.lastStatePath) && readFileSync(state.lastStatePath, 'utf8').includes('rows: 64')); i++) await new Promise((r) => setTimeout(r, 5));
   t.regex(readFileSync(state.lastStatePath, 'utf8'), /studio:\n\s+waterfall:\n(\s+\w+: .*\n)*?\s+points: 4096/);
 
   let from = texts.length;
@@ -172,7 +172,7 @@ test("the waterfall's settings are checked when changed, kept in the last state 
   // the next start opens with the last state's waterfall settings
   const board2 = await connect({ sim: { seed: 4 } });
   t.teardown(() => board2.close());
-  for (let i = 0; i < 200 && !readFileSync(state.lastStatePath, 'utf8').includes('rows: 64'); i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 4000 && !readFileSync(state.lastStatePath, 'utf8').includes('rows: 64'); i++) await new Promise((r) => setTimeout(r, 5));
   const restored = await state.load(board2, { path: state.lastStatePath });
   t.like(restored.waterfall, { points: 4096, rows: 64 });
   const texts2: ServerMessage[] = [];
