@@ -113,7 +113,7 @@ test('save refuses what is not a result, naming the file', async (t) => {
   const catalogue = openCatalogue(join(dir, 'runs.sqlite'));
   t.teardown(() => catalogue.close());
   const err = t.throws(() => catalogue.save({ nope: 1 } as never), { instanceOf: CatalogueError });
-  t.regex(err.message, /runs\.sqlite: can keep a Trace, Spectrum or FrequencyResponse only/);
+  t.regex(err.message, /runs\.sqlite: can keep a Trace, Spectrum, FrequencyResponse or Spectrogram only/);
   t.is(catalogue.count, 0);
 });
 

@@ -99,3 +99,22 @@ test('rerunRun refuses a run that was not measured on a simulated board, naming 
   const err = await t.throwsAsync(rerunRun(c.load(id)));
   t.regex(err!.message, /rerun\.run = \d+ is not allowed: a run saved from a simulated board/);
 });
+
+test('a spectrogram run: labrx runs show describes its rows and bins, runs export writes it, rerun refuses it', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'labrx-runs-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const db = join(dir, 'runs.sqlite');
+  const c = openRunCatalogue(db);
+  const s = { frequencies: Float64Array.of(0, 1000, 2000), times: Float64Array.of(0.5, 0.75), ch1: new Float64Array(0), ch2: Float64Array.of(-90, -10, -90, -91, -11, -91), unit: 'dBm' as const, rbw: 1500, window: 'hann', averages: 4, settings: null };
+  const id = c.save(s, { label: 'waterfall' });
+  const loaded = c.load(id);
+  c.close();
+  const show = await run(buildRunsCommand, ['show', String(id), '--db', db]);
+  t.is(show.code, 0, show.stderr);
+  t.regex(show.stdout, /spectrogram: 2 rows of 3 bins \(ch2\), 0 … 2000 Hz, rows from 0\.5 to 0\.75 s, rbw 1500 Hz, hann window, unit dBm, 4 averages per row/);
+  const file = join(dir, 'wf.csv');
+  t.is((await run(buildRunsCommand, ['export', String(id), file, '--db', db])).code, 0);
+  t.deepEqual(Array.from(((await loadResult(file)).result as typeof s).ch2), Array.from(s.ch2));
+  const err = await t.throwsAsync(rerunRun(loaded));
+  t.regex(err!.message, /a spectrogram of the stream cannot be rerun/);
+});

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadResult, type SavedFrequencyResponse } from 'labrx';
+import { loadResult, saveResult, type SavedFrequencyResponse, type Spectrogram } from 'labrx';
 
 const BIN = fileURLToPath(new URL('../../packages/labrx/bin/labrx.mjs', import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -45,6 +45,51 @@ testNeeding(numpy, `${PYTHON} with numpy (apt-get install -y python3-numpy)`, 'l
     t.is(fromNumpy.rows[0]![0], 5e5);
     t.is(fromNumpy.rows[200]![0], 2e6);
     t.true(Math.abs(fromNumpy.rows[100]![0]! - 1e6) < 1e-6);
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
+
+// A spectrogram (the studio waterfall's export) as numpy users get it: the .npy is rows × (1 + bins),
+// column 0 the row times, the sidecar names the bins (ch1@<f in Hz>), and the CSV (its # lines
+// left out, the header row naming the columns) reads with numpy.loadtxt the same.
+const READ_SPECTROGRAM = `
+import json, sys, numpy
+a = numpy.load('wf.npy')
+names = [c["name"] for c in json.load(open('wf.npy.json'))["columns"]]
+f = [float(n.split("@")[1]) for n in names[1:]]
+lines = [l for l in open('wf.csv') if not l.startswith('#')]
+c = numpy.loadtxt(lines[1:], delimiter=',', ndmin=2)
+print(json.dumps({"shape": list(a.shape), "t": a[:, 0].tolist(), "rows": a[:, 1:].tolist(), "f": f, "csvNames": lines[0].strip().split(","), "csvFirstRow": c[0].tolist()}))
+`;
+
+testNeeding(numpy, `${PYTHON} with numpy (apt-get install -y python3-numpy)`, 'a spectrogram saved as .npy and .csv: numpy reads rows × (1 + bins), the bins named by their frequency', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'labrx-npy-'));
+  try {
+    const bins = 5;
+    const rows = 3;
+    const s: Spectrogram = {
+      frequencies: Float64Array.from({ length: bins }, (_, k) => k * 1907.3486328125),
+      times: Float64Array.from({ length: rows }, (_, r) => 0.001 + r * 0.000262144),
+      ch1: Float64Array.from({ length: rows * bins }, (_, i) => -100 + 7.25 * i),
+      ch2: new Float64Array(0),
+      unit: 'dBm',
+      rbw: 2861,
+      window: 'hann',
+      averages: 1,
+      settings: null,
+    };
+    await saveResult(join(dir, 'wf.npy'), s);
+    await saveResult(join(dir, 'wf.csv'), s);
+    const py = await run(PYTHON, ['-c', READ_SPECTROGRAM], { cwd: dir });
+    t.is(py.code, 0, py.stderr);
+    const got = JSON.parse(py.stdout) as { shape: number[]; t: number[]; rows: number[][]; f: number[]; csvNames: string[]; csvFirstRow: number[] };
+    t.deepEqual(got.shape, [rows, 1 + bins]);
+    t.deepEqual(got.t, Array.from(s.times));
+    t.deepEqual(got.rows, Array.from({ length: rows }, (_, r) => Array.from(s.ch1.subarray(r * bins, (r + 1) * bins))));
+    t.deepEqual(got.f, Array.from(s.frequencies));
+    t.deepEqual(got.csvNames, ['t', ...Array.from(s.frequencies, (f) => `ch1@${f}`)]);
+    t.deepEqual(got.csvFirstRow, [s.times[0], ...s.ch1.subarray(0, bins)]);
   } finally {
     await rm(dir, { recursive: true });
   }

@@ -135,6 +135,9 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
     await page.selectOption('#scope [data-export]', 'csv');
     await page.waitForFunction(() => window.labrx.exports.some((e) => e.format === 'csv'), null, { timeout: 30_000 });
     const csv = await page.evaluate(() => window.labrx.exports.find((e) => e.format === 'csv')!.data);
+    // the PNG of the plot (the page's canvas, title and legend; savePng shared with the waterfall)
+    await page.selectOption('#scope [data-export]', 'png');
+    await page.waitForFunction(() => (window.labrx.exports as { name: string; size?: number }[]).some((e) => e.name === 'labrx-scope.png' && (e.size ?? 0) > 1000), null, { timeout: 30_000 });
     await page.click('#scope details.save > summary');
     await page.fill('#scope [data-save-label]', 'tone 950 kHz');
     await page.click('#scope [data-save]');

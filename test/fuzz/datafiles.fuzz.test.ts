@@ -8,10 +8,12 @@ import { DataFileError, decodeResult, encodeResult, frequencyResponse, type Data
 
 const response = frequencyResponse(Float64Array.from([1e5, 2e5, 4e5]), Float64Array.from([0.5, 0.25, -0.125]), Float64Array.from([0, -0.25, 1e-300]), { start: 1e5, stop: 4e5 });
 const trace = { dt: 8e-9, t0: -1.6e-8, ch1: Float64Array.from([0.1, -0.2, NaN]), ch2: new Float64Array(0), averages: 1, settings: null, timestamp: 5 };
+// a spectrogram: its bins are columns named by frequency (ch1@…, ch2@…), parsed back from the names
+const spectrogram = { frequencies: Float64Array.from([0, 1953.125]), times: Float64Array.from([0.5, 0.75]), ch1: Float64Array.from([-90, -10, NaN, -Infinity]), ch2: Float64Array.from([1, 2, 3, 4]), unit: 'dBm' as const, rbw: 2000, window: 'hann', averages: 2, settings: null };
 const valid = {
-  csv: [encodeResult(response, 'csv'), encodeResult(trace as never, 'csv')],
-  json: [encodeResult(response, 'json'), encodeResult(trace as never, 'json')],
-  npy: [encodeResult(response, 'npy'), encodeResult(trace as never, 'npy')],
+  csv: [encodeResult(response, 'csv'), encodeResult(trace as never, 'csv'), encodeResult(spectrogram, 'csv')],
+  json: [encodeResult(response, 'json'), encodeResult(trace as never, 'json'), encodeResult(spectrogram, 'json')],
+  npy: [encodeResult(response, 'npy'), encodeResult(trace as never, 'npy'), encodeResult(spectrogram, 'npy')],
 };
 
 /** Decodes; returns 'ok' or 'DataFileError', and fails the property on any other exception. */

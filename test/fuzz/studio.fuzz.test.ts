@@ -28,13 +28,13 @@ const message = fc.oneof(
   fc.record(
     {
       type: fc.constantFrom('run', 'settings', 'view', 'ack', 'hello', '', 'pause', 'export', 'save', 'history', 'overlay', 'profile', 'lock', 'unlock', 'waterfall'),
-      instrument: fc.oneof(fc.constantFrom('scope', 'specan', 'na', 'asg0', 'asg1', 'studio', 'shown', 'fleet'), fc.jsonValue()),
+      instrument: fc.oneof(fc.constantFrom('scope', 'specan', 'na', 'asg0', 'asg1', 'studio', 'shown', 'fleet', 'waterfall'), fc.jsonValue()),
       id: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.jsonValue()),
       paused: fc.oneof(fc.boolean(), fc.jsonValue()),
-      format: fc.oneof(fc.constantFrom('csv', 'json', 'npy', 'xml'), fc.jsonValue()),
+      format: fc.oneof(fc.constantFrom('csv', 'json', 'npy', 'svg', 'xml'), fc.jsonValue()),
       label: fc.oneof(fc.string({ maxLength: 20 }), fc.jsonValue()),
       run: fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constant(null), fc.jsonValue()),
-      action: fc.oneof(fc.constantFrom('list', 'save', 'load', 'start', 'stop', 'ack'), fc.jsonValue()),
+      action: fc.oneof(fc.constantFrom('list', 'save', 'load', 'start', 'stop', 'settings', 'ack'), fc.jsonValue()),
       name: fc.oneof(fc.constantFrom('a', '../x', ''), fc.jsonValue()),
       scopeWindow: fc.oneof(fc.constant(null), fc.tuple(fc.double(), fc.double()), fc.jsonValue()),
       mode: fc.oneof(fc.constantFrom('single', 'run', 'stop'), fc.jsonValue()),

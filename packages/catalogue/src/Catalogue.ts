@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { spectrogramProblem, type Spectrogram } from '@labrx/core';
 import { boardSnapshot, type BoardSnapshot, type CatalogueBoard } from './boardSnapshot.js';
 import { CatalogueError } from './CatalogueError.js';
 import { defaultCataloguePath } from './defaultCataloguePath.js';
@@ -221,11 +222,13 @@ export class Catalogue {
   /**
    * Saves a result with what is known about it; returns its id. One transaction: after a crash the
    * run is either all there or not there at all.
-   * @throws CatalogueError when `result` is not a Trace, Spectrum or FrequencyResponse
+   * @throws CatalogueError when `result` is not a Trace, Spectrum, FrequencyResponse or (well-formed) Spectrogram
    */
   save(result: CatalogueResult, options: SaveOptions = {}): number {
     const encoded = encodeRun(result);
-    if (!encoded) throw new CatalogueError(this.path, 'can keep a Trace, Spectrum or FrequencyResponse only');
+    if (!encoded) throw new CatalogueError(this.path, 'can keep a Trace, Spectrum, FrequencyResponse or Spectrogram only');
+    const problem = encoded.kind === 'spectrogram' ? spectrogramProblem(result as Spectrogram) : null;
+    if (problem !== null) throw new CatalogueError(this.path, `cannot keep this spectrogram: ${problem}`);
     const snapshot = options.snapshot ?? (options.board ? boardSnapshot(options.board) : null);
     return this.saveTx({ encoded, snapshot, options });
   }
@@ -293,6 +296,8 @@ export class Catalogue {
       return { name: a.name, values };
     });
     const loaded = decodeRun({ kind: row.kind, arrays, scalars: parseFloats(row.scalars) as Record<string, unknown>, settings: parseFloats(row.settings) });
+    const problem = loaded.kind === 'spectrogram' ? spectrogramProblem(loaded.result) : null;
+    if (problem !== null) throw new CatalogueError(this.path, `run ${id} is damaged: ${problem}`);
     return { ...summary(row), ...loaded, snapshot: row.snapshot === null ? null : (parseFloats(row.snapshot) as BoardSnapshot) };
   }
 

@@ -6,6 +6,7 @@ import {
   type ResultKind,
   type SavableResult,
   type SavedFrequencyResponse,
+  type Spectrogram,
   type Spectrum,
   type Trace,
 } from '@labrx/core';
@@ -22,7 +23,7 @@ export type CatalogueResult = SavableResult;
 export type CatalogueLoaded = LoadedResult;
 
 /** The instrument that makes each kind, for `find({ instrument })`. */
-export const INSTRUMENT_OF_KIND: Readonly<Record<CatalogueKind, string>> = { trace: 'scope', spectrum: 'specan', 'frequency-response': 'na' };
+export const INSTRUMENT_OF_KIND: Readonly<Record<CatalogueKind, string>> = { trace: 'scope', spectrum: 'specan', 'frequency-response': 'na', spectrogram: 'specan' };
 
 /**
  * A result split into what the catalogue stores: its own arrays (only those the result holds, not
@@ -38,7 +39,7 @@ export interface EncodedRun {
 /** Which kind `r` is, by its fields; null for anything else. */
 export const catalogueKind = resultKindOf;
 
-/** Splits a result (see `EncodedRun`); null when it is not a Trace, Spectrum or FrequencyResponse. */
+/** Splits a result (see `EncodedRun`); null when it is not a Trace, Spectrum, FrequencyResponse or Spectrogram. */
 export function encodeRun(r: CatalogueResult): EncodedRun | null {
   const kind = catalogueKind(r);
   switch (kind) {
@@ -80,6 +81,20 @@ export function encodeRun(r: CatalogueResult): EncodedRun | null {
         settings: h.settings ?? null,
       };
     }
+    case 'spectrogram': {
+      const s = r as Spectrogram;
+      return {
+        kind,
+        arrays: [
+          { name: 'frequencies', values: s.frequencies },
+          { name: 'times', values: s.times },
+          { name: 'ch1', values: s.ch1 },
+          { name: 'ch2', values: s.ch2 },
+        ],
+        scalars: { unit: s.unit, rbw: s.rbw, window: s.window, averages: s.averages },
+        settings: s.settings ?? null,
+      };
+    }
     default:
       return null;
   }
@@ -98,5 +113,7 @@ export function decodeRun(run: EncodedRun): CatalogueLoaded {
       const h = frequencyResponse(a('frequencies'), a('re'), a('im'), run.settings);
       return { kind: 'frequency-response', result: typeof s.averages === 'number' ? { ...h, averages: s.averages } : h };
     }
+    case 'spectrogram':
+      return { kind: 'spectrogram', result: { frequencies: a('frequencies'), times: a('times'), ch1: a('ch1'), ch2: a('ch2'), unit: s.unit, rbw: s.rbw, window: s.window, averages: s.averages, settings: run.settings } };
   }
 }

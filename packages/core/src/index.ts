@@ -12,6 +12,7 @@ export * from './results/StreamBlock.js';
 export * from './settings/streamSettings.js';
 export * from './settings/realtimeSettings.js';
 export * from './results/Spectrum.js';
+export * from './results/Spectrogram.js';
 export * from './results/FrequencyResponse.js';
 export * from './results/resultKind.js';
 export type { AcquireOptions, BoardDriver, LeaseArbiter, IqDriver, IqMeasureRequest, IqResult, PidDriver, SamplerDriver } from './driver/BoardDriver.js';

@@ -160,7 +160,7 @@ export class Scope extends AcquiringInstrument<ScopeSettings, ResolvedScopeSetti
     const driver = this.driver;
     const stream = driver.stream?.bind(driver);
     if (!stream) {
-      throw new NotSupportedError(driver.id, `${this.name}.continuous`, 'this board has no gapless stream; the embedded simulator has one, and deep memory on a board that has it gives one over SCPI');
+      throw new NotSupportedError(driver.id, `${this.name}.continuous`, 'this board has no gapless stream; the embedded simulator has one, deep memory on a board that has it gives one over SCPI, and a board served over NATS relays its own');
     }
     const { onOverflow: _policy, ...hardware } = settings;
     const owner = options.owner ?? this.name;
@@ -170,7 +170,7 @@ export class Scope extends AcquiringInstrument<ScopeSettings, ResolvedScopeSetti
       .shared$([this.name], owner, { key, ...wait }, () => {
         // every block is fresh memory the consumer keeps: have the process keep what the GC frees
         keepFreedMemory();
-        return stream(hardware);
+        return stream(hardware, { owner, ...wait });
       })
       .pipe(failOnClose(this.closed$));
   }

@@ -61,6 +61,7 @@ export { traceTimes, frequencyResponse, SPECTRUM_UNITS, WAVEFORMS, ASG_OUTPUTS, 
 export type {
   Trace,
   Spectrum,
+  Spectrogram,
   SpectrumUnit,
   FrequencyResponse,
   ScopeSettings,

@@ -1,4 +1,4 @@
-import { interval, Subscription, type SchedulerLike, type Observable, type Subscription as RxSubscription } from 'rxjs';
+import { interval, share, Subscription, type SchedulerLike, type Observable, type Subscription as RxSubscription } from 'rxjs';
 import type { Msg, NatsConnection, Subscription as NatsSubscription } from 'nats';
 import {
   ASG_DEFAULTS,
@@ -6,11 +6,15 @@ import {
   preciseScheduler,
   resolveAsgSettings,
   resolveScopeSettings,
+  resolveStreamSettings,
   scopeSettingsKey,
+  SettingsError,
   SCOPE_DEFAULTS,
   type AsgSettings,
   type IqMeasureRequest,
   type ScopeSettings,
+  type StreamBlock,
+  type StreamSettings,
 } from '@labrx/core';
 import type { Board, LeaseHolder } from '@labrx/instruments';
 import { firstValueFrom } from 'rxjs';
@@ -19,7 +23,8 @@ import { checkIdentity, holderName, type ClientIdentity } from './ClientIdentity
 import { servedBoardLoop } from './servedBoardLoop.js';
 import { aliveSubject, NAME_PATTERN, parseBoardSubject, serverWildcard } from './subjects.js';
 import { asgToWire } from './asgWire.js';
-import { base64ToFloat64, decodeJson, errorFrame, okFrame } from './wireFrames.js';
+import { BlockRelayQueue } from './BlockRelayQueue.js';
+import { base64ToFloat64, BLOCK_FRAME_OVERHEAD, blockFrame, decodeJson, errorFrame, okFrame } from './wireFrames.js';
 import { toWireError } from './wireErrors.js';
 
 /** Options of `serveBoards`. */
@@ -52,6 +57,12 @@ export interface BoardServerStats {
   tracesSent: number;
   /** Bytes of trace frames sent. */
   traceBytesSent: number;
+  /** Gapless-stream block frames sent to clients (sample blocks and gaps). */
+  blocksSent: number;
+  /** Bytes of block frames sent. */
+  blockBytesSent: number;
+  /** Samples per channel that clients too slow for their stream lost from their queues (sent to them as gaps). */
+  samplesDropped: number;
 }
 
 /** A running board server (see `serveBoards`). */
@@ -64,9 +75,15 @@ export interface BoardServer {
   readonly stats: Readonly<BoardServerStats>;
   /** Clients with open streams or leases on `board` now (ids). */
   clientsOf(board: string): string[];
-  /** Acquisition loops running on `board` now: one per distinct scope settings, however many clients stream them. */
+  /**
+   * Acquisition loops and gapless board streams running on `board` now: one per distinct scope
+   * settings or stream settings, however many clients stream them.
+   */
   loopsOf(board: string): number;
-  /** Stops serving: ends every client stream (releasing the leases) and unsubscribes; the boards stay open. */
+  /**
+   * Stops serving: ends every client stream (releasing the leases; a gapless stream's client gets
+   * `ConnectionLostError` at once) and unsubscribes; the boards stay open.
+   */
   close(): Promise<void>;
 }
 
@@ -80,6 +97,27 @@ interface StreamSession {
   reply: string | null;
   /** The error frame that ended the stream, until the client asks for it. */
   failed: Uint8Array | null;
+  /** For a gapless stream's relay (`stream.open`): its queue and credits; null for a trace stream. */
+  blocks: BlockRelay | null;
+}
+
+/**
+ * The server's side of one client's gapless stream: the client grants frames by number (`upTo`,
+ * frames numbered from 1), the server sends blocks while it has credit and queues the rest
+ * (`BlockRelayQueue`, bounded in samples by the client's `bufferSamples`).
+ */
+interface BlockRelay {
+  readonly queue: BlockRelayQueue;
+  /** The client's subject for this stream's frames (fixed for the stream's life). */
+  readonly reply: string;
+  /** Frames sent so far (the last one's `seq`). */
+  sent: number;
+  /** The client has granted frames up to this `seq`. */
+  upTo: number;
+  /** The client's window: frames it allows in flight beyond the last it has seen. */
+  readonly window: number;
+  /** Board stream index of this client's first block: the client's stream starts at index 0 there. */
+  origin: number | null;
 }
 
 /** A module lease a client holds (or waits for) on the server: generators and IQ modules. */
@@ -104,6 +142,15 @@ interface LoopEntry {
   refs: number;
 }
 
+/** One gapless board stream, shared by every client relay of its settings. */
+interface BlockLoopEntry {
+  readonly blocks$: Observable<StreamBlock>;
+  refs: number;
+}
+
+/** Largest window a client may ask for, frames. */
+const MAX_WINDOW = 1024;
+
 /** `{ lease }` for `apply$`/`measure$` when `client` holds `module`'s lease on the server. */
 function leaseOf(sb: ServedBoard, client: ClientEntry, module: string): { lease?: LeaseHolder } {
   const holder = sb.board.leases.holderOf(module);
@@ -116,6 +163,7 @@ function leaseOf(sb: ServedBoard, client: ClientEntry, module: string): { lease?
 class ServedBoard {
   readonly clients = new Map<string, ClientEntry>();
   readonly loops = new Map<string, LoopEntry>();
+  readonly blockLoops = new Map<string, BlockLoopEntry>();
   constructor(
     readonly name: string,
     readonly board: Board,
@@ -131,7 +179,10 @@ const DEFAULT_MAX_REQUEST_BYTES = 256 * 1024;
  * newest trace not yet sent to that client, so a slow client gets the newest results and never a
  * queue. Clients asking for the same settings share one acquisition loop; the scope lease is the
  * server's, so clients with other settings queue (or get `ResourceBusyError` naming the holder and its
- * host). A client not heard from for `clientTimeoutMs` loses its streams and leases, checked every
+ * host). Gapless streams (`stream.open`) are relayed the same way: one board stream per distinct
+ * stream settings, each client granting a window of block frames and holding a queue here bounded by
+ * its `bufferSamples`, whose overflow it gets as a gap (docs/decisions/0016, "Remote boards").
+ * A client not heard from for `clientTimeoutMs` loses its streams and leases, checked every
  * `heartbeatMs`: leases are free at most `clientTimeoutMs + heartbeatMs` after a client's last
  * message. Every message is answered; malformed ones get a `BadRequestError` reply.
  *
@@ -153,7 +204,7 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
   // monotonic (performance.now()): a wall-clock step (NTP, a suspended VM) must not look like silent clients
   const scheduler = options.scheduler ?? preciseScheduler;
   const served = new Map(names.map((n, i) => [n, new ServedBoard(n, boards[i]!)]));
-  const stats: BoardServerStats = { requests: 0, errors: 0, tracesSent: 0, traceBytesSent: 0 };
+  const stats: BoardServerStats = { requests: 0, errors: 0, tracesSent: 0, traceBytesSent: 0, blocksSent: 0, blockBytesSent: 0, samplesDropped: 0 };
   let closed = false;
 
   const send = (reply: string, frame: Uint8Array): void => {
@@ -183,13 +234,17 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     releaseLoop(sb, s.key);
   };
   const releaseLoop = (sb: ServedBoard, key: string): void => {
-    const loop = sb.loops.get(key);
-    if (loop && --loop.refs <= 0) sb.loops.delete(key);
+    const loop = sb.loops.get(key) ?? sb.blockLoops.get(key);
+    if (loop && --loop.refs <= 0) {
+      sb.loops.delete(key);
+      sb.blockLoops.delete(key);
+    }
   };
   const dropClient = (sb: ServedBoard, client: ClientEntry, reason?: Error): void => {
     for (const [sid, s] of [...client.streams]) {
       // a credit still waiting gets the reason, so that a client that was only slow does not hang
       if (reason && s.reply) send(s.reply, errorFrame(toWireError(reason)));
+      if (reason && s.blocks) send(s.blocks.reply, errorFrame(toWireError(reason)));
       endSession(sb, client, sid);
     }
     for (const l of client.leases.values()) l.subscription.unsubscribe();
@@ -235,7 +290,7 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
         sb.loops.set(key, loop);
       }
       loop.refs++;
-      const session: StreamSession = { key, subscription: null, latest: null, reply: msg.reply, failed: null };
+      const session: StreamSession = { key, subscription: null, latest: null, reply: msg.reply, failed: null, blocks: null };
       s = session;
       client.streams.set(sid, session);
       session.subscription = loop.frames$.subscribe({
@@ -271,6 +326,79 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     }
   };
 
+  /** Sends a relay's queued blocks while the client has credit. */
+  const pump = (relay: BlockRelay): void => {
+    for (let b = relay.sent < relay.upTo ? relay.queue.shift() : undefined; b; b = relay.sent < relay.upTo ? relay.queue.shift() : undefined) {
+      const frame = blockFrame(b, b.index - relay.origin!, ++relay.sent);
+      stats.blocksSent++;
+      stats.blockBytesSent += frame.length;
+      send(relay.reply, frame);
+    }
+  };
+
+  const streamOpen = (sb: ServedBoard, msg: Msg, body: Record<string, unknown>, client: ClientEntry): void => {
+    const sid = body['sid'];
+    if (typeof sid !== 'string' || sid.length === 0 || sid.length > 128) throw new BadRequestError(msg.subject, 'sid must be a string of 1 to 128 characters');
+    if (!msg.reply) throw new BadRequestError(msg.subject, 'stream.open needs a reply subject (where the blocks go)');
+    if (client.streams.has(sid)) throw new BadRequestError(msg.subject, `stream ${sid} exists already`);
+    const window = body['window'];
+    if (!Number.isInteger(window) || (window as number) < 1 || (window as number) > MAX_WINDOW) throw new BadRequestError(msg.subject, `window must be an integer from 1 to ${MAX_WINDOW}`);
+    const settings = resolveStreamSettings(body['settings'] as StreamSettings | undefined, sb.board.info, 'scope.continuous');
+    // a block travels as one NATS message: it must fit in the server's max_payload
+    const maxPayload = nats.info?.max_payload ?? Infinity;
+    if (16 * settings.blockSamples + BLOCK_FRAME_OVERHEAD > maxPayload) {
+      const most = Math.floor((maxPayload - BLOCK_FRAME_OVERHEAD) / 16);
+      throw new SettingsError('scope.continuous', 'blockSamples', settings.blockSamples, `an integer from 16 to ${most} on a remote board (a block is one NATS message of at most ${maxPayload} bytes)`);
+    }
+    const wait = body['wait'] !== false;
+    const owner = typeof body['owner'] === 'string' ? body['owner'].slice(0, 64) : 'scope';
+    const key = `stream:${settings.decimation}:${settings.boxcar}:${settings.blockSamples}:${settings.bufferSamples}`;
+    let loop = sb.blockLoops.get(key);
+    if (!loop) {
+      // the served Board's own stream, scope leased there (queueing with every other client and in-process user)
+      loop = { blocks$: sb.board.scope.blocks$(settings, { owner: holderName(owner, client.identity), wait }).pipe(share()), refs: 0 };
+      sb.blockLoops.set(key, loop);
+    }
+    loop.refs++;
+    const relay: BlockRelay = { queue: new BlockRelayQueue(settings.bufferSamples), reply: msg.reply, sent: 0, upTo: window as number, window: window as number, origin: null };
+    const session: StreamSession = { key, subscription: null, latest: null, reply: null, failed: null, blocks: relay };
+    client.streams.set(sid, session);
+    stats.requests++;
+    const subscription = loop.blocks$.subscribe({
+      next: (b) => {
+        relay.origin ??= b.index;
+        const before = relay.queue.dropped;
+        relay.queue.push(b);
+        stats.samplesDropped += relay.queue.dropped - before;
+        pump(relay);
+      },
+      error: (error: unknown) => {
+        stats.errors++;
+        send(relay.reply, errorFrame(toWireError(error)));
+        endSession(sb, client, sid);
+      },
+    });
+    if (client.streams.get(sid) === session) session.subscription = subscription;
+  };
+
+  const streamCredit = (msg: Msg, body: Record<string, unknown>, client: ClientEntry, sb: ServedBoard): void => {
+    const sid = body['sid'];
+    const seen = body['seen'];
+    if (typeof sid !== 'string') throw new BadRequestError(msg.subject, 'sid must be a string');
+    if (!Number.isInteger(seen) || (seen as number) < 0) throw new BadRequestError(msg.subject, 'seen must be an integer ≥ 0');
+    stats.requests++;
+    const relay = client.streams.get(sid)?.blocks;
+    if (!relay) {
+      // the stream is gone here (the client was dropped for silence, or the board stream failed and its error frame was lost)
+      if (msg.reply) send(msg.reply, errorFrame(toWireError(new ConnectionLostError(`${name}/${sb.name}`, `no stream ${sid} of this client on the board server: it was ended (a client not heard from for ${clientTimeoutMs} ms loses its streams)`))));
+      return;
+    }
+    relay.upTo = Math.max(relay.upTo, (seen as number) + relay.window);
+    // the client heard nothing for a heartbeat while owed frames: those in flight were lost (a NATS reconnect); grant past them
+    if (body['resync'] === true) relay.upTo = Math.max(relay.upTo, relay.sent + relay.window);
+    pump(relay);
+  };
+
   const handle = async (msg: Msg): Promise<void> => {
     const where = parseBoardSubject(msg.subject, name);
     if (!where) throw new BadRequestError(msg.subject, `not a subject of this server: labrx.${name}.<board>.<op>`);
@@ -287,7 +415,8 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     const body = parsed as Record<string, unknown>;
     if (where.op === 'info') {
       // `loops` and `clients` are live counts, for monitoring: one loop per distinct scope settings however many clients stream them
-      replyOk(msg, { id: sb.board.id, info: sb.board.info, server: name, board: sb.name, heartbeatMs, clientTimeoutMs, loops: sb.loops.size, clients: sb.clients.size });
+      // `streamGuarantee`: the served board's gapless stream ('exact', 'ring' or 'none'), relayed by `stream.open`
+      replyOk(msg, { id: sb.board.id, info: sb.board.info, server: name, board: sb.name, heartbeatMs, clientTimeoutMs, loops: sb.loops.size + sb.blockLoops.size, clients: sb.clients.size, streamGuarantee: sb.board.scope.streamGuarantee });
       return;
     }
     const identity = checkIdentity(body['client']);
@@ -300,6 +429,12 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
         return;
       case 'scope.next':
         scopeNext(sb, msg, body, client);
+        return;
+      case 'stream.open':
+        streamOpen(sb, msg, body, client);
+        return;
+      case 'stream.credit':
+        streamCredit(msg, body, client, sb);
         return;
       case 'scope.stop': {
         const sid = body['sid'];
@@ -375,7 +510,7 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
         return;
       }
       default:
-        throw new BadRequestError(msg.subject, `unknown op '${where.op}': info, asg, iq, scope.next, scope.stop, lease, release, hb`);
+        throw new BadRequestError(msg.subject, `unknown op '${where.op}': info, asg, iq, scope.next, scope.stop, stream.open, stream.credit, lease, release, hb`);
     }
   };
 
@@ -401,10 +536,19 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     boardNames: names,
     stats,
     clientsOf: (board) => [...(served.get(board)?.clients.keys() ?? [])],
-    loopsOf: (board) => served.get(board)?.loops.size ?? 0,
+    loopsOf: (board) => {
+      const sb = served.get(board);
+      return sb ? sb.loops.size + sb.blockLoops.size : 0;
+    },
     async close() {
       if (closed) return;
       beat.unsubscribe();
+      // a gapless stream's client learns at once (a trace stream's from its watchdog, as before)
+      for (const sb of served.values()) {
+        for (const c of sb.clients.values()) {
+          for (const s of c.streams.values()) if (s.blocks) send(s.blocks.reply, errorFrame(toWireError(new ConnectionLostError(`${name}/${sb.name}`, 'the board server stopped'))));
+        }
+      }
       for (const sb of served.values()) for (const c of [...sb.clients.values()]) dropClient(sb, c);
       closed = true;
       sub.unsubscribe();

@@ -3,6 +3,7 @@ import { createInbox, type NatsConnection, type Subscription } from 'nats';
 import {
   ConnectionLostError,
   preciseScheduler,
+  SettingsError,
   TimeoutError,
   type AcquireOptions,
   type BoardDriver,
@@ -14,11 +15,13 @@ import {
   type RawTrace,
   type ResolvedAsgSettings,
   type ResolvedScopeSettings,
+  type ResolvedStreamSettings,
+  type StreamBlock,
 } from '@labrx/core';
 import { asgFromWire, asgToWire } from './asgWire.js';
 import { localIdentity, type ClientIdentity } from './ClientIdentity.js';
 import { aliveSubject, boardSubject } from './subjects.js';
-import { decodeFrame, encodeJson } from './wireFrames.js';
+import { BLOCK_FRAME_OVERHEAD, decodeFrame, encodeJson } from './wireFrames.js';
 import { fromWireError } from './wireErrors.js';
 
 /** Options of `RemoteBoardDriver.open`. */
@@ -50,6 +53,8 @@ interface InfoReply {
   readonly info: BoardInfo;
   readonly heartbeatMs: number;
   readonly clientTimeoutMs: number;
+  /** The served board's gapless stream (absent from servers older than the relay: none). */
+  readonly streamGuarantee?: 'exact' | 'ring' | 'none';
 }
 
 /** One client-side scope stream: a server session that outlives each single-trace `acquire`. */
@@ -64,6 +69,27 @@ interface ClientStream {
   /** A credit to send again shortly ('no responders' right after a reconnect). */
   retry: RxSubscription | null;
 }
+
+/** One client-side gapless stream: the relay of the served board's stream (`stream.open`). */
+interface BlockStream {
+  readonly sid: string;
+  /** This client's subject for the stream's frames. */
+  readonly reply: string;
+  readonly subscriber: Subscriber<StreamBlock>;
+  /** Frames allowed in flight beyond the last seen. */
+  readonly window: number;
+  /** Stream index the next block should start at. */
+  next: number;
+  /** Highest frame number seen. */
+  seen: number;
+  /** Frames granted up to this number. */
+  upTo: number;
+  /** A frame came since the last heartbeat tick. */
+  heard: boolean;
+}
+
+/** Bytes of block frames a client lets be in flight per stream (the window is this over one frame's size, at least 2 frames). */
+const STREAM_WINDOW_BYTES = 4 * 1024 * 1024;
 
 /** The shortest default `lostAfterMs`: a busy event loop (a client in the server's own process) may delay a beat by some 100 ms. */
 const MIN_LOST_AFTER_MS = 1500;
@@ -84,6 +110,7 @@ const LINGER_MS = 50;
  * on the server: each `acquire` is one credit on a server stream for its settings (one acquisition
  * loop per distinct settings, fanned out to every client; the scope lease held server-side, named
  * after this client's user and host). Consecutive `acquire`s of a `repeat()` reuse the stream.
+ * The served board's gapless stream is relayed as blocks (`stream`, when the served board has one).
  * Generator settings and IQ measurements are request/reply. A server that stops beating (and
  * answering: any reply counts as a beat) fails pending work with `ConnectionLostError` within
  * `lostAfterMs` plus one heartbeat period, plus however long this process itself was too busy to
@@ -97,6 +124,21 @@ export class RemoteBoardDriver implements BoardDriver {
   readonly identity: ClientIdentity;
   /** Generators and IQ modules leased here are leased on the board server too (the scope: by its shared loops). */
   readonly leaseArbiter: LeaseArbiter = { lease$: (resources, owner, wait) => this.serverLease$(resources, owner, wait) };
+  /**
+   * The served board's gapless stream relayed over NATS (docs/decisions/0016, "Remote boards"),
+   * absent when the served board has none. Cold: subscribing opens a relay on the server (one board
+   * stream per distinct settings, shared by every client; the scope lease is the server's, named
+   * after this client), whose stream index starts at 0 with the first block this client gets;
+   * unsubscribing ends it. Blocks the server could not send in time (this client's queue there,
+   * `bufferSamples` samples per channel, was full) arrive as a `GapBlock` of exactly those samples,
+   * and frames lost on the way (a NATS reconnect) become one here, from the stream index: never a
+   * silent hole. `blockSamples` is bounded by NATS's largest message (`SettingsError`). A lost
+   * server fails it with `ConnectionLostError`, as `acquire`.
+   */
+  readonly stream?: (settings: Omit<ResolvedStreamSettings, 'onOverflow'>, options?: AcquireOptions) => Observable<StreamBlock>;
+  /** The served board's guarantee ('exact': the simulator; 'ring': deep memory over SCPI) as long as the relay keeps up; gaps are reported when it does not. */
+  readonly streamGuarantee?: 'exact' | 'ring';
+  private readonly blockStreams = new Map<string, BlockStream>();
   /** Replies awaited on this client's inbox besides traces (lease grants), by subject. */
   private readonly inboxWaiters = new Map<string, (data: Uint8Array, statusCode: number) => void>();
   private heldLeases = 0;
@@ -118,6 +160,7 @@ export class RemoteBoardDriver implements BoardDriver {
     readonly id: string,
     readonly info: BoardInfo,
     private readonly heartbeatMs: number,
+    streamGuarantee: 'exact' | 'ring' | 'none' | undefined,
   ) {
     this.identity = options.identity ?? localIdentity();
     const nc = options.nats;
@@ -128,7 +171,9 @@ export class RemoteBoardDriver implements BoardDriver {
         // any answer from the server (not NATS's own status replies) shows it is alive, as its beats do
         if (!msg.headers?.code) this.lastBeatMs = this.scheduler.now();
         const waiter = this.inboxWaiters.get(msg.subject);
+        const blocks = waiter ? undefined : this.blockStreams.get(msg.subject);
         if (waiter) waiter(msg.data, msg.headers?.code ?? 0);
+        else if (blocks) this.onBlockFrame(blocks, msg.data, msg.headers?.code ?? 0);
         else this.onTrace(msg.subject, msg.data, msg.headers?.code ?? 0);
       },
     });
@@ -142,13 +187,18 @@ export class RemoteBoardDriver implements BoardDriver {
       // This process was busy (its own timer came late): the beats it has not read yet wait in its
       // socket, so that time is not the server's silence.
       if (lateMs > heartbeatMs) this.lastBeatMs += lateMs;
-      if (this.streams.size === 0 && this.heldLeases === 0) return;
+      if (this.streams.size === 0 && this.blockStreams.size === 0 && this.heldLeases === 0) return;
       const silentMs = now - this.lastBeatMs;
       if (silentMs > lostAfterMs) {
         this.failStreams(new ConnectionLostError(this.id, `no heartbeat from board server '${options.server}' for ${Math.round(silentMs)} ms`));
         return;
       }
       this.publish('hb', { client: this.identity });
+      for (const bs of this.blockStreams.values()) {
+        // nothing came for a heartbeat while frames are owed: ask again, granting past any lost in flight
+        if (!bs.heard && bs.upTo > bs.seen) this.sendStreamCredit(bs, true);
+        bs.heard = false;
+      }
     } });
     // after a NATS reconnect, repeat each outstanding credit: a reply lost in the outage is sent again (the server keeps one per stream)
     void (async () => {
@@ -163,6 +213,10 @@ export class RemoteBoardDriver implements BoardDriver {
     })().catch(() => undefined);
     void nc.closed().then(() => this.failStreams(new ConnectionLostError(this.id, 'NATS connection closed')));
     if (info.iqCount > 0) this.iq = { measure: (index, request) => this.measureIq(index, request) };
+    if (streamGuarantee === 'exact' || streamGuarantee === 'ring') {
+      this.streamGuarantee = streamGuarantee;
+      this.stream = (settings, streamOptions) => this.relayStream(settings, streamOptions ?? {});
+    }
   }
 
   /** Asks the server for the board's facts and returns a driver for it; `ConnectionLostError` when nobody serves it. */
@@ -172,11 +226,11 @@ export class RemoteBoardDriver implements BoardDriver {
     // deep-memory captures, PIDs and IQ module configuration do not travel over NATS (yet): the remote
     // board offers one buffer per trace and no PIDs, so the served board's limits for them do not apply
     const { deepMemorySamples: _deep, pid: _pid, iqModule: _iqModule, ...info } = reply.info;
-    return new RemoteBoardDriver(options, id, Object.freeze(info), reply.heartbeatMs);
+    return new RemoteBoardDriver(options, id, Object.freeze(info), reply.heartbeatMs, reply.streamGuarantee);
   }
 
   get scopeRunning(): boolean {
-    return this.streams.size > 0;
+    return this.streams.size > 0 || this.blockStreams.size > 0;
   }
 
   setAsg(index: number, settings: ResolvedAsgSettings): Observable<ResolvedAsgSettings> {
@@ -211,6 +265,98 @@ export class RemoteBoardDriver implements BoardDriver {
         }
       };
     });
+  }
+
+  private relayStream(settings: Omit<ResolvedStreamSettings, 'onOverflow'>, options: AcquireOptions): Observable<StreamBlock> {
+    return new Observable<StreamBlock>((subscriber) => {
+      if (this.closed) {
+        subscriber.error(new ConnectionLostError(this.id, 'board closed'));
+        return undefined;
+      }
+      const nc = this.options.nats;
+      const maxPayload = nc.info?.max_payload ?? Infinity;
+      const frameBytes = 16 * settings.blockSamples + BLOCK_FRAME_OVERHEAD;
+      if (frameBytes > maxPayload) {
+        const most = Math.floor((maxPayload - BLOCK_FRAME_OVERHEAD) / 16);
+        subscriber.error(new SettingsError('scope.continuous', 'blockSamples', settings.blockSamples, `an integer from 16 to ${most} on a remote board (a block is one NATS message of at most ${maxPayload} bytes)`));
+        return undefined;
+      }
+      const window = Math.max(2, Math.floor(STREAM_WINDOW_BYTES / frameBytes));
+      const sid = `b${this.nextSid++}`;
+      const bs: BlockStream = { sid, reply: `${this.inbox}.${sid}`, subscriber, window, next: 0, seen: 0, upTo: window, heard: true };
+      if (this.streams.size === 0 && this.blockStreams.size === 0) this.lastBeatMs = Math.max(this.lastBeatMs, this.scheduler.now() - this.heartbeatMs);
+      this.blockStreams.set(bs.reply, bs);
+      const { decimation, boxcar, blockSamples, bufferSamples } = settings;
+      const body = { client: this.identity, sid, settings: { decimation, boxcar, blockSamples, bufferSamples }, owner: options.owner ?? 'scope', wait: options.wait !== false, window };
+      try {
+        nc.publish(boardSubject(this.options.server, this.options.board, 'stream.open'), encodeJson(body), { reply: bs.reply });
+      } catch (error) {
+        this.endBlockStream(bs, false, new ConnectionLostError(this.id, 'cannot publish to NATS', { cause: error }));
+      }
+      return () => this.endBlockStream(bs, true);
+    });
+  }
+
+  /** One frame of a relayed stream: a block (a gap first if frames were lost on the way), or the error that ends it. */
+  private onBlockFrame(bs: BlockStream, data: Uint8Array, statusCode: number): void {
+    if (statusCode === 503 && data.length === 0) {
+      // nobody subscribes to the server's subjects: right after a reconnect the board server may not
+      // have subscribed again yet (the next heartbeat tick asks again; a server that lost the stream
+      // answers that with an error); otherwise it is gone
+      if (this.reconnecting || this.scheduler.now() - this.lastReconnectMs < RECONNECT_GRACE_MS) return;
+      this.endBlockStream(bs, false, new ConnectionLostError(this.id, `no board server answers on ${boardSubject(this.options.server, this.options.board, 'stream.open')}`));
+      return;
+    }
+    let frame;
+    try {
+      frame = decodeFrame(data);
+    } catch (error) {
+      this.endBlockStream(bs, true, new ConnectionLostError(this.id, `malformed block frame from the board server: ${(error as Error).message}`));
+      return;
+    }
+    if (frame.kind === 'error') {
+      this.endBlockStream(bs, false, fromWireError(frame.error, this.id));
+      return;
+    }
+    if (frame.kind !== 'block') {
+      this.endBlockStream(bs, true, new ConnectionLostError(this.id, `expected a block frame, got ${frame.kind}`));
+      return;
+    }
+    bs.heard = true;
+    bs.seen = Math.max(bs.seen, frame.seq);
+    const b = frame.block;
+    // NATS keeps order: an index behind the next expected is a repeat, one ahead says frames were lost
+    if (b.index >= bs.next) {
+      if (b.index > bs.next) {
+        const missing = b.index - bs.next;
+        bs.subscriber.next({ kind: 'gap', index: bs.next, samples: missing, dt: b.dt, timestamp: b.timestamp - missing * b.dt * 1000 });
+        if (this.blockStreams.get(bs.reply) !== bs) return;
+      }
+      bs.next = b.index + b.samples;
+      bs.subscriber.next(b);
+      // the consumer may have unsubscribed while handling it
+      if (this.blockStreams.get(bs.reply) !== bs) return;
+    }
+    if (bs.upTo - bs.seen <= bs.window / 2) this.sendStreamCredit(bs, false);
+  }
+
+  private sendStreamCredit(bs: BlockStream, resync: boolean): void {
+    bs.upTo = bs.seen + bs.window;
+    const nc = this.options.nats;
+    if (nc.isClosed()) return;
+    try {
+      nc.publish(boardSubject(this.options.server, this.options.board, 'stream.credit'), encodeJson({ client: this.identity, sid: bs.sid, seen: bs.seen, ...(resync ? { resync } : {}) }), { reply: bs.reply });
+    } catch {
+      // closing or reconnecting: the next heartbeat tick asks again
+    }
+  }
+
+  /** Ends a relayed stream: tells the server (when it still has it) and fails the subscriber with `error`, if given. */
+  private endBlockStream(bs: BlockStream, tellServer: boolean, error?: Error): void {
+    if (this.blockStreams.get(bs.reply) !== bs) return;
+    this.blockStreams.delete(bs.reply);
+    if (tellServer) this.publish('scope.stop', { client: this.identity, sid: bs.sid });
+    if (error) bs.subscriber.error(error);
   }
 
   async close(): Promise<void> {
@@ -381,6 +527,7 @@ export class RemoteBoardDriver implements BoardDriver {
 
   private failStreams(error: Error, tellServer = true): void {
     for (const st of [...this.streams.values()]) this.endStream(st, tellServer, error);
+    for (const bs of [...this.blockStreams.values()]) this.endBlockStream(bs, tellServer, error);
   }
 }
 

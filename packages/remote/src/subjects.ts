@@ -2,7 +2,7 @@
  * NATS subject names of served boards (docs/decisions/0011-remote-boards.md):
  *
  * - `labrx.<server>.<board>.<op>`: requests to one board (`info`, `asg`, `iq`, `scope.next`,
- *   `scope.stop`, `hb`); the server subscribes to `labrx.<server>.>` and answers every one, an
+ *   `scope.stop`, `stream.open`, `stream.credit`, `lease`, `release`, `hb`); the server subscribes to `labrx.<server>.>` and answers every one, an
  *   unknown board or op with an error reply.
  * - `labrx-alive.<server>`: the server's heartbeat, which clients watch to notice a dead server.
  */

@@ -54,13 +54,15 @@ export interface BoardDriver {
    * were overwritten, then the stream goes on from the oldest sample still held: never a silent
    * hole. (`onOverflow` is the instrument's business: drivers always report gaps.) Drivers without
    * it make `rp.scope.continuous$` fail with `NotSupportedError`; `streamGuarantee` says how gapless
-   * a driver's stream is.
+   * a driver's stream is. `options` as for `acquire` (who asks, whether to queue for the scope):
+   * local drivers ignore it; a remote driver passes it on to the board server.
    */
-  stream?(settings: Omit<ResolvedStreamSettings, 'onOverflow'>): Observable<StreamBlock>;
+  stream?(settings: Omit<ResolvedStreamSettings, 'onOverflow'>, options?: AcquireOptions): Observable<StreamBlock>;
   /**
    * With `stream`: 'exact' when every sample is delivered unless the consumer falls behind (the
    * embedded simulator), 'ring' when the board's own ring buffer and transport may also overflow
-   * (deep memory over a network; its gaps are reported the same way).
+   * (deep memory over a network; its gaps are reported the same way). A remote board says what the
+   * served board says: that holds while the relay keeps up, and its own overflows are gaps too.
    */
   readonly streamGuarantee?: 'exact' | 'ring';
   /** True while an acquisition is armed or running (for tests and user interfaces). */

@@ -31,6 +31,11 @@ export interface BoardProfile {
   readonly pid0?: ProfileModule;
   readonly pid1?: ProfileModule;
   readonly pid2?: ProfileModule;
+  /**
+   * Settings of the studio's panels that are no board module (`waterfall`: the waterfall's form),
+   * written by the studio; `restore` checks that it is a mapping and leaves it to the studio.
+   */
+  readonly studio?: Readonly<Record<string, ProfileModule>>;
 }
 
 /** What snapshot and restore use of a board (the `Board` class; kept structural so `Board.ts` can import this file). */
@@ -121,10 +126,10 @@ export async function restoreBoard(board: ProfileBoard, profile: unknown): Promi
   const acquiring: [keyof typeof ACQUIRING, object][] = [];
   const generators: [(typeof GENERATORS)[number], object][] = [];
   const pids: [(typeof PIDS)[number], PidSettings][] = [];
-  const known = ['schema', 'board', 'scope', 'specan', 'na', ...GENERATORS, ...PIDS.filter((p) => board[p])];
+  const known = ['schema', 'board', 'studio', 'scope', 'specan', 'na', ...GENERATORS, ...PIDS.filter((p) => board[p])];
   for (const [name, given] of Object.entries(profile)) {
     if (!known.includes(name)) {
-      problems.push(problem(name, '(module)', given, `a module of this board: ${known.slice(2).join(', ')}`));
+      problems.push(problem(name, '(module)', given, `a module of this board: ${known.slice(3).join(', ')}`));
       continue;
     }
     if (name === 'schema' || name === 'board') continue;
@@ -132,6 +137,8 @@ export async function restoreBoard(board: ProfileBoard, profile: unknown): Promi
       problems.push(problem(name, '(settings)', given, 'a mapping of setting names to values'));
       continue;
     }
+    // the studio's own panels: checked by the studio (StudioState), not a board module
+    if (name === 'studio') continue;
     if (name === 'scope' || name === 'specan' || name === 'na') {
       const r = checkDeclared(ACQUIRING[name], name, given, board, problems);
       if (r) acquiring.push([name, r]);

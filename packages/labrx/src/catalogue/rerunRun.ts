@@ -28,9 +28,11 @@ export interface RerunReport {
  * that sets the generators and takes one result. Otherwise `caveats` says which condition fails and
  * the arrays show how far apart the results are.
  *
- * @throws SettingsError when the run is not from a simulated board or its device under test is not plain data
+ * @throws SettingsError when the run is a spectrogram, is not from a simulated board or its device under test is not plain data
  */
 export async function rerunRun(run: CatalogueRun): Promise<RerunReport> {
+  // a spectrogram is rows of a stream: when it started is not in the run, so it cannot be remade
+  if (run.kind === 'spectrogram') throw new SettingsError('rerun', 'run', run.id, 'a trace, spectrum or frequency response (a spectrogram of the stream cannot be rerun)');
   const sim = run.snapshot?.sim;
   if (!sim) throw new SettingsError('rerun', 'run', run.id, 'a run saved from a simulated board with its board snapshot');
   if (sim.dut === null && run.snapshot?.sim) throw new SettingsError('rerun', 'dut', null, 'a device under test given as plain data (resonator(), lowpass(), delay(), wire(), chain())');

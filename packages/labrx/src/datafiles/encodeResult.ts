@@ -15,7 +15,7 @@ export interface EncodedResult {
 }
 
 /**
- * Encodes a result (Trace, Spectrum or FrequencyResponse) in a format, in memory.
+ * Encodes a result (Trace, Spectrum, FrequencyResponse or Spectrogram) in a format, in memory.
  * - csv: `# key: value` header lines (settings, units, scalars) and one column per quantity;
  * - json: the full metadata and every column;
  * - npy: a 2-D '<f8' array, one column per quantity (see `ResultTable` for the columns), with the

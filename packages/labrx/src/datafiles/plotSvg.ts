@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { FrequencyResponse, Spectrum, Trace } from '@labrx/core';
 import { envelopeStep, minMaxEnvelope } from '../studio/minMaxEnvelope.js';
+import { DataFileError } from './DataFileError.js';
 import { resultKind, type SavableResult } from './resultTable.js';
 
 /** How `resultToSvg` draws. */
@@ -25,10 +26,14 @@ type Row = { x: number; y: number; series: string };
  * - a Spectrum: each analysed channel against frequency, log y for linear units (Vpk², V²/Hz,
  *   V/√Hz; zero bins are left out; ticks with SI prefixes, 2µ for 2e-6), linear y for dBm;
  * - a FrequencyResponse: |H| in dB and the phase in degrees, one panel each, log x for log sweeps.
+ * A Spectrogram has no SVG plot (thousands of cells make a poor vector file): `DataFileError`; the
+ * studio's waterfall exports its canvas as PNG.
  *
  * Vega is loaded on first use, so commands that do not plot do not pay for it.
  */
 export async function resultToSvg(result: SavableResult, options: PlotOptions = {}): Promise<string> {
+  // refused before Vega is loaded
+  if (resultKind(result) === 'spectrogram') throw noSpectrogramSvg();
   const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
   const width = options.width ?? 720;
   const height = options.height ?? 320;
@@ -52,6 +57,7 @@ export function plotSpec(result: SavableResult, width: number, height: number, t
   const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', background: 'white', config: { font: 'sans-serif' } };
   const color = { field: 'series', type: 'nominal', title: null, scale: { range: ['#1f77b4', '#d62728'] } };
   const kind = resultKind(result);
+  if (kind === 'spectrogram') throw noSpectrogramSvg();
   if (kind === 'trace') {
     const tr = result as Trace;
     const span = tr.dt * tr.ch1.length;
@@ -106,6 +112,10 @@ export function plotSpec(result: SavableResult, width: number, height: number, t
     data: { values: rows.filter((r) => Number.isFinite(r.db)) },
     vconcat: [panel('db', '|H| (dB)', '#1f77b4'), panel('deg', 'phase (deg)', '#d62728', [-180, 180])],
   };
+}
+
+function noSpectrogramSvg(): DataFileError {
+  return new DataFileError('(result)', 'a spectrogram has no SVG plot: save its data (CSV, JSON, .npy) or, in the studio, export the waterfall as PNG');
 }
 
 /** Adds a channel's min/max envelope (2 × width points) to the plot rows. */

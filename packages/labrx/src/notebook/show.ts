@@ -15,7 +15,7 @@ export interface ShowOptions extends PlotOptions {
  * and phase in degrees. Await it in the cell (`await show(trace)`): the plot is sent to the
  * cell's output when drawn, and an un-awaited plot could arrive after the cell ended.
  *
- * @throws DataFileError if `result` is not a Trace, Spectrum or FrequencyResponse
+ * @throws DataFileError if `result` is not a Trace, Spectrum or FrequencyResponse (a Spectrogram has no plot here)
  * @throws NotebookError outside a labrx Jupyter kernel when no `display` is given
  *
  * @example

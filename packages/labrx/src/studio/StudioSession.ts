@@ -10,6 +10,7 @@ import {
   studioFields,
   type ClientMessage,
   type ServerMessage,
+  type StudioExportable,
   type StudioExportFormat,
   type StudioFile,
   type StudioInstrument,
@@ -181,9 +182,15 @@ export class StudioSession {
         }, roomForFrames: () => (this.channel.bufferedBytes?.() ?? 0) <= this.maxQueuedBytes }, this.maxInFlight)
       : null;
     this.modulePanel = new StudioModulePanel(board, (m) => this.send(m));
-    this.waterfall = new StudioWaterfall(board, { send: (m) => this.send(m), sendBinary: (b) => {
-      if (!this.closed) this.channel.sendBinary(b);
-    }, roomForFrames: () => (this.channel.bufferedBytes?.() ?? 0) <= this.maxQueuedBytes }, this.maxInFlight);
+    this.waterfall = new StudioWaterfall(
+      board,
+      { send: (m) => this.send(m), sendBinary: (b) => {
+        if (!this.closed) this.channel.sendBinary(b);
+      }, roomForFrames: () => (this.channel.bufferedBytes?.() ?? 0) <= this.maxQueuedBytes },
+      this.maxInFlight,
+      context.initialPanels?.waterfall,
+      () => this.remember(),
+    );
     const demo = context.demo;
     if (demo) {
       this.settings.scope = { ...demo.scope };
@@ -371,7 +378,7 @@ export class StudioSession {
   }
 
   /** Encodes what a plot shows as the command line would write it (--out / --plot) and sends it to the page. */
-  private export(plot: StudioPlot, id: number | undefined, format: StudioExportFormat): void {
+  private export(plot: StudioExportable, id: number | undefined, format: StudioExportFormat): void {
     const result = this.exportable(plot, id);
     if (result === null) {
       this.send({ type: 'error', instrument: plot === 'shown' ? 'studio' : plot, error: { name: 'StudioError', code: 'NothingToExport', message: `nothing to export yet: the ${plot === 'shown' ? 'plot' : plot} has shown no result` } });
@@ -407,7 +414,8 @@ export class StudioSession {
   }
 
   private panels(): PanelSettings {
-    return { scope: this.settings.scope, specan: this.settings.specan, na: this.settings.na };
+    const waterfall = this.waterfall.givenSettings;
+    return { scope: this.settings.scope, specan: this.settings.specan, na: this.settings.na, ...(waterfall ? { waterfall } : {}) };
   }
 
   /** Keeps the last state (when the studio has a state folder): restored on the next start. */
@@ -433,6 +441,7 @@ export class StudioSession {
         if (this.modes[k] === 'run') this.run(k, 'run');
       }
       for (const g of ['asg0', 'asg1'] as const) this.send({ type: 'applied', instrument: g, settings: { ...b[g].settings, data: null } });
+      if (panels.waterfall) this.waterfall.set(panels.waterfall);
       this.modulePanel.readBack();
       this.remember();
       await reply(`loaded ${name}`);
@@ -440,14 +449,16 @@ export class StudioSession {
   }
 
   /** Saves what a plot shows to the catalogue, with the board's snapshot (docs/decisions/0013). */
-  private save(plot: StudioPlot, id: number | undefined, label: string): void {
+  private save(plot: StudioExportable, id: number | undefined, label: string): void {
     const where = plot === 'shown' ? 'studio' : plot;
     const c = this.context.catalogue;
     if (!c) return this.send({ type: 'error', instrument: where, error: { name: 'StudioError', code: 'NoCatalogue', message: 'this studio has no run catalogue (start it with one: labrx studio --db FILE)' } });
     const result = this.exportable(plot, id);
     if (result === null) return this.send({ type: 'error', instrument: where, error: { name: 'StudioError', code: 'NothingToSave', message: 'nothing to save yet: the plot has shown no result' } });
     try {
-      const run = c.catalogue.save(result, { ...(label.trim() ? { label: label.trim() } : {}), board: this.board, ...(plot !== 'shown' ? { instrument: plot } : {}) });
+      // the waterfall's rows come from the spectrum analyzer (specan.spectrogram$)
+      const instrument = plot === 'waterfall' ? 'specan' : plot;
+      const run = c.catalogue.save(result, { ...(label.trim() ? { label: label.trim() } : {}), board: this.board, ...(instrument !== 'shown' ? { instrument } : {}) });
       this.send({ type: 'saved', instrument: plot, ...(id !== undefined ? { id } : {}), run, label: label.trim() });
       this.sendHistory();
     } catch (error) {
@@ -473,6 +484,10 @@ export class StudioSession {
     try {
       const run = c.catalogue.load(runId);
       const want = plot === 'scope' ? 'trace' : plot === 'specan' ? 'spectrum' : plot === 'na' ? 'frequency-response' : this.context.shows?.list().find((e) => e.id === id)?.kind;
+      if (want === 'spectrogram') {
+        this.send({ type: 'error', instrument: 'studio', error: { name: 'StudioError', code: 'NoOverlay', message: 'a waterfall has no overlay: open the saved spectrogram with loadResult or the catalogue' } });
+        return;
+      }
       if (run.kind !== want) {
         this.send({ type: 'error', instrument: plot === 'shown' ? 'studio' : plot, error: { name: 'StudioError', code: 'WrongKind', message: `run ${runId} is a ${run.kind}; this plot shows ${want ?? 'nothing yet'}` } });
         return;
@@ -495,11 +510,15 @@ export class StudioSession {
     }
   }
 
-  private exportable(plot: StudioPlot, id: number | undefined): SavableResult | null {
+  private exportable(plot: StudioExportable, id: number | undefined): SavableResult | null {
+    if (plot === 'waterfall') return this.waterfall.spectrogram();
     if (plot === 'scope') return this.scopeOut.shown;
     if (plot === 'specan') return this.specanOut.shown;
     if (plot === 'na') return this.naShown;
     const out = this.shownOut.get(id!);
+    // a spectrogram: its history of rows (every page's the same), not the newest row alone
+    const history = this.context.shows?.list().find((e) => e.id === id)?.history;
+    if (out && history) return history.snapshot();
     const shown = out?.shown as SavableResult | { t: number[] } | null | undefined;
     // a (t, value) series is not a result kind of the data files
     if (!shown || 't' in shown) return null;

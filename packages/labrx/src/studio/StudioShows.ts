@@ -1,6 +1,10 @@
 import type { Observable, SchedulerLike, Subscription } from 'rxjs';
 import { resultKindOf, SettingsError } from '@labrx/core';
 import { errorInfo, type ErrorInfo } from './protocol.js';
+import { SpectrogramHistory, type SpectrogramRow } from './spectrogramHistory.js';
+
+/** Rows of a shown spectrogram kept at full resolution for export and save (one history per plot, shared by every page). */
+export const SHOWN_SPECTROGRAM_ROWS = 256;
 
 /**
  * What a shown Observable emits: a result of an instrument, one (t, value) point of a series, or
@@ -44,6 +48,8 @@ export interface ShownEntry {
   /** A series' newest points: t in s, values. */
   readonly t: number[];
   readonly v: number[];
+  /** A spectrogram's newest rows at full resolution (what its export and save give); null for other kinds. */
+  history: SpectrogramHistory | null;
   /** Set when it has ended: 'complete', 'removed' or 'error' (then `error`). */
   end: null | { readonly reason: 'complete' | 'removed' | 'error'; readonly error?: ErrorInfo };
 }
@@ -74,7 +80,7 @@ export class StudioShows {
     const waterfall = (options.view ?? 'waterfall') === 'waterfall';
     if (options.view !== undefined && options.view !== 'waterfall' && options.view !== 'spectrum') throw new SettingsError('studio', 'show.view', options.view, "'waterfall' or 'spectrum'");
     const id = this.nextId++;
-    const entry: ShownEntry = { id, name, kind: null, unit: options.unit ?? '', latest: null, seq: 0, t: [], v: [], end: null };
+    const entry: ShownEntry = { id, name, kind: null, unit: options.unit ?? '', latest: null, seq: 0, t: [], v: [], history: null, end: null };
     let resolve!: () => void;
     const ended = new Promise<void>((r) => (resolve = r));
     const slot = { entry, sub: null as Subscription | null, resolve };
@@ -133,6 +139,8 @@ export class StudioShows {
 
   private accept(entry: ShownEntry, value: unknown, maxPoints: number, startMs: number, waterfall: boolean): void {
     const result = resultKindOf(value);
+    // a whole Spectrogram (e.g. loaded from a file) is not a row of one: its rows are shown as they come
+    if (result === 'spectrogram') throw new SettingsError('studio', `show('${entry.name}') value`, 'a Spectrogram', 'rows of a spectrogram as they come (specan.spectrogram$), not a whole Spectrogram');
     const point = result === null ? seriesPoint(value, (this.scheduler.now() - startMs) / 1000) : null;
     const kind: ShownKind | null = result === 'spectrum' && waterfall && isStreamSpectrum(value) ? 'spectrogram' : (result ?? (point ? 'series' : null));
     if (kind === null) {
@@ -154,6 +162,7 @@ export class StudioShows {
         entry.v.splice(0, entry.v.length - maxPoints);
       }
     } else entry.latest = value;
+    if (kind === 'spectrogram') (entry.history ??= new SpectrogramHistory(SHOWN_SPECTROGRAM_ROWS)).push(value as SpectrogramRow);
   }
 
   private emitChanged(entry: ShownEntry): void {

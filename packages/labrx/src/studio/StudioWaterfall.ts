@@ -1,5 +1,7 @@
 import type { Subscription } from 'rxjs';
+import type { Spectrogram } from '@labrx/core';
 import type { Board } from '@labrx/instruments';
+import { SpectrogramHistory } from './spectrogramHistory.js';
 import { errorInfo, type ErrorInfo } from './protocol.js';
 import type { WaterfallClientMessage, WaterfallServerMessage } from './waterfallProtocol.js';
 import { WaterfallRows, waterfallDbUnit, type WaterfallSpectrum } from './waterfallRows.js';
@@ -30,6 +32,9 @@ interface Outbox {
  * session's flow control: at most `maxInFlight` frames not yet drawn, and none while the channel is
  * backed up; meanwhile rows wait, at most `rows` of them (the oldest go first, as they would scroll
  * off). Stop, a new Start, or the page going unsubscribes: the scope's lease is released.
+ *
+ * The panel's newest `rows` rows are also kept at full resolution (`SpectrogramHistory`, at most
+ * 32 MiB): what Export and Save give as a `Spectrogram`, also after Stop, until the next Start.
  */
 export class StudioWaterfall {
   private sub: Subscription | null = null;
@@ -37,16 +42,39 @@ export class StudioWaterfall {
   private width = 1000;
   private state: 'idle' | 'starting' | 'running' = 'idle';
   private readonly own: Outbox;
+  private readonly history: SpectrogramHistory;
   private readonly shown = new Map<number, Outbox>();
   private closed = false;
+  /** The settings as the page (or a profile) gave them last: what the studio's state keeps. */
+  private given: Record<string, unknown> | null = null;
 
+  /**
+   * @param initial settings to open with (the restored last state; a bad one is ignored: defaults)
+   * @param onSettings called with the settings given whenever they pass (the session keeps its state)
+   */
   constructor(
     private readonly board: Board,
     private readonly channel: WaterfallChannel,
     private readonly maxInFlight: number,
+    initial?: Record<string, unknown>,
+    private readonly onSettings?: (settings: Record<string, unknown>) => void,
   ) {
     this.settings = WATERFALL_SETTINGS.resolve({}, board.info);
+    if (initial) {
+      try {
+        this.settings = WATERFALL_SETTINGS.resolve(initial, board.info);
+        this.given = { ...initial };
+      } catch {
+        // the state file was checked when it was loaded (StudioState.load); defaults otherwise
+      }
+    }
     this.own = { rows: new WaterfallRows(0, this.settings.rows), inFlight: 0 };
+    this.history = new SpectrogramHistory(this.settings.rows);
+  }
+
+  /** The panel's newest rows at full resolution, oldest first (null: none since the last Start). */
+  spectrogram(): Spectrogram | null {
+    return this.history.snapshot();
   }
 
   /** Sends the panel's form and state (after the session's hello). */
@@ -54,11 +82,36 @@ export class StudioWaterfall {
     this.sendState(true);
   }
 
+  /** The settings given last (null: none since the studio started without a state). */
+  get givenSettings(): Record<string, unknown> | null {
+    return this.given;
+  }
+
   /** Handles a 'waterfall' message of the page. */
   handle(m: WaterfallClientMessage): void {
     if (m.action === 'start') return this.start(m.settings, m.width);
     if (m.action === 'stop') return this.stop();
+    if (m.action === 'settings') return this.set(m.settings);
     this.ack(m.id);
+  }
+
+  /**
+   * New settings (the page's form changed, or a profile was loaded): checked at once (a bad one is a
+   * SettingsError and changes nothing), kept for the next Start, and a running waterfall restarts
+   * with them.
+   */
+  set(settings: Record<string, unknown>): void {
+    if (this.closed) return;
+    if (this.sub !== null) return this.start(settings);
+    try {
+      this.settings = WATERFALL_SETTINGS.resolve(settings, this.board.info);
+    } catch (error) {
+      this.channel.send({ type: 'error', instrument: 'waterfall', error: errorInfo(error) });
+      return;
+    }
+    this.given = { ...settings };
+    this.onSettings?.(this.given);
+    this.sendState(false);
   }
 
   /** Starts (or restarts) the panel's spectrogram; a bad setting comes back as a SettingsError and runs nothing. */
@@ -73,8 +126,11 @@ export class StudioWaterfall {
     }
     this.unsubscribe();
     this.settings = resolved;
+    this.given = { ...settings };
+    this.onSettings?.(this.given);
     if (width !== undefined) this.width = width;
     this.own.rows.restart(resolved.rows);
+    this.history.restart(resolved.rows);
     const range = resolved.scale === 'fixed' ? ([resolved.dbMin, resolved.dbMax] as const) : null;
     this.state = 'starting';
     this.sendState(false);
@@ -93,6 +149,7 @@ export class StudioWaterfall {
           this.state = 'running';
           this.sendState(false);
         }
+        this.history.push(row);
         this.own.rows.push(row, this.width, range);
         this.flushOne(this.own);
       },

@@ -48,10 +48,14 @@ export type ClientMessage =
   | { readonly type: 'ack'; readonly instrument: 'fleet' }
   /** Pause: the plot keeps what it shows (its board keeps running); the server sends nothing new for it. */
   | { readonly type: 'pause'; readonly instrument: StudioPlot; readonly id?: number; readonly paused: boolean }
-  /** The data (csv, json, npy) or picture (svg) of what a plot shows, as the command line writes them; answered by 'file'. */
-  | { readonly type: 'export'; readonly instrument: StudioPlot; readonly id?: number; readonly format: StudioExportFormat }
-  /** Saves what a plot shows to the run catalogue with a label; answered by 'saved' and a new 'history'. */
-  | { readonly type: 'save'; readonly instrument: StudioPlot; readonly id?: number; readonly label: string }
+  /**
+   * The data (csv, json, npy) or picture (svg) of what a plot shows, as the command line writes them;
+   * answered by 'file'. The waterfall's (and a shown spectrogram's) data are its history of rows at
+   * full resolution, a `Spectrogram` (no SVG: the page exports its canvas as PNG).
+   */
+  | { readonly type: 'export'; readonly instrument: StudioExportable; readonly id?: number; readonly format: StudioExportFormat }
+  /** Saves what a plot shows (the waterfall: its history) to the run catalogue with a label; answered by 'saved' and a new 'history'. */
+  | { readonly type: 'save'; readonly instrument: StudioExportable; readonly id?: number; readonly label: string }
   /** The catalogue's newest runs; answered by 'history'. */
   | { readonly type: 'history' }
   /** Draws a saved run's curve (channel `series`: 0 = ch1 or |H|, 1 = ch2) dashed on a plot; run null removes it. */
@@ -90,6 +94,10 @@ export type StudioStreamed = (typeof STUDIO_STREAMED)[number];
 export const STUDIO_PLOTS = ['scope', 'specan', 'na', 'shown'] as const;
 /** A plot. */
 export type StudioPlot = (typeof STUDIO_PLOTS)[number];
+/** What exports and saves: every plot, and the waterfall panel (its history, a spectrogram). */
+export const STUDIO_EXPORTABLE = [...STUDIO_PLOTS, 'waterfall'] as const;
+/** Something that exports and saves. */
+export type StudioExportable = (typeof STUDIO_EXPORTABLE)[number];
 /** What a plot exports to: the data files of the command line (--out) and its SVG picture (--plot). */
 export const STUDIO_EXPORT_FORMATS = ['csv', 'json', 'npy', 'svg'] as const;
 /** An export format. */
@@ -152,7 +160,7 @@ export type ServerMessage =
   /** A shown Observable appeared, learnt its kind, or ended (`end`). */
   | { readonly type: 'shown'; readonly id: number; readonly name: string; readonly kind: string | null; readonly unit: string; readonly end: null | { readonly reason: string; readonly error?: ErrorInfo } }
   /** A result saved to the catalogue as run `run`. */
-  | { readonly type: 'saved'; readonly instrument: StudioPlot; readonly id?: number; readonly run: number; readonly label: string }
+  | { readonly type: 'saved'; readonly instrument: StudioExportable; readonly id?: number; readonly run: number; readonly label: string }
   /** The catalogue's newest runs, newest first (empty without a catalogue; `catalogue`: its file). */
   | { readonly type: 'history'; readonly catalogue: string | null; readonly runs: readonly { readonly id: number; readonly kind: string; readonly instrument: string; readonly createdMs: number; readonly label: string | null; readonly points: number; readonly boardId: string | null }[] }
   /** A saved curve for a plot (x in s or Hz; y in the plot's unit, |H| in dB), or null to remove it. */
@@ -162,7 +170,7 @@ export type ServerMessage =
   /** The fleet view: every board's newest trace (small envelope of ch1) and which boards failed. */
   | { readonly type: 'fleet'; readonly boards: readonly FleetCell[] }
   /** Files for download, answering 'export'. */
-  | { readonly type: 'file'; readonly instrument: StudioPlot; readonly id?: number; readonly format: StudioExportFormat; readonly files: readonly StudioFile[] }
+  | { readonly type: 'file'; readonly instrument: StudioExportable; readonly id?: number; readonly format: StudioExportFormat; readonly files: readonly StudioFile[] }
   | { readonly type: 'state'; readonly instrument: StudioInstrument; readonly mode: 'idle' | 'single' | 'run'; readonly state: string; readonly holder: string | null }
   | { readonly type: 'applied'; readonly instrument: StudioSettable | StudioModule; readonly settings: unknown }
   | { readonly type: 'error'; readonly instrument: StudioSettable | StudioModule | 'studio' | 'lockbox' | 'waterfall'; readonly error: ErrorInfo }
@@ -242,10 +250,10 @@ export function parseClientMessage(text: string): ClientMessage {
       if (typeof m.paused !== 'boolean') throw new SettingsError('studio', 'paused', m.paused, 'true or false');
       return withId({ type: 'pause' as const, instrument: oneOf('instrument', STUDIO_PLOTS), paused: m.paused });
     case 'export':
-      return withId({ type: 'export' as const, instrument: oneOf('instrument', STUDIO_PLOTS), format: oneOf('format', STUDIO_EXPORT_FORMATS) });
+      return withId({ type: 'export' as const, instrument: oneOf('instrument', STUDIO_EXPORTABLE), format: oneOf('format', STUDIO_EXPORT_FORMATS) });
     case 'save': {
       if (typeof m.label !== 'string' || m.label.length > 200) throw new SettingsError('studio', 'label', m.label, 'a label of at most 200 characters');
-      return withId({ type: 'save' as const, instrument: oneOf('instrument', STUDIO_PLOTS), label: m.label });
+      return withId({ type: 'save' as const, instrument: oneOf('instrument', STUDIO_EXPORTABLE), label: m.label });
     }
     case 'history':
       return { type: 'history' };

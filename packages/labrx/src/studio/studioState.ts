@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SettingsError } from '@labrx/core';
 import { toPlainSettings, type Board, type BoardProfile } from '@labrx/instruments';
 import { loadProfile, saveProfile } from '../profiles/profileFile.js';
+import { WATERFALL_SETTINGS } from './waterfallSettings.js';
 
 /**
  * Where the studio keeps its state by default: `$XDG_CONFIG_HOME/labrx/studio`, or
@@ -14,8 +15,11 @@ export function defaultStudioStateDir(env: NodeJS.ProcessEnv = process.env): str
   return join(base, 'labrx', 'studio');
 }
 
-/** Panel settings of a page (what the scope, spectrum analyzer and NA run with). */
-export type PanelSettings = Record<'scope' | 'specan' | 'na', Record<string, unknown>>;
+/**
+ * Panel settings of a page: what the scope, spectrum analyzer and NA run with, and the waterfall's
+ * form (kept in a profile's `studio.waterfall` section: it is no board module).
+ */
+export type PanelSettings = Record<'scope' | 'specan' | 'na', Record<string, unknown>> & { readonly waterfall?: Record<string, unknown> };
 
 const NAME = /^[\w][\w .-]{0,63}$/;
 
@@ -23,7 +27,8 @@ const NAME = /^[\w][\w .-]{0,63}$/;
  * The studio's profiles (docs/decisions/0015-profiles.md) in one folder: named profiles under
  * `profiles/<name>.yaml` and the last state in `last-state.yaml`, written whenever a page changes
  * a setting and restored when the studio starts. A profile is the board's snapshot with the
- * page's panel settings as the scope, spectrum analyzer and NA modules.
+ * page's panel settings as the scope, spectrum analyzer and NA modules, and the waterfall's settings
+ * (resolved, `WATERFALL_SETTINGS`) under `studio.waterfall`.
  */
 export class StudioState {
   private writing: Promise<void> = Promise.resolve();
@@ -56,7 +61,8 @@ export class StudioState {
   /** The board's snapshot with the page's panel settings in it. */
   async snapshot(board: Board, panels: PanelSettings): Promise<BoardProfile> {
     const p = await board.snapshot();
-    return { ...p, scope: toPlainSettings(board.scope.resolve(panels.scope)), specan: toPlainSettings(board.specan.resolve(panels.specan)), na: toPlainSettings(board.na.resolve(panels.na)) };
+    const waterfall = panels.waterfall ? { studio: { waterfall: toPlainSettings(WATERFALL_SETTINGS.resolve(panels.waterfall, board.info)) } } : {};
+    return { ...p, scope: toPlainSettings(board.scope.resolve(panels.scope)), specan: toPlainSettings(board.specan.resolve(panels.specan)), na: toPlainSettings(board.na.resolve(panels.na)), ...waterfall };
   }
 
   /** Saves a named profile. */
@@ -68,13 +74,22 @@ export class StudioState {
 
   /**
    * Loads a named profile (or the file `path`) onto the board — all of it validated before any of it
-   * is written (`board.restore`) — and returns the panel settings it holds.
+   * is written (`board.restore`; the waterfall's settings are checked first too, a bad one is a
+   * `SettingsError` naming it) — and returns the panel settings it holds.
    */
   async load(board: Board, nameOrPath: { name: string } | { path: string }): Promise<Partial<PanelSettings>> {
     const profile = await loadProfile('name' in nameOrPath ? this.profilePath(nameOrPath.name) : nameOrPath.path);
+    const studio = profile.studio as Record<string, unknown> | undefined;
+    for (const k of Object.keys(studio ?? {})) if (k !== 'waterfall') throw new SettingsError('studio', `studio.${k}`, studio![k], "a panel of the studio that is no board module: 'waterfall'");
+    const waterfall = studio?.waterfall;
+    if (waterfall !== undefined) {
+      if (!waterfall || typeof waterfall !== 'object' || Array.isArray(waterfall)) throw new SettingsError('studio', 'studio.waterfall', waterfall, 'a mapping of waterfall settings');
+      WATERFALL_SETTINGS.resolve(waterfall, board.info);
+    }
     await board.restore(profile);
-    const out: Partial<PanelSettings> = {};
+    const out: { -readonly [K in keyof PanelSettings]?: PanelSettings[K] } = {};
     for (const k of ['scope', 'specan', 'na'] as const) if (profile[k]) out[k] = { ...profile[k] };
+    if (waterfall !== undefined) out.waterfall = { ...(waterfall as Record<string, unknown>) };
     return out;
   }
 
@@ -83,7 +98,7 @@ export class StudioState {
    * renamed, so a crash mid-write leaves the previous state, never half a file.
    */
   saveLast(board: Board, panels: PanelSettings): Promise<void> {
-    const copy = { scope: { ...panels.scope }, specan: { ...panels.specan }, na: { ...panels.na } };
+    const copy = { scope: { ...panels.scope }, specan: { ...panels.specan }, na: { ...panels.na }, ...(panels.waterfall ? { waterfall: { ...panels.waterfall } } : {}) };
     this.writing = this.writing
       .catch(() => undefined)
       .then(async () => {

@@ -7,6 +7,8 @@ export type WaterfallClientMessage =
   | { readonly type: 'waterfall'; readonly action: 'start'; readonly settings: Record<string, unknown>; readonly width?: number }
   /** Stops it: the analyzer's stream is unsubscribed and the scope's lease released. */
   | { readonly type: 'waterfall'; readonly action: 'stop' }
+  /** New settings: checked at once, kept (and in the studio's state), a running waterfall restarts with them. */
+  | { readonly type: 'waterfall'; readonly action: 'settings'; readonly settings: Record<string, unknown> }
   /** The page drew a waterfall frame (id 0: the panel's; else a shown plot's): the next may come. */
   | { readonly type: 'waterfall'; readonly action: 'ack'; readonly id: number };
 
@@ -36,13 +38,18 @@ export function parseWaterfallMessage(m: Record<string, unknown>): WaterfallClie
     }
     case 'stop':
       return { type: 'waterfall', action: 'stop' };
+    case 'settings': {
+      const s = m.settings;
+      if (!s || typeof s !== 'object' || Array.isArray(s)) throw new SettingsError('studio', 'settings', s, 'an object of settings');
+      return { type: 'waterfall', action: 'settings', settings: s as Record<string, unknown> };
+    }
     case 'ack': {
       const id = m.id ?? 0;
       if (!Number.isSafeInteger(id) || (id as number) < 0) throw new SettingsError('studio', 'id', id, '0 (the panel) or the id of a shown plot');
       return { type: 'waterfall', action: 'ack', id: id as number };
     }
     default:
-      throw new SettingsError('studio', 'action', m.action, "one of 'start', 'stop', 'ack'");
+      throw new SettingsError('studio', 'action', m.action, "one of 'start', 'stop', 'settings', 'ack'");
   }
 }
 

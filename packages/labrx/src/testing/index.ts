@@ -10,7 +10,8 @@ export { minMaxEnvelope, envelopeStep } from '../studio/minMaxEnvelope.js';
 export { traceFrame } from '../studio/resultFrames.js';
 export { decodeWaterfallFrame, encodeWaterfallFrame, quantiseDb, dequantiseDb, WATERFALL_FRAME_KIND, WATERFALL_CODE_MAX, WATERFALL_CODE_NONE, WATERFALL_FLAG_RESET, type WaterfallFrame } from '../studio/waterfallFrames.js';
 export { WaterfallRows, waterfallColumns } from '../studio/waterfallRows.js';
-export { StudioSession } from '../studio/StudioSession.js';
+export { StudioSession, type StudioSessionContext } from '../studio/StudioSession.js';
+export { SpectrogramHistory, SPECTROGRAM_HISTORY_MAX_BYTES, type SpectrogramRow } from '../studio/spectrogramHistory.js';
 export { parseClientMessage, type ServerMessage } from '../studio/protocol.js';
 // The command line, one command at a time, with its input and output injected.
 export { buildProgram, parseDut } from '../cli/index.js';

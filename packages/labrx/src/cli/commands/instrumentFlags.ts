@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { formatSettingValue, SettingsError, type Spectrum, type Trace } from '@labrx/core';
+import { formatSettingValue, SettingsError, type Spectrogram, type Spectrum, type Trace } from '@labrx/core';
 import { ProfileError, type Board } from '@labrx/instruments';
 import { DUT_ALLOWED, parseDutOrPlantSpec, type SimBoardOptions } from '@labrx/hw-sim';
 import { connect } from '../../connect.js';
@@ -234,6 +234,14 @@ export function describeSpectrum(s: Spectrum): string {
     lines.push(`${name} peak: ${fmt(ch[k]!)} ${s.unit} at ${fmt(f[k]!)} Hz`);
   }
   return lines.join('\n');
+}
+
+/** A spectrogram's extent: rows, bins, the band and the rows' times. */
+export function describeSpectrogram(s: Spectrogram): string {
+  const f = s.frequencies;
+  const t = s.times;
+  const channels = [s.ch1.length ? 'ch1' : '', s.ch2.length ? 'ch2' : ''].filter(Boolean).join(', ');
+  return `spectrogram: ${t.length} rows of ${f.length} bins (${channels}), ${fmt(f[0] ?? 0)} … ${fmt(f[f.length - 1] ?? 0)} Hz, rows from ${fmt(t[0] ?? 0)} to ${fmt(t[t.length - 1] ?? 0)} s, rbw ${fmt(s.rbw)} Hz, ${s.window} window, unit ${s.unit}, ${s.averages} average${s.averages === 1 ? '' : 's'} per row`;
 }
 
 /** A number with 6 significant digits, no trailing zeros. */

@@ -5,7 +5,7 @@ import type { CliCommand } from '../CliCommand.js';
 import { openRunCatalogue } from '../../catalogue/openRunCatalogue.js';
 import { rerunRun } from '../../catalogue/rerunRun.js';
 import { saveResult } from '../../datafiles/index.js';
-import { describeSpectrum, describeTrace, fmt, processIo, runCommand, type CliIo } from './instrumentFlags.js';
+import { describeSpectrogram, describeSpectrum, describeTrace, fmt, processIo, runCommand, type CliIo } from './instrumentFlags.js';
 
 /**
  * `labrx runs ls|show|export|rm` and `labrx rerun`: the run catalogue from the command line
@@ -96,7 +96,7 @@ export function buildRunsCommand(io: CliIo = processIo): Command {
           const run = c.load(runId(idText));
           const { result, snapshot, kind, ...summary } = run;
           io.stdout.write(`${summaryLine(run)}\n`);
-          io.stdout.write(`${kind === 'trace' ? describeTrace(result) : kind === 'spectrum' ? describeSpectrum(result) : `frequency response: ${result.frequencies.length} points, ${fmt(result.frequencies[0] ?? 0)} … ${fmt(result.frequencies[result.frequencies.length - 1] ?? 0)} Hz`}\n`);
+          io.stdout.write(`${kind === 'trace' ? describeTrace(result) : kind === 'spectrum' ? describeSpectrum(result) : kind === 'spectrogram' ? describeSpectrogram(result) : `frequency response: ${result.frequencies.length} points, ${fmt(result.frequencies[0] ?? 0)} … ${fmt(result.frequencies[result.frequencies.length - 1] ?? 0)} Hz`}\n`);
           io.stdout.write(`${JSON.stringify({ ...summary, kind, settings: result.settings, snapshot }, null, 1)}\n`);
         }),
       ),

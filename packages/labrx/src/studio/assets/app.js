@@ -212,6 +212,20 @@ export async function main(token, socket) {
       avg.setAttribute('aria-pressed', String(on));
       send({ type: 'settings', instrument: name, settings: gather(panel) });
     });
+    wireExport(panel, name, id, () => {
+      const p = plotOf();
+      const file = (id !== undefined ? 'labrx-shown' + id : 'labrx-' + name) + '.png';
+      if (p) exportPng(panel, p, file);
+      // a shown spectrogram is a waterfall: its canvases
+      else if (id !== undefined) waterfall.pngShown(id, file);
+    });
+  }
+
+  /**
+   * The Save menu (label → run catalogue) and the Export select of a panel: data and SVG from the
+   * server ('save', 'export'; answered by 'saved' and 'file'), PNG from the page (`png`).
+   */
+  function wireExport(panel, name, id, png) {
     const saveButton = $('[data-save]', panel);
     saveButton?.addEventListener('click', () => {
       const label = $('[data-save-label]', panel);
@@ -223,7 +237,7 @@ export async function main(token, socket) {
       const format = exp.value;
       exp.value = '';
       if (!format) return;
-      if (format === 'png') return exportPng(panel, plotOf(), (id !== undefined ? 'labrx-shown' + id : 'labrx-' + name) + '.png');
+      if (format === 'png') return png();
       send({ type: 'export', instrument: name, ...(id !== undefined ? { id } : {}), format });
     });
   }
@@ -234,29 +248,40 @@ export async function main(token, socket) {
     if (!u) return;
     const dpr = devicePixelRatio || 1;
     const src = u.ctx.canvas;
-    const title = $('h2', panel).textContent;
     const legend = u.series.slice(1).filter((s) => s.show).map((s) => s.label);
+    savePng(name, $('h2', panel).textContent, src.width, src.height, (ctx, y) => {
+      ctx.drawImage(src, 0, y);
+      ctx.font = `${12 * dpr}px system-ui, sans-serif`;
+      let x = 8 * dpr;
+      const bottom = y + src.height + 28 * dpr;
+      u.series.slice(1).forEach((s) => {
+        if (!s.show || legend.length === 0) return;
+        ctx.fillStyle = typeof s.stroke === 'function' ? s.stroke(u, 1) : s.stroke || '#444';
+        ctx.fillRect(x, bottom - 15 * dpr, 14 * dpr, 3 * dpr);
+        ctx.fillStyle = '#1b1f24';
+        ctx.fillText(s.label, x + 18 * dpr, bottom - 10 * dpr);
+        x += ctx.measureText(s.label).width + 36 * dpr;
+      });
+    });
+  }
+
+  /**
+   * A picture `width` × `height` device pixels on white under `title` (and as tall again below for a
+   * legend), painted by `paint(ctx, top)`, downloaded as the PNG `name` (and listed in studio.exports).
+   */
+  function savePng(name, title, width, height, paint) {
+    const dpr = devicePixelRatio || 1;
     const pad = 28 * dpr;
     const c = document.createElement('canvas');
-    c.width = src.width;
-    c.height = src.height + 2 * pad;
+    c.width = width;
+    c.height = height + 2 * pad;
     const ctx = c.getContext('2d');
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, c.width, c.height);
     ctx.fillStyle = '#1b1f24';
     ctx.font = `600 ${13 * dpr}px system-ui, sans-serif`;
     ctx.fillText(title, 8 * dpr, 19 * dpr);
-    ctx.drawImage(src, 0, pad);
-    ctx.font = `${12 * dpr}px system-ui, sans-serif`;
-    let x = 8 * dpr;
-    u.series.slice(1).forEach((s) => {
-      if (!s.show || legend.length === 0) return;
-      ctx.fillStyle = typeof s.stroke === 'function' ? s.stroke(u, 1) : s.stroke || '#444';
-      ctx.fillRect(x, c.height - 15 * dpr, 14 * dpr, 3 * dpr);
-      ctx.fillStyle = '#1b1f24';
-      ctx.fillText(s.label, x + 18 * dpr, c.height - 10 * dpr);
-      x += ctx.measureText(s.label).width + 36 * dpr;
-    });
+    paint(ctx, pad);
     c.toBlob((blob) => {
       studio.exports.push({ name, mime: 'image/png', size: blob.size });
       download(blob, name);
@@ -471,15 +496,18 @@ export async function main(token, socket) {
         const when = new Date(r.createdMs).toLocaleString();
         const target = PLOT_OF_KIND[r.kind];
         const on = studio.overlays[target] === r.id;
-        const cells = [String(r.id), when, r.instrument + ' · ' + r.points + ' pts', r.label ?? ''];
+        // a spectrogram (the waterfall's) has bins as its points, and no plot to overlay it on
+        const what = r.kind === 'spectrogram' ? 'spectrogram · ' + r.points + ' bins' : r.instrument + ' · ' + r.points + ' pts';
+        const cells = [String(r.id), when, what, r.label ?? ''];
         tr.append(...cells.map((text, i) => Object.assign(document.createElement('td'), { textContent: text, className: i === 3 ? 'label' : '' })));
         const td = document.createElement('td');
+        tr.append(td);
+        if (!target) return tr;
         const b = document.createElement('button');
         b.textContent = on ? 'Remove overlay' : 'Overlay on ' + target;
         b.dataset.overlayRun = String(r.id);
         b.addEventListener('click', () => send({ type: 'overlay', instrument: target, run: on ? null : r.id, series: target === 'na' ? 0 : plot[target]?.trackedSeries() ?? 0 }));
         td.append(b);
-        tr.append(td);
         return tr;
       }),
     );
@@ -551,7 +579,7 @@ export async function main(token, socket) {
   }
 
   // ---- the waterfall panel and shown spectrograms (waterfall.js) ----
-  const waterfall = waterfallModule.setupWaterfall({ $, send, schedule: () => schedule(), studio, si, fieldControl, gather, fill, showError, clearError, ...waterfallFrames });
+  const waterfall = waterfallModule.setupWaterfall({ $, send, schedule: () => schedule(), studio, si, fieldControl, gather, fill, showError, clearError, wireExport, savePng, ...waterfallFrames });
 
   // ---- messages ----
   function onText(m) {
@@ -827,7 +855,7 @@ export async function main(token, socket) {
       if (m.kind === 'spectrogram') {
         // a spectrogram (studio.show of specan.spectrogram$): every row, as a waterfall
         s.plot = null;
-        waterfall.attachShown(m.id, el, m.unit);
+        waterfall.attachShown(m.id, el, m.unit, $('[data-cursors]', s.panel));
       } else s.plot =
         m.kind === 'trace'
           ? createPlot(uPlot, el, { xUnit: 's', series: [{ label: 'ch1' }, { label: 'ch2' }], scales: { y: { unit: 'V' } }, height: plotHeight(), onCursors })

@@ -48,6 +48,10 @@ export class WaterfallPicture {
     this.scale = [0, 1];
     this.image = document.createElement('canvas');
     this.times = [];
+    /** Bins of the full spectrum (a column holds ⌈bins/columns⌉ of them, its largest value). */
+    this.bins = 0;
+    /** The plotting area of the last draw, CSS px (the image, without axis and colour bar). */
+    this.area = { w: 0, h: 0 };
   }
 
   /** Drops the history (new settings or a new picture). */
@@ -131,6 +135,7 @@ export class WaterfallPicture {
     g.clearRect(0, 0, cw, ch);
     const w = cw - BAR_PX;
     const h = ch - AXIS_PX;
+    this.area = { w, h };
     g.imageSmoothingEnabled = false;
     if (c > 0) g.drawImage(this.image, 0, 0, c, this.maxRows, 0, 0, w, h);
     // frequency axis: the columns' edges span x0 − dx/2 … x0 + (c − ½)·dx
@@ -172,6 +177,30 @@ export class WaterfallPicture {
     g.restore();
   }
 
+  /**
+   * What is under the point (x, y) in CSS px of the canvas: the column and its bins (frequencies of
+   * the first and last bin's centres, Hz), the row (0: newest) and its start (s since the stream
+   * started), the column's value there (dB; the largest of its bins, as quantised by the server:
+   * within (hi − lo)/508 of it, decision 0023). Null outside the picture; `level`/`timeS` null where
+   * no row has come yet.
+   */
+  cellAt(x, y) {
+    const { w, h } = this.area;
+    const c = this.columns;
+    if (!c || !(x >= 0 && x < w && y >= 0 && y < h)) return null;
+    const column = Math.min(c - 1, Math.floor((x / w) * c));
+    const row = Math.min(this.maxRows - 1, Math.floor((y / h) * this.maxRows));
+    const perColumn = Math.max(1, Math.ceil(this.bins / c));
+    const df = this.dx / perColumn;
+    const firstBin = column * perColumn;
+    const lastBin = Math.min(this.bins, firstBin + perColumn) - 1;
+    // column 0's centre is the mean of its bins' centres: bin 0 is at x0 − (perColumn − 1)/2 · df
+    const f0 = this.x0 - ((perColumn - 1) / 2) * df;
+    const here = row < this.rows;
+    const v = here ? this.db[row * c + column] : NaN;
+    return { column, row, firstBin, lastBin, fromHz: f0 + firstBin * df, toHz: f0 + lastBin * df, centreHz: this.x0 + column * this.dx, timeS: here ? this.times[row] : null, level: Number.isFinite(v) ? v : null, unit: this.unit };
+  }
+
   /** The column of the brightest pixel in the newest row of the coloured image (−1 when empty). */
   brightestColumn() {
     if (!this.rows || !this.columns) return -1;
@@ -203,10 +232,16 @@ export class WaterfallView {
   /**
    * @param {HTMLElement} box
    * @param {{ si: Function, decode: Function, dequantise: Function }} lib
+   * @param {HTMLElement | null} [cursorBox] where the cursor's readout goes
    */
-  constructor(box, lib) {
+  constructor(box, lib, cursorBox = null) {
     this.box = box;
     this.lib = lib;
+    this.cursorBox = cursorBox;
+    /** The pointer over a picture: its channel bit and position (CSS px), or null. */
+    this.hover = null;
+    /** The readout under the pointer (see `cellAt`, with `channel` and `text`), or null. */
+    this.cursor = null;
     /** @type {Map<number, WaterfallPicture>} channel mask bit → picture */
     this.pictures = new Map();
     this.maxRows = 256;
@@ -249,7 +284,16 @@ export class WaterfallView {
         canvas.className = 'waterfall-canvas';
         canvas.dataset.channel = String(bit);
         this.box.append(canvas);
+        canvas.addEventListener('mousemove', (e) => {
+          this.hover = { bit, x: e.offsetX, y: e.offsetY };
+          this.showCursor();
+        });
+        canvas.addEventListener('mouseleave', () => {
+          this.hover = null;
+          this.showCursor();
+        });
         const p = new WaterfallPicture(canvas, { si: this.lib.si, label: 'ch' + bit });
+        p.bins = f.bins;
         p.clear(f.columns, this.maxRows, f.x0, f.dx);
         p.unit = this.unit;
         p.fixed = this.fixed;
@@ -288,7 +332,34 @@ export class WaterfallView {
     this.dirty = false;
     for (const p of this.pictures.values()) p.draw();
     this.drawn++;
+    // rows scroll under a pointer that stays: the readout follows (before any hover: a hint)
+    if (this.hover || (this.cursorBox && !this.cursorBox.textContent)) this.showCursor();
     return true;
+  }
+
+  /** The cursor's readout: what is under the pointer, in the cursor box and `this.cursor`. */
+  showCursor() {
+    const si = this.lib.si;
+    const p = this.hover && this.pictures.get(this.hover.bit);
+    const cell = p ? p.cellAt(this.hover.x, this.hover.y) : null;
+    if (!cell) {
+      this.cursor = null;
+      if (this.cursorBox) this.cursorBox.textContent = this.columns ? 'hover the waterfall for frequency, time and level' : '';
+      return;
+    }
+    const channel = 'ch' + this.hover.bit;
+    const bins = cell.lastBin - cell.firstBin + 1;
+    const where = bins > 1 ? si(cell.fromHz, 'Hz', 5) + ' … ' + si(cell.toHz, 'Hz', 5) + ' (largest of bins ' + cell.firstBin + '–' + cell.lastBin + ')' : si(cell.centreHz, 'Hz', 5) + ' (bin ' + cell.firstBin + ')';
+    const when = cell.timeS === null ? 'no row here yet' : 't ' + si(cell.timeS, 's', 5) + ' (row ' + cell.row + ')';
+    const level = cell.level === null ? (cell.timeS === null ? '' : ' · no value') : ' · ' + cell.level.toFixed(1) + ' ' + cell.unit;
+    const text = channel + ' · ' + where + ' · ' + when + level;
+    this.cursor = { channel, ...cell, bins, text };
+    if (this.cursorBox) this.cursorBox.textContent = text;
+  }
+
+  /** The pictures' canvases, ch1 first (for a PNG). */
+  canvases() {
+    return [...this.pictures.values()].map((p) => p.canvas);
   }
 
   /** What the page state shows of this view. */
@@ -300,20 +371,21 @@ export class WaterfallView {
       if (newest) for (let i = 0; i < newest.length; i++) if (peak < 0 || newest[i] > newest[peak]) peak = i;
       channels['ch' + bit] = { newest, peakColumn: peak, peakHz: peak < 0 ? null : this.x0 + peak * this.dx, brightestColumn: p.brightestColumn(), scale: p.scale, rows: p.rows };
     }
-    return { received: this.received, drawn: this.drawn, rowsReceived: this.rowsReceived, droppedRows: this.droppedRows, columns: this.columns, bins: this.bins, x0: this.x0, dx: this.dx, unit: this.unit, rowRate: this.rowRate, channels };
+    return { received: this.received, drawn: this.drawn, rowsReceived: this.rowsReceived, droppedRows: this.droppedRows, columns: this.columns, bins: this.bins, x0: this.x0, dx: this.dx, unit: this.unit, rowRate: this.rowRate, channels, cursor: this.cursor };
   }
 }
 
 /**
  * The Waterfall panel and the shown spectrograms of the page. `ctx` gives what app.js owns:
- * `$`, `send`, `schedule`, `studio` (window.labrx), `si`, the frame decoder, and the form helpers
- * (`fieldControl`, `gather`, `fill`, `showError`, `clearError`). Returns the hooks app.js calls.
+ * `$`, `send`, `schedule`, `studio` (window.labrx), `si`, the frame decoder, the form helpers
+ * (`fieldControl`, `gather`, `fill`, `showError`, `clearError`) and the plots' Save/Export wiring
+ * (`wireExport`, `savePng`). Returns the hooks app.js calls.
  */
 export function setupWaterfall(ctx) {
   const { $, send, schedule, studio, si, decodeWaterfallFrame, dequantiseDb } = ctx;
   const panel = $('#waterfall');
   const lib = { si, decode: decodeWaterfallFrame, dequantise: dequantiseDb };
-  const view = new WaterfallView($('[data-waterfall]', panel), lib);
+  const view = new WaterfallView($('[data-waterfall]', panel), lib, $('[data-cursors]', panel));
   /** @type {Map<number, WaterfallView>} */
   const shown = new Map();
   const state = { state: 'idle', settings: null, unit: 'dB', view, shown };
@@ -326,6 +398,23 @@ export function setupWaterfall(ctx) {
     shown: (id) => shown.get(id)?.summary() ?? null,
   };
 
+  /** A view's canvases stacked on white under `title`, downloaded as the PNG `name`. */
+  function png(v, title, name) {
+    const canvases = v.canvases();
+    if (canvases.length === 0) return;
+    const width = Math.max(...canvases.map((c) => c.width));
+    const height = canvases.reduce((h, c) => h + c.height, 0);
+    ctx.savePng(name, title, width, height, (g, top) => {
+      let y = top;
+      for (const c of canvases) {
+        g.drawImage(c, 0, y);
+        y += c.height;
+      }
+    });
+  }
+  // Save (label → run catalogue) and Export: the history at full resolution from the server, PNG here
+  ctx.wireExport(panel, 'waterfall', undefined, () => png(view, 'Waterfall', 'labrx-waterfall.png'));
+
   const width = () => Math.max(16, Math.round(($('[data-waterfall]', panel).clientWidth || 1000) - BAR_PX));
   $('[data-wf-start]', panel).addEventListener('click', () => {
     ctx.clearError('waterfall');
@@ -333,10 +422,11 @@ export function setupWaterfall(ctx) {
   });
   $('[data-wf-stop]', panel).addEventListener('click', () => send({ type: 'waterfall', action: 'stop' }));
   panel.addEventListener('change', (e) => {
-    // a running waterfall restarts with the new settings; a stopped one keeps them for Start
-    if (!e.target.dataset?.setting || state.state === 'idle') return;
+    // a running waterfall restarts with the new settings; a stopped one checks and keeps them for Start
+    if (!e.target.dataset?.setting) return;
     ctx.clearError('waterfall');
-    send({ type: 'waterfall', action: 'start', settings: ctx.gather(panel), width: width() });
+    if (state.state === 'idle') send({ type: 'waterfall', action: 'settings', settings: ctx.gather(panel) });
+    else send({ type: 'waterfall', action: 'start', settings: ctx.gather(panel), width: width() });
   });
 
   function applyScale(settings, unit) {
@@ -351,6 +441,9 @@ export function setupWaterfall(ctx) {
       if (m.fields) {
         const box = $('[data-fields]', panel);
         box.replaceChildren(...m.fields.filter((f) => f.form).map(ctx.fieldControl));
+        ctx.fill(panel, m.settings);
+      } else if (!panel.contains(document.activeElement)) {
+        // a loaded profile changes settings the page did not type: show them
         ctx.fill(panel, m.settings);
       }
       state.state = m.state;
@@ -393,9 +486,14 @@ export function setupWaterfall(ctx) {
       }
       return drew;
     },
-    /** A shown spectrogram's panel: its plot element becomes a waterfall. */
-    attachShown(id, el, unit) {
-      const v = new WaterfallView(el, lib);
+    /** A shown spectrogram's panel as a PNG (its canvases). */
+    pngShown(id, name) {
+      const v = shown.get(id);
+      if (v) png(v, v.box.closest('.panel')?.querySelector('h2')?.textContent ?? 'Spectrogram', name);
+    },
+    /** A shown spectrogram's panel: its plot element becomes a waterfall (cursor readout in `cursorBox`). */
+    attachShown(id, el, unit, cursorBox) {
+      const v = new WaterfallView(el, lib, cursorBox ?? null);
       v.setScale(null, unit.startsWith('dB') ? unit : 'dB(' + unit + ')');
       shown.set(id, v);
     },
