@@ -4,7 +4,7 @@ import { VirtualClock } from '@labrx/core/testing';
 import type { ExecutionContext } from 'ava';
 import { startServedSim, testNats, type ServedSim } from './remoteFixture.js';
 import { startFaultProxy } from '../helpers/faultProxy.js';
-import { linearChirpTable, tableAt } from '../helpers/chirp.js';
+import { chirpStreamError, linearChirpTable } from '../helpers/chirp.js';
 
 // The gapless stream of a remote board: the served board's own stream relayed over NATS
 // (docs/decisions/0016, "Remote boards"). The served simulator runs on virtual time, moved on one
@@ -91,22 +91,8 @@ testNats('a chirp streamed through a remote board is reassembled with no missing
     const samples = all.filter((b): b is SampleBlock => b.kind === 'samples');
     t.is(samples.length, nBlocks, 'no gap');
     assertConsecutive(t, samples);
-    const startMs = samples[0]!.timestamp;
-    let worst = 0;
-    let worstIndex = -1;
-    for (const b of samples) {
-      t.true(Math.abs(b.timestamp - (startMs + b.index * dt * 1000)) < 1e-6, 'board time = start + index·dt');
-      for (let j = 0; j < b.samples; j++) {
-        const expected = Math.round(tableAt(data, A, f * (startMs / 1000 + (b.index + j) * dt - setS)) / LSB) * LSB;
-        for (const ch of [b.ch1, b.ch2]) {
-          const e = Math.abs(ch[j]! - expected);
-          if (e > worst) {
-            worst = e;
-            worstIndex = b.index + j;
-          }
-        }
-      }
-    }
+    const { worst, worstIndex, badTimestamps } = chirpStreamError(samples, { data, amplitude: A, frequency: f, setS, lsb: LSB });
+    t.is(badTimestamps, 0, 'board time = start + index·dt');
     t.true(worst <= LSB * (1 + 1e-9), `worst ${worst / LSB} LSB at sample ${worstIndex}`);
     t.is(served.server.stats.samplesDropped, 0);
     // take() and unsubscribe() ended both: the server ends the relay and the board stream and releases the scope

@@ -1,4 +1,4 @@
-import type { SpectrumUnit } from './Spectrum.js';
+import type { Spectrum } from './Spectrum.js';
 
 /**
  * A spectrogram: `times.length` spectra (rows) of `frequencies.length` bins each, such as the
@@ -9,23 +9,15 @@ import type { SpectrumUnit } from './Spectrum.js';
  * const bins = s.frequencies.length;
  * const newest = s.ch1.subarray((s.times.length - 1) * bins); // the last row, in s.unit
  */
-export interface Spectrogram<S = unknown> {
-  /** Bin centres in Hz (`bins` of them). */
-  readonly frequencies: Float64Array;
+export interface Spectrogram<S = unknown> extends Spectrum<S> {
   /** Start of each row in s since the stream started (its first sample), oldest first. */
   readonly times: Float64Array;
   /** Input 1 in `unit`, rows · bins values row by row (empty: not analysed). */
   readonly ch1: Float64Array;
   /** Input 2 in `unit`, rows · bins values row by row (empty: not analysed). */
   readonly ch2: Float64Array;
-  readonly unit: SpectrumUnit;
-  /** Resolution bandwidth in Hz (ENBW × bin width). */
-  readonly rbw: number;
-  /** The window used. */
-  readonly window: string;
   /** Segments averaged into each row. */
   readonly averages: number;
-  readonly settings: S;
 }
 
 /**
