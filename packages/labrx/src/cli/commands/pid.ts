@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { NotSupportedError, PID_SETTINGS, SettingsError, type ResolvedPidSettings } from '@labrx/core';
 import { SIM_BOARD_INFO } from '@labrx/hw-sim';
 import type { CliCommand } from '../CliCommand.js';
-import { addBoardOptions, openBoard, processIo, reportError, settingsFrom, settingValue, type BoardFlags, type CliIo } from './instrumentFlags.js';
+import { addBoardOptions, openBoard, processIo, reportError, settingsFrom, type BoardFlags, type CliIo } from './instrumentFlags.js';
 import { addSettingFlags } from './settingFlags.js';
 
 /** The PID modules a board may have. */
@@ -13,7 +13,7 @@ const MODULES = ['pid0', 'pid1', 'pid2'] as const;
  * flags given, then prints what the module holds (values after the hardware's quantisation), one
  * setting a line, or as JSON with --json. Without setting flags it only reads. One flag per declared
  * setting (`PID_SETTINGS`), its help and ranges from the declaration for PyRPL's FPGA (the board in
- * use checks its own). `--input-filter-hz` takes a comma-separated list. On a real board the PID
+ * use checks its own). `--input-filter-hz` takes a comma-separated list (`addSettingFlags`). On a real board the PID
  * keeps running after the command ends; the embedded simulator ends with it.
  *
  * @example
@@ -31,7 +31,6 @@ export function buildPidCommand(io: CliIo = processIo): Command {
     try {
       if (!(MODULES as readonly string[]).includes(module)) throw new SettingsError('pid', 'module', module, `one of ${MODULES.join(', ')}`);
       const settings = settingsFrom(opts, flags);
-      if (typeof settings.inputFilterHz === 'string' || typeof settings.inputFilterHz === 'number') settings.inputFilterHz = numberList(String(opts.inputFilterHz));
       const rp = await openBoard(opts);
       try {
         const pid = rp[module as (typeof MODULES)[number]];
@@ -45,11 +44,6 @@ export function buildPidCommand(io: CliIo = processIo): Command {
       io.fail(reportError(io, error));
     }
   });
-}
-
-/** `a,b,c` → numbers (through `settingValue`; what is not a number stays text for the rule to name). */
-function numberList(text: string): unknown[] {
-  return text.trim() === '' ? [] : text.split(',').map((part) => settingValue(part));
 }
 
 /** One line per setting: name, value and unit, as the declaration names them. */

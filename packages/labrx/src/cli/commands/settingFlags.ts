@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { RED_PITAYA_125_14, type BoardInfo, type SettingField } from '@labrx/core';
+import { settingValue } from './instrumentFlags.js';
 
 /** What `addSettingFlags` needs of an instrument's declared settings (`SCOPE_SETTINGS`, …). */
 export interface FlagSource {
@@ -20,8 +21,8 @@ function placeholder(field: SettingField): string {
 /**
  * One command-line flag per declared setting, its help from the declaration (doc, what is allowed,
  * default): `--decimation <n>  decimation of the 125 MS/s ADC stream: a power of 2 from 1 to 65536
- * (default 1)`. A boolean setting gets `--<name>` and `--no-<name>`. Sample tables (the generator's `data`) have no flag. Returns the setting names
- * that got a flag, for `settingsFrom`. Choices are not enforced by commander: the declared rule
+ * (default 1)`. A boolean setting gets `--<name>` and `--no-<name>`; a list setting takes `a,b,c`.
+ * Sample tables (the generator's `data`) have no flag. Returns the setting names that got a flag, for `settingsFrom`. Choices are not enforced by commander: the declared rule
  * rejects a bad one with `SettingsError` (exit code 2), naming what is allowed.
  */
 export function addSettingFlags(cmd: Command, source: FlagSource, info: BoardInfo = RED_PITAYA_125_14): string[] {
@@ -37,6 +38,8 @@ export function addSettingFlags(cmd: Command, source: FlagSource, info: BoardInf
     } else {
       const def = field.default === null ? '' : ` (default ${field.default})`;
       const option = new Option(`--${flag} <${placeholder(field)}>`, `${field.doc}: ${field.allowed}${def}`);
+      // a list is given comma-separated; each item as any value (the declared rule names a bad one)
+      if (field.kind === 'number-list') option.argParser((text: string) => (text.trim() === '' ? [] : text.split(',').map(settingValue)));
       cmd.addOption(option);
     }
     names.push(field.name);
