@@ -22,8 +22,9 @@ function placeholder(field: SettingField): string {
  * One command-line flag per declared setting, its help from the declaration (doc, what is allowed,
  * default): `--decimation <n>  decimation of the 125 MS/s ADC stream: a power of 2 from 1 to 65536
  * (default 1)`. A boolean setting gets `--<name>` and `--no-<name>`; a list setting takes `a,b,c`.
- * Sample tables (the generator's `data`) have no flag. Returns the setting names that got a flag, for `settingsFrom`. Choices are not enforced by commander: the declared rule
- * rejects a bad one with `SettingsError` (exit code 2), naming what is allowed.
+ * Sample tables (the generator's `data`) have no flag. Returns the setting names that got a flag,
+ * for `settingsFrom`. Choices are not enforced by commander: the declared rule rejects a bad one
+ * with `SettingsError` (exit code 2), naming what is allowed.
  */
 export function addSettingFlags(cmd: Command, source: FlagSource, info: BoardInfo = RED_PITAYA_125_14): string[] {
   const names: string[] = [];
