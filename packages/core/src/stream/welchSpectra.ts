@@ -77,28 +77,18 @@ export function welchSpectra(options: WelchSpectraOptions): OperatorFunction<Str
   const { points, hopSamples, window, backend, averages, input, decimation, boxcar, sampleRateHz } = options;
   return (source) =>
     new Observable<WelchSpectrumVpk2>((subscriber) => {
-      // the segments and the running means live in the plan's own memory (pffft: its heap), where
-      // the transform reads and accumulates them without copies; a spectrum is copied out once
-      let kernel: SpectrumKernel;
-      let assembler: SegmentAssembler | undefined;
-      let mean1: WorkArray | undefined;
-      let mean2: WorkArray;
       // a fresh spectrum per average, kept by the consumer: have the process keep what the GC frees
       keepFreedMemory();
+      let kernel: SpectrumKernel;
+      let work: WelchWork;
       try {
         kernel = new SpectrumKernel(points, window, backend);
-        const work = (length: number) => kernel.plan.allocateWork(length);
-        assembler = new SegmentAssembler(points, hopSamples, work);
-        mean1 = work(input === 'in2' ? 0 : kernel.bins);
-        mean2 = work(input === 'in1' ? 0 : kernel.bins);
+        work = allocateWelchWork(kernel, hopSamples, input);
       } catch (error) {
-        assembler?.free();
-        mean1?.free();
         subscriber.error(error);
         return undefined;
       }
-      const segments = assembler;
-      const means1 = mean1;
+      const { segments, mean1, mean2 } = work;
       const empty = new Float64Array(0);
       let frequencies: Float64Array | null = null;
       // |X|² → Vpk² per bin, with the boxcar decimation's 1/|H(f)|² folded in (computed once, on the
@@ -122,13 +112,13 @@ export function welchSpectra(options: WelchSpectraOptions): OperatorFunction<Str
         count++;
         // weight 1 overwrites: a new average needs no clearing
         const w = 1 / count;
-        if (input !== 'in2') kernel.accumulate(ch1, means1.view(), w, scale);
+        if (input !== 'in2') kernel.accumulate(ch1, mean1.view(), w, scale);
         if (input !== 'in1') kernel.accumulate(ch2, mean2.view(), w, scale);
         if (count < averages) return;
         const spectrum: WelchSpectrumVpk2 = {
           frequencies: frequencies!,
           // the emitted arrays are the consumer's: copies of the means (every value written)
-          ch1: input === 'in2' ? empty : copyOut(means1.view()),
+          ch1: input === 'in2' ? empty : copyOut(mean1.view()),
           ch2: input === 'in1' ? empty : copyOut(mean2.view()),
           rbw: kernel.rbwHz(dt),
           window,
@@ -166,11 +156,43 @@ export function welchSpectra(options: WelchSpectraOptions): OperatorFunction<Str
       });
       return () => {
         subscription.unsubscribe();
-        segments.free();
-        means1.free();
-        mean2.free();
+        work.free();
       };
     });
+}
+
+/** What one Welch subscription holds in the FFT plan's memory: the segments' line and the running means. */
+interface WelchWork {
+  readonly segments: SegmentAssembler;
+  /** ch1's running mean (empty when not analysed). */
+  readonly mean1: WorkArray;
+  /** ch2's running mean (empty when not analysed). */
+  readonly mean2: WorkArray;
+  /** Gives all of it back. */
+  free(): void;
+}
+
+/**
+ * Allocates a subscription's work in the plan's own memory (pffft: its heap), where the transform
+ * reads the segments and accumulates the means without copies; on a failure part-way, what was
+ * allocated is freed before the error is thrown on.
+ */
+function allocateWelchWork(kernel: SpectrumKernel, hopSamples: number, input: WelchSpectraOptions['input']): WelchWork {
+  const allocated: { free(): void }[] = [];
+  const keep = <T extends { free(): void }>(x: T): T => (allocated.push(x), x);
+  const free = () => allocated.forEach((x) => x.free());
+  try {
+    const work = (length: number) => kernel.plan.allocateWork(length);
+    return {
+      segments: keep(new SegmentAssembler(kernel.n, hopSamples, work)),
+      mean1: keep(work(input === 'in2' ? 0 : kernel.bins)),
+      mean2: keep(work(input === 'in1' ? 0 : kernel.bins)),
+      free,
+    };
+  } catch (error) {
+    free();
+    throw error;
+  }
 }
 
 /** A fresh array holding `values` (not cleared first: every value is written). */
