@@ -235,22 +235,16 @@ function glueLoops(mod: PffftModule, g: PffftGlue, setup: number, size: number, 
     const dc = out[0]!;
     const nyquist = out[1]!;
     const p1 = scale[1]! * (out[2]! * out[2]! + out[3]! * out[3]!);
-    if (weight === 1) {
-      if (meanInHeap) g.power(outPtr, scalePtr, mean.byteOffset, 2, half, 1, 1);
-      else {
-        g.power(outPtr, scalePtr, meanPtr, 2, half, 1, 1);
-        mean.set(m.subarray(2, half), 2);
-      }
+    // a mean outside the heap goes through `m` (copied in only when it is accumulated into)
+    const store = weight === 1;
+    if (!meanInHeap && !store) m.set(mean);
+    g.power(outPtr, scalePtr, meanInHeap ? mean.byteOffset : meanPtr, 2, half, weight, store ? 1 : 0);
+    if (!meanInHeap) mean.set(m.subarray(2, half), 2);
+    if (store) {
       mean[0] = scale[0]! * dc * dc;
       mean[1] = p1;
       mean[half] = scale[half]! * nyquist * nyquist;
     } else {
-      if (meanInHeap) g.power(outPtr, scalePtr, mean.byteOffset, 2, half, weight, 0);
-      else {
-        m.set(mean);
-        g.power(outPtr, scalePtr, meanPtr, 2, half, weight, 0);
-        mean.set(m.subarray(2, half), 2);
-      }
       mean[0]! += (scale[0]! * dc * dc - mean[0]!) * weight;
       mean[1]! += (p1 - mean[1]!) * weight;
       mean[half]! += (scale[half]! * nyquist * nyquist - mean[half]!) * weight;
