@@ -27,6 +27,7 @@ export * from './settings/specanSettings.js';
 export * from './settings/naSettings.js';
 export { traceToPowerSpectrum, powerSpectrumLens, type PowerSpectrumVpk2, type TraceToPowerSpectrumOptions } from './operators/traceToPowerSpectrum.js';
 export { toSpectrumUnit } from './operators/toSpectrumUnit.js';
+export { iqTraceToPowerSpectrum, type IqTraceToPowerSpectrumOptions } from './operators/iqTraceToPowerSpectrum.js';
 export * from './concurrency/index.js';
 export * from './settings/declareSettings.js';
 export * from './settings/iqSettings.js';

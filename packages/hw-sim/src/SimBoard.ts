@@ -4,6 +4,7 @@ import {
   longestTraceS,
   RED_PITAYA_125_14,
   SettingsError,
+  type AcquireOptions,
   type BoardDriver,
   type BoardInfo,
   type DeepCaptureEvent,
@@ -36,6 +37,7 @@ import { SIM_PID_LIMITS, SimPids } from './loop/SimPids.js';
 import { iqResetRegisters, readIqConfig, resolveIqConfig, SIM_IQ_MODULE_LIMITS, type IqNames } from './loop/SimIqConfig.js';
 import { LOOP_SIGNALS, loopSignalIndex } from './loop/dspSignals.js';
 import { renderFromLoop } from './loop/renderFromLoop.js';
+import { renderSignalFromLoop } from './loop/renderSignalFromLoop.js';
 import { AsgInLoop } from './loop/AsgInLoop.js';
 import { Xoshiro128 } from './prng/xoshiro128.js';
 import type { Plant } from './plant/Plant.js';
@@ -260,7 +262,7 @@ export class SimBoard implements BoardDriver {
       this.sampleInputs({ startS: now }, a, b);
       return k === 0 ? a[0]! : b[0]!;
     }
-    if (k === 2 || k === 3 || k >= 10) {
+    if (k === 2 || k === 3 || k === 10 || k === 11) {
       // generators only: nothing else acts while the loop is idle
       let sum = 0;
       for (let g = 0; g < 2; g++) {
@@ -379,11 +381,43 @@ export class SimBoard implements BoardDriver {
    * scheduled. Errors with ConnectionLostError once the board is closed (also if it closes
    * mid-acquisition).
    */
-  acquire(settings: Omit<ResolvedScopeSettings, 'averages'>): Observable<RawTrace> {
+  acquire(settings: Omit<ResolvedScopeSettings, 'averages'>, options: AcquireOptions = {}): Observable<RawTrace> {
     return new Observable<RawTrace>((subscriber) => {
       if (this.closed) return subscriber.error(new ConnectionLostError(this.id, 'the simulated board is closed'));
-      return acquireTrace(this.host, settings).subscribe(subscriber);
+      const sources = options.sources;
+      if (!sources || (sources[0] === 'in1' && sources[1] === 'in2')) return acquireTrace(this.host, settings).subscribe(subscriber);
+      let host: AcquisitionHost;
+      try {
+        host = this.routedHost(sources);
+      } catch (e) {
+        return subscriber.error(e);
+      }
+      return acquireTrace(host, settings).subscribe(subscriber);
     });
+  }
+
+  /** Signals the scope records besides in1/in2: the PIDs' and IQ modules' outputs and iq2_2, from the closed loop (0 while it is idle). */
+  readonly scopeSources: readonly string[] = Object.freeze(['pid0', 'pid1', 'pid2', 'iq0', 'iq1', 'iq2', 'iq2_2']);
+
+  /** The acquisition host whose ch1/ch2 render `sources` (PyRPL's scope input1/input2). */
+  private routedHost(sources: readonly [string, string]): AcquisitionHost {
+    const pick = sources.map((name, c) => {
+      if (name === 'in1' || name === 'in2') return { input: (name === 'in1' ? 0 : 1), signal: -1 };
+      if (!this.scopeSources.includes(name)) throw new SettingsError('scope', `sources[${c}]`, name, `one of 'in1', 'in2', ${this.scopeSources.map((x) => `'${x}'`).join(', ')}`);
+      return { input: c, signal: loopSignalIndex(name)! };
+    });
+    const base = this.host.model;
+    return {
+      ...this.host,
+      model: {
+        asg: base.asg,
+        render: (input: 0 | 1, req: RenderRequest, out: Float64Array, from?: number, to?: number) => {
+          const p = pick[input]!;
+          if (p.signal < 0) base.render(p.input, req, out, from, to);
+          else renderSignalFromLoop(this.loop, this.info, p.signal, req, out, from ?? 0, to ?? out.length);
+        },
+      },
+    };
   }
 
   /** Every sample is delivered unless the consumer falls more than `bufferSamples` behind. */

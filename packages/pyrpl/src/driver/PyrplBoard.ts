@@ -5,6 +5,7 @@ import {
   preciseScheduler,
   RED_PITAYA_125_14,
   SettingsError,
+  type AcquireOptions,
   type BoardDriver,
   type BoardInfo,
   type IqDriver,
@@ -192,7 +193,12 @@ export class PyrplBoard implements BoardDriver {
     return forkJoin(items.map(([a, w]) => this.transport.write(a, w))).pipe(
       map(() => undefined),
       // a write that may not have arrived makes the record of written words unreliable
-      tap({ error: () => this.written.clear() }),
+      tap({
+        error: () => {
+          this.written.clear();
+          this.scopeInputs = [-1, -1];
+        },
+      }),
     );
   }
 
@@ -251,8 +257,22 @@ export class PyrplBoard implements BoardDriver {
 
   // ---- scope ----------------------------------------------------------------------------------
 
-  acquire(settings: Omit<ResolvedScopeSettings, 'averages'>): Observable<RawTrace> {
+  /** Every DSP signal but in1/in2 can be recorded too (PyRPL's scope input1/input2: the asg0/asg1 multiplexer slots' input registers). */
+  readonly scopeSources: readonly string[] = Object.freeze(Object.keys(DSP_SIGNALS).filter((k) => k !== 'in1' && k !== 'in2'));
+  /** The scope's input registers as this driver last wrote them (init: in1, in2). */
+  private scopeInputs: readonly [number, number] = [DSP_SIGNALS.in1, DSP_SIGNALS.in2];
+
+  acquire(settings: Omit<ResolvedScopeSettings, 'averages'>, options: AcquireOptions = {}): Observable<RawTrace> {
     return new Observable<RawTrace>((subscriber) => {
+      const sources = options.sources ?? (['in1', 'in2'] as const);
+      const codes = sources.map((x) => (DSP_SIGNALS as Readonly<Record<string, number>>)[x]);
+      if (codes.some((c) => c === undefined)) {
+        subscriber.error(new SettingsError('scope', 'sources', sources, `two of ${Object.keys(DSP_SIGNALS).join(', ')}`));
+        return undefined;
+      }
+      const inputs = [codes[0]!, codes[1]!] as const;
+      const route: Array<readonly [number, ArrayLike<number>]> =
+        inputs[0] === this.scopeInputs[0] && inputs[1] === this.scopeInputs[1] ? [] : [[dspBase('asg0'), [inputs[0]]], [dspBase('asg1'), [inputs[1]]]];
       if (settings.gain !== 'lv') {
         // The input range is a jumper on the board, which PyRPL's FPGA can neither set nor read: its
         // samples are in the LV calibration (±1 V). Refused rather than mislabelled.
@@ -266,6 +286,7 @@ export class PyrplBoard implements BoardDriver {
       const source = SCOPE_TRIGGERS[settings.trigger];
       const wait = (ms: number): Observable<unknown> => (ms < 1 ? of(0) : timer(ms, this.scheduler));
       const setup = this.writes$([
+        ...route,
         [SCOPE, [1 << SCOPE_CONTROL.reset]],
         [SCOPE + 0x8, [encodeFixed(VOLTS_14, settings.threshold)]],
         [SCOPE + 0x10, [delay, settings.decimation]],
@@ -290,6 +311,7 @@ export class PyrplBoard implements BoardDriver {
         first((w) => (w[0]! & ((1 << SCOPE_CONTROL.armed) | (1 << SCOPE_CONTROL.delayRunning))) === 0),
         map(() => this.scheduler.now()),
       );
+      if (route.length) this.scopeInputs = inputs;
       const read$ = forkJoin([this.read$(addressOf('scope', 'ch1'), n), this.read$(SCOPE + 0x1c, 1), this.read$(addressOf('scope', 'ch2'), n)]);
       const startMs = this.scheduler.now();
       // The FPGA needs max(16384, delay) samples after arming at the least: the first poll waits for them.

@@ -5,6 +5,7 @@ import { decodeField, toSigned } from '../map/fieldCodec.js';
 import { fieldOf, type DspSignal } from '../map/registerMap.js';
 import { filterCutoffsHz, filterResponse } from './filterResponse.js';
 import { ScopeModel } from './ScopeModel.js';
+import { dspBase } from '../map/registerMap.js';
 import { tableShape, type TableShape } from './tableShape.js';
 
 const SCOPE_BASE = 0x40100000;
@@ -102,9 +103,16 @@ export class SimFpga {
       }
     }
     this.iq = [0, 1, 2].map(() => ({ frequencyHz: 0, tRefMs: originMs, phaseRef: 0, running: true, epoch: 0, averaging: false, sumI: 0n, sumQ: 0n, measurement: null }));
-    this.scope = new ScopeModel(board, (a) => this.slotOf(`asg${a}`), (m) => this.warn(m), originMs);
+    this.scope = new ScopeModel(board, (a) => this.slotOf(`asg${a}`), (m) => this.warn(m), originMs, () => [this.scopeInput(0), this.scopeInput(1)]);
     // Known phase origins for both generator slots from the start.
     for (let s = 0; s < 2; s++) this.apply(s, null, 'off', originMs);
+  }
+
+  /** The DSP signal scope channel `ch` records: the input register of the asg0/asg1 multiplexer slot (scope.py:245-255; in1/in2 until written). */
+  private scopeInput(ch: 0 | 1): string {
+    const word = this.store.get(dspBase(ch === 0 ? 'asg0' : 'asg1'));
+    if (word === undefined) return ch === 0 ? 'in1' : 'in2';
+    return (Object.keys(DSP_SIGNALS) as DspSignal[]).find((k) => DSP_SIGNALS[k] === (word & 0xf)) ?? 'off';
   }
 
   /** Reports a condition the simulator cannot reproduce, once per message. */
