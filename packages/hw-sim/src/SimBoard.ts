@@ -401,10 +401,10 @@ export class SimBoard implements BoardDriver {
 
   /** The acquisition host whose ch1/ch2 render `sources` (PyRPL's scope input1/input2). */
   private routedHost(sources: readonly [string, string]): AcquisitionHost {
-    const pick = sources.map((name, c) => {
-      if (name === 'in1' || name === 'in2') return { input: (name === 'in1' ? 0 : 1), signal: -1 };
+    const pick = sources.map((name, c): { input: 0 | 1; signal: number } => {
+      if (name === 'in1' || name === 'in2') return { input: name === 'in1' ? 0 : 1, signal: -1 };
       if (!this.scopeSources.includes(name)) throw new SettingsError('scope', `sources[${c}]`, name, `one of 'in1', 'in2', ${this.scopeSources.map((x) => `'${x}'`).join(', ')}`);
-      return { input: c, signal: loopSignalIndex(name)! };
+      return { input: c === 0 ? 0 : 1, signal: loopSignalIndex(name)! };
     });
     const base = this.host.model;
     return {

@@ -40,10 +40,6 @@ function modeRule(info: BoardInfo): Rule<SpecanMode> {
 export const SPECAN_SETTINGS = defineSettings(
   'specan',
   {
-    /** 'baseband' (real FFT of each input) or 'iq' (an IQ module demodulates `input` at `center`; complex FFT). */
-    mode: setting({ rule: modeRule, default: 'baseband', doc: "'baseband' (0 … span) or 'iq' (iq2 demodulates input at center: center ± span)" }),
-    /** Centre frequency in Hz of mode 'iq' (the IQ module's demodulation frequency); 0 in baseband mode. */
-    center: setting({ rule: (info) => numberIn(0, info.sampleRateHz / 2, 'Hz'), default: 0, unit: 'Hz', doc: "centre frequency of mode 'iq'" }),
     /**
      * Analysed band in Hz: the scope's Nyquist frequency fs/2 / decimation; baseband 0 … span, iq
      * mode center − span … center + span (PyRPL's iq span, fs/decimation, is twice this). Excludes `decimation`.
@@ -72,6 +68,10 @@ export const SPECAN_SETTINGS = defineSettings(
      * more finely, as PyRPL's ×16, so a tone between bins shows its true peak. rbw is unchanged.
      */
     zeroPad: setting({ rule: () => powerOfTwo(1, 16), default: 1, doc: 'zero-padding factor of the FFT (PyRPL uses 16)' }),
+    /** 'baseband' (real FFT of each input) or 'iq' (an IQ module demodulates `input` at `center`; complex FFT). */
+    mode: setting({ rule: modeRule, default: 'baseband', doc: "'baseband' (0 … span) or 'iq' (iq2 demodulates input at center: center ± span)", acquisition: true }),
+    /** Centre frequency in Hz of mode 'iq' (the IQ module's demodulation frequency); 0 in baseband mode. */
+    center: setting({ rule: (info) => numberIn(0, info.sampleRateHz / 2, 'Hz'), default: 0, unit: 'Hz', doc: "centre frequency of mode 'iq'", acquisition: true }),
   },
   (r, given, { info, instrument }) => {
     if (given.span !== undefined && given.decimation !== undefined && decimationForSpan(given.span, info) !== given.decimation) {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { CliCommand } from '../CliCommand.js';
-import { RED_PITAYA_125_14, resolveSpecanSettings, SPECAN_SETTINGS } from '@labrx/core';
+import { resolveSpecanSettings, SPECAN_SETTINGS } from '@labrx/core';
+import { SIM_BOARD_INFO } from '@labrx/hw-sim';
 import { averagedAction } from './acquireWithProgress.js';
 import { addGeneratorOptions } from './generatorFlags.js';
 import { addBoardOptions, addOutputOptions, describeSpectrum, processIo, type CliIo } from './instrumentFlags.js';
@@ -14,10 +15,13 @@ import { addSettingFlags } from './settingFlags.js';
  *
  * @example
  * labrx specan --span 1e6 --window flattop --unit dBm --averages 16 --asg0 frequency=2e5,amplitude=0.5,output=out1
+ * labrx specan --mode iq --center 5e6 --decimation 256 --window flattop   # iq2 demodulates in1: 5 MHz ± 244 kHz
  */
 export function buildSpecanCommand(io: CliIo = processIo): Command {
-  const cmd = new Command('specan').description('measure one spectrum of in1 (ch1) and in2 (ch2)');
-  const flags = addSettingFlags(cmd, SPECAN_SETTINGS);
+  const cmd = new Command('specan').description("measure one spectrum of in1 (ch1) and in2 (ch2), or with --mode iq of one input around --center (ch1)");
+  // the simulator's info: a board with IQ modules, so --mode iq is offered and checked here; a board
+  // without them (plain SCPI) refuses it when it runs, with the same SettingsError (exit 2)
+  const flags = addSettingFlags(cmd, SPECAN_SETTINGS, SIM_BOARD_INFO);
   addGeneratorOptions(cmd);
   addBoardOptions(cmd);
   addOutputOptions(cmd);
@@ -27,7 +31,7 @@ export function buildSpecanCommand(io: CliIo = processIo): Command {
       operation: 'specan',
       unit: 'spectra',
       flags,
-      resolve: (settings) => resolveSpecanSettings(settings, RED_PITAYA_125_14),
+      resolve: (settings) => resolveSpecanSettings(settings, SIM_BOARD_INFO),
       faces: (rp) => rp.specan,
       describe: describeSpectrum,
     }),
