@@ -68,8 +68,15 @@ const IQ_MODE_GAIN = 0.5;
  * ENBW × bin width. `single$` averages `averages` spectra in linear power; `stream$` averages as
  * PyRPL's continuous mode (running mean of the first `averages`, then exponential, weight 1/averages).
  *
+ * With `mode: 'iq'` (boards with IQ modules: the simulator, pyrpl://) IQ module iq2 demodulates one
+ * `input` at `center`, the scope records its quadratures iq2 and iq2_2, and the complex FFT of
+ * I + jQ gives 16384 bins over center − span … center + span in `ch1` (`ch2` empty), corrected for
+ * the decimation and quadrature filters: a tone of amplitude A at center + Δf reads A² at +Δf, as
+ * in baseband mode (docs/architecture.md, "Spectrum analyzer"). It leases iq2 with the scope.
+ *
  * @example
  * const s = await rp.specan.single({ span: 1e6, window: 'flattop', unit: 'dBm', averages: 16 });
+ * const iq = await rp.specan.single({ mode: 'iq', input: 'in1', center: 25e6, decimation: 256, window: 'flattop' });
  */
 export class SpectrumAnalyzer extends AcquiringInstrument<SpecanSettings, ResolvedSpecanSettings, SpecanSpectrum> {
   constructor(
