@@ -1,12 +1,9 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import type { CliCommand } from '../CliCommand.js';
 import { resolveSpecanSettings, SPECAN_SETTINGS } from '@labrx/core';
 import { SIM_BOARD_INFO } from '@labrx/hw-sim';
-import { averagedAction } from './acquireWithProgress.js';
-import { addGeneratorOptions } from './generatorFlags.js';
-import { addBoardOptions, addOutputOptions, describeSpectrum, processIo, type CliIo } from './instrumentFlags.js';
-import { addSaveRunOptions } from './saveRunFlags.js';
-import { addSettingFlags } from './settingFlags.js';
+import { buildAveragedCommand } from './acquireWithProgress.js';
+import { describeSpectrum, processIo, type CliIo } from './instrumentFlags.js';
 
 /**
  * `labrx specan`: one spectrum of both inputs (the mean of --averages, in linear power), with a
@@ -18,24 +15,17 @@ import { addSettingFlags } from './settingFlags.js';
  * labrx specan --mode iq --center 5e6 --decimation 256 --window flattop   # iq2 demodulates in1: 5 MHz ± 244 kHz
  */
 export function buildSpecanCommand(io: CliIo = processIo): Command {
-  const cmd = new Command('specan').description("measure one spectrum of in1 (ch1) and in2 (ch2), or with --mode iq of one input around --center (ch1)");
-  // the simulator's info: a board with IQ modules, so --mode iq is offered and checked here; a board
-  // without them (plain SCPI) refuses it when it runs, with the same SettingsError (exit 2)
-  const flags = addSettingFlags(cmd, SPECAN_SETTINGS, SIM_BOARD_INFO);
-  addGeneratorOptions(cmd);
-  addBoardOptions(cmd);
-  addOutputOptions(cmd);
-  addSaveRunOptions(cmd);
-  return cmd.action(
-    averagedAction(io, {
-      operation: 'specan',
-      unit: 'spectra',
-      flags,
-      resolve: (settings) => resolveSpecanSettings(settings, SIM_BOARD_INFO),
-      faces: (rp) => rp.specan,
-      describe: describeSpectrum,
-    }),
-  );
+  return buildAveragedCommand(io, SPECAN_SETTINGS, {
+    operation: 'specan',
+    description: 'measure one spectrum of in1 (ch1) and in2 (ch2), or with --mode iq of one input around --center (ch1)',
+    unit: 'spectra',
+    // the simulator's info: a board with IQ modules, so --mode iq is offered and checked here; a board
+    // without them (plain SCPI) refuses it when it runs, with the same SettingsError (exit 2)
+    info: SIM_BOARD_INFO,
+    resolve: (settings) => resolveSpecanSettings(settings, SIM_BOARD_INFO),
+    faces: (rp) => rp.specan,
+    describe: describeSpectrum,
+  });
 }
 
 /** `labrx specan` for the program's command list. */
