@@ -11,6 +11,10 @@ test("mode 'iq' takes one input: 'both' given is a SettingsError, not given mean
     t.is(SPECAN_SETTINGS.resolve({ mode: 'iq', input: 'in2' }, rp.driver.info).input, 'in2');
     // baseband keeps 'both'
     t.is(SPECAN_SETTINGS.resolve({}, rp.driver.info).input, 'both');
+    // defaults set for iq mode: a baseband call reads center 0 (not the iq centre), the next iq call the centre again
+    rp.specan.setDefaults({ mode: 'iq', center: 2e6, input: 'in2' });
+    t.like(rp.specan.resolve({ mode: 'baseband', input: 'both' }), { mode: 'baseband', center: 0, input: 'both' });
+    t.like(rp.specan.resolve({}), { mode: 'iq', center: 2e6, input: 'in2' });
   } finally {
     await rp.close();
   }

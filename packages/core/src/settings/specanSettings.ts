@@ -86,7 +86,9 @@ export const SPECAN_SETTINGS = defineSettings(
     if (r.mode === 'baseband' && given.center !== undefined && given.center !== 0) {
       throw new SettingsError(instrument, 'center', given.center, "0 in mode 'baseband' (give mode: 'iq' to analyse around a centre frequency)");
     }
-    return { ...r, input, decimation, span: info.sampleRateHz / 2 / decimation };
+    // a centre carried over from defaults set for mode 'iq' means nothing in baseband mode
+    const center = r.mode === 'baseband' ? 0 : r.center;
+    return { ...r, input, center, decimation, span: info.sampleRateHz / 2 / decimation };
   },
 );
 
