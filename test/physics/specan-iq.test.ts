@@ -168,7 +168,7 @@ test('embedded: iq2 is turned off when the iq-mode acquisitions end (the closed 
   }
 });
 
-test("SCPI board: mode 'iq' is a SettingsError naming the setting and what is allowed, and nothing runs", async (t) => {
+test.serial("SCPI board: mode 'iq' is a SettingsError naming the setting and what is allowed, and nothing runs", async (t) => {
   const rig = await DRIVERS['SCPI over TCP'].open({ seed: 14 });
   try {
     const err = t.throws(() => rig.rp.specan.single$({ mode: 'iq', center: 1e6 }), { instanceOf: SettingsError });
