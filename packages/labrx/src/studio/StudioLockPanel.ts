@@ -125,7 +125,11 @@ export class StudioLockPanel {
 
   /** Starts watching `locked$` and the configuration in force. */
   start(): void {
-    this.configSub = this.board.lockbox.config$.subscribe((c) => this.sendConfig(c));
+    this.configSub = this.board.lockbox.config$.subscribe({
+      next: (c) => this.sendConfig(c),
+      // config$ completes when the board closes; an error here would be a bug worth showing
+      error: (error: unknown) => this.channel.send({ type: 'error', instrument: 'lockbox', error: errorInfo(error) }),
+    });
     this.statusSub = this.board.lockbox.locked$.subscribe({
       next: (s) => this.status(s),
       // locked$ completes when the board closes; an error here would be a bug worth showing

@@ -93,7 +93,8 @@ export function setupLockEditor(root, fields, { fieldControl, controlValue, fill
   }
 
   function showSource(extra) {
-    const counts = ed.inputs.length + ' inputs · ' + ed.outputs.length + ' outputs · ' + ed.sequence.length + ' stages';
+    const count = (n, what) => n + ' ' + what + (n === 1 ? '' : 's');
+    const counts = count(ed.inputs.length, 'input') + ' · ' + count(ed.outputs.length, 'output') + ' · ' + count(ed.sequence.length, 'stage');
     note.textContent = (ed.has ? ed.source + ' · ' + counts : 'no configuration yet: load a preset') + (extra ? ' · ' + extra : '');
   }
 
