@@ -691,7 +691,7 @@ export async function main(token, socket) {
     }
   }
 
-  // ---- lockbox: presets, Lock / Unlock, stages, status, error and output strip chart ----
+  // ---- lockbox: presets, the configuration editor (lockbox.js), Lock / Unlock, stages, status, error and output strip chart ----
   const lockbox = { plot: null, acks: 0, dirty: false, received: 0, drawn: 0, status: null, stages: [] };
   studio.lockbox = lockbox;
   function setupLockbox(info) {
