@@ -22,7 +22,7 @@ type Labrx = {
     stages: string[];
     status: { locked: boolean; state: string } | null;
     /** The configuration editor: what it shows and where that came from. */
-    editor: { source: string; config(): { outputs: Record<string, { unityGainHz: number }>; sequence: { name: string; setpoint: number }[] } | null };
+    editor: { source: string; config(): { inputs: Record<string, unknown>; outputs: Record<string, { unityGainHz: number }>; sequence: { name: string; setpoint: number }[] } | null };
   };
 };
 declare const window: { labrx: Labrx };
@@ -68,7 +68,7 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
   }
 });
 
-testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, 'the lockbox editor in Chromium: load a preset, edit a field, add a stage, Apply (a bad value shown at its field), Lock: "locked" with the edited configuration', async (t) => {
+testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, 'the lockbox editor in Chromium: load a preset, edit a field, add and reorder stages, rename an input, Apply (a bad value shown at its field), Lock: "locked" with the edited configuration', async (t) => {
   const clock = new VirtualClock();
   const plant = fabryPerot({ finesse: 3000, fsrHz: 1.5e9, piezoHzPerV: 5e6, detuningHz: 1e6, powerV: 0.8, randomWalkHzPerRtS: 1e5, seed: 12 });
   const rp = new Board(createSimBoard({ seed: 12, dut: plant, scheduler: clock, noiseDensity: 1e-9 }));
@@ -113,10 +113,23 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
     await set(`${second} > .fields [data-setting="setpoint"]`, '0.7');
     await set(`${second} [data-part="lockbox.sequence[1].outputs.piezo"] [data-setting="offset"]`, '');
     t.regex(await page.evaluate(() => window.labrx.lockbox.editor.source), /^edited/);
+    // reorder (↑ on the second stage, ↓ on the first), add an input and remove it, rename the input:
+    // the stages and lockedInput follow the new name
+    const order = () => page.evaluate(() => window.labrx.lockbox.editor.config()!.sequence.map((s) => s.name));
+    await page.click(`${second} [data-up]`);
+    t.deepEqual(await order(), ['closer', 'side']);
+    await page.click(`${lb} [data-part="lockbox.sequence[0]"] [data-down]`);
+    t.deepEqual(await order(), ['side', 'closer']);
+    await page.click(`${lb} [data-add-input]`);
+    t.deepEqual(await page.evaluate(() => Object.keys(window.labrx.lockbox.editor.config()!.inputs)), ['transmission', 'input2']);
+    await page.click(`${lb} [data-part="lockbox.inputs.input2"] [data-remove]`);
+    await set(`${lb} [data-part="lockbox.inputs.transmission"] [data-name]`, 'cavity');
     await page.click(`${lb} [data-lock-apply]`);
     await page.waitForFunction(() => window.labrx.lockbox.editor.source === 'in force', null, { timeout: 30_000 });
     t.is(rp.lockbox.config!.outputs.piezo!.unityGainHz, 400);
-    t.deepEqual(rp.lockbox.config!.sequence.map((s) => [s.name, s.setpoint, s.outputs.piezo]), [['side', 1, { lock: true, offset: 'from-sweep' }], ['closer', 0.7, { lock: true }]]);
+    t.deepEqual(rp.lockbox.config!.sequence.map((s) => [s.name, s.input, s.setpoint, s.outputs.piezo]), [['side', 'cavity', 1, { lock: true, offset: 'from-sweep' }], ['closer', 'cavity', 0.7, { lock: true }]]);
+    t.deepEqual(Object.keys(rp.lockbox.config!.inputs), ['cavity']);
+    t.is(rp.lockbox.config!.lockedInput, 'cavity');
     t.true(await page.isHidden(`${lb} [data-error]`), 'the error went with the applied configuration');
 
     await page.click(`${lb} [data-lock]`);
@@ -124,7 +137,7 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
     t.is(await page.textContent(`${lb} [data-lock-state]`), 'locked');
     const stages = await page.evaluate(() => window.labrx.lockbox.stages);
     t.log(`stages shown: ${stages.join(' · ')}`);
-    t.deepEqual(stages.map((s) => s.split(' (')[0]), ['calibrated transmission', 'stage side', 'stage closer', 'locked']);
+    t.deepEqual(stages.map((s) => s.split(' (')[0]), ['calibrated cavity', 'stage side', 'stage closer', 'locked']);
     t.true(rp.lockbox.status.locked);
     mkdirSync(ARTIFACTS, { recursive: true });
     const path = join(ARTIFACTS, 'studio-lockbox-editor.png');

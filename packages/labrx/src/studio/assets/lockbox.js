@@ -8,6 +8,8 @@
 // on the server; an error names the input, output or stage (its data-part here) and the setting.
 
 const PARTS = { inputs: 'input', outputs: 'output' };
+/** Settings that name an input or an output: their boxes offer the names the editor has. */
+const REFERS = { input: 'inputs', lockedInput: 'inputs', locateWith: 'inputs', sweepOutput: 'outputs' };
 
 /** The declared defaults of `fields` (what a new input, output or stage starts with). */
 function defaults(fields) {
@@ -89,6 +91,13 @@ export function setupLockEditor(root, fields, { fieldControl, controlValue, fill
     root.querySelector('[data-lock-inputs]').replaceChildren(...named('inputs'));
     root.querySelector('[data-lock-outputs]').replaceChildren(...named('outputs'));
     root.querySelector('[data-lock-sequence]').replaceChildren(...stages());
+    // the names to choose from, for the settings that refer to an input or an output
+    for (const kind of ['inputs', 'outputs']) {
+      const id = 'lock-names-' + kind;
+      const list = document.getElementById(id) ?? root.appendChild(Object.assign(document.createElement('datalist'), { id }));
+      list.replaceChildren(...ed[kind].map(([n]) => new Option(n, n)));
+    }
+    for (const c of root.querySelectorAll('[data-setting]')) if (REFERS[c.dataset.setting] && c.tagName === 'INPUT') c.setAttribute('list', 'lock-names-' + REFERS[c.dataset.setting]);
     showSource();
   }
 
