@@ -257,7 +257,7 @@ test('lockbox editor: a preset edited (unity gain 400 Hz, a second stage at x = 
   });
   const page = await openPage(studio.port, studio.token);
   const other = await openPage(studio.port, studio.token);
-  await until(clock, () => page.texts.some((m) => m.type === 'hello') && other.texts.some((m) => m.type === 'hello'), 0);
+  await until(clock, () => page.texts.some((m) => m.type === 'hello') && other.texts.some((m) => m.type === 'hello'), 200);
   const hello = ofType(page, 'hello')[0]!;
   t.is(hello.lockbox!.config, null, 'nothing in force yet');
   // the editor's forms come from the declarations
@@ -267,7 +267,7 @@ test('lockbox editor: a preset edited (unity gain 400 Hz, a second stage at x = 
 
   // Load preset: the preset's configuration, every setting explicit, to this page only; nothing in force
   page.ws.send(JSON.stringify({ type: 'lockPreset', preset: 'sideOfFringe', options: SIDE }));
-  await until(clock, () => ofType(page, 'lockPreset').length > 0, 20);
+  await until(clock, () => ofType(page, 'lockPreset').length > 0, 200);
   const preset = ofType(page, 'lockPreset')[0]!.config;
   t.like(preset, { sweepOutput: 'piezo', lockedInput: 'transmission', lossSamples: 3, outputs: { piezo: { unityGainHz: 1000, pid: 'pid0', dac: 'out1', actuatorGain: 20 } } });
   t.is(rp.lockbox.config, null);
@@ -283,26 +283,26 @@ test('lockbox editor: a preset edited (unity gain 400 Hz, a second stage at x = 
 
   // a bad value: an error naming the part, the setting, the value and what is allowed; nothing changes
   page.ws.send(JSON.stringify({ type: 'lockConfig', config: { ...edited, outputs: { piezo: { ...edited.outputs.piezo, unityGainHz: -400 } } } }));
-  await until(clock, () => ofType(page, 'error').length > 0, 20);
+  await until(clock, () => ofType(page, 'error').length > 0, 200);
   const bad = ofType(page, 'error')[0]!;
   t.like(bad, { instrument: 'lockbox', error: { code: 'SettingsError', instrument: 'lockbox.outputs.piezo', setting: 'unityGainHz', value: '-400' } });
   t.regex(bad.error.allowed!, /above 0/);
   page.ws.send(JSON.stringify({ type: 'lockConfig', config: { ...edited, sequence: [side, { ...edited.sequence[1], input: 'reflection' }] } }));
-  await until(clock, () => ofType(page, 'error').length > 1, 20);
+  await until(clock, () => ofType(page, 'error').length > 1, 200);
   t.like(ofType(page, 'error')[1], { error: { instrument: 'lockbox.sequence[1]', setting: 'input', value: '"reflection"', allowed: 'one of the inputs: transmission' } });
   t.is(rp.lockbox.config, null, 'the configuration in force is unchanged');
   t.is(ofType(page, 'lockConfig').length + ofType(other, 'lockConfig').length, 0);
 
   // Apply: the configuration in force, sent to every page
   page.ws.send(JSON.stringify({ type: 'lockConfig', config: edited }));
-  t.true(await until(clock, () => ofType(other, 'lockConfig').length > 0 && ofType(page, 'lockConfig').length > 0, 20));
+  t.true(await until(clock, () => ofType(other, 'lockConfig').length > 0 && ofType(page, 'lockConfig').length > 0, 200));
   const seen = ofType(other, 'lockConfig')[0]!.config!;
   t.deepEqual(seen, edited, 'the other page sees the applied configuration as it was edited');
   t.is(rp.lockbox.config!.outputs.piezo!.unityGainHz, 400);
   t.deepEqual(rp.lockbox.config!.sequence.map((s) => [s.name, s.setpoint]), [['side', 1], ['closer', 0.7]]);
   // a refused value now leaves the applied one
   page.ws.send(JSON.stringify({ type: 'lockConfig', config: { ...edited, lossSamples: 0 } }));
-  await until(clock, () => ofType(page, 'error').length > 2, 20);
+  await until(clock, () => ofType(page, 'error').length > 2, 200);
   t.like(ofType(page, 'error')[2], { error: { instrument: 'lockbox', setting: 'lossSamples', value: '0' } });
   t.is(rp.lockbox.config!.lossSamples, 3);
 
@@ -338,17 +338,17 @@ test('lockbox editor: a preset edited (unity gain 400 Hz, a second stage at x = 
 
   // while locked, Apply is refused (unlock first) and nothing changes
   page.ws.send(JSON.stringify({ type: 'lockConfig', config: preset }));
-  await until(clock, () => ofType(page, 'error').length > 3, 20);
+  await until(clock, () => ofType(page, 'error').length > 3, 200);
   t.like(ofType(page, 'error')[3], { error: { code: 'LockError' } });
   t.is(rp.lockbox.config!.outputs.piezo!.unityGainHz, 400);
 
   // a script's configuration reaches the pages, and a page opened later starts with it
   await clock.run(rp.lockbox.unlock());
   rp.lockbox.configure(preset);
-  t.true(await until(clock, () => ofType(other, 'lockConfig').length > 1, 20));
+  t.true(await until(clock, () => ofType(other, 'lockConfig').length > 1, 200));
   t.deepEqual(ofType(other, 'lockConfig').at(-1)!.config, preset);
   const third = await openPage(studio.port, studio.token);
-  await until(clock, () => third.texts.some((m) => m.type === 'hello'), 0);
+  await until(clock, () => third.texts.some((m) => m.type === 'hello'), 200);
   t.deepEqual(ofType(third, 'hello')[0]!.lockbox!.config, preset);
   // Lock with a whole configuration: it becomes the one in force
   third.ws.send(JSON.stringify({ type: 'lock', config: edited }));
