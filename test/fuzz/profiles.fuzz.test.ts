@@ -120,7 +120,15 @@ test('valid IQ and lockbox sections with one to three mutations: a ProfileError 
         await rp.restore(await loadProfile(path));
         applied++;
         const after = await rp.snapshot();
-        if (section === 'lockbox') t.deepEqual(after.lockbox, plainLockboxConfig(resolveLockboxConfig(after.lockbox, rp.info)), 'the configuration in force is a valid one');
+        if (section === 'lockbox') {
+          const c = after.lockbox!;
+          t.deepEqual(c, plainLockboxConfig(resolveLockboxConfig(c, rp.info)), 'the configuration in force is a valid one');
+          // every name a stage uses is one of the configuration's own inputs and outputs (not Object.prototype's)
+          for (const stage of c.sequence) {
+            t.true(Object.hasOwn(c.inputs, stage.input!), `stage input ${stage.input}`);
+            for (const o of Object.keys(stage.outputs ?? {})) t.true(Object.hasOwn(c.outputs, o), `stage output ${o}`);
+          }
+        }
         else t.truthy(after[section]);
       } catch (error) {
         if (!(error instanceof ProfileError)) throw error;

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstValueFrom } from 'rxjs';
@@ -175,4 +175,28 @@ test('a board that cannot configure IQ modules and has no lockbox (plain SCPI): 
   t.deepEqual(e!.problems.map((p) => `${p.instrument}.${p.setting}`), ['iq0.(module)', 'lockbox.(module)']);
   t.regex(e!.problems[0]!.allowed, /^a module of this board: scope, specan, na, asg0, asg1$/);
   t.deepEqual(await rp.snapshot(), snap);
+});
+
+test("regression: lockbox names that Object.prototype has ('toString', 'constructor') name nothing unless given; '__proto__' is a name like any other, through YAML", async (t) => {
+  const dir = await tmp();
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const rp = await connect({ sim: { seed: 2 } });
+  t.teardown(() => rp.close());
+  const lock = editedLock(rp);
+  // a stage naming an output that is not there, whose name Object.prototype has: refused, not taken for an output
+  for (const name of ['toString', 'constructor']) {
+    const e = await t.throwsAsync(rp.restore({ schema: 1, lockbox: { ...lock, sequence: [{ ...lock.sequence[0], outputs: { [name]: { lock: true } } }] } }), { instanceOf: ProfileError });
+    t.deepEqual(e!.problems.map((p) => `${p.instrument}.${p.setting}: ${p.allowed}`), [`lockbox.sequence[0].outputs.${name}: one of the outputs: piezo`]);
+  }
+  t.is(rp.lockbox.config, null);
+  // '__proto__' as an input's name: an own entry (an assignment would have set the prototype and lost it)
+  const text = JSON.stringify({ schema: 1, lockbox: { ...lock, inputs: { ['__proto__']: lock.inputs.transmission, pdh: { ...lock.inputs.pdh, locateWith: '__proto__' } }, lockedInput: '__proto__' } });
+  const file = join(dir, 'proto.yaml');
+  await writeFile(file, text);
+  await rp.restore(await loadProfile(file));
+  t.deepEqual(Object.keys(rp.lockbox.config!.inputs), ['__proto__', 'pdh']);
+  t.is(Object.getPrototypeOf(rp.lockbox.config!.inputs), Object.prototype);
+  const again = join(dir, 'again.yaml');
+  await saveProfile(again, await rp.snapshot());
+  t.deepEqual(Object.keys((await loadProfile(again)).lockbox!.inputs), ['__proto__', 'pdh']);
 });
