@@ -138,7 +138,7 @@ export class SimBoard implements BoardDriver {
     this.originMs = this.scheduler.now();
     const seed = this.options.seed;
     this.seedWords = [seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0];
-    this.model = new SignalModel(this.info, this.options.dut, this.options.noiseDensity, this.options.tones);
+    this.model = new SignalModel(this.info, this.options.dut, this.options.noiseDensity, this.options.tones, this.options.extTrigger);
     this.directNoise = new NoiseBlocks(this.seedWords, DIRECT_SERIAL_BASE, this.info.bufferSize, 4);
     const cycles = this.options.loopDecimation;
     const dtS = cycles / this.info.sampleRateHz;
@@ -362,6 +362,23 @@ export class SimBoard implements BoardDriver {
       const now = this.timeS();
       this.model.asg[index].apply(frozen, now, now - 2 * LONGEST_TRACE_S);
       subscriber.next(frozen);
+      subscriber.complete();
+    });
+  }
+
+  /**
+   * A software trigger on generator `index` at the present board time (PyRPL's `asg.trig()`, SCPI
+   * `SOUR<n>:TRig:INT`): its settings start a burst sequence now, whatever its `trigger` (a continuous
+   * generator restarts its phase). Emits once and completes; cold.
+   */
+  triggerAsg(index: number): Observable<void> {
+    return new Observable<void>((subscriber) => {
+      if (this.closed) return subscriber.error(new ConnectionLostError(this.id, 'the simulated board is closed'));
+      if (!(index === 0 || index === 1)) return subscriber.error(new SettingsError('asg', 'index', index, 'an integer from 0 to 1'));
+      this.loopBeforeChange();
+      const now = this.timeS();
+      this.model.asg[index].trigger(now, now - 2 * LONGEST_TRACE_S);
+      subscriber.next();
       subscriber.complete();
     });
   }
