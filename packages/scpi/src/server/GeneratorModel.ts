@@ -133,7 +133,7 @@ export function genToBoardSettings(state: GenState, channel: number, tableLength
   if (s.burstMode !== 'BURST') return continuous;
   const holds = asgHoldLevels({ ...ASG_DEFAULTS, ...continuous, data: continuous.data ? Array.from(continuous.data) : null });
   if (s.burstRepetitions <= ASG_MAX_BURST_COUNT && Math.abs(holds.afterV - s.lastValue) <= HOLD_MATCH_V && Math.abs(holds.beforeV - s.initValue) <= HOLD_MATCH_V) {
-    return { ...continuous, burstCycles: s.burstCycles, burstCount: s.burstRepetitions, burstPeriod: s.burstPeriodUs * 1e-6 };
+    return { ...continuous, burstCycles: s.burstCycles, burstCount: s.burstRepetitions, burstPeriod: s.burstPeriodUs / 1e6 };
   }
   const periodS = s.burstPeriodUs * 1e-6;
   const burstS = s.burstCycles / Math.max(s.frequency, 1e-300);
