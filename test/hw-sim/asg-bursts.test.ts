@@ -104,3 +104,17 @@ test('bad burst settings: SettingsError naming the setting, its value and what i
   // one burst needs no period
   t.like(resolveAsgSettings({ burstCycles: 10, burstPeriod: 5e-3 }, board.info, base), { burstCycles: 10, burstCount: 1 });
 });
+
+test('with the closed loop running (a PID acting), the scope reads the bursts from the loop and the sampler holds the level between them', async (t) => {
+  const { clock, board } = virtualSim({ seed: 10, noiseDensity: 1e-8, extTrigger: { frequency: 100 } });
+  // pid0 acting on out2 (nothing listens) keeps the loop running: the scope then reads the loop's 512 ns steps
+  await firstValueFrom(board.pid.set(0, { input: 'asg1', outputDirect: 'out2', p: 0.5 }));
+  t.true(board.loopRunning);
+  await setAsg(board, 0, { waveform: 'sine', frequency: f, amplitude: a, offset, burstCycles: 3, burstCount: 2, burstPeriod: 500e-6, trigger: 'ext-rising', output: 'out1' });
+  const tr = await clock.run(firstValueFrom(board.acquire({ ...(await import('@labrx/core')).SCOPE_DEFAULTS, decimation: 64, trigger: 'ext-rising' })));
+  // the loop holds the waveform's value at each step's middle: within a step of the edges the check skips 2 samples (1 µs)
+  checkBursts(t, tr.ch2, tr.dt, tr.t0, { frequency: f, amplitude: a, offset, phase: 0, burstS: 3 / f, count: 2, period: 500e-6, beforeV: offset, afterV: offset });
+  // between sequences (edges every 10 ms): the sampler reads the held level on out1
+  const s = await firstValueFrom(board.sampler.sample('out1'));
+  t.true(Math.abs(s - offset) < 2e-3, `sampler ${s} V`);
+});

@@ -6,7 +6,6 @@
  * phase 0; before the first trigger (after the state machine's reset) it holds the value at `phase`;
  * each repetition starts `delay_between_bursts` µs after the previous burst ended.
  */
-import type { Waveform } from './asgSettings.js';
 
 /** Largest `burstCycles`: SCPI's `BURS:NCYC` limit (PyRPL's counter has 32 bits). */
 export const ASG_MAX_BURST_CYCLES = 65535;
@@ -20,9 +19,12 @@ export const ASG_BURST_PERIOD_MAX_S = 4;
  */
 export const ASG_BURST_GAP_MIN_S = 1e-6;
 
+/** A generator waveform's name (`WAVEFORMS` in asgSettings.ts, which imports this file). */
+type WaveformName = string;
+
 /** What burst timing depends on. */
 export interface AsgBurstTiming {
-  readonly waveform: Waveform;
+  readonly waveform: WaveformName;
   /** Hz */
   readonly frequency: number;
   /** deg */
@@ -68,7 +70,7 @@ export function asgIsContinuous(s: { readonly trigger: string; readonly burstCyc
  * 'square' +1 then −1, 'triangle' rising from 0, ramps from ∓1, 'arbitrary' its table with linear
  * interpolation); 0 for 'dc' and 'noise' (their output is the offset alone).
  */
-export function asgWaveformValue(s: { readonly waveform: Waveform; readonly data: ArrayLike<number> | null }, u: number): number {
+export function asgWaveformValue(s: { readonly waveform: WaveformName; readonly data: ArrayLike<number> | null }, u: number): number {
   switch (s.waveform) {
     case 'sine':
       return Math.sin(2 * Math.PI * u);
@@ -94,7 +96,7 @@ export function asgWaveformValue(s: { readonly waveform: Waveform; readonly data
 }
 
 /** Volts a generator holds before its first trigger (its value at `phase`) and after a burst (at phase 0). */
-export function asgHoldLevels(s: { readonly waveform: Waveform; readonly data: ArrayLike<number> | null; readonly amplitude: number; readonly offset: number; readonly phase: number }): {
+export function asgHoldLevels(s: { readonly waveform: WaveformName; readonly data: ArrayLike<number> | null; readonly amplitude: number; readonly offset: number; readonly phase: number }): {
   readonly beforeV: number;
   readonly afterV: number;
 } {
