@@ -73,7 +73,12 @@ const DIRECT_SERIAL_BASE = 0x80000000;
  * - 'arbitrary' plays `data` (one period, −1…1, times amplitude) with linear interpolation
  *   between points, the last point joining the first;
  * - the outputs do not clip (|amplitude| + |offset| ≤ 1 V is checked by the settings); the
- *   inputs do, at the ADC.
+ *   inputs do, at the ADC;
+ * - bursts and triggers as PyRPL's FPGA (docs/architecture.md, "Bursts and triggers"): each burst
+ *   starts at `phase` with its own phase origin, ends at the `burstCycles`-th period boundary and the
+ *   output then holds the value at phase 0; before the first trigger the value at `phase`; the
+ *   'ext-*' triggers watch `extTrigger` (never an edge without it); `triggerAsg` is the software
+ *   trigger. The 'asg0'/'asg1' scope triggers fire at period starts within bursts only.
  */
 export class SimBoard implements BoardDriver {
   readonly id: string;
