@@ -3,6 +3,7 @@ import { Observable, concat, defer, firstValueFrom, forkJoin, lastValueFrom, map
 import {
   LabrxError,
   asgBurstLengthS,
+  asgIsContinuous,
   type AsgTrigger,
   preciseScheduler,
   RED_PITAYA_125_14,
@@ -358,8 +359,8 @@ export class PyrplBoard implements BoardDriver {
       if (!(request.settleS >= 0 && request.settleS * FPGA_CLOCK_HZ < 2 ** 32)) return bad('settleS', request.settleS, 'from 0 s to 34.3 s (2^32 cycles)');
       const g = this.asgSettings[request.lockToAsg];
       const resolution = FPGA_CLOCK_HZ / 2 ** 30;
-      if (!g || g.waveform !== 'sine' || Math.abs(g.frequency - request.frequencyHz) > resolution) {
-        return bad('lockToAsg', request.lockToAsg, `a generator playing a sine at frequencyHz (${request.frequencyHz} Hz): on PyRPL's FPGA the IQ module's own oscillator takes the excitation over`);
+      if (!g || g.waveform !== 'sine' || Math.abs(g.frequency - request.frequencyHz) > resolution || !asgIsContinuous(g)) {
+        return bad('lockToAsg', request.lockToAsg, `a generator playing a continuous sine ('immediately', burstCycles 0) at frequencyHz (${request.frequencyHz} Hz): on PyRPL's FPGA the IQ module's own oscillator takes the excitation over`);
       }
       const lending = this.lending;
       if (lending && (lending.asg !== request.lockToAsg || Math.abs(lending.frequencyHz - request.frequencyHz) > resolution)) {
