@@ -37,8 +37,8 @@ for (const [name, driver] of Object.entries(DRIVERS)) {
     // buffer ahead, so a burst that starts after that search shows from a later period); trigger every
     // 20 ms until it has, then find the burst's start in the trace
     let done = false;
-    const trace = rp.scope.single({ decimation: 16, trigger: 'asg0' }).finally(() => (done = true));
-    for (let k = 0; k < 200 && !done; k++) {
+    const trace = rp.scope.single({ decimation: 16, trigger: 'asg0' }, { timeoutMs: 60_000 }).finally(() => (done = true));
+    for (let k = 0; k < 3000 && !done; k++) {
       await rp.asg0.trigger();
       await new Promise((r) => setTimeout(r, 20));
     }
