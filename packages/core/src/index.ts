@@ -7,6 +7,7 @@ export * from './settings/rules.js';
 export * from './settings/boardInfo.js';
 export * from './settings/scopeSettings.js';
 export * from './settings/asgSettings.js';
+export * from './settings/asgBurst.js';
 export * from './results/Trace.js';
 export * from './results/StreamBlock.js';
 export * from './settings/streamSettings.js';

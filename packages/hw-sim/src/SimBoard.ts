@@ -75,7 +75,12 @@ const DIRECT_SERIAL_BASE = 0x80000000;
  * - 'arbitrary' plays `data` (one period, −1…1, times amplitude) with linear interpolation
  *   between points, the last point joining the first;
  * - the outputs do not clip (|amplitude| + |offset| ≤ 1 V is checked by the settings); the
- *   inputs do, at the ADC.
+ *   inputs do, at the ADC;
+ * - bursts and triggers as PyRPL's FPGA (docs/architecture.md, "Bursts and triggers"): each burst
+ *   starts at `phase` with its own phase origin, ends at the `burstCycles`-th period boundary and the
+ *   output then holds the value at phase 0; before the first trigger the value at `phase`; the
+ *   'ext-*' triggers watch `extTrigger` (never an edge without it); `triggerAsg` is the software
+ *   trigger. The 'asg0'/'asg1' scope triggers fire at period starts within bursts only.
  */
 export class SimBoard implements BoardDriver {
   readonly id: string;
@@ -140,7 +145,7 @@ export class SimBoard implements BoardDriver {
     this.originMs = this.scheduler.now();
     const seed = this.options.seed;
     this.seedWords = [seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0];
-    this.model = new SignalModel(this.info, this.options.dut, this.options.noiseDensity, this.options.tones);
+    this.model = new SignalModel(this.info, this.options.dut, this.options.noiseDensity, this.options.tones, this.options.extTrigger);
     this.directNoise = new NoiseBlocks(this.seedWords, DIRECT_SERIAL_BASE, this.info.bufferSize, 4);
     const cycles = this.options.loopDecimation;
     const dtS = cycles / this.info.sampleRateHz;
@@ -364,6 +369,23 @@ export class SimBoard implements BoardDriver {
       const now = this.timeS();
       this.model.asg[index].apply(frozen, now, now - 2 * LONGEST_TRACE_S);
       subscriber.next(frozen);
+      subscriber.complete();
+    });
+  }
+
+  /**
+   * A software trigger on generator `index` at the present board time (PyRPL's `asg.trig()`, SCPI
+   * `SOUR<n>:TRig:INT`): its settings start a burst sequence now, whatever its `trigger` (a continuous
+   * generator restarts its phase). Emits once and completes; cold.
+   */
+  triggerAsg(index: number): Observable<void> {
+    return new Observable<void>((subscriber) => {
+      if (this.closed) return subscriber.error(new ConnectionLostError(this.id, 'the simulated board is closed'));
+      if (!(index === 0 || index === 1)) return subscriber.error(new SettingsError('asg', 'index', index, 'an integer from 0 to 1'));
+      this.loopBeforeChange();
+      const now = this.timeS();
+      this.model.asg[index].trigger(now, now - 2 * LONGEST_TRACE_S);
+      subscriber.next();
       subscriber.complete();
     });
   }

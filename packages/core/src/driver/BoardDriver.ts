@@ -31,6 +31,12 @@ export interface BoardDriver {
    */
   setAsg(index: number, settings: ResolvedAsgSettings): Observable<ResolvedAsgSettings>;
   /**
+   * Optional: a software trigger on generator `index` now (PyRPL's `trig()`, SCPI `SOUR<n>:TRig:INT`): its
+   * settings in force start a burst sequence whatever its `trigger` setting (docs/architecture.md, "Bursts
+   * and triggers"). Emits once, then completes. Drivers without it make `asg.trigger()` fail with `NotSupportedError`.
+   */
+  triggerAsg?(index: number): Observable<void>;
+  /**
    * Runs `fn` with the board's clock held at one instant, `nowMs` (scheduler time, ms): every setting
    * applied inside it takes effect at that instant, so a phase computed for `nowMs` holds exactly when a
    * generator restarts there. The simulator has it (its PyRPL register server phases the IQ

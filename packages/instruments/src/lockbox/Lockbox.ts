@@ -293,7 +293,7 @@ export class Lockbox {
     const output = cfg.outputs[cfg.sweepOutput]!;
     const asg = this.modules.asgs[cfg.sweepAsg === 'asg0' ? 0 : 1]!;
     return asg
-      .set$({ waveform: sweep.waveform, amplitude: sweep.amplitudeV, offset: sweep.offsetV, frequency: sweep.frequencyHz, phase: 0, output: output.dac }, { lease: holder })
+      .set$({ waveform: sweep.waveform, amplitude: sweep.amplitudeV, offset: sweep.offsetV, frequency: sweep.frequencyHz, phase: 0, output: output.dac, trigger: 'immediately', burstCycles: 0 }, { lease: holder })
       .pipe(ignoreElements());
   }
 

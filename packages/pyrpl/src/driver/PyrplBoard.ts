@@ -2,6 +2,9 @@ import { configurePyrplIq, readPyrplIq } from './PyrplIqConfig.js';
 import { Observable, concat, defer, firstValueFrom, forkJoin, lastValueFrom, map, of, repeat, switchMap, tap, timer, first, type SchedulerLike } from 'rxjs';
 import {
   LabrxError,
+  asgBurstLengthS,
+  asgIsContinuous,
+  type AsgTrigger,
   preciseScheduler,
   RED_PITAYA_125_14,
   SettingsError,
@@ -219,6 +222,26 @@ export class PyrplBoard implements BoardDriver {
     });
   }
 
+  /**
+   * A software trigger, as PyRPL's `asg.trig()` (asg.py:272-275): the trigger field set to 'immediately' (a
+   * control write with bit 0 set pulses `trig_sw`, red_pitaya_asg.v:276), then back to the source in force;
+   * on a generator already 'immediately', the field goes to 'off' and back (the second write pulses). As on
+   * PyRPL, the whole control word is written: the other generator, when 'immediately', is re-triggered too.
+   */
+  triggerAsg(index: number): Observable<void> {
+    return defer(() => {
+      if (!(index === 0 || index === 1)) throw new SettingsError('asg', 'index', index, 'an integer from 0 to 1');
+      const bits = asgControlBits(index);
+      const field = (this.asgControl >> bits.trigger) & 7;
+      const withField = (code: number) => ((this.asgControl & ~(7 << bits.trigger)) | (code << bits.trigger)) >>> 0;
+      const words = field === 1 ? [withField(0), withField(1)] : [withField(1), withField(field)];
+      return this.writes$([
+        [ASG, [words[0]!]],
+        [ASG, [words[1]!]],
+      ]);
+    });
+  }
+
   /** The register writes that play `s` on generator `ch` from its start (PyRPL's asg._setup order, asg.py:322-333). */
   private applyAsg$(ch: 0 | 1, s: ResolvedAsgSettings, amplitudeOverride?: number): Observable<void> {
     const v = ch * 0x20;
@@ -234,7 +257,7 @@ export class PyrplBoard implements BoardDriver {
     const set = (c: number, bit: number): number => c | (1 << bit);
     let stop = set(set(this.asgControl, bits.smReset), bits.off);
     let go = clear(clear(stop, bits.smReset), bits.off);
-    go = (go & ~(7 << bits.trigger)) | (1 << bits.trigger);
+    go = (go & ~(7 << bits.trigger)) | (ASG_TRIGGER_CODES[s.trigger] << bits.trigger);
     go = set(go, bits.wrapPointer);
     go = s.waveform === 'noise' ? set(go, bits.randomPhase) : clear(go, bits.randomPhase);
     stop = stop >>> 0;
@@ -243,7 +266,7 @@ export class PyrplBoard implements BoardDriver {
     if (writeTable) items.push([addressOf(`asg${ch}`, 'data'), asgTable(s)]);
     items.push(
       [ASG + 0x4 + v, [word, 2 ** 30 - 1, phaseRaw, step]],
-      [ASG + 0x18 + v, [0, 0, 0]],
+      [ASG + 0x18 + v, asgBurstWords(s)],
       [dspBase(ch === 0 ? 'asg0' : 'asg1') + 0x4, [OUTPUT_CODE[s.output]]],
       [ASG, [go]],
     );
@@ -358,8 +381,8 @@ export class PyrplBoard implements BoardDriver {
       if (!(request.settleS >= 0 && request.settleS * FPGA_CLOCK_HZ < 2 ** 32)) return bad('settleS', request.settleS, 'from 0 s to 34.3 s (2^32 cycles)');
       const g = this.asgSettings[request.lockToAsg];
       const resolution = FPGA_CLOCK_HZ / 2 ** 30;
-      if (!g || g.waveform !== 'sine' || Math.abs(g.frequency - request.frequencyHz) > resolution) {
-        return bad('lockToAsg', request.lockToAsg, `a generator playing a sine at frequencyHz (${request.frequencyHz} Hz): on PyRPL's FPGA the IQ module's own oscillator takes the excitation over`);
+      if (!g || g.waveform !== 'sine' || Math.abs(g.frequency - request.frequencyHz) > resolution || !asgIsContinuous(g)) {
+        return bad('lockToAsg', request.lockToAsg, `a generator playing a continuous sine ('immediately', burstCycles 0) at frequencyHz (${request.frequencyHz} Hz): on PyRPL's FPGA the IQ module's own oscillator takes the excitation over`);
       }
       const lending = this.lending;
       if (lending && (lending.asg !== request.lockToAsg || Math.abs(lending.frequencyHz - request.frequencyHz) > resolution)) {
@@ -541,4 +564,18 @@ export async function connectPyrplBoard(target: string | PyrplBoardOptions): Pro
     throw err;
   }
   return board;
+}
+
+/** labrx generator triggers as PyRPL trigger_source codes (asg.py:216-223). */
+const ASG_TRIGGER_CODES: Readonly<Record<AsgTrigger, number>> = Object.freeze({ off: 0, immediately: 1, 'ext-rising': 2, 'ext-falling': 3 });
+
+/**
+ * `cycles_per_burst`, `bursts`, `delay_between_bursts` (asg.py:240-250, at 0x18/0x1c/0x20 + 0x20·ch;
+ * red_pitaya_asg.v:293-295) for `s`: the cycles, the repetitions after the first burst, and the gap from
+ * a burst's end to the next start in whole µs (at least 1: red_pitaya_asg_ch.v:209 re-triggers at 0).
+ */
+export function asgBurstWords(s: ResolvedAsgSettings): [number, number, number] {
+  if (s.burstCycles === 0) return [0, 0, 0];
+  const gapUs = s.burstCount > 1 ? Math.max(1, Math.round((s.burstPeriod - asgBurstLengthS(s)) * 1e6)) : 0;
+  return [s.burstCycles, s.burstCount - 1, gapUs];
 }
