@@ -31,10 +31,13 @@ test('labrx iq sets iq2 over pyrpl:// and prints what the board holds; another c
   t.is(read.code, 0, read.stderr);
   t.regex(read.stdout, /^iq2:\n {2}input {10}in2\n/);
   t.regex(read.stdout, /\n {2}frequencyHz {4}2(49999\.9\d*|50000(\.0\d*)?) Hz\n/, 'values with their units');
-  const gain = await run(buildIqCommand, ['iq2', '--board', server.url, '--gain', '0.25', '--json']);
+  // gain is quadrature_factor/2 on the FPGA (an integer register): 1.5 is exact, 0.3 reads back as 0.5
+  const gain = await run(buildIqCommand, ['iq2', '--board', server.url, '--gain', '1.5', '--json']);
   const after = JSON.parse(gain.stdout) as Record<string, unknown>;
   t.is(after.input, 'in2', 'a flag not given leaves its setting as it was');
-  t.is(after.gain, 0.25);
+  t.is(after.gain, 1.5);
+  const coarse = await run(buildIqCommand, ['iq2', '--board', server.url, '--gain', '0.3', '--json']);
+  t.is((JSON.parse(coarse.stdout) as Record<string, unknown>).gain, 0.5, 'the read-back is what the FPGA holds');
 });
 
 test('labrx iq on a board that cannot set IQ modules (stock SCPI) exits 1 saying so; a bad module, value or list exits 2 naming the setting', async (t) => {

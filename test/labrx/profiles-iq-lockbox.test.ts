@@ -120,17 +120,17 @@ test('bad values in the IQ and lockbox sections are all named, and nothing on th
     ...before,
     asg0: { waveform: 'sine', frequency: 777, output: 'out1' }, // valid: must not be applied either
     iq0: { ...before.iq0, bandwidthHz: [100, 100, 100] },
-    iq1: { ...before.iq1, frequencyHz: -5, gain: 1000, freq: 1 },
+    iq1: { ...before.iq1, frequencyHz: -5, gain: 1e6, freq: 1 },
     iq2: { phaseDeg: 'north' },
     lockbox: { ...lock, outputs: { piezo: { ...lock.outputs.piezo, unityGainHz: -400 } } },
   };
   const e = await t.throwsAsync(rp.restore(bad), { instanceOf: ProfileError });
   t.deepEqual(
     e!.problems.map((p) => `${p.instrument}.${p.setting}=${JSON.stringify(p.value)}`),
-    ['iq0.bandwidthHz=[100,100,100]', 'iq1.frequencyHz=-5', 'iq1.gain=1000', 'iq1.freq=1', 'iq2.phaseDeg="north"', 'lockbox.outputs.piezo.unityGainHz=-400'],
+    ['iq0.bandwidthHz=[100,100,100]', 'iq1.frequencyHz=-5', 'iq1.gain=1000000', 'iq1.freq=1', 'iq2.phaseDeg="north"', 'lockbox.outputs.piezo.unityGainHz=-400'],
   );
   t.regex(e!.message, /iq0\.bandwidthHz = \[100,100,100\]: a list of up to 2 cutoffs/);
-  t.regex(e!.message, /iq1\.gain = 1000: a number from -?\d/);
+  t.regex(e!.message, /iq1\.gain = 1000000: a number from -?\d/);
   t.regex(e!.message, /lockbox\.outputs\.piezo\.unityGainHz = -400: a number above 0/);
   t.deepEqual(await rp.snapshot(), before);
   // a reference between the lockbox's parts is checked too: a stage following an input that is not there

@@ -38,7 +38,7 @@ test.serial('bad PID and IQ module values: SettingsError naming module, setting,
     await rp.pid1!.set({ maxVoltage: 0.5 });
     const lim = await t.throwsAsync(rp.pid1!.set({ minVoltage: 0.6 }), { instanceOf: SettingsError });
     t.regex(lim!.message, /pid1\.minVoltage = 0\.6 is not allowed: minVoltage ≤ maxVoltage \(0\.6 V > 0\.5 V\)/);
-    for (const bad of [{ frequencyHz: -1 }, { gain: 100 }, { amplitudeV: 2 }, { bandwidthHz: [1, 1, 1] }, { outputSignal: 'both' }, { input: 'nowhere' }]) {
+    for (const bad of [{ frequencyHz: -1 }, { gain: 1e6 }, { amplitudeV: 2 }, { bandwidthHz: [1, 1, 1] }, { outputSignal: 'both' }, { input: 'nowhere' }]) {
       const e = await t.throwsAsync(rp.iq1.set(bad as never), { instanceOf: SettingsError }, `${where} ${JSON.stringify(bad)}`);
       t.is(e!.instrument, 'iq1');
       messages.push(e!.message);

@@ -18,7 +18,7 @@ test('the PID ranges are the FPGA registers: p 24 bits with 2^12 = 1, i 24 bits 
   t.true(Math.abs(rules.i.max! - (2 ** 23 - 1) / (2 ** 32 * 2 * Math.PI * 8e-9)) < 1e-9, `${rules.i.max}`);
   t.deepEqual([rules.setpoint.min, rules.setpoint.max], [-1, 8191 / 8192]);
   t.deepEqual([rules.ival.min, rules.ival.max], [-4, 4 - 2 ** -13]);
-  t.is(IQ_MODULE_SETTINGS.rules(PYRPL).gain.max, (2 ** 17 - 1) / 2 ** 8 / 8);
+  t.is(IQ_MODULE_SETTINGS.rules(PYRPL).gain.max, (2 ** 17 - 1) / 2); // quadrature_factor (g3), an 18-bit integer, is 2·gain
 });
 
 test('the simulator reports the register driver\'s limits (only the signals it computes differ)', (t) => {

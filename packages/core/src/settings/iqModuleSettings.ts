@@ -51,8 +51,12 @@ export const IQ_MODULE_SETTINGS = defineSettings(
       unit: 'Hz',
       doc: 'quadrature filter cutoffs (positive low-pass, negative high-pass, 0 off)',
     }),
-    /** Gain from the demodulated quadrature to the module's output signal (dimensionless, PyRPL's `gain`). */
-    gain: setting({ rule: iqRange((l) => l.gain), default: 0, doc: 'gain from the quadrature to the output signal' }),
+    /**
+     * Gain from the demodulated quadrature to the module's output signal (dimensionless): outputs
+     * gain·I. On PyRPL's FPGA this is quadrature_factor/2 (an integer register: steps of 0.5), not
+     * PyRPL's `gain`, which re-modulates the quadratures onto output_direct (an IQ filter labrx leaves off).
+     */
+    gain: setting({ rule: iqRange((l) => l.gain), default: 0, doc: 'gain from the quadrature to the output signal (steps of 0.5 on the FPGA)' }),
     /** Amplitude of the oscillator on `outputDirect`, V (PyRPL's `amplitude`): amplitude·sin(2πft). */
     amplitudeV: setting({ rule: iqRange((l) => l.amplitudeV, 'V'), default: 0, unit: 'V', doc: 'oscillator amplitude on outputDirect' }),
     /** Where the oscillator is summed into the DACs. */

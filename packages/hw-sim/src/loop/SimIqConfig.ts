@@ -15,7 +15,7 @@ export const SIM_IQ_MODULE_LIMITS = pyrplIqModuleLimits(SIM_IQ_INPUTS);
 const filterOf = (index: number) => ({ stages: index === 2 ? 4 : 2, shiftBits: 5, minBwHz: 10 });
 const FPGA_HZ = 125e6;
 
-const gainField = fieldOf('iq0', 'g1') as FixedPointField;
+const quadratureField = fieldOf('iq0', 'quadrature_factor') as FixedPointField;
 const amplitudeField = fieldOf('iq0', 'amplitude') as FixedPointField;
 
 /** The names and raw words behind one IQ module's registers (for read-back). */
@@ -35,7 +35,7 @@ export function iqResetRegisters(): IqRegisters {
  * The registers settings `s` (validated by the caller against `IQ_MODULE_SETTINGS` with
  * `SIM_IQ_MODULE_LIMITS`) lead to for IQ module `index`, quantised as the FPGA holds them (PyRPL's iq.py): frequency
  * a 32-bit phase step of 125 MHz / 2^32, phase 32 bits of a turn, the quadrature filter's cutoffs
- * rounded to the FPGA's powers of two, gain = g1/8 with g1 18 bits (2^8 = 1), amplitude 18 bits
+ * rounded to the FPGA's powers of two, gain = g3/2 with g3 (quadrature_factor) an 18-bit integer, amplitude 18 bits
  * (2^17 = 1 V). Nothing changes on the module (the caller writes the result).
  */
 export function resolveIqConfig(index: number, s: IqModuleSettings, block: IqBlock, names: IqNames): { regs: IqRegisters; names: IqNames } {
@@ -52,7 +52,7 @@ export function resolveIqConfig(index: number, s: IqModuleSettings, block: IqBlo
     frequencyHz: (n.frequencyStep * FPGA_HZ) / 2 ** 32,
     phaseDeg: (n.phaseWord * 360) / 2 ** 32,
     stages: bw !== undefined ? filterStages(n.bandwidthWord, filter.stages, filter.shiftBits, filter.minBwHz) : r.stages,
-    gain: gain !== undefined ? toSigned(encodeFixed(gainField, gain * 8), gainField.bits) / gainField.norm / 8 : r.gain,
+    gain: gain !== undefined ? toSigned(encodeFixed(quadratureField, Math.round(2 * gain)), quadratureField.bits) / 2 : r.gain,
     amplitudeV: amplitudeV !== undefined ? decodeFixed(amplitudeField, encodeFixed(amplitudeField, amplitudeV)) : r.amplitudeV,
     outputDirect: s.outputDirect !== undefined ? DIRECTS[s.outputDirect] : r.outputDirect,
     outputSignal: s.outputSignal !== undefined ? OUTPUT_SIGNALS[s.outputSignal] : r.outputSignal,

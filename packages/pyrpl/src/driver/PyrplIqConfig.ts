@@ -10,7 +10,7 @@ const SIGNALS = Object.keys(DSP_SIGNALS) as DspSignal[];
 const DIRECTS: Readonly<Record<PidOutputDirect, number>> = { off: 0, out1: 1, out2: 2, both: 3 };
 const DIRECT_NAMES = ['off', 'out1', 'out2', 'both'] as const;
 const OUTPUT_SIGNALS: Readonly<Record<IqOutputSignal, number>> = { quadrature: 0, output_direct: 1, off: 3 };
-const gainField = fieldOf('iq0', 'g1') as FixedPointField;
+const remodulationField = fieldOf('iq0', 'g1') as FixedPointField;
 const ampField = fieldOf('iq0', 'amplitude') as FixedPointField;
 const quadratureField = fieldOf('iq0', 'quadrature_factor') as FixedPointField;
 
@@ -18,8 +18,11 @@ const quadratureField = fieldOf('iq0', 'quadrature_factor') as FixedPointField;
  * An IQ module of PyRPL's FPGA configured as a continuous demodulator (iq.py:260-417), for
  * `IqDriver.configure`: input (0x0), output_direct (+0x4), phase (+0x104, written negated as PyRPL's
  * PhaseRegister does), frequency (+0x108, 125 MHz/2^32 steps), output_signal (+0x10C), gain as
- * g1 = g4 = 8·gain (+0x110, +0x11C: PyRPL's IqGain) and quadrature_factor g3 = round(2·gain) (+0x118: what
- * scales the quadrature outputs on the FPGA, red_pitaya_iq_modulator_block.v), amplitude (+0x114, 2^17 = 1 V), the quadrature
+ * quadrature_factor g3 = round(2·gain) (+0x118: what scales the quadrature outputs on the FPGA,
+ * red_pitaya_iq_modulator_block.v; an integer, so gain has steps of 0.5) with g1 = g4 = 0 (+0x110,
+ * +0x11C: PyRPL's `gain`, which re-modulates the filtered quadratures onto output_direct — an IQ filter
+ * labrx does not offer, so output_direct carries the oscillator alone, as PyRPL's NA and PDH set it up),
+ * amplitude (+0x114, 2^17 = 1 V), the quadrature
  * filter (+0x124, 2 stages, 4 on iq2); the module's sync bit is set so its oscillator runs. The
  * settings arrive validated (`IQ_MODULE_SETTINGS`, ranges from `pyrplIqModuleLimits`); then read back.
  */
@@ -37,10 +40,10 @@ export function configurePyrplIq(port: RegisterPort, index: number, s: IqModuleS
     const ph = s.phaseDeg;
     if (ph !== undefined) writes.push([base + 0x104, ((Math.round((-ph / 360) * 2 ** 32) % 2 ** 32) + 2 ** 32) % 2 ** 32]);
     if (s.gain !== undefined) {
-      const g = encodeFixed(gainField, s.gain * 8);
+      const off = encodeFixed(remodulationField, 0);
       // g3 (quadrature_factor, an integer) scales the quadrature outputs iq<n> and iq2_2 on the FPGA,
       // which give g3·x·sin θ low-passed = g3·(A/2)·cos φ: 2·gain is labrx's gain·A·cos φ
-      writes.push([base + 0x110, g], [base + 0x11c, g], [base + 0x118, encodeFixed(quadratureField, Math.round(2 * s.gain))]);
+      writes.push([base + 0x110, off], [base + 0x11c, off], [base + 0x118, encodeFixed(quadratureField, Math.round(2 * s.gain))]);
     }
     if (s.amplitudeV !== undefined) writes.push([base + 0x114, encodeFixed(ampField, s.amplitudeV)]);
     if (s.bandwidthHz !== undefined) writes.push([base + 0x124, encodeFilterWord(s.bandwidthHz, stages, 5, 10)]);
@@ -72,7 +75,7 @@ export function readPyrplIq(port: RegisterPort, index: number): Observable<Resol
           phaseDeg,
           frequencyHz: (regs[1]! * FPGA_CLOCK_HZ) / 2 ** 32,
           outputSignal: sig === 0 || sig === 4 ? 'quadrature' : sig === 1 ? 'output_direct' : 'off',
-          gain: toSigned(regs[3]! & 0x3ffff, 18) / gainField.norm / 8,
+          gain: toSigned(regs[5]! & 0x3ffff, 18) / 2,
           amplitudeV: decodeFixed(ampField, regs[4]! & 0x3ffff),
           bandwidthHz: Object.freeze(filterCutoffsHz(filter[0]!, stages, 5, 10)),
         });

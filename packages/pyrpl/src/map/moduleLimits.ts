@@ -26,17 +26,18 @@ export function pyrplPidLimits(inputs: readonly string[] = Object.keys(DSP_SIGNA
 
 /**
  * The IQ modules' limits as continuous demodulators on PyRPL's FPGA (iq.py:260-417): frequency up to
- * half the 125 MHz clock, gain = g1/8 with g1 18 bits (2^8 = 1), amplitude 18 bits (2^17 = 1 V),
+ * half the 125 MHz clock, gain = g3/2 with g3 (PyRPL's `quadrature_factor`, what scales the quadrature
+ * outputs: red_pitaya_iq_modulator_block.v) an 18-bit integer, so steps of 0.5; amplitude 18 bits (2^17 = 1 V),
  * phase any number of degrees within ±10^6 (it wraps), quadrature filters of 2, 2 and 4 stages.
  */
 export function pyrplIqModuleLimits(inputs: readonly string[] = Object.keys(DSP_SIGNALS)): IqModuleLimits {
-  const [gLo, gHi] = fixedPointRange(fieldOf('iq0', 'g1') as FixedPointField);
+  const [gLo, gHi] = fixedPointRange(fieldOf('iq0', 'quadrature_factor') as FixedPointField);
   return Object.freeze({
     count: 3,
     inputs: Object.freeze([...inputs]),
     frequencyHz: Object.freeze([0, FPGA_CLOCK_HZ / 2] as const),
     phaseDeg: Object.freeze([-1e6, 1e6] as const),
-    gain: Object.freeze([gLo / 8, gHi / 8] as const),
+    gain: Object.freeze([gLo / 2, gHi / 2] as const),
     amplitudeV: range('iq0', 'amplitude'),
     filterStages: Object.freeze([2, 2, 4]),
   });

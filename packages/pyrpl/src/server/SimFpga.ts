@@ -213,13 +213,15 @@ export class SimFpga {
       const word = (off: number) => this.store.get(base + off) ?? 0;
       const signals = ['quadrature', 'output_direct', 'off', 'off', 'quadrature'] as const;
       const phaseDeg = -((word(0x104) >>> 0) * 360) / 2 ** 32; // PyRPL writes −phase (PhaseRegister invert)
+      if ((word(0x110) & 0x3ffff) !== 0 || (word(0x11c) & 0x3ffff) !== 0) this.warn(`${m} g1/g4 (PyRPL's gain: the filtered quadratures re-modulated onto output_direct) are not simulated`);
       configure
         .call(this.board.iq, index, {
           input: this.signalName(word(0x0) & 0xf, m),
           frequencyHz: ((word(0x108) >>> 0) * FPGA_CLOCK_HZ) / 2 ** 32,
           phaseDeg: phaseDeg <= -180 ? phaseDeg + 360 : phaseDeg,
           bandwidthHz: filterCutoffsHz(word(0x124), index === 2 ? 4 : 2, 5, 10),
-          gain: toSigned(word(0x110) & 0x3ffff, 18) / 2 ** 8 / 8,
+          // labrx's gain scales the quadrature outputs: g3 (quadrature_factor) / 2
+          gain: toSigned(word(0x118) & 0x3ffff, 18) / 2,
           outputSignal: signals[word(0x10c) & 0xf] ?? 'off',
           // the oscillator plays on a generator slot (reconcile), not through the board's IQ output
           amplitudeV: 0,
