@@ -173,6 +173,16 @@ class ServedBoard {
 const DEFAULT_MAX_REQUEST_BYTES = 256 * 1024;
 
 /**
+ * Streams (trace streams and gapless relays) one client may hold on one board. Each holds at most one
+ * trace frame (16 bytes per sample: 256 KiB at 16384 samples) or a relay queue bounded by its
+ * `bufferSamples`; a client asking for more is dropped (docs/reliability.md, "NATS board server").
+ */
+export const MAX_STREAMS_PER_CLIENT = 32;
+
+/** Leases (granted or waiting) one client may hold on one board; a client asking for more is dropped. */
+export const MAX_LEASES_PER_CLIENT = 32;
+
+/**
  * Serves boards on NATS (docs/decisions/0011-remote-boards.md). The server holds the one connection
  * to each board; clients (`connect('nats://host:4222/<name>/<board>')`) send settings as
  * request/reply and pull scope traces with credits: each `scope.next` request is answered with the
@@ -184,7 +194,9 @@ const DEFAULT_MAX_REQUEST_BYTES = 256 * 1024;
  * its `bufferSamples`, whose overflow it gets as a gap (docs/decisions/0016, "Remote boards").
  * A client not heard from for `clientTimeoutMs` loses its streams and leases, checked every
  * `heartbeatMs`: leases are free at most `clientTimeoutMs + heartbeatMs` after a client's last
- * message. Every message is answered; malformed ones get a `BadRequestError` reply.
+ * message. Every message is answered; malformed ones get a `BadRequestError` reply. A client holds at
+ * most `MAX_STREAMS_PER_CLIENT` streams and `MAX_LEASES_PER_CLIENT` leases on a board; one asking for
+ * more is dropped (a `BadRequestError` naming the limit), the server and other clients go on.
  *
  * @example
  * const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
@@ -252,6 +264,15 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     sb.clients.delete(client.identity.id);
   };
 
+  /** A client asking for one stream (or lease) more than its bound is dropped, not served: throws the reply's error. */
+  const overLimit = (sb: ServedBoard, msg: Msg, client: ClientEntry, what: 'streams' | 'leases'): void => {
+    const limit = what === 'streams' ? MAX_STREAMS_PER_CLIENT : MAX_LEASES_PER_CLIENT;
+    if ((what === 'streams' ? client.streams : client.leases).size < limit) return;
+    const error = new BadRequestError(msg.subject, `a client may hold at most ${limit} ${what} on a board: client ${client.identity.id} was dropped (its streams and leases released)`);
+    dropClient(sb, client, error);
+    throw error;
+  };
+
   const clientOf = (sb: ServedBoard, identity: ClientIdentity): ClientEntry => {
     let c = sb.clients.get(identity.id);
     if (!c) {
@@ -280,6 +301,7 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     if (!msg.reply) throw new BadRequestError(msg.subject, 'scope.next needs a reply subject');
     let s = client.streams.get(sid);
     if (!s) {
+      overLimit(sb, msg, client, 'streams');
       const settings = resolveScopeSettings(body['settings'] as ScopeSettings | undefined, sb.board.info, SCOPE_DEFAULTS, 'scope');
       const wait = body['wait'] !== false;
       const owner = typeof body['owner'] === 'string' ? body['owner'].slice(0, 64) : 'scope';
@@ -341,6 +363,7 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     if (typeof sid !== 'string' || sid.length === 0 || sid.length > 128) throw new BadRequestError(msg.subject, 'sid must be a string of 1 to 128 characters');
     if (!msg.reply) throw new BadRequestError(msg.subject, 'stream.open needs a reply subject (where the blocks go)');
     if (client.streams.has(sid)) throw new BadRequestError(msg.subject, `stream ${sid} exists already`);
+    overLimit(sb, msg, client, 'streams');
     const window = body['window'];
     if (!Number.isInteger(window) || (window as number) < 1 || (window as number) > MAX_WINDOW) throw new BadRequestError(msg.subject, `window must be an integer from 1 to ${MAX_WINDOW}`);
     const settings = resolveStreamSettings(body['settings'] as StreamSettings | undefined, sb.board.info, 'scope.continuous');
@@ -480,6 +503,7 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
         }
         if (!msg.reply) throw new BadRequestError(msg.subject, 'lease needs a reply subject');
         if (client.leases.has(lid)) throw new BadRequestError(msg.subject, `lease ${lid} exists already`);
+        overLimit(sb, msg, client, 'leases');
         const owner = typeof body['owner'] === 'string' ? body['owner'].slice(0, 64) : 'client';
         const reply = msg.reply;
         stats.requests++;
