@@ -12,23 +12,13 @@
  *
  * Run: pnpm exec tsx examples/tworoutine.ts
  */
-import { firstValueFrom, timer } from 'rxjs';
-import { connect, connectSync, type Board } from 'labrx';
+import { connect, connectSync } from 'labrx';
+import { doubleSlowly, doubleTwiceAndMeasure } from './notebooks/tworoutine.js';
 
-/** The seed's `double_slowly`: waits 100 ms of board time, returns 2·x. One implementation. */
-export async function doubleSlowly(board: Board, x: number): Promise<number> {
-  await firstValueFrom(timer(100, board.driver.scheduler));
-  return 2 * x;
-}
-
-/** Composition: a procedure built from another, and from an instrument (the scope's rms in volts). */
-export async function doubleTwiceAndMeasure(board: Board, x: number): Promise<{ value: number; rmsIn2: number }> {
-  const value = await doubleSlowly(board, await doubleSlowly(board, x));
-  const trace = await board.scope.single({ decimation: 64 });
-  let s = 0;
-  for (const v of trace.ch2) s += v * v;
-  return { value, rmsIn2: Math.sqrt(s / trace.ch2.length) };
-}
+// The procedures themselves live beside the tour notebook (examples/notebooks/tworoutine.ts: the
+// notebook kernel compiles only files under its folder) and are this module's exports too: one
+// implementation for the notebook, this script and its engine thread.
+export { doubleSlowly, doubleTwiceAndMeasure } from './notebooks/tworoutine.js';
 
 type Procedures = typeof import('./tworoutine.js');
 

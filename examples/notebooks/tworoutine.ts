@@ -2,9 +2,9 @@
  * The tour notebook's tworoutine (examples/notebooks/tour.ipynb): the South Pole Telescope's
  * `double_slowly`, one implementation, awaited in the notebook's thread (`await doubleSlowly(rp, 2)`)
  * and called synchronously through the engine (`rps.call('doubleSlowly', 1)` with
- * `connectSync({ procedures: 'tworoutine.ts' })`). The same procedures as examples/tworoutine.ts,
- * in a module beside the notebook: the notebook kernel compiles only files under the notebook's
- * folder. No top-level await: the kernel loads modules as CommonJS.
+ * `connectSync({ procedures: 'tworoutine.ts' })`). examples/tworoutine.ts re-exports these same procedures;
+ * they live here, beside the notebook, because the notebook kernel compiles only files under the
+ * notebook's folder. No top-level await: the kernel loads modules as CommonJS.
  */
 import { firstValueFrom, timer } from 'rxjs';
 import type { Board } from 'labrx';

@@ -2,7 +2,8 @@ import test from 'ava';
 import { testNeeding } from '../helpers/testNeeding.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { lastJsonLine, runProcess } from '../helpers/runProcess.js';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { upstreamSources } from '../helpers/upstreamSources.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,24 +19,11 @@ import { fitSine } from '../helpers/fit.js';
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./pyrpl_client.py', import.meta.url));
 const LABRX_SIM = fileURLToPath(new URL('../../packages/hw-sim/bin/labrx-sim.mjs', import.meta.url));
-const MIRROR = '/work/.mirror/lneuhaus+pyrpl/repo';
-
-function pyrplSources(): { dir: string; cleanup(): void } | null {
-  const given = process.env.PYRPL_SRC;
-  if (given) return existsSync(join(given, 'pyrpl', 'redpitaya_client.py')) ? { dir: given, cleanup: () => undefined } : null;
-  if (!existsSync(MIRROR)) return null;
-  const dir = mkdtempSync(join(tmpdir(), 'pyrpl-src-'));
-  const r = spawnSync('sh', ['-c', `git -C '${MIRROR}' archive HEAD pyrpl | tar -x -C '${dir}'`], { stdio: 'ignore' });
-  if (r.status !== 0) {
-    rmSync(dir, { recursive: true, force: true });
-    return null;
-  }
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
 const modules = 'numpy, scipy, yaml, pandas, qtpy, PyQt5, pyqtgraph, paramiko, scp';
 const pythonOk = spawnSync(PYTHON, ['-c', `import ${modules}`], { stdio: 'ignore' }).status === 0;
-const sources = pythonOk ? pyrplSources() : null;
+const sources = pythonOk
+  ? upstreamSources({ envVar: 'PYRPL_SRC', mirror: '/work/.mirror/lneuhaus+pyrpl/repo', paths: ['pyrpl'], probe: 'pyrpl/redpitaya_client.py' })
+  : null;
 
 const TITLE = "PyRPL's own client (MonitorClient, Scope, Asg0, Iq.na_trace) reads a trace and sweeps a resonator against `labrx-sim --protocol pyrpl`";
 

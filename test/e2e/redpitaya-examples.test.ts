@@ -1,14 +1,18 @@
 import test from 'ava';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { testNeeding } from '../helpers/testNeeding.js';
 import { runProcess } from '../helpers/runProcess.js';
+import { upstreamSources } from '../helpers/upstreamSources.js';
 
-// Red Pitaya's own example scripts (RedPitaya-Examples, SCPI_examples/Python, GPL-3.0, copied
-// unmodified into test/fixtures/redpitaya-examples, see its README.md) run to the end against
-// `labrx-sim`, with their own client module (lib/redpitaya_scpi.py) and Debian's python3, numpy and
-// matplotlib (Agg backend: plot.show() draws nothing). The scripts take only the host and connect to
+// Red Pitaya's own example scripts (RedPitaya/RedPitaya-Examples, SCPI_examples/Python, GPL-3.0, at
+// commit cdd565e) run unmodified to the end against `labrx-sim`, with their own client module
+// (lib/redpitaya_scpi.py) and Debian's python3, numpy and matplotlib (Agg backend: plot.show() draws
+// nothing). The scripts are not in this repository: they come from $REDPITAYA_EXAMPLES (a checkout of
+// RedPitaya-Examples), or are extracted with `git archive` from /work/.mirror/RedPitaya+RedPitaya-Examples/repo
+// when that exists; without either the tests skip. The scripts take only the host and connect to
 // port 5000, so each test serves one board on port 5000 of its own loopback address 127.x.y.z.
 //
 // The deep-memory examples trigger on CH1_PE with nothing wired to IN1: as on an open input, the
@@ -17,7 +21,18 @@ import { runProcess } from '../helpers/runProcess.js';
 // documentation's examples show) so that the scripts' per-sample Python loops stay short.
 
 const PYTHON = '/usr/bin/python3';
-const FIXTURES = fileURLToPath(new URL('../fixtures/redpitaya-examples/', import.meta.url));
+const EXAMPLES_COMMIT = 'cdd565e734624609200c02eba7d6e9919376a5b2';
+const EXAMPLES_PATH = 'SCPI_examples/Python';
+const sources = upstreamSources({
+  envVar: 'REDPITAYA_EXAMPLES',
+  mirror: '/work/.mirror/RedPitaya+RedPitaya-Examples/repo',
+  commit: EXAMPLES_COMMIT,
+  paths: [EXAMPLES_PATH],
+  probe: `${EXAMPLES_PATH}/lib/redpitaya_scpi.py`,
+});
+test.after.always(() => sources?.cleanup());
+/** The folder of the example scripts (with their lib/), with a trailing slash. */
+const FIXTURES = sources === null ? '' : `${join(sources.dir, EXAMPLES_PATH)}/`;
 const LABRX_SIM = fileURLToPath(new URL('../../packages/hw-sim/bin/labrx-sim.mjs', import.meta.url));
 const NOISE_DENSITY = 3e-6; // V/√Hz
 const FS = 125e6;
@@ -78,7 +93,15 @@ function std(x: readonly number[]): number {
 
 const NEEDS = `${PYTHON} with numpy and matplotlib (apt-get install python3-numpy python3-matplotlib)`;
 
-testNeeding(pythonAvailable(), NEEDS, 'acquire_trigger_posedge_axi.py (deep memory, two channels, VOLTS, ASCII) runs to the end; its samples are the input noise', async (t) => {
+/** Declares a test that runs an example script: skipped (naming the variable) without the scripts, else as `testNeeding`. */
+function exampleTest(title: string, body: Parameters<typeof testNeeding>[3]): void {
+  if (sources === null) {
+    console.warn(`skipped "${title}": needs Red Pitaya's example scripts — git clone https://github.com/RedPitaya/RedPitaya-Examples and set REDPITAYA_EXAMPLES to the clone`);
+    test.skip(`${title} (needs REDPITAYA_EXAMPLES)`, () => undefined);
+  } else testNeeding(pythonAvailable(), NEEDS, title, body);
+}
+
+exampleTest('acquire_trigger_posedge_axi.py (deep memory, two channels, VOLTS, ASCII) runs to the end; its samples are the input noise', async (t) => {
   const host = await startLabrxSim(t, ['--deep-memory', '2097152', '--noise', String(NOISE_DENSITY)]);
   const { code, stdout, stderr } = await runExample('acquire_trigger_posedge_axi.py', host);
   t.is(code, 0, `python exited with ${code}\nstdout: ${stdout.slice(0, 2000)}\nstderr: ${stderr}`);
@@ -97,7 +120,7 @@ testNeeding(pythonAvailable(), NEEDS, 'acquire_trigger_posedge_axi.py (deep memo
   }
 });
 
-testNeeding(pythonAvailable(), NEEDS, 'acquire_trigger_posedge_axi_bigbuffer.py (the whole region to channel 1, RAW, BIN, read in 50000-sample blocks) runs to the end', async (t) => {
+exampleTest('acquire_trigger_posedge_axi_bigbuffer.py (the whole region to channel 1, RAW, BIN, read in 50000-sample blocks) runs to the end', async (t) => {
   const host = await startLabrxSim(t, ['--deep-memory', '2097152', '--noise', String(NOISE_DENSITY)]);
   const { code, stdout, stderr } = await runExample('acquire_trigger_posedge_axi_bigbuffer.py', host);
   t.is(code, 0, `python exited with ${code}\nstdout: ${stdout.slice(0, 2000)}\nstderr: ${stderr}`);
@@ -112,7 +135,7 @@ testNeeding(pythonAvailable(), NEEDS, 'acquire_trigger_posedge_axi_bigbuffer.py 
   t.true(Math.abs(std(x) / expected - 1) < 0.3, `σ ${std(x)} counts, expected ${expected}`);
 });
 
-testNeeding(pythonAvailable(), NEEDS, 'generate_dma_burst.py (deep-memory generation: 2^19 samples written in 16384-value portions) runs to the end and leaves output 1 playing from DDR', async (t) => {
+exampleTest('generate_dma_burst.py (deep-memory generation: 2^19 samples written in 16384-value portions) runs to the end and leaves output 1 playing from DDR', async (t) => {
   const host = await startLabrxSim(t, ['--deep-memory', '2097152']);
   const { code, stdout, stderr } = await runExample('generate_dma_burst.py', host);
   t.is(code, 0, `python exited with ${code}\nstdout: ${stdout.slice(0, 2000)}\nstderr: ${stderr}`);
@@ -126,7 +149,7 @@ testNeeding(pythonAvailable(), NEEDS, 'generate_dma_burst.py (deep-memory genera
   t.is(check.stdout.trim(), 'ON;1;ON;BURST;2097152');
 });
 
-testNeeding(pythonAvailable(), NEEDS, 'acquire_trigger_posedge_split.py (split triggering on the four inputs of a STEMlab 125-14 4-Input, `--inputs 4`) runs to the end and leaves each input\'s capture of its own noise', async (t) => {
+exampleTest('acquire_trigger_posedge_split.py (split triggering on the four inputs of a STEMlab 125-14 4-Input, `--inputs 4`) runs to the end and leaves each input\'s capture of its own noise', async (t) => {
   const host = await startLabrxSim(t, ['--inputs', '4', '--noise', String(NOISE_DENSITY)]);
   const { code, stdout, stderr } = await runExample('acquire_trigger_posedge_split.py', host);
   t.is(code, 0, `python exited with ${code}\nstdout: ${stdout.slice(0, 2000)}\nstderr: ${stderr}`);

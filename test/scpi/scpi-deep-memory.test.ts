@@ -7,6 +7,7 @@ import { DEEP_READ_SAMPLES, MAX_DEEP_READ_SAMPLES, startScpiServer } from '@labr
 import { connect, type Board } from 'labrx';
 import { fitSine } from '../helpers/fit.js';
 import { RawClient } from './scpiRawClient.js';
+import { scpiServedBoard } from '../helpers/scpiServedBoard.js';
 
 // Deep memory on the SCPI path, both ends: labrx-sim's ACQ:AXI:* commands over the signal-level
 // simulator, and the SCPI driver's long captures through `rp.scope` (docs/architecture.md, "Deep memory").
@@ -16,15 +17,7 @@ const NOISE_DENSITY = 1e-7; // V/√Hz, the simulator's default
 const LSB = lsbVolts(createSimBoard({ deepMemoryBytes: 0 }).info); // 1.2207e-4 V at LV
 
 async function scpiBoard(t: { teardown(fn: () => unknown): void }, deepMemoryBytes?: number): Promise<Board> {
-  const sim = createSimBoard({ seed: 21, noiseDensity: NOISE_DENSITY, ...(deepMemoryBytes !== undefined ? { deepMemoryBytes } : {}) });
-  const server = await startScpiServer({ board: sim, port: 0 });
-  const rp = await connect(server.url);
-  t.teardown(async () => {
-    await rp.close();
-    await server.close();
-    await sim.close();
-  });
-  return rp;
+  return (await scpiServedBoard(t, { seed: 21, noiseDensity: NOISE_DENSITY, ...(deepMemoryBytes !== undefined ? { deepMemoryBytes } : {}) })).rp;
 }
 
 test('a 1 MHz tone captured as 2,000,000 samples at decimation 1 over SCPI is one sine, continuous across every internal chunk boundary', async (t) => {
@@ -242,14 +235,7 @@ test('deep-memory generation: a 4096-sample buffer holding 4 periods plays at 12
 });
 
 test('unsubscribing a long capture while it is read stops the board and releases the rings; nothing keeps running', async (t) => {
-  const sim = createSimBoard({ seed: 8, noiseDensity: NOISE_DENSITY });
-  const server = await startScpiServer({ board: sim, port: 0 });
-  const rp = await connect(server.url);
-  t.teardown(async () => {
-    await rp.close();
-    await server.close();
-    await sim.close();
-  });
+  const { sim, rp } = await scpiServedBoard(t, { seed: 8, noiseDensity: NOISE_DENSITY });
   // while the board records (decimation 1024, the trace starting at the trigger: 2,000,000 samples take 16 s): leaving stops it
   const early = rp.scope.capture$({ decimation: 1024, samples: 2_000_000, triggerDelay: 1_000_000 * (1024 / FS) }).subscribe({ error: (e: unknown) => t.fail(`${(e as Error).name}: ${(e as Error).message}`) });
   for (let i = 0; i < 300 && sim.activeAcquisitions === 0; i++) await new Promise((r) => setTimeout(r, 10));

@@ -25,17 +25,6 @@ async function setup(t: { teardown(fn: () => unknown): void }, noiseDensity = 1e
   return { clock, board, server, client };
 }
 
-/** Reads a BIN float32 big-endian block reply of `n` samples. */
-async function readFloats(client: RawClient, query: string, n: number): Promise<Float64Array> {
-  client.write(`${query}\r\n`);
-  const head = `#${String(4 * n).length}${4 * n}`;
-  const raw = await client.readBytes(head.length + 4 * n + 2);
-  if (raw.subarray(0, head.length).toString() !== head) throw new Error(`bad block header ${raw.subarray(0, 12).toString('latin1')}`);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = raw.readFloatBE(head.length + 4 * i);
-  return out;
-}
-
 const bufferMs = (dec: number) => (N * dec * 1e3) / FS;
 
 /**
@@ -67,8 +56,8 @@ test('a generated 1 MHz tone is captured on a CH2_PE trigger with the right ampl
   t.is(await client.query('ACQ:TRig:STAT?;FILL?'), 'TD;1');
   t.is(board.activeAcquisitions, 0);
   client.write('ACQ:DATA:FORMAT BIN\r\n');
-  const in2 = await readFloats(client, 'ACQ:SOUR2:DATA?', N);
-  const in1 = await readFloats(client, 'ACQ:SOUR1:DATA?', N);
+  const in2 = await client.readFloatBlock('ACQ:SOUR2:DATA?', N);
+  const in1 = await client.readFloatBlock('ACQ:SOUR1:DATA?', N);
   const dt = 8 / FS;
   // AVG ON averages 8 raw samples per point: a boxcar of gain sin(π·f·8/fs) / (8·sin(π·f/fs)) = 0.99342
   // at 1 MHz. Noise 1e-7 V/√Hz averaged to 15.6 MS/s has σ ≈ 2.8e-4 V; over 16384 samples the fitted
@@ -92,18 +81,18 @@ test('buffer positions: TPOS, WPOS and the STArt/Old/LATest/TRig reads agree wit
   const { clock, client } = await setup(t);
   client.write('SOUR1:FREQ:FIX 3e5;:SOUR1:VOLT 0.4;:OUTPUT1:STATE ON;:ACQ:DEC 4;TRig:DLY 1000;:ACQ:START;:ACQ:TRig AWG_PE;:ACQ:DATA:FORMAT BIN\r\n');
   await waitTriggered(clock, client, 4);
-  const whole = await readFloats(client, 'ACQ:SOUR2:DATA?', N);
+  const whole = await client.readFloatBlock('ACQ:SOUR2:DATA?', N);
   const tpos = Number(await client.query('ACQ:TPOS?'));
   const wpos = Number(await client.query('ACQ:WPOS?'));
   // DLY 1000 shows 1000 more samples after the trigger: it sits at index 8192 − 1000 of the buffer
   const ti = 8192 - 1000;
   t.is((wpos + 1 + ti) % N, tpos, 'oldest sample is WPOS + 1');
-  t.deepEqual(await readFloats(client, `ACQ:SOUR2:DATA:STArt:N? ${tpos},3`, 3), whole.subarray(ti, ti + 3));
-  t.deepEqual(await readFloats(client, `ACQ:SOUR2:DATA:STArt:End? ${(tpos + N - 2) % N},${tpos}`, 3), whole.subarray(ti - 2, ti + 1));
-  t.deepEqual(await readFloats(client, 'ACQ:SOUR2:DATA:Old:N? 10', 10), whole.subarray(0, 10));
-  t.deepEqual(await readFloats(client, 'ACQ:SOUR2:DATA:LATest:N? 10', 10), whole.subarray(N - 10));
-  t.deepEqual(await readFloats(client, 'ACQ:SOUR2:DATA:TRig? 5,PRE_POST_TRIG', 11), whole.subarray(ti - 5, ti + 6));
-  t.deepEqual(await readFloats(client, 'ACQ:SOUR2:DATA:TRig? 5,POST_TRIG', 6), whole.subarray(ti, ti + 6));
+  t.deepEqual(await client.readFloatBlock(`ACQ:SOUR2:DATA:STArt:N? ${tpos},3`, 3), whole.subarray(ti, ti + 3));
+  t.deepEqual(await client.readFloatBlock(`ACQ:SOUR2:DATA:STArt:End? ${(tpos + N - 2) % N},${tpos}`, 3), whole.subarray(ti - 2, ti + 1));
+  t.deepEqual(await client.readFloatBlock('ACQ:SOUR2:DATA:Old:N? 10', 10), whole.subarray(0, 10));
+  t.deepEqual(await client.readFloatBlock('ACQ:SOUR2:DATA:LATest:N? 10', 10), whole.subarray(N - 10));
+  t.deepEqual(await client.readFloatBlock('ACQ:SOUR2:DATA:TRig? 5,PRE_POST_TRIG', 11), whole.subarray(ti - 5, ti + 6));
+  t.deepEqual(await client.readFloatBlock('ACQ:SOUR2:DATA:TRig? 5,POST_TRIG', 6), whole.subarray(ti, ti + 6));
   // AWG_PE fires at a period start of generator 1: the sine (phase 0) crosses 0 rising there;
   // one sample is 32 ns = 3.5° at 300 kHz, so |in2| ≤ 0.4·sin(3.5°) + noise ≈ 0.025 V
   t.true(Math.abs(whole[ti]!) < 0.03 && whole[ti + 20]! > 0.1, `${whole[ti]} ${whole[ti + 20]}`);
@@ -113,7 +102,7 @@ test('RAW data are the ADC counts of the volts at the input gain in force; HV (�
   const { clock, client } = await setup(t);
   client.write('SOUR1:FUNC DC;VOLT 0;VOLT:OFFS 0.3;:OUTPUT1:STATE ON;:ACQ:START;:ACQ:TRig NOW;:ACQ:DATA:FORMAT BIN\r\n');
   await waitTriggered(clock, client, 1);
-  const volts = await readFloats(client, 'ACQ:SOUR2:DATA:Old:N? 100', 100);
+  const volts = await client.readFloatBlock('ACQ:SOUR2:DATA:Old:N? 100', 100);
   t.true(Math.abs(volts[50]! - 0.3) < 0.01);
   client.write('ACQ:DATA:UNITS RAW;:ACQ:SOUR2:DATA:Old:N? 100\r\n');
   const raw = await client.readBytes(5 + 200 + 2);
@@ -123,7 +112,7 @@ test('RAW data are the ADC counts of the volts at the input gain in force; HV (�
   // the HV jumpers: the same 0.3 V, now on a 40 V / 2^14 = 2.44 mV grid (the simulated ADC's gain)
   client.write('ACQ:DATA:UNITS VOLTS;:ACQ:SOUR1:GAIN HV;:ACQ:SOUR2:GAIN HV;:ACQ:START;:ACQ:TRig NOW\r\n');
   await waitTriggered(clock, client, 1);
-  const hv = await readFloats(client, 'ACQ:SOUR2:DATA:Old:N? 100', 100);
+  const hv = await client.readFloatBlock('ACQ:SOUR2:DATA:Old:N? 100', 100);
   const lsbHv = lsbVolts(info, 'hv');
   t.true(Math.abs(lsbHv - 40 / 2 ** 14) < 1e-15);
   for (let i = 0; i < 100; i++) {
@@ -187,7 +176,7 @@ test('generator commands map onto the board: DC, DC_NEG, PWM duty cycle, bursts,
   await waitTriggered(clock, client, 64);
   // 16384 samples at 1.95 MS/s = 8.39 ms = 838.9 periods: averaging whole periods (838) leaves
   // only noise (1e-8 V/√Hz) and the ±1-sample edges of the interpolated table (≪ 1e-3 V)
-  const in2 = await readFloats(client, 'ACQ:SOUR2:DATA?', N);
+  const in2 = await client.readFloatBlock('ACQ:SOUR2:DATA?', N);
   const perPeriod = FS / 64 / 1e5; // 19.53 samples
   const whole = Math.floor(838 * perPeriod);
   const mean = in2.subarray(0, whole).reduce((a, b) => a + b, 0) / whole;

@@ -25,17 +25,6 @@ async function setup(t: { teardown(fn: () => unknown): void }) {
   return { clock, board, client };
 }
 
-/** Reads a BIN float32 big-endian block reply of `n` samples. */
-async function readFloats(client: RawClient, query: string, n: number): Promise<Float64Array> {
-  client.write(`${query}\r\n`);
-  const head = `#${String(4 * n).length}${4 * n}`;
-  const raw = await client.readBytes(head.length + 4 * n + 2);
-  if (raw.subarray(0, head.length).toString() !== head) throw new Error(`bad block header ${raw.subarray(0, 12).toString('latin1')}`);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = raw.readFloatBE(head.length + 4 * i);
-  return out;
-}
-
 /** Mean spacing in samples of the rising zero crossings of `x`, each interpolated linearly. */
 function meanPeriodSamples(x: Float64Array): { period: number; crossings: number } {
   const at: number[] = [];
@@ -67,8 +56,8 @@ test('split mode: CH1 and CH2 armed with different decimations and triggers acqu
   t.deepEqual([await client.query('ACQ:TRig:FILL:CH1?'), await client.query('ACQ:TRig:FILL:CH2?')], ['1', '1']);
   t.is(board.activeAcquisitions, 0);
   client.write('ACQ:DATA:FORMAT BIN\r\n');
-  const in1 = await readFloats(client, 'ACQ:SOUR1:DATA?', N);
-  const in2 = await readFloats(client, 'ACQ:SOUR2:DATA?', N);
+  const in1 = await client.readFloatBlock('ACQ:SOUR1:DATA?', N);
+  const in2 = await client.readFloatBlock('ACQ:SOUR2:DATA?', N);
   // A 100 kHz tone lasts FS / (dec · f) samples: 156.25 at decimation 8, 19.53 at 64. Interpolated
   // crossings err by σ/slope ≈ 2.8e-4 V / (2π · 0.5 V / 156 samples) ≈ 0.014 samples at decimation 8
   // (less at 64, where the slope per sample is 8× steeper), spread over ~100 (~800) periods: the mean

@@ -9,6 +9,7 @@ import { connect, type Board } from 'labrx';
 import { linearChirpTable, tableAt } from '../helpers/chirp.js';
 import { startFaultProxy } from '../helpers/faultProxy.js';
 import { fitSine } from '../helpers/fit.js';
+import { scpiServedBoard } from '../helpers/scpiServedBoard.js';
 
 // The SCPI driver's gapless stream: deep memory (ACQ:AXI) as a ring the writer wraps around, read
 // in blocks behind it, over labrx-sim's SCPI server on loopback (docs/decisions/0016-gapless-streams-and-realtime-fft.md).
@@ -19,14 +20,7 @@ const F_HZ = 5e3;
 const AMPLITUDE_V = 0.4;
 
 async function scpiBoard(t: { teardown(fn: () => unknown): void }): Promise<Board> {
-  const sim = createSimBoard({ seed: 18, noiseDensity: 1e-7 });
-  const server = await startScpiServer({ board: sim, port: 0 });
-  const rp = await connect(server.url);
-  t.teardown(async () => {
-    await rp.close();
-    await server.close();
-    await sim.close();
-  });
+  const { rp } = await scpiServedBoard(t, { seed: 18, noiseDensity: 1e-7 });
   await rp.asg0.set({ waveform: 'sine', frequency: F_HZ, amplitude: AMPLITUDE_V, output: 'out1' });
   return rp;
 }

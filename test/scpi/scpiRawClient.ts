@@ -82,6 +82,17 @@ export class RawClient {
     return this.readLine(timeoutMs);
   }
 
+  /** Sends `query` and reads its BIN reply: a float32 big-endian block of `n` samples (then CRLF). */
+  async readFloatBlock(query: string, n: number): Promise<Float64Array> {
+    this.write(`${query}\r\n`);
+    const head = `#${String(4 * n).length}${4 * n}`;
+    const raw = await this.readBytes(head.length + 4 * n + 2);
+    if (raw.subarray(0, head.length).toString() !== head) throw new Error(`bad block header ${raw.subarray(0, 12).toString('latin1')}`);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = raw.readFloatBE(head.length + 4 * i);
+    return out;
+  }
+
   /** Reads the error queue until `0,"No error"`; returns the entries. */
   async errors(): Promise<string[]> {
     const out: string[] = [];

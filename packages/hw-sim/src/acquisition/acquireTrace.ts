@@ -1,7 +1,7 @@
-import { Observable, type Subscription } from 'rxjs';
+import { Observable } from 'rxjs';
 import type { RawTrace, ResolvedScopeSettings } from '@labrx/core';
-import { NoiseBlocks } from '../signal/NoiseBlocks.js';
-import type { AcquisitionHost, RunningAcquisition } from './AcquisitionHost.js';
+import type { AcquisitionHost } from './AcquisitionHost.js';
+import { startAcquisitionRun } from './acquisitionRun.js';
 import { searchTrigger } from './searchTrigger.js';
 
 export type { AcquisitionHost, RunningAcquisition } from './AcquisitionHost.js';
@@ -33,33 +33,13 @@ const SPREAD_PARTS = 8;
  */
 export function acquireTrace(host: AcquisitionHost, settings: Omit<ResolvedScopeSettings, 'averages'>): Observable<RawTrace> {
   return new Observable<RawTrace>((subscriber) => {
-    const { info, scheduler, model } = host;
+    const { info, model } = host;
     const size = info.bufferSize;
-    const decimation = settings.decimation;
-    const dtS = decimation / info.sampleRateHz;
-    const dtMs = dtS * 1000;
+    const run = startAcquisitionRun(host, settings, subscriber);
+    const { dtS, dtMs, request, msAt, schedule } = run;
     const delaySamples = Math.round(settings.triggerDelay / dtS);
     const triggerInTrace = size / 2 - delaySamples;
     const pre = Math.max(0, triggerInTrace);
-    const armMs = scheduler.now();
-    const armS = (armMs - host.originMs) / 1000;
-    let action: Subscription | null = null;
-    const running: RunningAcquisition = { fail: (e) => subscriber.error(e) };
-    const serial = host.begin(running);
-    const noise = new NoiseBlocks(host.seedWords, serial, size, 6);
-    const request = (first: number) => ({ armS, decimation, boxcar: settings.boxcar, gain: settings.gain, first, noise });
-    const msAt = (index: number) => armMs + index * dtMs;
-
-    const schedule = (atMs: number, work: () => void, minDelayMs = 0) => {
-      action = scheduler.schedule(() => {
-        action = null;
-        try {
-          work();
-        } catch (e) {
-          subscriber.error(e);
-        }
-      }, Math.max(minDelayMs, atMs - scheduler.now()));
-    };
 
     // The trace is rendered as time passes, a part at a time once its samples are in the past (as
     // the hardware fills its buffer), so the work of many boards acquiring together is spread over
@@ -85,12 +65,8 @@ export function acquireTrace(host: AcquisitionHost, settings: Omit<ResolvedScope
       schedule(msAt(first + part), step);
     };
 
-    searchTrigger({ host, settings, armMs, armS, dtS, request, schedule }, pre, fire);
+    searchTrigger(run, pre, fire);
 
-    return () => {
-      action?.unsubscribe();
-      action = null;
-      host.end(running);
-    };
+    return () => run.end();
   });
 }

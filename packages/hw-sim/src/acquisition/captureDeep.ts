@@ -1,7 +1,7 @@
-import { Observable, type Subscription } from 'rxjs';
+import { Observable } from 'rxjs';
 import type { DeepCaptureEvent, DeepCaptureWindow, ResolvedScopeSettings } from '@labrx/core';
-import { NoiseBlocks } from '../signal/NoiseBlocks.js';
-import type { AcquisitionHost, RunningAcquisition } from './AcquisitionHost.js';
+import type { AcquisitionHost } from './AcquisitionHost.js';
+import { startAcquisitionRun } from './acquisitionRun.js';
 import { searchTrigger } from './searchTrigger.js';
 
 /** Samples per channel in one emitted chunk (1 MiB of scratch for both channels, reused). */
@@ -25,15 +25,8 @@ export const DEEP_CHUNK_SAMPLES = 65536;
  */
 export function captureDeep(host: AcquisitionHost, settings: Omit<ResolvedScopeSettings, 'averages'>, window: DeepCaptureWindow, catchUp$?: Observable<unknown>): Observable<DeepCaptureEvent> {
   return new Observable<DeepCaptureEvent>((subscriber) => {
-    const { info, scheduler, model } = host;
+    const { scheduler, model } = host;
     const { samples, triggerIndex } = window;
-    const decimation = settings.decimation;
-    const dtS = decimation / info.sampleRateHz;
-    const dtMs = dtS * 1000;
-    const armMs = scheduler.now();
-    const armS = (armMs - host.originMs) / 1000;
-    let action: Subscription | null = null;
-    const running: RunningAcquisition = { fail: (e) => subscriber.error(e) };
     /** Writes what is due now (set once the trigger has fired). */
     let catchUp: (() => void) | null = null;
     const catchUpSub = catchUp$?.subscribe({
@@ -46,20 +39,8 @@ export function captureDeep(host: AcquisitionHost, settings: Omit<ResolvedScopeS
       },
       error: (e: unknown) => subscriber.error(e),
     });
-    const serial = host.begin(running);
-    const noise = new NoiseBlocks(host.seedWords, serial, info.bufferSize, 6);
-    const request = (first: number) => ({ armS, decimation, boxcar: settings.boxcar, gain: settings.gain, first, noise });
-    const msAt = (index: number) => armMs + index * dtMs;
-    const schedule = (atMs: number, work: () => void, minDelayMs = 0) => {
-      action = scheduler.schedule(() => {
-        action = null;
-        try {
-          work();
-        } catch (e) {
-          subscriber.error(e);
-        }
-      }, Math.max(minDelayMs, atMs - scheduler.now()));
-    };
+    const run = startAcquisitionRun(host, settings, subscriber);
+    const { dtS, dtMs, request, msAt, schedule } = run;
 
     const fire = (s: number) => {
       const first = s - triggerIndex;
@@ -96,13 +77,11 @@ export function captureDeep(host: AcquisitionHost, settings: Omit<ResolvedScopeS
       schedule(msAt(first + Math.min(ch1.length, samples)), step);
     };
 
-    searchTrigger({ host, settings, armMs, armS, dtS, request, schedule }, Math.max(0, triggerIndex), fire);
+    searchTrigger(run, Math.max(0, triggerIndex), fire);
 
     return () => {
       catchUpSub?.unsubscribe();
-      action?.unsubscribe();
-      action = null;
-      host.end(running);
+      run.end();
     };
   });
 }

@@ -22,6 +22,7 @@ export { buildNaCommand } from '../cli/commands/na.js';
 export { buildStudioCommand } from '../cli/commands/studio.js';
 export { buildSimCommand } from '../cli/commands/sim.js';
 export { buildPidCommand } from '../cli/commands/pid.js';
+export { buildIqCommand } from '../cli/commands/iq.js';
 export { buildRunsCommand, buildRerunCommand } from '../cli/commands/runs.js';
 export { buildServeCommand } from '../cli/commands/serve.js';
 export { StudioShows } from '../studio/StudioShows.js';

@@ -1,3 +1,4 @@
+import { Command } from 'commander';
 import { last, take, tap, type Observable } from 'rxjs';
 import { once } from '@labrx/core';
 import type { Board } from '@labrx/instruments';
@@ -5,6 +6,8 @@ import type { SavableResult } from '../../datafiles/index.js';
 import { checkOutputs, openBoard, progressBar, runCommand, settingsFrom, writeOutputs, type BoardFlags, type CliIo, type OutputFlags } from './instrumentFlags.js';
 import { applyGenerators, generatorSettings, type GeneratorFlags } from './generatorFlags.js';
 import { openSaveRunCatalogue, saveRunTo, type SaveRunFlags } from './saveRunFlags.js';
+import { addMeasurementOptions } from './measurementOptions.js';
+import { addSettingFlags, type FlagSource } from './settingFlags.js';
 
 /**
  * Awaits the `count`-th result of `stream$` (whose results carry how many acquisitions they
@@ -77,4 +80,20 @@ export function averagedAction<R extends { averages: number } & SavableResult>(i
         catalogue?.close();
       }
     });
+}
+
+/**
+ * A command that takes one averaged result with one instrument (`labrx scope`, `labrx specan`): one
+ * flag per declared setting of `declaration` (its help from the declaration), the shared measurement
+ * options, and `averagedAction` as its action.
+ */
+export function buildAveragedCommand<R extends { averages: number } & SavableResult>(
+  io: CliIo,
+  declaration: FlagSource,
+  spec: Omit<AveragedCommand<R>, 'flags'> & { readonly description: string },
+): Command {
+  const cmd = new Command(spec.operation).description(spec.description);
+  const flags = addSettingFlags(cmd, declaration);
+  addMeasurementOptions(cmd);
+  return cmd.action(averagedAction(io, { ...spec, flags }));
 }

@@ -12,6 +12,7 @@ import { simCommand } from './sim.js';
 import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
 import { pidCommand } from './pid.js';
+import { iqCommand } from './iq.js';
 
 /** Every subcommand, in the order `labrx --help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [scopeCommand, specanCommand, naCommand, pidCommand, simCommand, studioCommand, replCommand, runsCommand, serveCommand];
+export const COMMANDS: readonly CliCommand[] = [scopeCommand, specanCommand, naCommand, pidCommand, iqCommand, simCommand, studioCommand, replCommand, runsCommand, serveCommand];

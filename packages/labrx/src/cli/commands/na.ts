@@ -3,10 +3,11 @@ import type { CliCommand } from '../CliCommand.js';
 import { defer, filter, map, range, concatMap, last, scan, tap } from 'rxjs';
 import { frequencyResponse, NA_SETTINGS, once, RED_PITAYA_125_14, resolveNaSettings } from '@labrx/core';
 import type { NaResponse, NaSweepEvent } from '@labrx/instruments';
-import { addBoardOptions, addOutputOptions, checkOutputs, fmt, openBoard, processIo, progressBar, runCommand, settingsFrom, writeOutputs, type BoardFlags, type CliIo, type OutputFlags } from './instrumentFlags.js';
-import { addGeneratorOptions, applyGenerators, generatorSettings, type GeneratorFlags } from './generatorFlags.js';
-import { addSaveRunOptions, openSaveRunCatalogue, saveRunTo, type SaveRunFlags } from './saveRunFlags.js';
+import { checkOutputs, fmt, openBoard, processIo, progressBar, runCommand, settingsFrom, writeOutputs, type BoardFlags, type CliIo, type OutputFlags } from './instrumentFlags.js';
+import { applyGenerators, generatorSettings, type GeneratorFlags } from './generatorFlags.js';
+import { openSaveRunCatalogue, saveRunTo, type SaveRunFlags } from './saveRunFlags.js';
 import { addSettingFlags } from './settingFlags.js';
+import { addMeasurementOptions } from './measurementOptions.js';
 
 /**
  * `labrx na`: one frequency response, swept point by point with a progress bar; a summary (the
@@ -21,10 +22,7 @@ export function buildNaCommand(io: CliIo = processIo): Command {
   const flags = addSettingFlags(cmd, NA_SETTINGS);
   // kept from before the flags were derived: --linear is --no-logscale
   cmd.option('--linear', 'linear frequency spacing (same as --no-logscale)');
-  addGeneratorOptions(cmd);
-  addBoardOptions(cmd);
-  addOutputOptions(cmd);
-  addSaveRunOptions(cmd);
+  addMeasurementOptions(cmd);
   return cmd.action((opts: BoardFlags & OutputFlags & GeneratorFlags & SaveRunFlags & Record<string, unknown>) =>
     runCommand(io, async () => {
       checkOutputs(opts);

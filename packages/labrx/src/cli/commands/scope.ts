@@ -1,11 +1,8 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import type { CliCommand } from '../CliCommand.js';
 import { RED_PITAYA_125_14, resolveScopeSettings, SCOPE_SETTINGS } from '@labrx/core';
-import { averagedAction } from './acquireWithProgress.js';
-import { addGeneratorOptions } from './generatorFlags.js';
-import { addBoardOptions, addOutputOptions, describeTrace, processIo, type CliIo } from './instrumentFlags.js';
-import { addSaveRunOptions } from './saveRunFlags.js';
-import { addSettingFlags } from './settingFlags.js';
+import { buildAveragedCommand } from './acquireWithProgress.js';
+import { describeTrace, processIo, type CliIo } from './instrumentFlags.js';
 
 /**
  * `labrx scope`: one trace (the mean of --averages acquisitions) of both inputs; a summary on
@@ -16,22 +13,14 @@ import { addSettingFlags } from './settingFlags.js';
  * labrx scope --decimation 64 --gain hv --asg0 frequency=1e5,amplitude=0.5,output=out1 --out trace.csv --plot trace.svg
  */
 export function buildScopeCommand(io: CliIo = processIo): Command {
-  const cmd = new Command('scope').description('acquire one scope trace: 16384 samples of in1 (ch1) and in2 (ch2) in volts');
-  const flags = addSettingFlags(cmd, SCOPE_SETTINGS);
-  addGeneratorOptions(cmd);
-  addBoardOptions(cmd);
-  addOutputOptions(cmd);
-  addSaveRunOptions(cmd);
-  return cmd.action(
-    averagedAction(io, {
-      operation: 'scope',
-      unit: 'traces',
-      flags,
-      resolve: (settings) => resolveScopeSettings(settings, RED_PITAYA_125_14),
-      faces: (rp) => rp.scope,
-      describe: describeTrace,
-    }),
-  );
+  return buildAveragedCommand(io, SCOPE_SETTINGS, {
+    operation: 'scope',
+    description: 'acquire one scope trace: 16384 samples of in1 (ch1) and in2 (ch2) in volts',
+    unit: 'traces',
+    resolve: (settings) => resolveScopeSettings(settings, RED_PITAYA_125_14),
+    faces: (rp) => rp.scope,
+    describe: describeTrace,
+  });
 }
 
 /** `labrx scope` for the program's command list. */
