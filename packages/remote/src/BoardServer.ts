@@ -148,6 +148,20 @@ interface BlockLoopEntry {
   refs: number;
 }
 
+/** A request checked as far as needs no state, waiting for its client's turn. */
+interface Parsed {
+  readonly msg: Msg;
+  readonly op: string;
+  readonly sb: ServedBoard;
+  readonly body: Record<string, unknown>;
+}
+
+/**
+ * Requests served per turn, round-robin between clients; then the event loop runs (network, timers)
+ * before the next turn. A request is small work (a settings check, a generator write, a frame copy).
+ */
+const REQUESTS_PER_TURN = 64;
+
 /** Largest window a client may ask for, frames. */
 const MAX_WINDOW = 1024;
 
@@ -197,6 +211,8 @@ export const MAX_LEASES_PER_CLIENT = 32;
  * message. Every message is answered; malformed ones get a `BadRequestError` reply. A client holds at
  * most `MAX_STREAMS_PER_CLIENT` streams and `MAX_LEASES_PER_CLIENT` leases on a board; one asking for
  * more is dropped (a `BadRequestError` naming the limit), the server and other clients go on.
+ * Requests are served round-robin between clients (one of each per turn, `REQUESTS_PER_TURN` at most),
+ * each client's in the order they came, so a client flooding requests delays another by about a turn.
  *
  * @example
  * const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
@@ -422,7 +438,8 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     pump(relay);
   };
 
-  const handle = async (msg: Msg): Promise<void> => {
+  /** A message's board, op and body, checked as far as needs no state (its errors are replied to at once). */
+  const parse = (msg: Msg): Parsed => {
     const where = parseBoardSubject(msg.subject, name);
     if (!where) throw new BadRequestError(msg.subject, `not a subject of this server: labrx.${name}.<board>.<op>`);
     const sb = served.get(where.board);
@@ -435,8 +452,11 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
       throw new BadRequestError(msg.subject, `malformed JSON (${(error as Error).message})`);
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new BadRequestError(msg.subject, 'the body must be a JSON object');
-    const body = parsed as Record<string, unknown>;
-    if (where.op === 'info') {
+    return { msg, op: where.op, sb, body: parsed as Record<string, unknown> };
+  };
+
+  const handle = async ({ msg, op, sb, body }: Parsed): Promise<void> => {
+    if (op === 'info') {
       // `loops` and `clients` are live counts, for monitoring: one loop per distinct scope settings however many clients stream them
       // `streamGuarantee`: the served board's gapless stream ('exact', 'ring' or 'none'), relayed by `stream.open`
       replyOk(msg, { id: sb.board.id, info: sb.board.info, server: name, board: sb.name, heartbeatMs, clientTimeoutMs, loops: sb.loops.size + sb.blockLoops.size, clients: sb.clients.size, streamGuarantee: sb.board.scope.streamGuarantee });
@@ -445,7 +465,7 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     const identity = checkIdentity(body['client']);
     if (typeof identity === 'string') throw new BadRequestError(msg.subject, identity);
     const client = clientOf(sb, identity);
-    switch (where.op) {
+    switch (op) {
       case 'hb':
         stats.requests++;
         if (msg.reply) replyOk(msg, { streams: client.streams.size });
@@ -534,14 +554,48 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
         return;
       }
       default:
-        throw new BadRequestError(msg.subject, `unknown op '${where.op}': info, asg, iq, scope.next, scope.stop, stream.open, stream.credit, lease, release, hb`);
+        throw new BadRequestError(msg.subject, `unknown op '${op}': info, asg, iq, scope.next, scope.stop, stream.open, stream.credit, lease, release, hb`);
     }
+  };
+
+  // Requests wait in one queue per client (board and identity; '' for messages without one) and are
+  // served round-robin, one of each waiting client in turn, at most REQUESTS_PER_TURN per turn, so that
+  // a client flooding requests delays another by about one turn, not by all its requests.
+  const waiting = new Map<string, Parsed[]>();
+  let turn: ReturnType<typeof setImmediate> | null = null;
+  const serveTurn = (): void => {
+    turn = null;
+    for (let done = 0; done < REQUESTS_PER_TURN && waiting.size > 0; ) {
+      for (const [key, queue] of waiting) {
+        const request = queue.shift()!;
+        if (queue.length === 0) waiting.delete(key);
+        handle(request).catch((error: unknown) => replyError(request.msg, error));
+        if (++done >= REQUESTS_PER_TURN) break;
+      }
+    }
+    if (waiting.size > 0) turn = setImmediate(serveTurn);
+  };
+  const admit = (msg: Msg): void => {
+    let request: Parsed;
+    try {
+      request = parse(msg);
+    } catch (error) {
+      replyError(msg, error);
+      return;
+    }
+    const c = request.body['client'];
+    const id = typeof c === 'object' && c !== null && typeof (c as { id?: unknown }).id === 'string' ? (c as { id: string }).id : '';
+    const key = `${request.sb.name}\u0000${id}`;
+    const queue = waiting.get(key);
+    if (queue) queue.push(request);
+    else waiting.set(key, [request]);
+    turn ??= setImmediate(serveTurn);
   };
 
   const sub: NatsSubscription = nats.subscribe(serverWildcard(name), {
     callback: (err, msg) => {
-      if (err) return;
-      handle(msg).catch((error: unknown) => replyError(msg, error));
+      if (err || closed) return;
+      admit(msg);
     },
   });
 
@@ -567,6 +621,10 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     async close() {
       if (closed) return;
       beat.unsubscribe();
+      // requests not yet served are dropped with the server (their clients' timeouts report it)
+      if (turn) clearImmediate(turn);
+      turn = null;
+      waiting.clear();
       // a gapless stream's client learns at once (a trace stream's from its watchdog, as before)
       for (const sb of served.values()) {
         for (const c of sb.clients.values()) {
