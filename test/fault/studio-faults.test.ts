@@ -11,7 +11,7 @@ import { socketHandles } from '../helpers/faultRig.js';
 // up, gives the scope back (another page's scope runs), and leaves no socket or timer behind.
 
 /** The studio drops a page that has answered no ping and sent nothing for this long (ms). */
-const PAGE_TIMEOUT_MS = 600;
+const PAGE_TIMEOUT_MS = 1000;
 /** A loaded machine's scheduling, not protocol time. */
 const SLACK_MS = 2500;
 

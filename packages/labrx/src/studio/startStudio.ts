@@ -46,8 +46,9 @@ export interface StudioOptions {
    * A page that neither answers the studio's pings nor sends anything for this long (ms) is dropped,
    * giving back what it held (the scope, the generators): a page behind a network that stopped, a
    * machine that slept, a half-open connection. Pinged every `pageTimeoutMs / 2`; dropped between
-   * `pageTimeoutMs / 2` and `pageTimeoutMs` after its last sign of life (default 30000,
-   * `PAGE_TIMEOUT_MS`). Browsers answer pings by themselves, in background tabs too.
+   * `pageTimeoutMs / 2` and `pageTimeoutMs` after its last sign of life, a round later when the
+   * studio's own process was stalled (default 30000, `PAGE_TIMEOUT_MS`). Browsers answer pings by
+   * themselves, in background tabs too.
    */
   readonly pageTimeoutMs?: number;
   /**
@@ -219,10 +220,17 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
   const maxBuffered = options.maxClientBufferedBytes ?? MAX_CLIENT_BUFFERED_BYTES;
   /** Pages heard from (a pong or a message) since the last ping round. */
   const heard = new WeakSet<WebSocket>();
-  // every pageTimeoutMs / 2: a page not heard from since the last round is dropped, the others pinged
+  // every pageTimeoutMs / 2: a page not heard from since the last round is dropped, the others pinged;
+  // a round that comes late (this process was stalled: a long task, a machine that slept) drops no
+  // one, as the pages' answers may be waiting unread
+  const pingEveryMs = pageTimeoutMs / 2;
+  let lastRound = performance.now();
   const pinger = setInterval(() => {
+    const now = performance.now();
+    const late = now - lastRound > 1.5 * pingEveryMs;
+    lastRound = now;
     for (const ws of wss.clients) {
-      if (!heard.has(ws)) {
+      if (!heard.has(ws) && !late) {
         droppedPages++;
         ws.terminate();
         continue;
@@ -230,7 +238,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
       heard.delete(ws);
       ws.ping();
     }
-  }, pageTimeoutMs / 2);
+  }, pingEveryMs);
   function attach(ws: WebSocket): void {
     heard.add(ws);
     ws.on('pong', () => heard.add(ws));
