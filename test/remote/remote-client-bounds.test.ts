@@ -1,4 +1,4 @@
-import { MAX_LEASES_PER_CLIENT, MAX_STREAMS_PER_CLIENT, connectNats, decodeFrame, type NatsConnection } from '@labrx/remote';
+import { MAX_LEASES_PER_CLIENT, MAX_QUEUED_BYTES_PER_CLIENT, MAX_STREAMS_PER_CLIENT, connectNats, decodeFrame, type NatsConnection } from '@labrx/remote';
 import { connect } from 'labrx';
 import { startServedSim, testNats, type ServedSim } from './remoteFixture.js';
 import { natsServerAvailable } from '../helpers/natsServer.js';
@@ -99,10 +99,14 @@ testNats('a client flooding 5000 generator requests does not hold another up: it
   await raw.flush();
   let worst = 0;
   let answeredAtFirst = -1;
+  const trips: string[] = [];
   for (let i = 0; i < 10 && answered < flood; i++) {
-    worst = Math.max(worst, await info());
+    const ms = await info();
+    worst = Math.max(worst, ms);
+    trips.push(`${ms.toFixed(0)} ms (${answered})`);
     if (answeredAtFirst < 0) answeredAtFirst = answered;
   }
+  t.log(`round trips during the flood (flood requests answered by then): ${trips.join(', ')}`);
   t.log(`info round trip: ${quiet.toFixed(1)} ms quiet, worst ${worst.toFixed(1)} ms during the flood (${answeredAtFirst} of ${flood} flood requests answered at the first reply)`);
   for (const end = performance.now() + 30_000; answered < flood && performance.now() < end; ) await new Promise((r) => setTimeout(r, 20));
   t.is(answered, flood, 'every flood request was answered');
@@ -111,4 +115,39 @@ testNats('a client flooding 5000 generator requests does not hold another up: it
   t.true(answeredAtFirst < flood / 10, `answered after ${answeredAtFirst} of the flood's requests`);
   // generous: the machine may be loaded; the figure is in bench/RESULTS.md
   t.true(worst < 10_000, `${worst} ms`);
+});
+
+testNats('a client sending faster than it is served, past MAX_QUEUED_BYTES_PER_CLIENT waiting, is dropped (its lease released); the server serves others', async (t) => {
+  const client = { id: 'hog-queue', user: 'u', host: 'h', pid: 4 };
+  const lease = await firstReply('_INBOX.hogq.lease', () => publish('lease', { client, lid: 'l', resources: ['asg1'] }, '_INBOX.hogq.lease'));
+  t.is(lease.kind, 'ok');
+  t.truthy(served.board.leases.holderOf('asg1'));
+  const errors: string[] = [];
+  let replies = 0;
+  const inbox = raw.subscribe('_INBOX.hogq.f.>', {
+    callback: (_e, m) => {
+      replies++;
+      const f = decodeFrame(m.data);
+      if (f.kind === 'error') errors.push((f.error as { message: string }).message);
+    },
+  });
+  t.teardown(() => inbox.unsubscribe());
+  // 20,000 requests of ~1 KiB at once: ~30 MB counted, far more than are served while they arrive
+  const pad = 'x'.repeat(1000);
+  const flood = 20_000;
+  for (let i = 0; i < flood; i++) publish('asg', { client, index: 0, settings: { frequency: 1000 + i }, pad }, `_INBOX.hogq.f.${i}`);
+  await raw.flush();
+  const end = performance.now() + 20_000;
+  while (errors.length === 0 && performance.now() < end) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 200));
+  t.log(`${replies} replies to ${flood} requests, ${errors.length} of them 'dropped'`);
+  t.true(errors.some((m) => m.includes(`over ${MAX_QUEUED_BYTES_PER_CLIENT} bytes of requests waiting`)), errors[0] ?? 'no error reply');
+  t.true(replies < flood, 'waiting requests were discarded');
+  t.falsy(served.board.leases.holderOf('asg1'), 'its lease was released');
+  const rp = await connect(served.url);
+  try {
+    t.is((await rp.scope.single({ decimation: 16 })).ch1.length, 16384);
+  } finally {
+    await rp.close();
+  }
 });

@@ -162,6 +162,16 @@ interface Parsed {
  */
 const REQUESTS_PER_TURN = 64;
 
+/**
+ * Bytes of requests one client may have waiting for its turn (their bodies, plus
+ * `QUEUED_REQUEST_OVERHEAD_BYTES` each for what a parsed request holds); a request that would go over
+ * it drops the client (streams and leases released) and discards its waiting requests.
+ */
+export const MAX_QUEUED_BYTES_PER_CLIENT = 4 << 20;
+
+/** What one waiting request is counted for beyond its body (the message and its parsed JSON), bytes. */
+const QUEUED_REQUEST_OVERHEAD_BYTES = 512;
+
 /** Largest window a client may ask for, frames. */
 const MAX_WINDOW = 1024;
 
@@ -212,7 +222,8 @@ export const MAX_LEASES_PER_CLIENT = 32;
  * most `MAX_STREAMS_PER_CLIENT` streams and `MAX_LEASES_PER_CLIENT` leases on a board; one asking for
  * more is dropped (a `BadRequestError` naming the limit), the server and other clients go on.
  * Requests are served round-robin between clients (one of each per turn, `REQUESTS_PER_TURN` at most),
- * each client's in the order they came, so a client flooding requests delays another by about a turn.
+ * each client's in the order they came, so a client flooding requests delays another by about a turn;
+ * a client with more than `MAX_QUEUED_BYTES_PER_CLIENT` of requests waiting is dropped.
  *
  * @example
  * const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
@@ -561,14 +572,15 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
   // Requests wait in one queue per client (board and identity; '' for messages without one) and are
   // served round-robin, one of each waiting client in turn, at most REQUESTS_PER_TURN per turn, so that
   // a client flooding requests delays another by about one turn, not by all its requests.
-  const waiting = new Map<string, Parsed[]>();
+  const waiting = new Map<string, { readonly requests: Parsed[]; bytes: number }>();
   let turn: ReturnType<typeof setImmediate> | null = null;
   const serveTurn = (): void => {
     turn = null;
     for (let done = 0; done < REQUESTS_PER_TURN && waiting.size > 0; ) {
       for (const [key, queue] of waiting) {
-        const request = queue.shift()!;
-        if (queue.length === 0) waiting.delete(key);
+        const request = queue.requests.shift()!;
+        queue.bytes -= request.msg.data.length + QUEUED_REQUEST_OVERHEAD_BYTES;
+        if (queue.requests.length === 0) waiting.delete(key);
         handle(request).catch((error: unknown) => replyError(request.msg, error));
         if (++done >= REQUESTS_PER_TURN) break;
       }
@@ -586,9 +598,20 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     const c = request.body['client'];
     const id = typeof c === 'object' && c !== null && typeof (c as { id?: unknown }).id === 'string' ? (c as { id: string }).id : '';
     const key = `${request.sb.name}\u0000${id}`;
-    const queue = waiting.get(key);
-    if (queue) queue.push(request);
-    else waiting.set(key, [request]);
+    const cost = msg.data.length + QUEUED_REQUEST_OVERHEAD_BYTES;
+    let queue = waiting.get(key);
+    if (queue && queue.bytes + cost > MAX_QUEUED_BYTES_PER_CLIENT) {
+      // a client sending faster than it is served: dropped, its waiting requests discarded
+      waiting.delete(key);
+      const error = new BadRequestError(msg.subject, `client ${JSON.stringify(id)} has over ${MAX_QUEUED_BYTES_PER_CLIENT} bytes of requests waiting: dropped (its waiting requests discarded, its streams and leases released)`);
+      const client = request.sb.clients.get(id);
+      if (client) dropClient(request.sb, client, error);
+      replyError(msg, error);
+      return;
+    }
+    if (!queue) waiting.set(key, (queue = { requests: [], bytes: 0 }));
+    queue.requests.push(request);
+    queue.bytes += cost;
     turn ??= setImmediate(serveTurn);
   };
 
