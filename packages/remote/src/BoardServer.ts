@@ -597,6 +597,9 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     }
     const c = request.body['client'];
     const id = typeof c === 'object' && c !== null && typeof (c as { id?: unknown }).id === 'string' ? (c as { id: string }).id : '';
+    // a client is heard when its message is read, even if it then waits for its turn
+    const heard = request.sb.clients.get(id);
+    if (heard) heard.lastSeenMs = scheduler.now();
     const key = `${request.sb.name}\u0000${id}`;
     const cost = msg.data.length + QUEUED_REQUEST_OVERHEAD_BYTES;
     let queue = waiting.get(key);
@@ -622,8 +625,14 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     },
   });
 
+  let lastTickMs = scheduler.now();
   const beat = interval(heartbeatMs, scheduler).subscribe({ next: () => {
     const now = scheduler.now();
+    const lateMs = now - lastTickMs - heartbeatMs;
+    lastTickMs = now;
+    // this process was busy (its own timer came late): what clients sent meanwhile waits unread in its
+    // socket, so that time is not their silence
+    if (lateMs > heartbeatMs) for (const sb of served.values()) for (const c of sb.clients.values()) c.lastSeenMs += lateMs;
     for (const sb of served.values()) {
       for (const client of [...sb.clients.values()]) if (now - client.lastSeenMs > clientTimeoutMs) dropClient(sb, client, new ConnectionLostError(`${name}/${sb.name}`, `no heartbeat from this client for ${Math.round(now - client.lastSeenMs)} ms: its streams and leases were released`));
     }
