@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { VirtualClock } from '@labrx/core/testing';
-import { connect, startStudio } from 'labrx';
+import { connect, sideOfFringeLock, startStudio } from 'labrx';
 import { StudioSession } from 'labrx/testing';
 
 // Fuzz of studio client→server messages (issue #12): any text a page sends gets a typed 'error'
@@ -24,10 +24,23 @@ const ordinaryKey = fc.string({ minLength: 1, maxLength: 10 }).filter((k) => !(k
 const settingValue = fc.oneof(fc.double(), fc.integer(), fc.string({ maxLength: 10 }), fc.boolean(), fc.constant(null), fc.array(fc.double(), { maxLength: 3 }), fc.constantFrom(1e308, -1, 0, 2 ** 32));
 const settings = fc.dictionary(fc.oneof(ordinaryKey, fc.constantFrom('decimation', 'trigger', 'frequency', 'amplitude', 'output', 'points', 'start', 'stop', 'window', 'unit', 'rbw', 'averages')), settingValue, { maxKeys: 4 });
 
+// lockbox configurations: the editor's shape (named inputs and outputs, stages) with random settings
+const lockPart = fc.dictionary(fc.constantFrom('signal', 'model', 'pid', 'dac', 'unityGainHz', 'actuatorGain', 'setpoint', 'input', 'name', 'locateWith', 'minVoltage'), settingValue, { maxKeys: 4 });
+const lockConfig = fc.record(
+  {
+    inputs: fc.oneof(fc.dictionary(fc.constantFrom('transmission', 'pdh', 'a b', ''), lockPart, { maxKeys: 3 }), fc.jsonValue()),
+    outputs: fc.oneof(fc.dictionary(fc.constantFrom('piezo', 'temp', 'x'), lockPart, { maxKeys: 3 }), fc.jsonValue()),
+    sequence: fc.oneof(fc.array(fc.record({ name: fc.string({ maxLength: 5 }), input: fc.constantFrom('transmission', 'pdh'), outputs: fc.jsonValue() }, { requiredKeys: [] }), { maxLength: 3 }), fc.jsonValue()),
+    lossSamples: settingValue,
+    sweepOutput: fc.oneof(fc.constantFrom('piezo', ''), fc.jsonValue()),
+  },
+  { requiredKeys: [] },
+);
+
 const message = fc.oneof(
   fc.record(
     {
-      type: fc.constantFrom('run', 'settings', 'view', 'ack', 'hello', '', 'pause', 'export', 'save', 'history', 'overlay', 'profile', 'lock', 'unlock', 'waterfall'),
+      type: fc.constantFrom('run', 'settings', 'view', 'ack', 'hello', '', 'pause', 'export', 'save', 'history', 'overlay', 'profile', 'lock', 'lockConfig', 'lockPreset', 'unlock', 'waterfall'),
       instrument: fc.oneof(fc.constantFrom('scope', 'specan', 'na', 'asg0', 'asg1', 'studio', 'shown', 'fleet', 'waterfall'), fc.jsonValue()),
       id: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.jsonValue()),
       paused: fc.oneof(fc.boolean(), fc.jsonValue()),
@@ -41,12 +54,19 @@ const message = fc.oneof(
       settings: fc.oneof(settings, fc.jsonValue()),
       widths: fc.oneof(fc.record({ scope: fc.double(), specan: fc.double() }), fc.jsonValue()),
       preset: fc.oneof(fc.constantFrom('sideOfFringe', 'fabryPerotPdh', 'michelsonMidFringe', null), fc.jsonValue()),
+      config: fc.oneof(lockConfig, fc.jsonValue()),
       options: fc.oneof(fc.dictionary(fc.constantFrom('linewidthHz', 'piezoHzPerV', 'unityGainHz', 'modulationHz', 'piezoMPerV', 'side'), settingValue, { maxKeys: 5 }), fc.jsonValue()),
     },
     { requiredKeys: ['type'] },
   ).map((m) => JSON.stringify(m)),
   fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null'),
   fc.string({ maxLength: 100 }),
+  // well-formed editor messages, so that acceptance is exercised too (a preset loaded, a configuration applied)
+  fc.constantFrom(
+    JSON.stringify({ type: 'lockPreset', preset: 'sideOfFringe', options: { linewidthHz: 5e5, piezoHzPerV: 5e6, unityGainHz: 1000 } }),
+    JSON.stringify({ type: 'lockConfig', config: sideOfFringeLock({ linewidthHz: 5e5, piezoHzPerV: 5e6, unityGainHz: 700 }) }),
+    JSON.stringify({ type: 'lockConfig', config: sideOfFringeLock({ linewidthHz: 5e5, piezoHzPerV: 5e6, unityGainHz: 300 }) }),
+  ),
 );
 
 test('StudioSession: random messages get an error reply or are applied; handle never throws', async (t) => {
@@ -66,7 +86,7 @@ test('StudioSession: random messages get an error reply or are applied; handle n
       session.handle(text); // throws nothing
       for (const r of replies) {
         // no catalogue and no profile folder here: 'history' and 'profiles' replies are empty lists
-        t.true(['error', 'applied', 'state', 'history', 'profiles', 'overlay', 'lock', 'lockStatus', 'waterfall'].includes(r.type), `reply ${JSON.stringify(r)} to ${text}`);
+        t.true(['error', 'applied', 'state', 'history', 'profiles', 'overlay', 'lock', 'lockStatus', 'lockConfig', 'lockPreset', 'waterfall'].includes(r.type), `reply ${JSON.stringify(r)} to ${text}`);
         kinds.set(r.type, (kinds.get(r.type) ?? 0) + 1);
       }
     }),
@@ -76,6 +96,7 @@ test('StudioSession: random messages get an error reply or are applied; handle n
   await clock.advanceBy(50);
   t.log([...kinds].map(([k, n]) => `${k}: ${n}`).join(', '));
   t.true((kinds.get('error') ?? 0) > 0);
+  t.true((kinds.get('lockPreset') ?? 0) > 0 && (kinds.get('lockConfig') ?? 0) > 0, 'editor messages were accepted too');
 });
 
 test('a live studio: a page sending random messages stays connected or is dropped, the server stays up for others', async (t) => {

@@ -2,7 +2,7 @@ import test from 'ava';
 import { firstValueFrom, toArray, type Subscription } from 'rxjs';
 import { ResourceBusyError, SettingsError } from '@labrx/core';
 import { VirtualClock } from '@labrx/core/testing';
-import { Board, LockError, LockboxUnavailableError, pidGains, type LockboxConfig, type LockEvent, type LockStatus } from '@labrx/instruments';
+import { Board, fabryPerotPdhLock, LockError, LockboxUnavailableError, pidGains, plainLockboxConfig, resolveLockboxConfig, type LockboxConfig, type LockEvent, type LockStatus } from '@labrx/instruments';
 import { FakeLoopBoard, withoutPids } from './fakeLoopBoard.js';
 
 // A side-of-fringe lock on the fake board's Lorentzian (half width 10 mV on out1): the lock variable
@@ -44,6 +44,24 @@ test('configure validates the whole configuration: SettingsError names the part,
     t.regex(e!.message, message);
   }
   t.is(rp.lockbox.config, good);
+});
+
+test('config$ reports the configuration in force on every change, not a refused one; plainLockboxConfig gives it back as a user would (the same once resolved)', (t) => {
+  const { rp } = rig();
+  const seen: (number | null)[] = [];
+  const sub = rp.lockbox.config$.subscribe((c) => seen.push(c === null ? null : c.outputs.piezo!.unityGainHz));
+  rp.lockbox.configure(config());
+  t.throws(() => rp.lockbox.configure(config({ outputs: { piezo: { unityGainHz: -1 } } })), { instanceOf: SettingsError });
+  rp.lockbox.configure(config({ outputs: { piezo: { ...config().outputs.piezo, unityGainHz: 300 } } }));
+  sub.unsubscribe();
+  t.deepEqual(seen, [null, 200, 300]);
+  const plain = plainLockboxConfig(rp.lockbox.config!);
+  t.false('name' in plain.inputs.transmission!, "an input's name is its key");
+  t.is(plain.outputs.piezo!.minVoltage, -1, 'every setting explicit');
+  t.deepEqual(resolveLockboxConfig(plain, rp.info), rp.lockbox.config);
+  // a configuration with every kind of part: the PDH preset (an IQ input located by another)
+  const pdh = resolveLockboxConfig(fabryPerotPdhLock({ linewidthHz: 5e5, piezoHzPerV: 5e6, modulationHz: 2e7 }), rp.info);
+  t.deepEqual(resolveLockboxConfig(JSON.parse(JSON.stringify(plainLockboxConfig(pdh))), rp.info), pdh);
 });
 
 test('a sampler-read input needs an input on in1/in2 to locate its feature (SettingsError names the candidates)', (t) => {

@@ -6,9 +6,6 @@ import {
   type ResultKind,
   type SavableResult,
   type SavedFrequencyResponse,
-  type Spectrogram,
-  type Spectrum,
-  type Trace,
 } from '@labrx/core';
 
 /** The kinds of result the catalogue keeps (the same as labrx's data files). */
@@ -39,81 +36,41 @@ export interface EncodedRun {
 /** Which kind `r` is, by its fields; null for anything else. */
 export const catalogueKind = resultKindOf;
 
+/**
+ * What each kind stores: its own arrays (not derived ones such as a trace's times or a response's
+ * magnitude) and its scalar fields (one left undefined is not stored).
+ */
+const STORED_FIELDS: Readonly<Record<CatalogueKind, { readonly arrays: readonly string[]; readonly scalars: readonly string[] }>> = {
+  trace: { arrays: ['ch1', 'ch2'], scalars: ['dt', 't0', 'averages', 'timestamp'] },
+  spectrum: { arrays: ['frequencies', 'ch1', 'ch2'], scalars: ['unit', 'rbw', 'window', 'averages'] },
+  'frequency-response': { arrays: ['frequencies', 're', 'im'], scalars: ['averages'] },
+  spectrogram: { arrays: ['frequencies', 'times', 'ch1', 'ch2'], scalars: ['unit', 'rbw', 'window', 'averages'] },
+};
+
 /** Splits a result (see `EncodedRun`); null when it is not a Trace, Spectrum, FrequencyResponse or Spectrogram. */
 export function encodeRun(r: CatalogueResult): EncodedRun | null {
   const kind = catalogueKind(r);
-  switch (kind) {
-    case 'trace': {
-      const t = r as Trace;
-      return {
-        kind,
-        arrays: [
-          { name: 'ch1', values: t.ch1 },
-          { name: 'ch2', values: t.ch2 },
-        ],
-        scalars: { dt: t.dt, t0: t.t0, averages: t.averages, timestamp: t.timestamp },
-        settings: t.settings ?? null,
-      };
-    }
-    case 'spectrum': {
-      const s = r as Spectrum;
-      return {
-        kind,
-        arrays: [
-          { name: 'frequencies', values: s.frequencies },
-          { name: 'ch1', values: s.ch1 },
-          { name: 'ch2', values: s.ch2 },
-        ],
-        scalars: { unit: s.unit, rbw: s.rbw, window: s.window, averages: s.averages },
-        settings: s.settings ?? null,
-      };
-    }
-    case 'frequency-response': {
-      const h = r as CatalogueFrequencyResponse;
-      return {
-        kind,
-        arrays: [
-          { name: 'frequencies', values: h.frequencies },
-          { name: 're', values: h.re },
-          { name: 'im', values: h.im },
-        ],
-        scalars: h.averages !== undefined ? { averages: h.averages } : {},
-        settings: h.settings ?? null,
-      };
-    }
-    case 'spectrogram': {
-      const s = r as Spectrogram;
-      return {
-        kind,
-        arrays: [
-          { name: 'frequencies', values: s.frequencies },
-          { name: 'times', values: s.times },
-          { name: 'ch1', values: s.ch1 },
-          { name: 'ch2', values: s.ch2 },
-        ],
-        scalars: { unit: s.unit, rbw: s.rbw, window: s.window, averages: s.averages },
-        settings: s.settings ?? null,
-      };
-    }
-    default:
-      return null;
-  }
+  if (kind === null) return null;
+  const fields = r as unknown as Readonly<Record<string, unknown>>;
+  const { arrays, scalars } = STORED_FIELDS[kind];
+  return {
+    kind,
+    arrays: arrays.map((name) => ({ name, values: fields[name] as Float64Array })),
+    scalars: Object.fromEntries(scalars.filter((name) => fields[name] !== undefined).map((name) => [name, fields[name]])),
+    settings: (r as { settings?: unknown }).settings ?? null,
+  };
 }
 
 /** Rebuilds the result that `encodeRun` split; the arrays are used as given (not copied). */
 export function decodeRun(run: EncodedRun): CatalogueLoaded {
-  const a = (name: string): Float64Array => run.arrays.find((x) => x.name === name)?.values ?? new Float64Array(0);
-  const s = run.scalars as { dt: number; t0: number; averages: number; timestamp: number; unit: Spectrum['unit']; rbw: number; window: string };
-  switch (run.kind) {
-    case 'trace':
-      return { kind: 'trace', result: { dt: s.dt, t0: s.t0, ch1: a('ch1'), ch2: a('ch2'), averages: s.averages, settings: run.settings as Trace['settings'], timestamp: s.timestamp } };
-    case 'spectrum':
-      return { kind: 'spectrum', result: { frequencies: a('frequencies'), ch1: a('ch1'), ch2: a('ch2'), unit: s.unit, rbw: s.rbw, window: s.window, averages: s.averages, settings: run.settings } };
-    case 'frequency-response': {
-      const h = frequencyResponse(a('frequencies'), a('re'), a('im'), run.settings);
-      return { kind: 'frequency-response', result: typeof s.averages === 'number' ? { ...h, averages: s.averages } : h };
-    }
-    case 'spectrogram':
-      return { kind: 'spectrogram', result: { frequencies: a('frequencies'), times: a('times'), ch1: a('ch1'), ch2: a('ch2'), unit: s.unit, rbw: s.rbw, window: s.window, averages: s.averages, settings: run.settings } };
+  const { arrays, scalars } = STORED_FIELDS[run.kind];
+  const fields: Record<string, unknown> = {};
+  for (const name of arrays) fields[name] = run.arrays.find((x) => x.name === name)?.values ?? new Float64Array(0);
+  for (const name of scalars) if (run.scalars[name] !== undefined) fields[name] = run.scalars[name];
+  if (run.kind === 'frequency-response') {
+    // magnitude and phase are derived again
+    const h = frequencyResponse(fields.frequencies as Float64Array, fields.re as Float64Array, fields.im as Float64Array, run.settings);
+    return { kind: run.kind, result: typeof fields.averages === 'number' ? { ...h, averages: fields.averages } : h };
   }
+  return { kind: run.kind, result: { ...fields, settings: run.settings } } as CatalogueLoaded;
 }

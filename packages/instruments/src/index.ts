@@ -27,6 +27,7 @@ export {
   LOCKBOX_STAGE_SETTINGS,
   LOCKBOX_SIGNALS,
   resolveLockboxConfig,
+  plainLockboxConfig,
   type LockboxConfig,
   type LockboxInputSettings,
   type LockboxOutputSettings,

@@ -98,6 +98,7 @@ interface Session {
  */
 export class Lockbox {
   private resolved: ResolvedLockboxConfig | null = null;
+  private readonly configs = new BehaviorSubject<ResolvedLockboxConfig | null>(null);
   private readonly calibrations = new Map<string, InputCalibration>();
   private readonly current: BehaviorSubject<LockStatus>;
   private session: Session | null = null;
@@ -124,6 +125,13 @@ export class Lockbox {
   get config(): ResolvedLockboxConfig | null {
     return this.resolved;
   }
+
+  /**
+   * The configuration in force now and on every change (`configure`, or `lock$`/`calibrate$` with a
+   * configuration), for user interfaces that show it; null before the first. Hot; completes when
+   * the board closes.
+   */
+  readonly config$: Observable<ResolvedLockboxConfig | null> = this.configs.asObservable();
 
   /** Each input's last calibration (V), by input name. */
   get calibration(): Readonly<Record<string, InputCalibration>> {
@@ -168,6 +176,7 @@ export class Lockbox {
   private adopt(resolved: ResolvedLockboxConfig): void {
     this.resolved = resolved;
     this.calibrations.clear();
+    this.configs.next(resolved);
   }
 
   /** `resolveLockboxConfig` and this board's checks; changes nothing. */
@@ -700,5 +709,6 @@ export class Lockbox {
     this.session = null;
     s?.subscription.unsubscribe();
     this.current.complete();
+    this.configs.complete();
   }
 }

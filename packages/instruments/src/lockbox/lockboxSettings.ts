@@ -294,3 +294,20 @@ export function resolveLockboxConfig(config: unknown, info: BoardInfo): Resolved
   if (!inputs[lockedInput]) throw new SettingsError('lockbox', 'lockedInput', top.lockedInput, `one of the inputs: ${inputNames.join(', ')}`);
   return Object.freeze({ ...top, sweepOutput, lockedInput, inputs: Object.freeze(inputs), outputs: Object.freeze(outputs), sequence: Object.freeze(sequence) });
 }
+
+/**
+ * A resolved configuration as plain data a user would give (`LockboxConfig`): every setting explicit,
+ * the inputs' and outputs' `name` left out (it is their key). `resolveLockboxConfig` of the result
+ * gives the same configuration back; user interfaces edit it and send it back.
+ */
+export function plainLockboxConfig(resolved: ResolvedLockboxConfig): LockboxConfig {
+  const { inputs, outputs, sequence, ...top } = resolved;
+  const unnamed = <T extends { readonly name: string }>(table: Readonly<Record<string, T>>): Record<string, Omit<T, 'name'>> =>
+    Object.fromEntries(Object.entries(table).map(([key, { name: _name, ...rest }]) => [key, rest]));
+  return {
+    ...top,
+    inputs: unnamed(inputs),
+    outputs: unnamed(outputs),
+    sequence: sequence.map((s) => ({ ...s, outputs: Object.fromEntries(Object.entries(s.outputs).map(([k, o]) => [k, { ...o }])) })),
+  };
+}

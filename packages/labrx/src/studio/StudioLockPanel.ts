@@ -1,7 +1,22 @@
 import type { Subscription } from 'rxjs';
-import { fabryPerotPdhLock, michelsonMidFringeLock, sideOfFringeLock, type Board, type LockboxConfig, type LockStatus } from '@labrx/instruments';
+import type { BoardInfo, SettingField } from '@labrx/core';
+import {
+  fabryPerotPdhLock,
+  LOCKBOX_INPUT_SETTINGS,
+  LOCKBOX_OUTPUT_SETTINGS,
+  LOCKBOX_SETTINGS,
+  LOCKBOX_STAGE_SETTINGS,
+  michelsonMidFringeLock,
+  plainLockboxConfig,
+  resolveLockboxConfig,
+  sideOfFringeLock,
+  type Board,
+  type LockboxConfig,
+  type LockStatus,
+  type ResolvedLockboxConfig,
+} from '@labrx/instruments';
 import { allocateFrame, FRAME_KIND } from './frames.js';
-import { errorInfo, STUDIO_LOCK_PRESETS, type ServerMessage, type StudioLockPreset } from './protocol.js';
+import { errorInfo, STUDIO_LOCK_PRESETS, type ServerMessage, type StudioLockboxFields, type StudioLockPreset } from './protocol.js';
 
 /** Lock-status samples the strip chart holds (at the default 20 ms between samples: 10 s). */
 export const LOCK_STRIP_SAMPLES = 500;
@@ -31,7 +46,39 @@ export function lockPresetConfig(preset: StudioLockPreset, options: Readonly<Rec
 }
 
 /**
- * One page's lockbox panel: Lock (a preset or the configuration in force) and Unlock, the stages as
+ * What a stage does with one output (`StageOutputSettings`, checked by `resolveLockboxConfig`; it
+ * has no declaration of its own): described as form fields so that the page builds it as the others.
+ */
+const STAGE_OUTPUT_FIELDS: readonly SettingField[] = [
+  { name: 'lock', doc: 'lock this output in this stage (else its PID is off)', unit: null, kind: 'boolean', allowed: 'true or false', choices: null, min: null, max: null, default: false, acquisition: false, resolved: true, form: true },
+  {
+    name: 'offset',
+    doc: "where the output's integrator starts when the stage begins (empty: it keeps its value)",
+    unit: 'V',
+    kind: 'number',
+    allowed: "a voltage within the output's limits (V), 'from-sweep' (where the sweep met the setpoint), or empty",
+    choices: null,
+    min: null,
+    max: null,
+    default: null,
+    acquisition: false,
+    resolved: true,
+    form: true,
+  },
+];
+
+/** The lockbox editor's form fields for `info`'s board, from the lockbox's declarations. */
+export function studioLockboxFields(info: BoardInfo): StudioLockboxFields {
+  return { lockbox: LOCKBOX_SETTINGS.fields(info), input: LOCKBOX_INPUT_SETTINGS.fields(info), output: LOCKBOX_OUTPUT_SETTINGS.fields(info), stage: LOCKBOX_STAGE_SETTINGS.fields(info), stageOutput: STAGE_OUTPUT_FIELDS };
+}
+
+/** A lock request from the page: a preset and its options (preset null: the configuration in force), or a whole configuration. */
+export type StudioLockRequest = { readonly preset: StudioLockPreset | null; readonly options: Readonly<Record<string, number>> } | { readonly config: LockboxConfig };
+
+/**
+ * One page's lockbox panel: the configuration editor (a preset's configuration to start from, Apply
+ * to make the page's configuration the one in force, the one in force whenever it changes), Lock (a
+ * preset, the editor's configuration or the one in force) and Unlock, the stages as
  * `lock$` reaches them, the status when it changes, and the error signal and PID output of every
  * `locked$` sample as a strip chart (frames of kind lockSignals, under the session's flow control:
  * at most `maxInFlight` frames not yet drawn, the newest strip waiting meanwhile).
@@ -53,6 +100,9 @@ export class StudioLockPanel {
   private unlocked: Promise<void> = Promise.resolve();
   /** True while `lock$` is being subscribed (it may unlock an earlier lock on the way). */
   private subscribing = false;
+  private configSub: Subscription | null = null;
+  /** The configuration last sent to the page (JSON), so that an unchanged one is not sent again. */
+  private lastConfig = 'null';
 
   constructor(
     private readonly board: Board,
@@ -66,13 +116,20 @@ export class StudioLockPanel {
   }
 
   /** The hello message's lockbox part. */
-  hello(): { presets: typeof STUDIO_LOCK_PRESETS; configured: boolean; status: LockStatus } {
+  hello(): { presets: typeof STUDIO_LOCK_PRESETS; configured: boolean; status: LockStatus; fields: StudioLockboxFields; config: LockboxConfig | null } {
     const lb = this.board.lockbox;
-    return { presets: STUDIO_LOCK_PRESETS, configured: lb.config !== null, status: lb.status };
+    const config = lb.config === null ? null : plainLockboxConfig(lb.config);
+    this.lastConfig = JSON.stringify(config);
+    return { presets: STUDIO_LOCK_PRESETS, configured: lb.config !== null, status: lb.status, fields: studioLockboxFields(this.board.info), config };
   }
 
-  /** Starts watching `locked$`. */
+  /** Starts watching `locked$` and the configuration in force. */
   start(): void {
+    this.configSub = this.board.lockbox.config$.subscribe({
+      next: (c) => this.sendConfig(c),
+      // config$ completes when the board closes; an error here would be a bug worth showing
+      error: (error: unknown) => this.channel.send({ type: 'error', instrument: 'lockbox', error: errorInfo(error) }),
+    });
     this.statusSub = this.board.lockbox.locked$.subscribe({
       next: (s) => this.status(s),
       // locked$ completes when the board closes; an error here would be a bug worth showing
@@ -80,12 +137,35 @@ export class StudioLockPanel {
     });
   }
 
-  /** Locks with a preset (or the configuration in force); progress and errors go to the page. */
-  lock(preset: StudioLockPreset | null, options: Readonly<Record<string, number>>): void {
+  /** Sends a preset's configuration with `options`, resolved (every setting explicit), for the editor; changes nothing. */
+  preset(preset: StudioLockPreset, options: Readonly<Record<string, number>>): void {
+    try {
+      const config = plainLockboxConfig(resolveLockboxConfig(lockPresetConfig(preset, options), this.board.info));
+      this.channel.send({ type: 'lockPreset', preset, options, config });
+    } catch (error) {
+      this.channel.send({ type: 'error', instrument: 'lockbox', error: errorInfo(error) });
+    }
+  }
+
+  /**
+   * Makes `config` the configuration in force (`lockbox.configure`: validated first, a bad value is
+   * a `SettingsError` to the page and nothing changes; refused while a lock runs); every page then
+   * gets it as 'lockConfig'.
+   */
+  apply(config: LockboxConfig): void {
+    try {
+      this.board.lockbox.configure(config);
+    } catch (error) {
+      this.channel.send({ type: 'error', instrument: 'lockbox', error: errorInfo(error) });
+    }
+  }
+
+  /** Locks with a preset, a whole configuration or the configuration in force; progress and errors go to the page. */
+  lock(request: StudioLockRequest): void {
     const lb = this.board.lockbox;
     let config: LockboxConfig | undefined;
     try {
-      config = preset === null ? undefined : lockPresetConfig(preset, options);
+      config = 'config' in request ? request.config : request.preset === null ? undefined : lockPresetConfig(request.preset, request.options);
     } catch (error) {
       return this.channel.send({ type: 'error', instrument: 'lockbox', error: errorInfo(error) });
     }
@@ -141,6 +221,8 @@ export class StudioLockPanel {
   close(): void {
     this.statusSub?.unsubscribe();
     this.statusSub = null;
+    this.configSub?.unsubscribe();
+    this.configSub = null;
     const lb = this.board.lockbox;
     const mine = lockedBy.get(lb) === this;
     this.lockSub?.unsubscribe(); // before 'locked' this unlocks by itself
@@ -153,6 +235,14 @@ export class StudioLockPanel {
   /** Settles when the unlock that `close()` started is done (at once when there was none). */
   released(): Promise<void> {
     return this.unlocked;
+  }
+
+  private sendConfig(resolved: ResolvedLockboxConfig | null): void {
+    const config = resolved === null ? null : plainLockboxConfig(resolved);
+    const text = JSON.stringify(config);
+    if (text === this.lastConfig) return;
+    this.lastConfig = text;
+    this.channel.send({ type: 'lockConfig', config });
   }
 
   private status(s: LockStatus): void {

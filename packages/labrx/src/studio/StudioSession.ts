@@ -321,9 +321,13 @@ export class StudioSession {
       case 'profile':
         return this.profile(m.action, m.name);
       case 'lock':
+      case 'lockConfig':
+      case 'lockPreset':
       case 'unlock':
         if (!this.lockPanel) return this.send({ type: 'error', instrument: 'lockbox', error: { name: 'StudioError', code: 'NoLockbox', message: `board ${this.board.id} has no PIDs: it has no lockbox` } });
-        return m.type === 'lock' ? this.lockPanel.lock(m.preset, m.options) : this.lockPanel.unlock();
+        if (m.type === 'lockConfig') return this.lockPanel.apply(m.config);
+        if (m.type === 'lockPreset') return this.lockPanel.preset(m.preset, m.options);
+        return m.type === 'lock' ? this.lockPanel.lock(m) : this.lockPanel.unlock();
       case 'waterfall':
         return this.waterfall.handle(m);
     }

@@ -1,4 +1,4 @@
-import type { LockEvent, LockStatus } from '@labrx/instruments';
+import type { LockboxConfig, LockEvent, LockStatus } from '@labrx/instruments';
 import { parseWaterfallMessage, type WaterfallClientMessage, type WaterfallServerMessage } from './waterfallProtocol.js';
 import { ASG_SETTINGS, formatSettingValue, IQ_MODULE_SETTINGS, LabrxError, NA_SETTINGS, PID_SETTINGS, SCOPE_SETTINGS, SettingsError, SPECAN_SETTINGS, type BoardInfo, type SettingField } from '@labrx/core';
 
@@ -68,6 +68,21 @@ export type ClientMessage =
    * page goes (docs/decisions/0022).
    */
   | { readonly type: 'lock'; readonly preset: StudioLockPreset | null; readonly options: Readonly<Record<string, number>> }
+  /**
+   * Lockbox: lock with a whole configuration (the editor's), which becomes the configuration in
+   * force once valid (`lockbox.lock$(config)`); a bad value locks nothing and changes nothing.
+   */
+  | { readonly type: 'lock'; readonly config: LockboxConfig }
+  /**
+   * Lockbox editor's Apply: validates `config` against the lockbox's declarations and this board
+   * (`lockbox.configure`) and makes it the configuration in force, which every page then gets as
+   * 'lockConfig'; a bad value is an 'error' naming the input/output/stage, the setting, the value and
+   * what is allowed, and nothing changes. Its shape is checked here (objects, at most
+   * `STUDIO_LOCK_CONFIG_MAX_PARTS` inputs, outputs and stages), every value by the lockbox.
+   */
+  | { readonly type: 'lockConfig'; readonly config: LockboxConfig }
+  /** Lockbox editor's Load preset: a preset's configuration with these options, resolved; answered by 'lockPreset' to this page only (nothing changes). */
+  | { readonly type: 'lockPreset'; readonly preset: StudioLockPreset; readonly options: Readonly<Record<string, number>> }
   /** Lockbox: unlock (outputs safe), whoever locked. */
   | { readonly type: 'unlock' }
   /** The waterfall (spectrogram) panel: start, stop, acknowledge a frame (StudioWaterfall). */
@@ -85,6 +100,22 @@ export const STUDIO_LOCK_PRESETS = {
 } as const satisfies Record<string, Readonly<Record<string, number>>>;
 /** A lockbox preset of the page: sideOfFringeLock, fabryPerotPdhLock, michelsonMidFringeLock. */
 export type StudioLockPreset = keyof typeof STUDIO_LOCK_PRESETS;
+
+/** Most named inputs, outputs and stages a lockbox configuration from the page may have (each). */
+export const STUDIO_LOCK_CONFIG_MAX_PARTS = 16;
+
+/**
+ * The lockbox editor's form fields for this board, from the declarations (`LOCKBOX_SETTINGS`,
+ * `LOCKBOX_INPUT_SETTINGS`, `LOCKBOX_OUTPUT_SETTINGS`, `LOCKBOX_STAGE_SETTINGS`); `stageOutput`
+ * describes what a stage does with each output (`StageOutputSettings`: lock, offset).
+ */
+export interface StudioLockboxFields {
+  readonly lockbox: readonly SettingField[];
+  readonly input: readonly SettingField[];
+  readonly output: readonly SettingField[];
+  readonly stage: readonly SettingField[];
+  readonly stageOutput: readonly SettingField[];
+}
 
 /** Plots whose frames are acknowledged: the streamed instruments and shown Observables. */
 export const STUDIO_STREAMED = ['scope', 'specan', 'shown', 'lockbox'] as const;
@@ -147,8 +178,20 @@ export type ServerMessage =
        */
       readonly modules: readonly StudioModuleForm[];
       /** The lockbox panel, when the board has PIDs and a sampler (null: the panel is hidden). */
-      readonly lockbox: null | { readonly presets: typeof STUDIO_LOCK_PRESETS; readonly configured: boolean; readonly status: LockStatus };
+      readonly lockbox: null | {
+        readonly presets: typeof STUDIO_LOCK_PRESETS;
+        readonly configured: boolean;
+        readonly status: LockStatus;
+        /** The editor's form fields (from the lockbox's declarations, this board's ranges). */
+        readonly fields: StudioLockboxFields;
+        /** The configuration in force (every setting explicit), or null before one is set. */
+        readonly config: LockboxConfig | null;
+      };
     }
+  /** The lockbox's configuration in force (every setting explicit) whenever it changes: a page's Apply or Lock, a script's `configure` or `lock`. */
+  | { readonly type: 'lockConfig'; readonly config: LockboxConfig | null }
+  /** A preset's configuration (answering 'lockPreset'), for the editor to show; not yet in force. */
+  | { readonly type: 'lockPreset'; readonly preset: StudioLockPreset; readonly options: Readonly<Record<string, number>>; readonly config: LockboxConfig }
   /** A lock sequence's progress (a calibration, a stage reached, 'locked'), as `lock$` emits it. */
   | { readonly type: 'lock'; readonly event: LockEvent }
   /** The lock status when its state, stage, relocks or reason change (its samples go in lockSignals frames). */
@@ -269,18 +312,25 @@ export function parseClientMessage(text: string): ClientMessage {
       return { type: 'profile', action, name: m.name };
     }
     case 'lock':
-      return lockMessage(m);
+      return m.config !== undefined && (m.preset === undefined || m.preset === null) ? { type: 'lock', config: lockConfigOf(m.config) } : lockMessage(m);
+    case 'lockConfig':
+      return { type: 'lockConfig', config: lockConfigOf(m.config) };
+    case 'lockPreset': {
+      const lock = lockMessage(m);
+      if (lock.preset === null) throw new SettingsError('studio', 'preset', m.preset, `one of ${Object.keys(STUDIO_LOCK_PRESETS).map((n) => `'${n}'`).join(', ')}`);
+      return { type: 'lockPreset', preset: lock.preset, options: lock.options };
+    }
     case 'unlock':
       return { type: 'unlock' };
     case 'waterfall':
       return parseWaterfallMessage(m);
     default:
-      throw new SettingsError('studio', 'type', m.type, "one of 'run', 'settings', 'view', 'ack', 'pause', 'export', 'save', 'history', 'overlay', 'profile', 'lock', 'unlock', 'waterfall'");
+      throw new SettingsError('studio', 'type', m.type, "one of 'run', 'settings', 'view', 'ack', 'pause', 'export', 'save', 'history', 'overlay', 'profile', 'lock', 'lockConfig', 'lockPreset', 'unlock', 'waterfall'");
   }
 }
 
 /** A 'lock' message: a preset and exactly its options, each a finite number (or preset null and no options). */
-function lockMessage(m: Record<string, unknown>): ClientMessage {
+function lockMessage(m: Record<string, unknown>): { type: 'lock'; preset: StudioLockPreset | null; options: Readonly<Record<string, number>> } {
   if (m.preset === null || m.preset === undefined) return { type: 'lock', preset: null, options: {} };
   const names = Object.keys(STUDIO_LOCK_PRESETS);
   if (typeof m.preset !== 'string' || !names.includes(m.preset)) throw new SettingsError('studio', 'preset', m.preset, `null or one of ${names.map((n) => `'${n}'`).join(', ')}`);
@@ -295,6 +345,23 @@ function lockMessage(m: Record<string, unknown>): ClientMessage {
   }
   for (const k of wanted) if (!(k in options)) throw new SettingsError('studio', `options.${k}`, undefined, `a finite number (${preset} needs ${wanted.join(', ')})`);
   return { type: 'lock', preset, options };
+}
+
+/**
+ * The shape of a lockbox configuration from the page: an object whose `inputs` and `outputs` (when
+ * objects) have at most `STUDIO_LOCK_CONFIG_MAX_PARTS` entries and whose `sequence` (when an array)
+ * as many stages. Every value, and what is missing, is the lockbox's to check (`resolveLockboxConfig`
+ * names the part and the setting).
+ */
+function lockConfigOf(value: unknown): LockboxConfig {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new SettingsError('studio', 'config', value, 'a lockbox configuration: an object { inputs, outputs, sequence, … }');
+  const c = value as Record<string, unknown>;
+  for (const part of ['inputs', 'outputs', 'sequence'] as const) {
+    const v = c[part];
+    const n = Array.isArray(v) ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0;
+    if (n > STUDIO_LOCK_CONFIG_MAX_PARTS) throw new SettingsError('studio', `config.${part}`, `${n} ${part}`, `at most ${STUDIO_LOCK_CONFIG_MAX_PARTS} ${part}`);
+  }
+  return c as unknown as LockboxConfig;
 }
 
 function settingsObject(value: unknown): Record<string, unknown> {

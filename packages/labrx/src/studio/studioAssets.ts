@@ -41,6 +41,7 @@ export function loadStudioAssets(): StudioAssets {
     ['frames.js', { contentType: JS, body: own('frames.js') }],
     ['plots.js', { contentType: JS, body: own('plots.js') }],
     ['modules.js', { contentType: JS, body: own('modules.js') }],
+    ['lockbox.js', { contentType: JS, body: own('lockbox.js') }],
     ['waterfall.js', { contentType: JS, body: own('waterfall.js') }],
     ['waterfallFrames.js', { contentType: JS, body: own('waterfallFrames.js') }],
     ['app.css', { contentType: CSS, body: own('app.css') }],

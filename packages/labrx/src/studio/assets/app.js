@@ -11,13 +11,14 @@ const RATE_WINDOW_MS = 1000;
 export async function main(token, socket) {
   const q = '?token=' + encodeURIComponent(token);
   // module imports carry the token too, so they are dynamic (a static import cannot add a query)
-  const [{ default: uPlot }, { decodeFrame, FRAME_KIND, FRAME_FLAG_ENVELOPE }, plots, { setupModules }, waterfallModule, waterfallFrames] = await Promise.all([
+  const [{ default: uPlot }, { decodeFrame, FRAME_KIND, FRAME_FLAG_ENVELOPE }, plots, { setupModules }, waterfallModule, waterfallFrames, { setupLockEditor }] = await Promise.all([
     import('/assets/uPlot.esm.js' + q),
     import('/assets/frames.js' + q),
     import('/assets/plots.js' + q),
     import('/assets/modules.js' + q),
     import('/assets/waterfall.js' + q),
     import('/assets/waterfallFrames.js' + q),
+    import('/assets/lockbox.js' + q),
   ]);
   const { createPlot, si, unitText } = plots;
 
@@ -144,7 +145,9 @@ export async function main(token, socket) {
   function showError(instrument, error) {
     const panel = instrument === 'studio' ? null : panelOf(instrument);
     studio.errors.push({ instrument, ...error });
-    const field = panel && error.setting ? panel.querySelector('[data-setting="' + error.setting + '"]') : null;
+    // the lockbox editor's errors name the input, output or stage ('lockbox.outputs.piezo'): its part of the editor
+    const part = instrument === 'lockbox' && error.instrument?.startsWith('lockbox') ? panel?.querySelector('[data-part="' + CSS.escape(error.instrument) + '"]') : null;
+    const field = panel && error.setting ? (part ?? panel).querySelector('[data-setting="' + CSS.escape(error.setting) + '"]') : null;
     if (field) {
       field.classList.add('invalid');
       const box = field.closest('.field')?.querySelector('.field-error');
@@ -347,8 +350,9 @@ export async function main(token, socket) {
     } else {
       control = document.createElement('input');
       control.type = 'text';
-      control.dataset.type = 'number';
-      control.inputMode = f.kind === 'integer' ? 'numeric' : 'decimal';
+      // a choice without a list of choices is a name (the lockbox's inputs, outputs, stages)
+      control.dataset.type = f.kind === 'choice' ? 'text' : 'number';
+      if (f.kind !== 'choice') control.inputMode = f.kind === 'integer' ? 'numeric' : 'decimal';
       control.size = f.kind === 'integer' ? 5 : 8;
     }
     control.dataset.setting = f.name;
@@ -671,13 +675,23 @@ export async function main(token, socket) {
       case 'lockStatus':
         showLockStatus(m.status);
         return;
+      case 'lockConfig':
+        // the configuration in force changed (this page's Apply or Lock, another page, a script)
+        if (m.config) {
+          lockbox.editor?.set(m.config, 'in force');
+          clearError('lockbox');
+        }
+        return;
+      case 'lockPreset':
+        lockbox.editor?.set(m.config, 'preset ' + m.preset + ' (not applied)');
+        return;
       case 'error':
         showError(m.instrument, m.error);
         return;
     }
   }
 
-  // ---- lockbox: presets, Lock / Unlock, stages, status, error and output strip chart ----
+  // ---- lockbox: presets, the configuration editor (lockbox.js), Lock / Unlock, stages, status, error and output strip chart ----
   const lockbox = { plot: null, acks: 0, dirty: false, received: 0, drawn: 0, status: null, stages: [] };
   studio.lockbox = lockbox;
   function setupLockbox(info) {
@@ -686,12 +700,9 @@ export async function main(token, socket) {
     if (!info) return;
     const select = $('[data-lock-preset]', panel);
     const names = Object.keys(info.presets);
-    select.replaceChildren(
-      ...names.map((n) => Object.assign(document.createElement('option'), { value: n, textContent: n })),
-      ...(info.configured ? [Object.assign(document.createElement('option'), { value: '', textContent: 'configuration in force' })] : []),
-    );
+    select.replaceChildren(...names.map((n) => Object.assign(document.createElement('option'), { value: n, textContent: n })));
     const options = $('[data-lock-options]', panel);
-    const fill = () => {
+    const fillOptions = () => {
       const preset = info.presets[select.value] ?? {};
       options.replaceChildren(
         ...Object.entries(preset).flatMap(([k, v]) => [
@@ -701,15 +712,34 @@ export async function main(token, socket) {
       );
       for (const [i, input] of Array.from(options.querySelectorAll('input')).entries()) input.dataset.option = Object.keys(preset)[i];
     };
-    select.onchange = fill;
-    fill();
-    $('[data-lock]', panel).onclick = () => {
-      $('[data-error]', panel).hidden = true;
-      lockbox.stages = [];
-      renderStages();
+    select.onchange = fillOptions;
+    fillOptions();
+    const presetOptions = () => {
       const opts = {};
       for (const input of options.querySelectorAll('input')) opts[input.dataset.option] = Number(input.value);
-      send({ type: 'lock', preset: select.value || null, options: select.value ? opts : {} });
+      return opts;
+    };
+    // built once (a second hello, after a reconnection, keeps it)
+    const editor = (lockbox.editor ??= setupLockEditor($('[data-lock-editor]', panel), info.fields, { fieldControl, controlValue, fill }));
+    $('[data-lock-load]', panel).onclick = () => {
+      clearError('lockbox');
+      send({ type: 'lockPreset', preset: select.value, options: presetOptions() });
+    };
+    $('[data-lock-apply]', panel).onclick = () => {
+      clearError('lockbox');
+      const config = editor.config();
+      if (config) send({ type: 'lockConfig', config });
+    };
+    // the editor opens with the configuration in force, else with the chosen preset's (not applied)
+    if (info.config) editor.set(info.config, 'in force');
+    else send({ type: 'lockPreset', preset: select.value, options: presetOptions() });
+    $('[data-lock]', panel).onclick = () => {
+      clearError('lockbox');
+      lockbox.stages = [];
+      renderStages();
+      // the editor's configuration (it becomes the one in force), or the preset until the editor has one
+      const config = editor.config();
+      send(config ? { type: 'lock', config } : { type: 'lock', preset: select.value, options: presetOptions() });
     };
     $('[data-unlock]', panel).onclick = () => send({ type: 'unlock' });
     lockbox.plot ??= createPlot(uPlot, $('[data-plot]', panel), {
