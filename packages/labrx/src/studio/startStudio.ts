@@ -220,24 +220,29 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
   const maxBuffered = options.maxClientBufferedBytes ?? MAX_CLIENT_BUFFERED_BYTES;
   /** Pages heard from (a pong or a message) since the last ping round. */
   const heard = new WeakSet<WebSocket>();
-  // every pageTimeoutMs / 2: a page not heard from since the last round is dropped, the others pinged;
-  // a round that comes late (this process was stalled: a long task, a machine that slept) drops no
-  // one, as the pages' answers may be waiting unread
+  // every pageTimeoutMs / 2: a page not heard from since the last round is dropped, the others pinged.
+  // The round is decided after the event loop has read the sockets once more (setImmediate runs after
+  // the poll phase), so answers that came while this process was busy count; and a round that comes
+  // late (a long stall, a machine that slept) drops no one.
   const pingEveryMs = pageTimeoutMs / 2;
   let lastRound = performance.now();
+  let round: ReturnType<typeof setImmediate> | null = null;
   const pinger = setInterval(() => {
     const now = performance.now();
     const late = now - lastRound > 1.5 * pingEveryMs;
     lastRound = now;
-    for (const ws of wss.clients) {
-      if (!heard.has(ws) && !late) {
-        droppedPages++;
-        ws.terminate();
-        continue;
+    round ??= setImmediate(() => {
+      round = null;
+      for (const ws of wss.clients) {
+        if (!heard.has(ws) && !late) {
+          droppedPages++;
+          ws.terminate();
+          continue;
+        }
+        heard.delete(ws);
+        ws.ping();
       }
-      heard.delete(ws);
-      ws.ping();
-    }
+    });
   }, pingEveryMs);
   function attach(ws: WebSocket): void {
     heard.add(ws);
@@ -282,6 +287,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
   await new Promise<void>((resolve, reject) => {
     const failed = (error: Error): void => {
       clearInterval(pinger);
+      if (round) clearImmediate(round);
       reject(error);
     };
     server.once('error', failed);
@@ -308,6 +314,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
     close() {
       closing ??= (async () => {
         clearInterval(pinger);
+        if (round) clearImmediate(round);
         const released: Promise<void>[] = [];
         for (const s of sessions) {
           s.close();
