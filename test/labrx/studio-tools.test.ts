@@ -34,6 +34,9 @@ test('spectrumPeak: the largest bin, leaving out DC and its neighbour', (t) => {
   const v = Float64Array.from([9, 8, 1, 2, 5, 3, 1, 1, 1, 1]);
   t.deepEqual(spectrumPeak(f, v), { frequencyHz: 400, level: 5 });
   t.is(spectrumPeak(new Float64Array(0), new Float64Array(0)), null);
+  // an iq-mode spectrum (centre 1 MHz ± 500 Hz) has no DC bin: its first bins count
+  const iq = Float64Array.from({ length: 10 }, (_, i) => 1e6 - 500 + i * 100);
+  t.deepEqual(spectrumPeak(iq, v), { frequencyHz: 1e6 - 500, level: 9 });
 });
 
 async function shownSession() {

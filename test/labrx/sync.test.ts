@@ -110,3 +110,16 @@ test('virtual time: an 8.6 s acquisition returns at once and board time advances
   t.true(Math.abs(rps.call('sleep', 0) - 8589.934592) < 1e-9, 'the call ran to the end of the acquisition, and time stands still between calls');
   t.true(Math.abs(rps.call('sleep', 1000) - 9589.934592) < 1e-9, 'a procedure sleeping 1 s of board time');
 });
+
+test("blocking face: asg0.trigger() starts a waiting ('off') generator's burst; before it the output holds", (t) => {
+  const rps = connectSync({ sim: { seed: 2, noiseDensity: 1e-8, virtualTime: true } });
+  t.teardown(() => rps.close());
+  // 1000 cycles of 1 kHz: a 1 s burst, far longer than the 8.4 ms traces
+  rps.asg0.set({ waveform: 'sine', frequency: 1e3, amplitude: 0.5, burstCycles: 1000, trigger: 'off', output: 'out1' });
+  const rmsOf = (x: Float64Array) => Math.sqrt(x.reduce((s, v) => s + v * v, 0) / x.length);
+  t.true(rmsOf(rps.scope.single({ decimation: 64 }).ch2) < 1e-3, 'holds 0 V (the sine at 0°) until triggered');
+  t.is(rps.asg0.trigger(), undefined);
+  // 8.39 ms = 8.39 periods: the rms of a whole-and-a-bit number of periods is 0.5/√2 within 2 %
+  const rms = rmsOf(rps.scope.single({ decimation: 64 }).ch2);
+  t.true(Math.abs(rms / (0.5 / Math.SQRT2) - 1) < 0.02, `rms ${rms}`);
+});

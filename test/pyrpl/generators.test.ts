@@ -60,3 +60,34 @@ test("iq.measure locked to a generator that does not play a sine at its frequenc
   const z = await firstValueFrom(rp.iq0.measure$({ ...request, frequencyHz: 1e5 }));
   t.true(Math.hypot(z.re - 0.2, z.im) < 2e-4, `${z.re} ${z.im}`);
 });
+
+test('bursts and triggers land in PyRPL\'s registers (asg.py:216-250): trigger_source bits, cycles_per_burst, bursts − 1, delay in µs; a software trigger writes the field to 1 and back', async (t) => {
+  const { servePyrplSim } = await import('./pyrplSim.js');
+  const { connectPyrplBoard, addressOf, asgControlBits } = await import('@labrx/pyrpl');
+  const { resolveAsgSettings } = await import('@labrx/core');
+  const served = await servePyrplSim({ seed: 3, noiseDensity: 1e-8 });
+  const board = await connectPyrplBoard(served.server.url);
+  t.teardown(async () => {
+    await board.close();
+    await served.close();
+  });
+  const words = async (ch: 0 | 1) => Array.from(await firstValueFrom(board.read$(addressOf(`asg${ch}`, 'cycles_per_burst'), 3)));
+  const field = async (ch: 0 | 1) => (((await board.readWord(0x40200000)) >>> asgControlBits(ch).trigger) & 7);
+  // 5 cycles of 50 kHz (100 µs) three times 300 µs apart: a 200 µs gap
+  const s1 = resolveAsgSettings({ waveform: 'sine', frequency: 50e3, amplitude: 0.4, burstCycles: 5, burstCount: 3, burstPeriod: 300e-6, trigger: 'ext-falling', output: 'out2' }, board.info, undefined, 'asg1');
+  t.deepEqual(await firstValueFrom(board.setAsg(1, s1)), s1);
+  t.deepEqual(await words(1), [5, 2, 200]);
+  t.is(await field(1), 3);
+  // phase 90°: the burst lasts 4.75 periods (95 µs), the gap rounds 205.4 µs to whole µs
+  const s0 = resolveAsgSettings({ waveform: 'square', frequency: 50e3, amplitude: 0.2, phase: 90, burstCycles: 5, burstCount: 2, burstPeriod: 300.4e-6, trigger: 'off', output: 'out1' }, board.info, undefined, 'asg0');
+  await firstValueFrom(board.setAsg(0, s0));
+  t.deepEqual(await words(0), [5, 1, 205]);
+  t.is(await field(0), 0);
+  t.is(await field(1), 3, "asg1's field kept");
+  await firstValueFrom(board.triggerAsg(0));
+  t.is(await field(0), 0, 'back to off after the pulse');
+  // continuous 'immediately' writes zeros and field 1
+  await firstValueFrom(board.setAsg(0, resolveAsgSettings({ waveform: 'sine', frequency: 1e3, amplitude: 0.1, output: 'out1' }, board.info, undefined, 'asg0')));
+  t.deepEqual(await words(0), [0, 0, 0]);
+  t.is(await field(0), 1);
+});

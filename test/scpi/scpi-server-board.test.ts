@@ -181,21 +181,31 @@ test('generator commands map onto the board: DC, DC_NEG, PWM duty cycle, bursts,
   const whole = Math.floor(838 * perPeriod);
   const mean = in2.subarray(0, whole).reduce((a, b) => a + b, 0) / whole;
   t.true(Math.abs(mean + 0.25) < 0.003, `mean ${mean}`);
-  // BURST: 2 cycles of 100 kHz every 100 µs → one 100 µs table: 20 µs of sine, then the last value (0 V)
+  // BURST: 2 cycles of 100 kHz, with the levels PyRPL's FPGA holds (LASTValue and INITValue 0 V: the sine
+  // at phase 0, offset 0) → the board's own bursts
   client.write('SOUR1:FUNC SINE;BURS:STAT BURST;NCYC 2;INT:PER 100;:SOUR1:BURS:STAT?\r\n');
   t.is(await client.readLine(), 'BURST');
+  t.like(board.asgSettings(0), { waveform: 'sine', frequency: 1e5, burstCycles: 2, burstCount: 1, burstPeriod: 1e-4, trigger: 'immediately' });
+  client.write('SOUR1:BURS:NOR 3\r\n');
+  await client.query('*OPC?');
+  t.like(board.asgSettings(0), { burstCount: 3 });
+  // another last level → one 100 µs table repeated: 20 µs of sine, then the last value (0.1 V / 0.5 V = 0.2 of the amplitude)
+  client.write('SOUR1:BURS:LASTValue 0.1\r\n');
+  await client.query('*OPC?');
   const burst = board.asgSettings(0);
-  t.like(burst, { waveform: 'arbitrary', frequency: 1e4 });
+  t.like(burst, { waveform: 'arbitrary', frequency: 1e4, burstCycles: 0 });
   t.is(burst.data!.length, N);
-  t.true(burst.data!.subarray(Math.ceil(N * 0.2) + 1).every((v) => v === 0));
+  t.true(burst.data!.subarray(Math.ceil(N * 0.2) + 1).every((v) => Math.abs(v - 0.2) < 1e-12));
   t.true(Math.abs(burst.data![Math.round(N * 0.025)]! - 1) < 1e-3, 'peak of the first cycle at 2.5 µs');
-  // an external trigger source keeps the output off until SOUR1:TRig:INT
+  // an external trigger source: the generator holds its level (0 V) until an edge (this board has no
+  // external trigger signal) or SOUR1:TRig:INT, a software trigger
   client.write('SOUR1:BURS:STAT CONTINUOUS;:SOUR1:TRig:SOUR EXT_PE\r\n');
   await client.query('*OPC?');
-  t.is(board.asgSettings(0).output, 'off');
+  t.like(board.asgSettings(0), { output: 'out1', trigger: 'ext-rising', burstCycles: 0 });
+  t.deepEqual(board.inputComponents('in2').tones, []);
   client.write('SOUR1:TRig:INT\r\n');
   await client.query('*OPC?');
-  t.is(board.asgSettings(0).output, 'out1');
+  t.like(board.inputComponents('in2').tones, [{ frequency: 1e5, amplitude: 0.5 }]);
   // OUTPUT:STATE switches both; out of range settings change nothing
   client.write('OUTPUT:STATE OFF;:SOUR1:VOLT 0.8;VOLT:OFFS 0.5\r\n');
   t.deepEqual(await client.errors(), ['9506,"*:SOUR1:VOLT:OFFS Failed to set offset: Value out of range."']);
@@ -206,6 +216,7 @@ test('generator commands map onto the board: DC, DC_NEG, PWM duty cycle, bursts,
   client.write('SOUR2:TRAC:DATA:DATA 1.5\r\nGEN:RST\r\n');
   t.deepEqual(await client.errors(), ['9506,"*SOUR2:TRAC:DATA:DATA Failed to set arbitrary waveform: Value out of range."']);
   t.is(await client.query('SOUR1:FUNC?;VOLT?;DCYC?;FREQ:FIX?;:SOUR1:BURS:NCYC?;NOR?;INT:PER?;:SOUR1:TRig:SOUR?'), 'SINE;0.8;0.5;1000;1;1;1000;INT');
+  t.like(board.asgSettings(0), { trigger: 'immediately', burstCycles: 0 });
 });
 
 test('DIG and ANALOG pins, SYST:TIME/DATE on the board clock, and the system queries', async (t) => {

@@ -25,6 +25,13 @@ const SAMPLES: { [K in keyof typeof RP_SCPI]: (typeof RP_SCPI)[K] extends ScpiCo
   genOutput: true,
   genTriggerSource: 'EXT_NE',
   genBurstMode: 'BURST',
+  // NCYC 7 of 12345 Hz from 45° lasts (7 − 1/8)/12345 Hz = 557 µs, within the 1000 µs period; with the
+  // last and initial levels the FPGA holds (−0.5 V at phase 0; −0.5 + 0.25·0.5 V at 45°) the board plays real bursts
+  genBurstCycles: 7,
+  genBurstCount: 3,
+  genBurstPeriod: 1000,
+  genLastValue: -0.5,
+  genInitValue: -0.375,
   retOnError: true,
 };
 

@@ -4,6 +4,7 @@ import {
   longestTraceS,
   RED_PITAYA_125_14,
   SettingsError,
+  type AcquireOptions,
   type BoardDriver,
   type BoardInfo,
   type DeepCaptureEvent,
@@ -36,6 +37,7 @@ import { SIM_PID_LIMITS, SimPids } from './loop/SimPids.js';
 import { iqResetRegisters, readIqConfig, resolveIqConfig, SIM_IQ_MODULE_LIMITS, type IqNames } from './loop/SimIqConfig.js';
 import { LOOP_SIGNALS, loopSignalIndex } from './loop/dspSignals.js';
 import { renderFromLoop } from './loop/renderFromLoop.js';
+import { renderSignalFromLoop } from './loop/renderSignalFromLoop.js';
 import { AsgInLoop } from './loop/AsgInLoop.js';
 import { Xoshiro128 } from './prng/xoshiro128.js';
 import type { Plant } from './plant/Plant.js';
@@ -73,7 +75,12 @@ const DIRECT_SERIAL_BASE = 0x80000000;
  * - 'arbitrary' plays `data` (one period, −1…1, times amplitude) with linear interpolation
  *   between points, the last point joining the first;
  * - the outputs do not clip (|amplitude| + |offset| ≤ 1 V is checked by the settings); the
- *   inputs do, at the ADC.
+ *   inputs do, at the ADC;
+ * - bursts and triggers as PyRPL's FPGA (docs/architecture.md, "Bursts and triggers"): each burst
+ *   starts at `phase` with its own phase origin, ends at the `burstCycles`-th period boundary and the
+ *   output then holds the value at phase 0; before the first trigger the value at `phase`; the
+ *   'ext-*' triggers watch `extTrigger` (never an edge without it); `triggerAsg` is the software
+ *   trigger. The 'asg0'/'asg1' scope triggers fire at period starts within bursts only.
  */
 export class SimBoard implements BoardDriver {
   readonly id: string;
@@ -138,7 +145,7 @@ export class SimBoard implements BoardDriver {
     this.originMs = this.scheduler.now();
     const seed = this.options.seed;
     this.seedWords = [seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0];
-    this.model = new SignalModel(this.info, this.options.dut, this.options.noiseDensity, this.options.tones);
+    this.model = new SignalModel(this.info, this.options.dut, this.options.noiseDensity, this.options.tones, this.options.extTrigger);
     this.directNoise = new NoiseBlocks(this.seedWords, DIRECT_SERIAL_BASE, this.info.bufferSize, 4);
     const cycles = this.options.loopDecimation;
     const dtS = cycles / this.info.sampleRateHz;
@@ -260,7 +267,7 @@ export class SimBoard implements BoardDriver {
       this.sampleInputs({ startS: now }, a, b);
       return k === 0 ? a[0]! : b[0]!;
     }
-    if (k === 2 || k === 3 || k >= 10) {
+    if (k === 2 || k === 3 || k === 10 || k === 11) {
       // generators only: nothing else acts while the loop is idle
       let sum = 0;
       for (let g = 0; g < 2; g++) {
@@ -366,6 +373,23 @@ export class SimBoard implements BoardDriver {
     });
   }
 
+  /**
+   * A software trigger on generator `index` at the present board time (PyRPL's `asg.trig()`, SCPI
+   * `SOUR<n>:TRig:INT`): its settings start a burst sequence now, whatever its `trigger` (a continuous
+   * generator restarts its phase). Emits once and completes; cold.
+   */
+  triggerAsg(index: number): Observable<void> {
+    return new Observable<void>((subscriber) => {
+      if (this.closed) return subscriber.error(new ConnectionLostError(this.id, 'the simulated board is closed'));
+      if (!(index === 0 || index === 1)) return subscriber.error(new SettingsError('asg', 'index', index, 'an integer from 0 to 1'));
+      this.loopBeforeChange();
+      const now = this.timeS();
+      this.model.asg[index].trigger(now, now - 2 * LONGEST_TRACE_S);
+      subscriber.next();
+      subscriber.complete();
+    });
+  }
+
   /** Generator `index`'s settings in force now (readback). */
   asgSettings(index: number): ResolvedAsgSettings {
     if (!(index === 0 || index === 1)) throw new SettingsError('asg', 'index', index, 'an integer from 0 to 1');
@@ -379,11 +403,43 @@ export class SimBoard implements BoardDriver {
    * scheduled. Errors with ConnectionLostError once the board is closed (also if it closes
    * mid-acquisition).
    */
-  acquire(settings: Omit<ResolvedScopeSettings, 'averages'>): Observable<RawTrace> {
+  acquire(settings: Omit<ResolvedScopeSettings, 'averages'>, options: AcquireOptions = {}): Observable<RawTrace> {
     return new Observable<RawTrace>((subscriber) => {
       if (this.closed) return subscriber.error(new ConnectionLostError(this.id, 'the simulated board is closed'));
-      return acquireTrace(this.host, settings).subscribe(subscriber);
+      const sources = options.sources;
+      if (!sources || (sources[0] === 'in1' && sources[1] === 'in2')) return acquireTrace(this.host, settings).subscribe(subscriber);
+      let host: AcquisitionHost;
+      try {
+        host = this.routedHost(sources);
+      } catch (e) {
+        return subscriber.error(e);
+      }
+      return acquireTrace(host, settings).subscribe(subscriber);
     });
+  }
+
+  /** Signals the scope records besides in1/in2: the PIDs' and IQ modules' outputs and iq2_2, from the closed loop (0 while it is idle). */
+  readonly scopeSources: readonly string[] = Object.freeze(['pid0', 'pid1', 'pid2', 'iq0', 'iq1', 'iq2', 'iq2_2']);
+
+  /** The acquisition host whose ch1/ch2 render `sources` (PyRPL's scope input1/input2). */
+  private routedHost(sources: readonly [string, string]): AcquisitionHost {
+    const pick = sources.map((name, c): { input: 0 | 1; signal: number } => {
+      if (name === 'in1' || name === 'in2') return { input: name === 'in1' ? 0 : 1, signal: -1 };
+      if (!this.scopeSources.includes(name)) throw new SettingsError('scope', `sources[${c}]`, name, `one of 'in1', 'in2', ${this.scopeSources.map((x) => `'${x}'`).join(', ')}`);
+      return { input: c === 0 ? 0 : 1, signal: loopSignalIndex(name)! };
+    });
+    const base = this.host.model;
+    return {
+      ...this.host,
+      model: {
+        asg: base.asg,
+        render: (input: 0 | 1, req: RenderRequest, out: Float64Array, from?: number, to?: number) => {
+          const p = pick[input]!;
+          if (p.signal < 0) base.render(p.input, req, out, from, to);
+          else renderSignalFromLoop(this.loop, this.info, p.signal, req, out, from ?? 0, to ?? out.length);
+        },
+      },
+    };
   }
 
   /** Every sample is delivered unless the consumer falls more than `bufferSamples` behind. */

@@ -1,5 +1,5 @@
 import { BehaviorSubject, defer, switchMap, tap, type Observable } from 'rxjs';
-import { once, ResourceBusyError, resolveAsgSettings, ASG_DEFAULTS, type AsgSettings, type BoardDriver, type ResolvedAsgSettings } from '@labrx/core';
+import { once, NotSupportedError, ResourceBusyError, resolveAsgSettings, ASG_DEFAULTS, type AsgSettings, type BoardDriver, type ResolvedAsgSettings } from '@labrx/core';
 import type { LeaseHolder, LeaseManager } from './leases/LeaseManager.js';
 
 /**
@@ -61,6 +61,28 @@ export class Asg {
   /** Set generator settings (frequency in Hz, amplitude and offset in V, phase in degrees). Resolves with the settings in force. */
   set(settings: AsgSettings, options: { lease?: LeaseHolder } = {}): Promise<ResolvedAsgSettings> {
     return once(this.set$(settings, options), { operation: `${this.name}.set` });
+  }
+
+  /**
+   * Cold: a software trigger now (see `trigger`), checking the lease as `set$` does. Errors with
+   * `NotSupportedError` on a driver without software triggers (a remote board).
+   */
+  trigger$(options: { lease?: LeaseHolder } = {}): Observable<void> {
+    return this.leases.settledHolder$(this.name, options.lease).pipe(
+      switchMap((holder) => {
+        if (holder && holder !== options.lease) throw new ResourceBusyError(this.name, holder.owner);
+        if (!this.driver.triggerAsg) throw new NotSupportedError(this.driver.id, `${this.name}.trigger`, "set trigger: 'immediately' and apply the settings again to restart the generator");
+        return this.driver.triggerAsg(this.index);
+      }),
+    );
+  }
+
+  /**
+   * Trigger the generator now (software trigger): its settings in force start a burst sequence (or,
+   * continuous, restart their phase), whatever its `trigger` setting ('off' waits for this only).
+   */
+  trigger(options: { lease?: LeaseHolder } = {}): Promise<void> {
+    return once(this.trigger$(options), { operation: `${this.name}.trigger` });
   }
 
   /** Ends `settings$` (board closed). */

@@ -168,7 +168,7 @@ export class NetworkAnalyzer extends AcquiringInstrument<NaSettings, ResolvedNaS
 
   /** H at one frequency: set the generator, then demodulate. */
   private point$(s: ResolvedNaSettings, frequencyHz: number, lease: LeaseHolder): Observable<{ re: number; im: number }> {
-    const excite$ = this.asg.set$({ waveform: 'sine', frequency: frequencyHz, amplitude: s.amplitude, offset: 0, phase: 0, output: 'out1' }, { lease });
+    const excite$ = this.asg.set$({ waveform: 'sine', frequency: frequencyHz, amplitude: s.amplitude, offset: 0, phase: 0, output: 'out1', trigger: 'immediately', burstCycles: 0 }, { lease });
     const measure$ = this.usesIqModules ? this.iqPoint$(s, frequencyHz, lease) : this.softwarePoint$(s, frequencyHz);
     return excite$.pipe(switchMap(() => measure$));
   }

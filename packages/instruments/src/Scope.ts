@@ -1,4 +1,4 @@
-import { filter, identity, map, repeat, take, throwError, type Observable } from 'rxjs';
+import { concat, filter, identity, ignoreElements, map, repeat, take, throwError, type Observable } from 'rxjs';
 import {
   averageCount,
   checkAdapterOptions,
@@ -30,6 +30,24 @@ import { AcquiringInstrument, leaseOptions, type LeaseRequestOptions } from './A
 import { assembleDeepTrace, type ScopeCaptureEvent } from './assembleDeepTrace.js';
 import { failOnClose } from './failOnClose.js';
 import type { LeaseManager } from './leases/LeaseManager.js';
+
+/**
+ * A scope acquisition of DSP signals other than in1/in2 (PyRPL's scope input1/input2), e.g. an IQ
+ * module's two quadratures for the spectrum analyzer's iq mode: the signals, the modules that
+ * produce them (leased with the scope) and how to set those up and down.
+ */
+export interface ScopeRoute {
+  /** Signals recorded on ch1 and ch2 (each 'in1', 'in2' or one of the driver's `scopeSources`). */
+  readonly sources: readonly [string, string];
+  /** Modules leased with the scope ('iq2'). */
+  readonly modules: readonly string[];
+  /** Identifies `setup$` (part of the sharing key: equal keys, interchangeable setups). */
+  readonly key: string;
+  /** Runs once the lease is granted, before the first acquisition; must complete. */
+  readonly setup$: Observable<unknown>;
+  /** Runs when the acquisitions end, still under the lease (turns the modules off); must end. */
+  readonly teardown$?: Observable<unknown>;
+}
 
 /**
  * The oscilloscope: two 16384-sample channels at 125 MS/s / decimation.
@@ -65,10 +83,11 @@ export class Scope extends AcquiringInstrument<ScopeSettings, ResolvedScopeSetti
    * settings while it is held joins the same acquisition loop; `wait` and `owner` are each
    * subscriber's own. Unsubscribing the last subscriber stops the hardware and releases the lease.
    */
-  acquisitions$(settings: ResolvedScopeSettings, options: LeaseRequestOptions = {}): Observable<Trace> {
+  acquisitions$(settings: ResolvedScopeSettings, options: LeaseRequestOptions = {}, route?: ScopeRoute): Observable<Trace> {
     const { averages: _averages, ...hardware } = settings;
     const owner = options.owner ?? this.name;
     const wait = options.wait !== undefined ? { wait: options.wait } : {};
+    if (route) return this.routedAcquisitions$(settings, owner, wait, route);
     const lease = { key: scopeSettingsKey(settings), ...wait };
     // the driver hears who asks: a board shared beyond this process leases its scope there too
     // a trace longer than one buffer is a deep-memory capture (docs/architecture.md, "Deep memory")
@@ -82,6 +101,29 @@ export class Scope extends AcquiringInstrument<ScopeSettings, ResolvedScopeSetti
         : this.driver.acquire(hardware, { owner, ...wait });
     return this.leases.shared$([this.name], owner, lease, () => acquire().pipe(repeat())).pipe(
       // per subscriber: each sees its own settings (they differ from the loop's only in `averages`)
+      map((raw: RawTrace): Trace => ({ ...raw, averages: 1, settings })),
+      failOnClose(this.closed$),
+    );
+  }
+
+  /** `acquisitions$` of other DSP signals (see `ScopeRoute`): the route's modules leased and set up with the scope. */
+  private routedAcquisitions$(settings: ResolvedScopeSettings, owner: string, wait: { wait?: boolean }, route: ScopeRoute): Observable<Trace> {
+    const { averages: _averages, ...hardware } = settings;
+    const known = this.driver.scopeSources ?? [];
+    const bad = route.sources.find((x) => x !== 'in1' && x !== 'in2' && !known.includes(x));
+    if (bad !== undefined) {
+      throw new NotSupportedError(this.driver.id, `${this.name}.sources`, `this board's scope records ${['in1', 'in2', ...known].map((x) => `'${x}'`).join(', ')}, not '${bad}'`);
+    }
+    if (hardware.samples > this.driver.info.bufferSize) {
+      throw new SettingsError(this.name, 'samples', hardware.samples, `at most ${this.driver.info.bufferSize} when recording ${route.sources.join(' and ')} (deep memory holds the inputs only)`);
+    }
+    const key = `${scopeSettingsKey(settings)}|${route.sources.join(',')}|${route.key}`;
+    const acquire = () => this.driver.acquire(hardware, { owner, ...wait, sources: route.sources });
+    const body = () => {
+      const work$ = concat(route.setup$.pipe(ignoreElements()), acquire().pipe(repeat()));
+      return route.teardown$ ? { work$, cleanup: { run$: route.teardown$, onError: () => undefined } } : work$;
+    };
+    return this.leases.shared$([this.name, ...route.modules], owner, { key, ...wait }, body).pipe(
       map((raw: RawTrace): Trace => ({ ...raw, averages: 1, settings })),
       failOnClose(this.closed$),
     );

@@ -1,7 +1,11 @@
-import { defer, identity, map, of, switchMap, type Observable } from 'rxjs';
+import { defer, identity, map, of, switchMap, tap, type Observable } from 'rxjs';
 import {
   averageCount,
+  checkIqModuleChange,
   convertSpectrumUnit,
+  iqTraceToPowerSpectrum,
+  NotSupportedError,
+  SPECAN_IQ_MODULE,
   exponentialAverage,
   failOnGap,
   hopSamples,
@@ -15,6 +19,7 @@ import {
   toSpectrumUnit,
   traceToPowerSpectrum,
   type BoardDriver,
+  type IqModuleSettings,
   type RealtimeSettings,
   type ResolvedRealtimeSettings,
   type ResolvedSpecanSettings,
@@ -23,7 +28,7 @@ import {
 } from '@labrx/core';
 import { AcquiringInstrument, type LeaseRequestOptions } from './AcquiringInstrument.js';
 import type { LeaseManager } from './leases/LeaseManager.js';
-import type { Scope } from './Scope.js';
+import type { Scope, ScopeRoute } from './Scope.js';
 
 /**
  * A real-time (Welch) spectrum of the gapless stream: a `Spectrum` in `unit`, and where in the
@@ -48,6 +53,12 @@ export interface RealtimeSpectrum extends Spectrum<ResolvedRealtimeSettings> {
 export type SpecanSpectrum = Spectrum<ResolvedSpecanSettings>;
 
 /**
+ * The IQ module's gain in iq mode: I + jQ = 0.5·A·e^{jφ} for a tone of amplitude A, what PyRPL's
+ * FPGA gives with quadrature_factor 1 (the demodulator's x·sin θ, x·cos θ low-passed).
+ */
+const IQ_MODE_GAIN = 0.5;
+
+/**
  * The spectrum analyzer: the scope's trace stream through window, FFT, averaging and unit
  * conversion (Bartlett's method, as PyRPL). It leases the scope; a scope pipeline asking for the
  * same acquisition settings shares the traces, others queue.
@@ -57,8 +68,15 @@ export type SpecanSpectrum = Spectrum<ResolvedSpecanSettings>;
  * ENBW × bin width. `single$` averages `averages` spectra in linear power; `stream$` averages as
  * PyRPL's continuous mode (running mean of the first `averages`, then exponential, weight 1/averages).
  *
+ * With `mode: 'iq'` (boards with IQ modules: the simulator, pyrpl://) IQ module iq2 demodulates one
+ * `input` at `center`, the scope records its quadratures iq2 and iq2_2, and the complex FFT of
+ * I + jQ gives 16384 bins over center − span … center + span in `ch1` (`ch2` empty), corrected for
+ * the decimation and quadrature filters: a tone of amplitude A at center + Δf reads A² at +Δf, as
+ * in baseband mode (docs/architecture.md, "Spectrum analyzer"). It leases iq2 with the scope.
+ *
  * @example
  * const s = await rp.specan.single({ span: 1e6, window: 'flattop', unit: 'dBm', averages: 16 });
+ * const iq = await rp.specan.single({ mode: 'iq', input: 'in1', center: 25e6, decimation: 256, window: 'flattop' });
  */
 export class SpectrumAnalyzer extends AcquiringInstrument<SpecanSettings, ResolvedSpecanSettings, SpecanSpectrum> {
   constructor(
@@ -73,8 +91,12 @@ export class SpectrumAnalyzer extends AcquiringInstrument<SpecanSettings, Resolv
     return resolveSpecanSettings(settings, this.driver.info, base, this.name);
   }
 
+  /** The quadrature filter cutoffs iq2 read back after each iq-mode setup, by route key. */
+  private readonly iqFilters = new Map<string, readonly number[]>();
+
   /** Spectra in Vpk² per acquisition (no averaging): the shared first half of every face. */
   private power$(s: ResolvedSpecanSettings, options: LeaseRequestOptions) {
+    if (s.mode === 'iq') return this.iqPower$(s, options);
     const scopeSettings = this.scope.resolve({ decimation: s.decimation, trigger: 'immediate', boxcar: true, triggerDelay: 0, averages: 1 });
     // 'fftjs' is always ready; 'pffft' compiles its WebAssembly once, on first use
     const ready$: Observable<unknown> = isFftBackendReady(s.backend) ? of(null) : defer(() => initFftBackend(s.backend));
@@ -84,17 +106,58 @@ export class SpectrumAnalyzer extends AcquiringInstrument<SpecanSettings, Resolv
     );
   }
 
+  /**
+   * Iq mode (PyRPL's spectrum analyzer with baseband False): iq2 demodulates `input` at `center`
+   * with its quadrature filters at fs/decimation (PyRPL's span · if_filter_bandwidth_per_span), the
+   * scope records iq2 (I) and iq2_2 (Q) with iq2 leased alongside, and `iqTraceToPowerSpectrum`
+   * turns each trace into the two-sided spectrum center − span … center + span. iq2 is turned off
+   * (input 'off', gain 0) when the acquisitions end.
+   */
+  private iqPower$(s: ResolvedSpecanSettings, options: LeaseRequestOptions) {
+    const iq = this.driver.iq;
+    const configure = iq?.configure?.bind(iq);
+    const module = `iq${SPECAN_IQ_MODULE}`;
+    if (!configure) throw new NotSupportedError(this.driver.id, `${this.name}.mode`, `mode 'iq' needs an IQ module this driver can configure (${module})`);
+    const info = this.driver.info;
+    const stages = info.iqModule?.filterStages[SPECAN_IQ_MODULE] ?? 0;
+    const bandwidthHz = new Array<number>(stages).fill(info.sampleRateHz / s.decimation);
+    const config: IqModuleSettings = checkIqModuleChange(
+      { input: s.input, frequencyHz: s.center, phaseDeg: 0, bandwidthHz, gain: IQ_MODE_GAIN, amplitudeV: 0, outputDirect: 'off', outputSignal: 'quadrature' },
+      info,
+      module,
+    );
+    const key = JSON.stringify(config);
+    const route: ScopeRoute = {
+      sources: [module, `${module}_2`],
+      modules: [module],
+      key,
+      setup$: defer(() => configure(SPECAN_IQ_MODULE, config)).pipe(tap((r) => this.iqFilters.set(key, r.bandwidthHz))),
+      teardown$: defer(() => configure(SPECAN_IQ_MODULE, { input: 'off', gain: 0 })),
+    };
+    const scopeSettings = this.scope.resolve({ decimation: s.decimation, trigger: 'immediate', boxcar: true, triggerDelay: 0, averages: 1 });
+    return this.scope.acquisitions$(scopeSettings, { owner: this.name, ...options }, route).pipe(
+      iqTraceToPowerSpectrum({
+        window: s.window,
+        centerHz: s.center,
+        quadratureGain: IQ_MODE_GAIN,
+        filterHz: () => this.iqFilters.get(key) ?? bandwidthHz,
+        sampleRateHz: info.sampleRateHz,
+        zeroPad: s.zeroPad,
+      }),
+    );
+  }
+
   /** One spectrum, the mean of `averages`, then completes. Throws `SettingsError` at once on bad settings. */
   single$(settings?: SpecanSettings, options: LeaseRequestOptions = {}): Observable<SpecanSpectrum> {
     const s = this.resolve(settings);
-    return this.tracker.track('single', this.power$(s, options).pipe(averageCount(s.averages, powerSpectrumLens), toSpectrumUnit(s.unit, s)));
+    return this.tracker.track('single', this.power$(s, options).pipe(averageCount(s.averages, powerSpectrumLens), toSpectrumUnit(s.unit, s, s.mode === 'iq' ? 'none' : 'rfft')));
   }
 
   /** One spectrum per acquisition until unsubscribed, averaged as PyRPL's continuous mode. */
   stream$(settings?: SpecanSettings, options: LeaseRequestOptions = {}): Observable<SpecanSpectrum> {
     const s = this.resolve(settings);
     const average = s.averages > 1 ? exponentialAverage(s.averages, powerSpectrumLens) : identity;
-    return this.tracker.track('continuous', this.power$(s, options).pipe(average, toSpectrumUnit(s.unit, s)));
+    return this.tracker.track('continuous', this.power$(s, options).pipe(average, toSpectrumUnit(s.unit, s, s.mode === 'iq' ? 'none' : 'rfft')));
   }
 
   /**

@@ -2,7 +2,7 @@
  * @labrx/instruments — the board and its instruments as RxJS pipelines over any `BoardDriver`.
  */
 export { Board } from './Board.js';
-export { Scope } from './Scope.js';
+export { Scope, type ScopeRoute } from './Scope.js';
 export { assembleDeepTrace, type ScopeCaptureEvent, type ScopeCaptureProgress, type ScopeCaptureTrace } from './assembleDeepTrace.js';
 export { AcquiringInstrument, leaseOptions, type LeaseRequestOptions } from './AcquiringInstrument.js';
 export { Asg } from './Asg.js';

@@ -57,7 +57,7 @@ export type {
 } from '@labrx/instruments';
 
 // Results, settings and errors
-export { traceTimes, frequencyResponse, SPECTRUM_UNITS, WAVEFORMS, ASG_OUTPUTS, TRIGGER_SOURCES, WINDOW_NAMES, SPECAN_INPUTS, NA_INPUTS, NA_REFERENCES } from '@labrx/core';
+export { traceTimes, frequencyResponse, SPECTRUM_UNITS, WAVEFORMS, ASG_OUTPUTS, ASG_TRIGGERS, TRIGGER_SOURCES, WINDOW_NAMES, SPECAN_INPUTS, SPECAN_MODES, NA_INPUTS, NA_REFERENCES } from '@labrx/core';
 export type {
   Trace,
   Spectrum,
@@ -67,10 +67,12 @@ export type {
   ScopeSettings,
   AsgSettings,
   SpecanSettings,
+  SpecanMode,
   NaSettings,
   TriggerSource,
   Waveform,
   AsgOutput,
+  AsgTrigger,
   WindowName,
   BoardInfo,
   BoardDriver,

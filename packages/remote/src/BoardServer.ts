@@ -512,6 +512,14 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
         replyOk(msg, asgToWire(applied));
         return;
       }
+      case 'asg.trigger': {
+        const index = body['index'];
+        if (index !== 0 && index !== 1) throw new BadRequestError(msg.subject, 'index must be 0 or 1');
+        const asg = index === 0 ? sb.board.asg0 : sb.board.asg1;
+        await firstValueFrom(asg.trigger$(leaseOf(sb, client, asg.name)));
+        replyOk(msg, { triggered: index });
+        return;
+      }
       case 'iq': {
         const index = body['index'];
         if (index !== 0 && index !== 1 && index !== 2) throw new BadRequestError(msg.subject, 'index must be 0, 1 or 2');

@@ -237,6 +237,11 @@ export class RemoteBoardDriver implements BoardDriver {
     return defer(() => from(this.call('asg', { index, settings: asgToWire(settings) }))).pipe(map((w) => asgFromWire(w as Record<string, unknown>)));
   }
 
+  /** A software trigger on the served board's generator `index` (its `asg.trigger`, under this client's lease). */
+  triggerAsg(index: number): Observable<void> {
+    return defer(() => from(this.call('asg.trigger', { index }))).pipe(map(() => undefined));
+  }
+
   acquire(settings: Omit<ResolvedScopeSettings, 'averages'>, options: AcquireOptions = {}): Observable<RawTrace> {
     return new Observable<RawTrace>((subscriber) => {
       if (this.closed) {

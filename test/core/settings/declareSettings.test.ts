@@ -156,7 +156,8 @@ test('na rbw is bounded by physics: at most fs/2, and a point lasting at most a 
 test('defaults and names of the contract are unchanged', (t) => {
   t.like(SCOPE_DEFAULTS, { decimation: 1, trigger: 'immediate', threshold: 0, hysteresis: 0.005, triggerDelay: 0, boxcar: true, averages: 1, gain: 'lv' });
   t.deepEqual(ASG_SETTINGS.names, ['waveform', 'frequency', 'amplitude', 'offset', 'phase', 'data', 'output']);
-  t.deepEqual(SPECAN_SETTINGS.names, ['span', 'decimation', 'window', 'unit', 'averages', 'input', 'backend', 'zeroPad']);
+  t.deepEqual(SPECAN_SETTINGS.names, ['span', 'decimation', 'window', 'unit', 'averages', 'input', 'backend', 'zeroPad', 'mode', 'center']);
+  t.like(SPECAN_SETTINGS.defaults, { mode: 'baseband', center: 0, input: 'both' });
   t.deepEqual(NA_SETTINGS.names, ['start', 'stop', 'points', 'logscale', 'rbw', 'averagePerPoint', 'settle', 'amplitude', 'input', 'reference', 'averages']);
 });
 

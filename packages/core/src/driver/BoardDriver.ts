@@ -31,6 +31,12 @@ export interface BoardDriver {
    */
   setAsg(index: number, settings: ResolvedAsgSettings): Observable<ResolvedAsgSettings>;
   /**
+   * Optional: a software trigger on generator `index` now (PyRPL's `trig()`, SCPI `SOUR<n>:TRig:INT`): its
+   * settings in force start a burst sequence whatever its `trigger` setting (docs/architecture.md, "Bursts
+   * and triggers"). Emits once, then completes. Drivers without it make `asg.trigger()` fail with `NotSupportedError`.
+   */
+  triggerAsg?(index: number): Observable<void>;
+  /**
    * Runs `fn` with the board's clock held at one instant, `nowMs` (scheduler time, ms): every setting
    * applied inside it takes effect at that instant, so a phase computed for `nowMs` holds exactly when a
    * generator restarts there. The simulator has it (its PyRPL register server phases the IQ
@@ -67,6 +73,12 @@ export interface BoardDriver {
   readonly streamGuarantee?: 'exact' | 'ring';
   /** True while an acquisition is armed or running (for tests and user interfaces). */
   readonly scopeRunning: boolean;
+  /**
+   * DSP signals the scope can record besides in1 and in2 (`AcquireOptions.sources`), e.g. 'iq2' and
+   * 'iq2_2' (IQ module iq2's two quadratures, what the spectrum analyzer's iq mode records); absent
+   * when the scope records its inputs only (plain SCPI, a board served over NATS).
+   */
+  readonly scopeSources?: readonly string[];
   /** The board's IQ demodulator modules (`info.iqCount` of them), absent when the driver has none (plain SCPI). */
   readonly iq?: IqDriver;
   /** The board's PID modules, absent when the driver has none. */
@@ -103,6 +115,12 @@ export interface AcquireOptions {
   readonly owner?: string;
   /** Queue behind another holder of the scope (true, default) or fail with `ResourceBusyError`. */
   readonly wait?: boolean;
+  /**
+   * The DSP signals recorded on ch1 and ch2 (default ['in1', 'in2']; PyRPL's scope input1/input2):
+   * other signals only on a driver that lists them in `scopeSources`. Such a trace holds the signal
+   * as the DSP bus carries it (14 bits, 2^13 = 1 V), without the inputs' noise or gain.
+   */
+  readonly sources?: readonly [string, string];
 }
 
 /**

@@ -10,3 +10,5 @@ export * from './complex.js';
 export * from './iqDemodulate.js';
 export * from './frequencyGrid.js';
 export * from './runningMean.js';
+export * from './complexSpectrumKernel.js';
+export * from './iqFilterResponse.js';

@@ -19,12 +19,4 @@ export function nextAsgPeriodStart(history: AsgHistory, fromS: number, toS: numb
   return null;
 }
 
-/**
- * Board time (s) of the first edge of an external square-wave trigger of `frequencyHz` in
- * [fromS, ∞): rising edges at k/frequency, falling edges half a period later.
- */
-export function nextExtEdge(frequencyHz: number, rising: boolean, fromS: number): number {
-  const shift = rising ? 0 : 0.5;
-  const k = Math.ceil(fromS * frequencyHz - shift - 1e-9);
-  return Math.max(fromS, (k + shift) / frequencyHz);
-}
+export { nextExtEdge } from '../signal/extTriggerEdges.js';

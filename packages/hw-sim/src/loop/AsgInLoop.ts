@@ -43,7 +43,7 @@ export class AsgInLoop {
   private segment(tS: number): AsgSegment {
     const s = this.seg;
     // a segment still in force has toS = Infinity in the object cached; a change replaces that object
-    if (s && s.fromS <= tS && tS < s.toS && (s.toS !== Infinity || this.history.current() === s)) return s;
+    if (s && s.fromS <= tS && tS < s.toS && (s.toS !== Infinity || this.history.current() === (s.raw ?? s))) return s;
     const seg = this.history.at(tS);
     this.seg = seg;
     const st = seg.settings;

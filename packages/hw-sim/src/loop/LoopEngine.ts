@@ -4,7 +4,7 @@ import { Xoshiro128 } from '../prng/xoshiro128.js';
 import type { Plant, PlantDrive, PlantSense, Tone } from '../plant/Plant.js';
 import type { SignalModel } from '../signal/SignalModel.js';
 import { AsgInLoop } from './AsgInLoop.js';
-import { HISTORY_SIGNALS, SIG_ASG0, SIG_IN1, SIG_IN2, SIG_IQ0, SIG_OUT1, SIG_OUT2, SIG_PID0 } from './dspSignals.js';
+import { HISTORY_SIGNALS, LOOP_SIGNALS, SIG_ASG0, SIG_IN1, SIG_IN2, SIG_IQ0, SIG_IQ2_2, SIG_OUT1, SIG_OUT2, SIG_PID0 } from './dspSignals.js';
 import { IqBlock, type IqRegisters } from './IqBlock.js';
 import { LoopHistory } from './LoopHistory.js';
 import { FAST_TONE_DIVISOR, FPGA_CLOCK_HZ, HISTORY_STEPS } from './loopRate.js';
@@ -60,7 +60,7 @@ export class LoopEngine {
   readonly pids: PidBlock[];
   readonly iqs: IqBlock[];
   /** The bus now: the values of the last step computed, by loop/dspSignals.ts index. */
-  readonly bus = new Float64Array(12);
+  readonly bus = new Float64Array(LOOP_SIGNALS.length);
   readonly history = new LoopHistory(HISTORY_STEPS);
   /** Fast tones at in1 and in2 as of the last step (plant output plus external fast tones). */
   readonly fastTones: [Tone[], Tone[]] = [[], []];
@@ -168,7 +168,10 @@ export class LoopEngine {
     });
     this.iqs.forEach((iq, q) => {
       if (!iq.active) {
-        if (wasQ.includes(q)) this.bus[SIG_IQ0 + q] = 0;
+        if (wasQ.includes(q)) {
+          this.bus[SIG_IQ0 + q] = 0;
+          if (q === 2) this.bus[SIG_IQ2_2] = 0;
+        }
         return;
       }
       this.activeIqs.push(q);
@@ -205,6 +208,7 @@ export class LoopEngine {
     // the rings of the modules that compute (allocated now: a module that acts writes every step)
     for (let x = 0; x < this.activePids.length; x++) this.rMod[SIG_PID0 + this.activePids[x]!] = h.ring(SIG_PID0 + this.activePids[x]!);
     for (let x = 0; x < this.activeIqs.length; x++) this.rMod[SIG_IQ0 + this.activeIqs[x]!] = h.ring(SIG_IQ0 + this.activeIqs[x]!);
+    if (this.activeIqs.includes(2)) this.rMod[SIG_IQ2_2] = h.ring(SIG_IQ2_2);
     while (this.step <= last) this.runChunk(this.step, this.prepareChunk(this.step, last - this.step + 1));
     h.commit(this.step - 1);
   }
@@ -215,7 +219,9 @@ export class LoopEngine {
   private rOut2: Float32Array = new Float32Array(0);
   private mask = 0;
   /** History rings of the active modules, by bus index (set in advanceTo). */
-  private readonly rMod: Float32Array[] = Array.from({ length: HISTORY_SIGNALS }, () => new Float32Array(0));
+  private readonly rMod: Float32Array[] = Array.from({ length: LOOP_SIGNALS.length }, () => new Float32Array(0));
+  /** Per chunk: iq2's second quadrature (iq2_2) per step. */
+  private readonly chunkQ2 = new Float64Array(CHUNK);
   /** Per chunk: each generator's slow value per step, and their sums routed to out1 and out2. */
   private readonly asgValues: Float64Array[];
   private readonly asgOut1 = new Float64Array(CHUNK);
@@ -450,6 +456,13 @@ export class LoopEngine {
         else if (out < -1) out = -1;
         iq.out = out;
         next[3 + q] = out;
+        if (q === 2) {
+          // iq2_2: the other quadrature, with the same gain, whatever the output signal (red_pitaya_iq_block.v: signal2_o)
+          let out2 = r.gain * zi;
+          if (out2 > DAC_MAX) out2 = DAC_MAX;
+          else if (out2 < -1) out2 = -1;
+          this.chunkQ2[j] = out2;
+        }
         // a fast oscillator is a tone at the DAC instead (listed by prepareChunk)
         osc3[q] = r.amplitudeV !== 0 && f < fastLimit ? osc : 0;
       }
@@ -467,6 +480,7 @@ export class LoopEngine {
         const v = next[3 + q]!;
         bus[SIG_IQ0 + q] = v;
         hb[(SIG_IQ0 + q) * CHUNK + j] = v;
+        if (q === 2) bus[SIG_IQ2_2] = this.chunkQ2[j]!;
         const od = iqs[q]!.regs.outputDirect;
         if (od & 1) out1 += osc3[q]!;
         if (od & 2) out2 += osc3[q]!;
@@ -494,6 +508,7 @@ export class LoopEngine {
     writeRing(hb, from, n, SIG_OUT2, this.rOut2);
     for (let x = 0; x < nP; x++) writeRing(hb, from, n, SIG_PID0 + ap[x]!, this.rMod[SIG_PID0 + ap[x]!]!);
     for (let x = 0; x < nQ; x++) writeRing(hb, from, n, SIG_IQ0 + aq[x]!, this.rMod[SIG_IQ0 + aq[x]!]!);
+    if (aq.includes(2)) writeRing(this.chunkQ2, from, n, 0, this.rMod[SIG_IQ2_2]!);
     this.step = k0 + n;
     this.stepsComputed += n;
   }

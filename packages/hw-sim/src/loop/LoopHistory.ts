@@ -1,12 +1,12 @@
-import { HISTORY_SIGNALS } from './dspSignals.js';
+import { HISTORY_SLOTS } from './dspSignals.js';
 
 /**
  * The closed loop's recent past: one Float32 ring per bus signal (in1 and in2 as the plant gives them,
- * before the ADC's noise; out1, out2 and each module's output), `length` loop steps long, allocated
+ * before the ADC's noise; out1, out2, each module's output and iq2's second quadrature iq2_2), `length` loop steps long, allocated
  * on first write. Step k of the loop is slot k mod length.
  */
 export class LoopHistory {
-  private readonly rings: (Float32Array | null)[] = new Array<Float32Array | null>(HISTORY_SIGNALS).fill(null);
+  private readonly rings: (Float32Array | null)[] = new Array<Float32Array | null>(HISTORY_SLOTS).fill(null);
   /** The first step still held (older ones are overwritten or were never computed). */
   firstStep = 0;
   /** One past the last step written. */

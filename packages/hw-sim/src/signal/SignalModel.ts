@@ -1,6 +1,7 @@
 import { lsbVolts, type BoardInfo, type InputGain, type ResolvedAsgSettings } from '@labrx/core';
 import { isIdentity, type Complex, type Dut } from '../dut/Dut.js';
 import { AsgHistory, type AsgSegment } from './AsgHistory.js';
+import type { ExtTriggerModel } from './extTriggerEdges.js';
 import { addTone, frac } from './addTone.js';
 import { boxcarResponse } from './boxcarResponse.js';
 import { digitise } from './digitise.js';
@@ -70,7 +71,7 @@ const noiseWaveformStream = (segment: AsgSegment, asgIndex: number) => 2 + 2 * s
  */
 export class SignalModel {
   /** Generator histories, asg0 and asg1. */
-  readonly asg: readonly [AsgHistory, AsgHistory] = [new AsgHistory(), new AsgHistory()];
+  readonly asg: readonly [AsgHistory, AsgHistory];
   private readonly fs: number;
   /** Volts per ADC count at each gain. */
   private readonly lsb: Readonly<Record<InputGain, number>>;
@@ -91,7 +92,10 @@ export class SignalModel {
     /** V/√Hz of white noise on each input over 0…fs/2. */
     readonly noiseDensity: number,
     readonly tones: readonly ExternalTone[],
+    /** The external trigger input the generators' 'ext-*' triggers watch (null: no edges). */
+    extTrigger: ExtTriggerModel = null,
   ) {
+    this.asg = [new AsgHistory(extTrigger), new AsgHistory(extTrigger)];
     this.fs = info.sampleRateHz;
     this.lsb = { lv: lsbVolts(info, 'lv'), hv: lsbVolts(info, 'hv') };
     this.wireDut = isIdentity(dut);

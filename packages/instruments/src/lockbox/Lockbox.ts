@@ -167,10 +167,30 @@ export class Lockbox {
    * configuration (the one in force stays), and `LockError` while a lock runs (unlock first).
    */
   configure(config: LockboxConfig): ResolvedLockboxConfig {
-    const resolved = this.validate(config);
-    if (this.session) throw new LockError(this.current.value.stage ?? 'configure', 'the lockbox is locked or locking: unlock() before configuring it anew');
+    const resolved = this.check(config);
     this.adopt(resolved);
     return resolved;
+  }
+
+  /**
+   * What `configure` checks, without adopting: returns `config` resolved, or throws as `configure`
+   * does (`LockboxUnavailableError`, `SettingsError`, `LockError` while a lock runs). Changes nothing;
+   * a profile's restore checks its lockbox section with it before writing anything.
+   */
+  check(config: LockboxConfig): ResolvedLockboxConfig {
+    const resolved = this.validate(config);
+    if (this.session) throw new LockError(this.current.value.stage ?? 'configure', 'the lockbox is locked or locking: unlock() before configuring it anew');
+    return resolved;
+  }
+
+  /** True when this board can lock (it has PIDs and a sampler; stock SCPI has neither). */
+  get available(): boolean {
+    return this.modules.driver.pid !== undefined && this.modules.driver.sampler !== undefined;
+  }
+
+  /** True while a lock runs (locking, locked, relocking or lost): `configure` is refused until `unlock()`. */
+  get busy(): boolean {
+    return this.session !== null;
   }
 
   private adopt(resolved: ResolvedLockboxConfig): void {
@@ -273,7 +293,7 @@ export class Lockbox {
     const output = cfg.outputs[cfg.sweepOutput]!;
     const asg = this.modules.asgs[cfg.sweepAsg === 'asg0' ? 0 : 1]!;
     return asg
-      .set$({ waveform: sweep.waveform, amplitude: sweep.amplitudeV, offset: sweep.offsetV, frequency: sweep.frequencyHz, phase: 0, output: output.dac }, { lease: holder })
+      .set$({ waveform: sweep.waveform, amplitude: sweep.amplitudeV, offset: sweep.offsetV, frequency: sweep.frequencyHz, phase: 0, output: output.dac, trigger: 'immediately', burstCycles: 0 }, { lease: holder })
       .pipe(ignoreElements());
   }
 

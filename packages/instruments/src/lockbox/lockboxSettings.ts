@@ -201,12 +201,18 @@ function namedTable<T>(where: string, name: string, value: unknown, resolve: (ke
   const table = plainObject(where, name, value, `an object of named ${name}, e.g. { transmission: {...} }`);
   const keys = Object.keys(table);
   if (keys.length === 0) throw new SettingsError(where, name, value, `at least one of ${name}`);
-  const out: Record<string, T> = {};
+  const out: [string, T][] = [];
   for (const key of keys) {
     nameRule(false).check(key, `${where}.${name}`, key);
-    out[key] = resolve(key, table[key]);
+    out.push([key, resolve(key, table[key])]);
   }
-  return out;
+  // own properties whatever the names ('__proto__' included: an assignment would set the prototype)
+  return Object.fromEntries(out);
+}
+
+/** `table[name]` when `name` is one of its own entries (not 'constructor' or 'toString' from Object.prototype). */
+function own<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
 /**
@@ -237,11 +243,11 @@ export function resolveLockboxConfig(config: unknown, info: BoardInfo): Resolved
     const { outputs: so, ...rest } = plainObject('lockbox.sequence', String(k), raw, 'an object of stage settings');
     const s = LOCKBOX_STAGE_SETTINGS.resolve({ name: `stage${k}`, ...rest }, info, undefined, where);
     if (!inputNames.includes(s.input)) throw new SettingsError(where, 'input', s.input, `one of the inputs: ${inputNames.join(', ')}`);
-    const stageOutputs: Record<string, StageOutputSettings> = {};
+    const stageOutputs: [string, StageOutputSettings][] = [];
     if (so !== undefined) {
       const table = plainObject(where, 'outputs', so, `an object { [output]: { lock, offset } } with outputs ${outputNames.join(', ')}`);
       for (const [name, value] of Object.entries(table)) {
-        const out = outputs[name];
+        const out = own(outputs, name);
         if (!out) throw new SettingsError(`${where}.outputs`, name, value, `one of the outputs: ${outputNames.join(', ')}`);
         const o = plainObject(`${where}.outputs`, name, value, '{ lock: boolean, offset?: volts or "from-sweep" }');
         for (const key of Object.keys(o)) if (key !== 'lock' && key !== 'offset') throw new SettingsError(`${where}.outputs.${name}`, key, o[key], 'a known setting: lock, offset');
@@ -250,10 +256,10 @@ export function resolveLockboxConfig(config: unknown, info: BoardInfo): Resolved
         if (offset !== undefined && offset !== 'from-sweep' && !(typeof offset === 'number' && Number.isFinite(offset) && offset >= out.minVoltage && offset <= out.maxVoltage)) {
           throw new SettingsError(`${where}.outputs.${name}`, 'offset', offset, `a voltage from ${out.minVoltage} to ${out.maxVoltage} (V), or 'from-sweep'`);
         }
-        stageOutputs[name] = Object.freeze({ lock: o.lock, ...(offset !== undefined ? { offset } : {}) });
+        stageOutputs.push([name, Object.freeze({ lock: o.lock, ...(offset !== undefined ? { offset } : {}) })]);
       }
     }
-    return Object.freeze({ ...s, outputs: Object.freeze(stageOutputs) });
+    return Object.freeze({ ...s, outputs: Object.freeze(Object.fromEntries(stageOutputs)) });
   });
   const stageNames = new Set<string>();
   sequence.forEach((s, k) => {
@@ -279,7 +285,7 @@ export function resolveLockboxConfig(config: unknown, info: BoardInfo): Resolved
     const onScope = (SCOPE_SIGNALS as readonly string[]).includes(input.signal);
     const where = `lockbox.inputs.${input.name}`;
     if (input.locateWith !== '') {
-      const other = inputs[input.locateWith];
+      const other = own(inputs, input.locateWith);
       if (!other || other === input || !(SCOPE_SIGNALS as readonly string[]).includes(other.signal) || other.model === 'linear') {
         const candidates = Object.values(inputs).filter((i) => i !== input && i.model !== 'linear' && (SCOPE_SIGNALS as readonly string[]).includes(i.signal)).map((i) => i.name);
         throw new SettingsError(where, 'locateWith', input.locateWith, `another input on in1 or in2 with a model other than 'linear' (${candidates.join(', ') || 'none configured'})`);
@@ -289,9 +295,9 @@ export function resolveLockboxConfig(config: unknown, info: BoardInfo): Resolved
     }
   }
   const sweepOutput = top.sweepOutput === '' ? outputNames[0]! : top.sweepOutput;
-  if (!outputs[sweepOutput]) throw new SettingsError('lockbox', 'sweepOutput', top.sweepOutput, `one of the outputs: ${outputNames.join(', ')}`);
+  if (!own(outputs, sweepOutput)) throw new SettingsError('lockbox', 'sweepOutput', top.sweepOutput, `one of the outputs: ${outputNames.join(', ')}`);
   const lockedInput = top.lockedInput === '' ? sequence[sequence.length - 1]!.input : top.lockedInput;
-  if (!inputs[lockedInput]) throw new SettingsError('lockbox', 'lockedInput', top.lockedInput, `one of the inputs: ${inputNames.join(', ')}`);
+  if (!own(inputs, lockedInput)) throw new SettingsError('lockbox', 'lockedInput', top.lockedInput, `one of the inputs: ${inputNames.join(', ')}`);
   return Object.freeze({ ...top, sweepOutput, lockedInput, inputs: Object.freeze(inputs), outputs: Object.freeze(outputs), sequence: Object.freeze(sequence) });
 }
 

@@ -2,7 +2,7 @@ import { LabrxError } from '@labrx/core';
 
 /** One rejected entry of a profile: where, the value given and what is allowed. */
 export interface ProfileProblem {
-  /** Module ('scope', 'asg0', …; '(profile)' for the profile itself). */
+  /** Module ('scope', 'asg0', 'iq1', …; a lockbox part such as 'lockbox.outputs.piezo'; '(profile)' for the profile itself). */
   readonly instrument: string;
   /** Setting name ('decimation', …; '(module)' for an unknown module, 'schema' for the version). */
   readonly setting: string;

@@ -108,6 +108,8 @@ export class StudioLockPanel {
     private readonly board: Board,
     private readonly channel: LockPanelChannel,
     private readonly maxInFlight: number,
+    /** Called when this page changed the configuration in force (the studio keeps its last state, which holds it). */
+    private readonly changed: () => void = () => undefined,
   ) {}
 
   /** True when the board has PIDs and a sampler (else the page hides the panel). */
@@ -155,6 +157,7 @@ export class StudioLockPanel {
   apply(config: LockboxConfig): void {
     try {
       this.board.lockbox.configure(config);
+      this.changed();
     } catch (error) {
       this.channel.send({ type: 'error', instrument: 'lockbox', error: errorInfo(error) });
     }
@@ -171,6 +174,7 @@ export class StudioLockPanel {
     }
     this.lockSub?.unsubscribe();
     this.subscribing = true;
+    const before = lb.config;
     try {
       this.lockSub = lb.lock$(config).subscribe({
         next: (event) => {
@@ -183,6 +187,8 @@ export class StudioLockPanel {
     } finally {
       this.subscribing = false;
     }
+    // a lock with a configuration makes it the one in force (once valid)
+    if (lb.config !== before) this.changed();
   }
 
   /** Unlocks (outputs safe), whoever locked; an error goes to the page. */

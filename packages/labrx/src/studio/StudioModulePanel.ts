@@ -11,7 +11,8 @@ type Module = Pick<Pid, 'set' | 'get'> | Pick<Iq, 'set' | 'get'>;
  * panel, which the page hides. Setting a field writes the module (`pid0.set`, `iq0.set`: validated
  * first, `SettingsError` back to the page naming the field) and the read-back goes to the page as
  * 'applied'. The lockbox leases these modules while it locks: a change then fails with
- * `ResourceBusyError`, shown in the panel.
+ * `ResourceBusyError`, shown in the panel. A module written calls `changed` (the studio then keeps its
+ * last state, which holds the modules' settings).
  */
 export class StudioModulePanel {
   private readonly modules: ReadonlyMap<StudioModule, Module>;
@@ -19,6 +20,8 @@ export class StudioModulePanel {
   constructor(
     private readonly board: Board,
     private readonly send: (message: ServerMessage) => void,
+    /** Called after a module was written (the studio keeps its last state). */
+    private readonly changed: () => void = () => undefined,
   ) {
     const found = new Map<StudioModule, Module>();
     for (const name of STUDIO_MODULES) {
@@ -53,7 +56,10 @@ export class StudioModulePanel {
     const m = this.modules.get(name);
     if (!m) return;
     (m.set as (s: Record<string, unknown>) => Promise<unknown>)(settings).then(
-      (applied) => this.send({ type: 'applied', instrument: name, settings: applied }),
+      (applied) => {
+        this.send({ type: 'applied', instrument: name, settings: applied });
+        this.changed();
+      },
       (error: unknown) => this.send({ type: 'error', instrument: name, error: errorInfo(error) }),
     );
   }

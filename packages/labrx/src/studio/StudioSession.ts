@@ -179,9 +179,9 @@ export class StudioSession {
     this.lockPanel = StudioLockPanel.available(board)
       ? new StudioLockPanel(board, { send: (m) => this.send(m), sendBinary: (b) => {
           if (!this.closed) this.channel.sendBinary(b);
-        }, roomForFrames: () => (this.channel.bufferedBytes?.() ?? 0) <= this.maxQueuedBytes }, this.maxInFlight)
+        }, roomForFrames: () => (this.channel.bufferedBytes?.() ?? 0) <= this.maxQueuedBytes }, this.maxInFlight, () => this.remember())
       : null;
-    this.modulePanel = new StudioModulePanel(board, (m) => this.send(m));
+    this.modulePanel = new StudioModulePanel(board, (m) => this.send(m), () => this.remember());
     this.waterfall = new StudioWaterfall(
       board,
       { send: (m) => this.send(m), sendBinary: (b) => {

@@ -26,9 +26,11 @@ const NAME = /^[\w][\w .-]{0,63}$/;
 /**
  * The studio's profiles (docs/decisions/0015-profiles.md) in one folder: named profiles under
  * `profiles/<name>.yaml` and the last state in `last-state.yaml`, written whenever a page changes
- * a setting and restored when the studio starts. A profile is the board's snapshot with the
- * page's panel settings as the scope, spectrum analyzer and NA modules, and the waterfall's settings
- * (resolved, `WATERFALL_SETTINGS`) under `studio.waterfall`.
+ * a setting (a panel's, a generator's, a PID or IQ module's, the lockbox's configuration) and
+ * restored when the studio starts. A profile is the board's snapshot (generators, PIDs, IQ modules,
+ * the lockbox's configuration in force) with the page's panel settings as the scope, spectrum
+ * analyzer and NA modules, and the waterfall's settings (resolved, `WATERFALL_SETTINGS`) under
+ * `studio.waterfall`; loading one configures the lockbox (it does not lock).
  */
 export class StudioState {
   private writing: Promise<void> = Promise.resolve();

@@ -38,9 +38,10 @@ const ACQUIRING = {
   state: { kind: 'get' },
 } as const satisfies SyncInstrumentTable;
 
-/** Generators: `set`, `settings`. */
+/** Generators: `set`, `trigger`, `settings`. */
 const GENERATOR = {
   set: { kind: 'value' },
+  trigger: { kind: 'value' },
   settings: { kind: 'get' },
 } as const satisfies SyncInstrumentTable;
 

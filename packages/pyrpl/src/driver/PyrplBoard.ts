@@ -2,9 +2,13 @@ import { configurePyrplIq, readPyrplIq } from './PyrplIqConfig.js';
 import { Observable, concat, defer, firstValueFrom, forkJoin, lastValueFrom, map, of, repeat, switchMap, tap, timer, first, type SchedulerLike } from 'rxjs';
 import {
   LabrxError,
+  asgBurstLengthS,
+  asgIsContinuous,
+  type AsgTrigger,
   preciseScheduler,
   RED_PITAYA_125_14,
   SettingsError,
+  type AcquireOptions,
   type BoardDriver,
   type BoardInfo,
   type IqDriver,
@@ -192,7 +196,12 @@ export class PyrplBoard implements BoardDriver {
     return forkJoin(items.map(([a, w]) => this.transport.write(a, w))).pipe(
       map(() => undefined),
       // a write that may not have arrived makes the record of written words unreliable
-      tap({ error: () => this.written.clear() }),
+      tap({
+        error: () => {
+          this.written.clear();
+          this.scopeInputs = [-1, -1];
+        },
+      }),
     );
   }
 
@@ -213,6 +222,26 @@ export class PyrplBoard implements BoardDriver {
     });
   }
 
+  /**
+   * A software trigger, as PyRPL's `asg.trig()` (asg.py:272-275): the trigger field set to 'immediately' (a
+   * control write with bit 0 set pulses `trig_sw`, red_pitaya_asg.v:276), then back to the source in force;
+   * on a generator already 'immediately', the field goes to 'off' and back (the second write pulses). As on
+   * PyRPL, the whole control word is written: the other generator, when 'immediately', is re-triggered too.
+   */
+  triggerAsg(index: number): Observable<void> {
+    return defer(() => {
+      if (!(index === 0 || index === 1)) throw new SettingsError('asg', 'index', index, 'an integer from 0 to 1');
+      const bits = asgControlBits(index);
+      const field = (this.asgControl >> bits.trigger) & 7;
+      const withField = (code: number) => ((this.asgControl & ~(7 << bits.trigger)) | (code << bits.trigger)) >>> 0;
+      const words = field === 1 ? [withField(0), withField(1)] : [withField(1), withField(field)];
+      return this.writes$([
+        [ASG, [words[0]!]],
+        [ASG, [words[1]!]],
+      ]);
+    });
+  }
+
   /** The register writes that play `s` on generator `ch` from its start (PyRPL's asg._setup order, asg.py:322-333). */
   private applyAsg$(ch: 0 | 1, s: ResolvedAsgSettings, amplitudeOverride?: number): Observable<void> {
     const v = ch * 0x20;
@@ -228,7 +257,7 @@ export class PyrplBoard implements BoardDriver {
     const set = (c: number, bit: number): number => c | (1 << bit);
     let stop = set(set(this.asgControl, bits.smReset), bits.off);
     let go = clear(clear(stop, bits.smReset), bits.off);
-    go = (go & ~(7 << bits.trigger)) | (1 << bits.trigger);
+    go = (go & ~(7 << bits.trigger)) | (ASG_TRIGGER_CODES[s.trigger] << bits.trigger);
     go = set(go, bits.wrapPointer);
     go = s.waveform === 'noise' ? set(go, bits.randomPhase) : clear(go, bits.randomPhase);
     stop = stop >>> 0;
@@ -237,7 +266,7 @@ export class PyrplBoard implements BoardDriver {
     if (writeTable) items.push([addressOf(`asg${ch}`, 'data'), asgTable(s)]);
     items.push(
       [ASG + 0x4 + v, [word, 2 ** 30 - 1, phaseRaw, step]],
-      [ASG + 0x18 + v, [0, 0, 0]],
+      [ASG + 0x18 + v, asgBurstWords(s)],
       [dspBase(ch === 0 ? 'asg0' : 'asg1') + 0x4, [OUTPUT_CODE[s.output]]],
       [ASG, [go]],
     );
@@ -251,8 +280,22 @@ export class PyrplBoard implements BoardDriver {
 
   // ---- scope ----------------------------------------------------------------------------------
 
-  acquire(settings: Omit<ResolvedScopeSettings, 'averages'>): Observable<RawTrace> {
+  /** Every DSP signal but in1/in2 can be recorded too (PyRPL's scope input1/input2: the asg0/asg1 multiplexer slots' input registers). */
+  readonly scopeSources: readonly string[] = Object.freeze(Object.keys(DSP_SIGNALS).filter((k) => k !== 'in1' && k !== 'in2'));
+  /** The scope's input registers as this driver last wrote them (init: in1, in2). */
+  private scopeInputs: readonly [number, number] = [DSP_SIGNALS.in1, DSP_SIGNALS.in2];
+
+  acquire(settings: Omit<ResolvedScopeSettings, 'averages'>, options: AcquireOptions = {}): Observable<RawTrace> {
     return new Observable<RawTrace>((subscriber) => {
+      const sources = options.sources ?? (['in1', 'in2'] as const);
+      const codes = sources.map((x) => (DSP_SIGNALS as Readonly<Record<string, number>>)[x]);
+      if (codes.some((c) => c === undefined)) {
+        subscriber.error(new SettingsError('scope', 'sources', sources, `two of ${Object.keys(DSP_SIGNALS).join(', ')}`));
+        return undefined;
+      }
+      const inputs = [codes[0]!, codes[1]!] as const;
+      const route: Array<readonly [number, ArrayLike<number>]> =
+        inputs[0] === this.scopeInputs[0] && inputs[1] === this.scopeInputs[1] ? [] : [[dspBase('asg0'), [inputs[0]]], [dspBase('asg1'), [inputs[1]]]];
       if (settings.gain !== 'lv') {
         // The input range is a jumper on the board, which PyRPL's FPGA can neither set nor read: its
         // samples are in the LV calibration (±1 V). Refused rather than mislabelled.
@@ -266,6 +309,7 @@ export class PyrplBoard implements BoardDriver {
       const source = SCOPE_TRIGGERS[settings.trigger];
       const wait = (ms: number): Observable<unknown> => (ms < 1 ? of(0) : timer(ms, this.scheduler));
       const setup = this.writes$([
+        ...route,
         [SCOPE, [1 << SCOPE_CONTROL.reset]],
         [SCOPE + 0x8, [encodeFixed(VOLTS_14, settings.threshold)]],
         [SCOPE + 0x10, [delay, settings.decimation]],
@@ -290,6 +334,7 @@ export class PyrplBoard implements BoardDriver {
         first((w) => (w[0]! & ((1 << SCOPE_CONTROL.armed) | (1 << SCOPE_CONTROL.delayRunning))) === 0),
         map(() => this.scheduler.now()),
       );
+      if (route.length) this.scopeInputs = inputs;
       const read$ = forkJoin([this.read$(addressOf('scope', 'ch1'), n), this.read$(SCOPE + 0x1c, 1), this.read$(addressOf('scope', 'ch2'), n)]);
       const startMs = this.scheduler.now();
       // The FPGA needs max(16384, delay) samples after arming at the least: the first poll waits for them.
@@ -336,8 +381,8 @@ export class PyrplBoard implements BoardDriver {
       if (!(request.settleS >= 0 && request.settleS * FPGA_CLOCK_HZ < 2 ** 32)) return bad('settleS', request.settleS, 'from 0 s to 34.3 s (2^32 cycles)');
       const g = this.asgSettings[request.lockToAsg];
       const resolution = FPGA_CLOCK_HZ / 2 ** 30;
-      if (!g || g.waveform !== 'sine' || Math.abs(g.frequency - request.frequencyHz) > resolution) {
-        return bad('lockToAsg', request.lockToAsg, `a generator playing a sine at frequencyHz (${request.frequencyHz} Hz): on PyRPL's FPGA the IQ module's own oscillator takes the excitation over`);
+      if (!g || g.waveform !== 'sine' || Math.abs(g.frequency - request.frequencyHz) > resolution || !asgIsContinuous(g)) {
+        return bad('lockToAsg', request.lockToAsg, `a generator playing a continuous sine ('immediately', burstCycles 0) at frequencyHz (${request.frequencyHz} Hz): on PyRPL's FPGA the IQ module's own oscillator takes the excitation over`);
       }
       const lending = this.lending;
       if (lending && (lending.asg !== request.lockToAsg || Math.abs(lending.frequencyHz - request.frequencyHz) > resolution)) {
@@ -519,4 +564,18 @@ export async function connectPyrplBoard(target: string | PyrplBoardOptions): Pro
     throw err;
   }
   return board;
+}
+
+/** labrx generator triggers as PyRPL trigger_source codes (asg.py:216-223). */
+const ASG_TRIGGER_CODES: Readonly<Record<AsgTrigger, number>> = Object.freeze({ off: 0, immediately: 1, 'ext-rising': 2, 'ext-falling': 3 });
+
+/**
+ * `cycles_per_burst`, `bursts`, `delay_between_bursts` (asg.py:240-250, at 0x18/0x1c/0x20 + 0x20·ch;
+ * red_pitaya_asg.v:293-295) for `s`: the cycles, the repetitions after the first burst, and the gap from
+ * a burst's end to the next start in whole µs (at least 1: red_pitaya_asg_ch.v:209 re-triggers at 0).
+ */
+export function asgBurstWords(s: ResolvedAsgSettings): [number, number, number] {
+  if (s.burstCycles === 0) return [0, 0, 0];
+  const gapUs = s.burstCount > 1 ? Math.max(1, Math.round((s.burstPeriod - asgBurstLengthS(s)) * 1e6)) : 0;
+  return [s.burstCycles, s.burstCount - 1, gapUs];
 }

@@ -12,12 +12,14 @@ const DIRECT_NAMES = ['off', 'out1', 'out2', 'both'] as const;
 const OUTPUT_SIGNALS: Readonly<Record<IqOutputSignal, number>> = { quadrature: 0, output_direct: 1, off: 3 };
 const gainField = fieldOf('iq0', 'g1') as FixedPointField;
 const ampField = fieldOf('iq0', 'amplitude') as FixedPointField;
+const quadratureField = fieldOf('iq0', 'quadrature_factor') as FixedPointField;
 
 /**
  * An IQ module of PyRPL's FPGA configured as a continuous demodulator (iq.py:260-417), for
  * `IqDriver.configure`: input (0x0), output_direct (+0x4), phase (+0x104, written negated as PyRPL's
  * PhaseRegister does), frequency (+0x108, 125 MHz/2^32 steps), output_signal (+0x10C), gain as
- * g1 = g4 = 8·gain (+0x110, +0x11C: PyRPL's IqGain), amplitude (+0x114, 2^17 = 1 V), the quadrature
+ * g1 = g4 = 8·gain (+0x110, +0x11C: PyRPL's IqGain) and quadrature_factor g3 = round(2·gain) (+0x118: what
+ * scales the quadrature outputs on the FPGA, red_pitaya_iq_modulator_block.v), amplitude (+0x114, 2^17 = 1 V), the quadrature
  * filter (+0x124, 2 stages, 4 on iq2); the module's sync bit is set so its oscillator runs. The
  * settings arrive validated (`IQ_MODULE_SETTINGS`, ranges from `pyrplIqModuleLimits`); then read back.
  */
@@ -36,7 +38,9 @@ export function configurePyrplIq(port: RegisterPort, index: number, s: IqModuleS
     if (ph !== undefined) writes.push([base + 0x104, ((Math.round((-ph / 360) * 2 ** 32) % 2 ** 32) + 2 ** 32) % 2 ** 32]);
     if (s.gain !== undefined) {
       const g = encodeFixed(gainField, s.gain * 8);
-      writes.push([base + 0x110, g], [base + 0x11c, g]);
+      // g3 (quadrature_factor, an integer) scales the quadrature outputs iq<n> and iq2_2 on the FPGA,
+      // which give g3·x·sin θ low-passed = g3·(A/2)·cos φ: 2·gain is labrx's gain·A·cos φ
+      writes.push([base + 0x110, g], [base + 0x11c, g], [base + 0x118, encodeFixed(quadratureField, Math.round(2 * s.gain))]);
     }
     if (s.amplitudeV !== undefined) writes.push([base + 0x114, encodeFixed(ampField, s.amplitudeV)]);
     if (s.bandwidthHz !== undefined) writes.push([base + 0x124, encodeFilterWord(s.bandwidthHz, stages, 5, 10)]);

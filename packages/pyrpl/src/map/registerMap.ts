@@ -209,9 +209,9 @@ function asgModule(index: 0 | 1): ModuleDecl {
       reg('counter_wrap', 0x8 + v, 'rw', 'phase counter wrap; PyRPL writes 2^30 − 1', { field: int(32), reset: 2 ** 30 - 1 }),
       reg('start_phase', 0xc + v, 'rw', 'counter start (phase) on trigger, degrees', { field: fixed(30, 2 ** 30 / 360, false, 'deg') }),
       reg('frequency', 0x10 + v, 'rw', 'counter step, f = step·125 MHz/2^30', { field: fixed(30, 2 ** 30 / FPGA_CLOCK_HZ, false, 'Hz') }),
-      reg('cycles_per_burst', 0x18 + v, 'rw', 'table periods per burst (0 = infinite)', { field: int(32) }),
-      reg('bursts', 0x1c + v, 'rw', 'bursts (0 = disabled)', { field: int(16) }),
-      reg('delay_between_bursts', 0x20 + v, 'rw', 'delay between bursts, µs', { field: int(32) }),
+      reg('cycles_per_burst', 0x18 + v, 'rw', 'table wraps per burst (0 = continuous; red_pitaya_asg_ch.v:179-199, asg.py:240)', { field: int(32) }),
+      reg('bursts', 0x1c + v, 'rw', 'repetitions after the first burst (0 = one burst; red_pitaya_asg_ch.v:168-174, asg.py:244)', { field: int(16) }),
+      reg('delay_between_bursts', 0x20 + v, 'rw', "µs from a burst's end to the next start, ≥ 1 with repetitions (red_pitaya_asg_ch.v:156-166, 209; asg.py:248)", { field: int(32) }),
       reg('data', 0x10000 * (index + 1), 'rw', 'waveform table: 16384 14-bit signed words (2^13 = 1); output = offset + amplitude·table[counter ≫ 16]', {
         field: fixed(14, 2 ** 13, true, '1'),
         words: BUFFER_WORDS,

@@ -58,6 +58,8 @@ export class ScopeModel {
     private readonly slotOfAsg: (asg: 0 | 1) => number | null,
     private readonly warn: (message: string) => void,
     private readonly originMs: number,
+    /** The DSP signals the scope's channels record now (the asg0/asg1 slots' input registers: PyRPL's scope input1/input2). */
+    private readonly sources: () => readonly [string, string] = () => ['in1', 'in2'],
   ) {}
 
   /** True while an acquisition is subscribed on the board. */
@@ -238,9 +240,17 @@ export class ScopeModel {
     this.cancel();
     const settings = this.settings();
     if (!settings) return;
+    const sources = this.sources();
+    const routed = sources[0] !== 'in1' || sources[1] !== 'in2';
+    const known = this.board.scopeSources ?? [];
+    const missing = sources.find((x) => x !== 'in1' && x !== 'in2' && !known.includes(x));
+    if (missing !== undefined) {
+      this.warn(`scope input ${missing} is not simulated (the board's scope records in1, in2${known.map((x) => `, ${x}`).join('')}): the scope stays armed`);
+      return;
+    }
     const epoch = this.epoch;
     let done = false;
-    const sub = this.board.acquire(settings).subscribe({
+    const sub = this.board.acquire(settings, routed ? { sources } : {}).subscribe({
       next: (trace) => {
         if (epoch === this.epoch) this.capture(trace);
       },

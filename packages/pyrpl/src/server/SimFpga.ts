@@ -1,10 +1,11 @@
 import type { Subscription } from 'rxjs';
-import { ASG_DEFAULTS, resolveAsgSettings, type AsgSettings, type BoardDriver, type ResolvedAsgSettings } from '@labrx/core';
+import { ASG_BURST_PERIOD_MAX_S, ASG_DEFAULTS, ASG_MAX_BURST_CYCLES, asgBurstLengthS, resolveAsgSettings, type AsgSettings, type AsgTrigger, type BoardDriver, type ResolvedAsgSettings } from '@labrx/core';
 import { BUFFER_WORDS, DSP_SIGNALS, FPGA_CLOCK_HZ, PYRPL_MODULES, asgControlBits } from '../map/registerMap.js';
 import { decodeField, toSigned } from '../map/fieldCodec.js';
 import { fieldOf, type DspSignal } from '../map/registerMap.js';
 import { filterCutoffsHz, filterResponse } from './filterResponse.js';
 import { ScopeModel } from './ScopeModel.js';
+import { dspBase } from '../map/registerMap.js';
 import { tableShape, type TableShape } from './tableShape.js';
 
 const SCOPE_BASE = 0x40100000;
@@ -19,8 +20,23 @@ interface AsgChannel {
   shape: { version: number; shape: TableShape } | null;
   /** Increments whenever the generator (re)starts: a new phase origin. */
   starts: number;
+  /** Released from reset and not switched off (`on`). */
   playing: boolean;
+  /**
+   * The labrx trigger the board plays (see `writeAsgControl`): set from the trigger field when the
+   * generator (re)starts or the field selects another source; a software pulse leaves it.
+   */
+  trigger: AsgTrigger;
+  /** A software trigger (the field set to 'immediately' while running) waits for the next reconcile. */
+  pulse: boolean;
 }
+
+/**
+ * PyRPL's trigger_source codes (asg.py:216-223, red_pitaya_asg_ch.v:185-193) as labrx triggers: 'ext_raw'
+ * (4) re-triggers while DIO0_P is high and 'high' (5) after every sequence; the simulator plays them as a
+ * rising edge and as 'immediately' (one sequence) and says so.
+ */
+const ASG_TRIGGER_OF_CODE: readonly AsgTrigger[] = ['off', 'immediately', 'ext-rising', 'ext-falling', 'ext-rising', 'immediately', 'off', 'off'];
 
 interface IqState {
   /** Oscillator frequency (Hz) and phase (cycles) at tRefMs; the phase runs only while the sync bit is 1. */
@@ -68,7 +84,7 @@ interface Slot {
 export class SimFpga {
   private readonly store = new Map<number, number>();
   private readonly constants = new Map<number, number>();
-  private readonly asg: AsgChannel[] = [0, 1].map(() => ({ table: new Int16Array(BUFFER_WORDS), tableVersion: 0, shape: null, starts: 0, playing: false }));
+  private readonly asg: AsgChannel[] = [0, 1].map((): AsgChannel => ({ table: new Int16Array(BUFFER_WORDS), tableVersion: 0, shape: null, starts: 0, playing: false, trigger: 'off', pulse: false }));
   private asgControl = 0;
   private sync = 0xff;
   private readonly iq: IqState[];
@@ -102,9 +118,16 @@ export class SimFpga {
       }
     }
     this.iq = [0, 1, 2].map(() => ({ frequencyHz: 0, tRefMs: originMs, phaseRef: 0, running: true, epoch: 0, averaging: false, sumI: 0n, sumQ: 0n, measurement: null }));
-    this.scope = new ScopeModel(board, (a) => this.slotOf(`asg${a}`), (m) => this.warn(m), originMs);
+    this.scope = new ScopeModel(board, (a) => this.slotOf(`asg${a}`), (m) => this.warn(m), originMs, () => [this.scopeInput(0), this.scopeInput(1)]);
     // Known phase origins for both generator slots from the start.
     for (let s = 0; s < 2; s++) this.apply(s, null, 'off', originMs);
+  }
+
+  /** The DSP signal scope channel `ch` records: the input register of the asg0/asg1 multiplexer slot (scope.py:245-255; in1/in2 until written). */
+  private scopeInput(ch: 0 | 1): string {
+    const word = this.store.get(dspBase(ch === 0 ? 'asg0' : 'asg1'));
+    if (word === undefined) return ch === 0 ? 'in1' : 'in2';
+    return (Object.keys(DSP_SIGNALS) as DspSignal[]).find((k) => DSP_SIGNALS[k] === (word & 0xf)) ?? 'off';
   }
 
   /** Reports a condition the simulator cannot reproduce, once per message. */
@@ -302,6 +325,14 @@ export class SimFpga {
 
   // ---- generators ------------------------------------------------------------------------------
 
+  /**
+   * The control word (asg.py:171-256, red_pitaya_asg.v:276-286): a generator (re)starts when it is
+   * released from reset or switched on; its trigger field then sets the trigger it plays. While it runs,
+   * setting the field to 'immediately' (1) is a software trigger (PyRPL's `trig()`, red_pitaya_asg.v:276:
+   * a write with bit 0 set pulses `trig_sw`), played as `board.triggerAsg`; selecting another source
+   * changes the trigger for later sequences (re-applied: the generator then waits), except that 'off'
+   * after 'immediately' leaves the sequence running, as the FPGA does.
+   */
   private writeAsgControl(v: number): void {
     const before = this.asgControl;
     this.asgControl = v;
@@ -310,16 +341,24 @@ export class SimFpga {
       const playing = this.asgPlaying(ch, v);
       const g = this.asg[ch]!;
       const wasReset = ((before >> bits.smReset) & 1) === 1;
-      // a (re)start: it was not playing, or the state machine was just released from reset
-      if (playing && (!g.playing || wasReset)) g.starts++;
+      const field = (v >> bits.trigger) & 7;
+      const was = (before >> bits.trigger) & 7;
+      if (playing && (!g.playing || wasReset)) {
+        // a (re)start
+        g.starts++;
+        g.trigger = ASG_TRIGGER_OF_CODE[field]!;
+        if (field === 4 || field === 5) this.warn(`asg${ch} trigger_source ${field === 4 ? "'ext_raw' is played as 'ext_positive_edge'" : "'high' is played as 'immediately' (one sequence)"}`);
+      } else if (playing && field !== was) {
+        if (field === 1) g.pulse = true;
+        else if (!(field === 0 && g.trigger === 'immediately')) g.trigger = ASG_TRIGGER_OF_CODE[field]!;
+      }
       g.playing = playing;
     }
   }
 
   private asgPlaying(ch: 0 | 1, control = this.asgControl): boolean {
     const bits = asgControlBits(ch);
-    const trigger = (control >> bits.trigger) & 7;
-    return ((control >> bits.smReset) & 1) === 0 && ((control >> bits.off) & 1) === 0 && (trigger === 1 || trigger === 5);
+    return ((control >> bits.smReset) & 1) === 0 && ((control >> bits.off) & 1) === 0;
   }
 
   private outputOf(signal: keyof typeof DSP_SIGNALS): 'off' | 'out1' | 'out2' {
@@ -342,19 +381,46 @@ export class SimFpga {
     const step = this.store.get(ASG_BASE + 0x10 + v) ?? 0;
     const frequency = Math.min(FPGA_CLOCK_HZ / 2, (step * FPGA_CLOCK_HZ) / 2 ** 30);
     const phase = (((this.store.get(ASG_BASE + 0xc + v) ?? 0) % 2 ** 30) * 360) / 2 ** 30;
-    if ((this.store.get(ASG_BASE + 0x18 + v) ?? 0) !== 0 || (this.store.get(ASG_BASE + 0x1c + v) ?? 0) !== 0) this.warn(`asg${ch} bursts are played as a continuous waveform`);
-    const base = `${g.starts}|${frequency}|${phase}|${output}|${amplitude}|${offset}|${g.tableVersion}`;
+    const burst = this.asgBurst(ch, frequency, phase);
+    const base = `${g.starts}|${frequency}|${phase}|${output}|${amplitude}|${offset}|${g.tableVersion}|${burst.key}`;
     if ((this.asgControl >> bits.randomPhase) & 1) {
       let sq = 0;
       for (const c of g.table) sq += (c / 8192) ** 2;
       const rms = amplitude * Math.sqrt(sq / BUFFER_WORDS);
-      return { settings: { waveform: 'noise', amplitude: rms, offset, output }, key: `noise|${base}` };
+      if (burst.settings.burstCycles !== 0) this.warn(`asg${ch} 'noise' (random phase) is played continuously: the simulator counts no cycles of it`);
+      return { settings: { waveform: 'noise', amplitude: rms, offset, output, trigger: burst.settings.trigger }, key: `noise|${base}` };
     }
     if (g.shape?.version !== g.tableVersion) g.shape = { version: g.tableVersion, shape: tableShape(g.table) };
     const shape = g.shape.shape;
     if (shape.waveform === 'dc') return offset === 0 ? null : { settings: { waveform: 'dc', offset, output }, key: `dc|${offset}|${output}` };
-    if (shape.waveform === 'arbitrary') return { settings: { waveform: 'arbitrary', data: shape.data, amplitude, offset, frequency, phase, output }, key: `arb|${base}` };
-    return { settings: { waveform: shape.waveform, amplitude: amplitude * shape.peak, offset, frequency, phase, output }, key: `${shape.waveform}|${base}` };
+    if (shape.waveform === 'arbitrary') return { settings: { waveform: 'arbitrary', data: shape.data, amplitude, offset, frequency, phase, output, ...burst.settings }, key: `arb|${base}` };
+    return { settings: { waveform: shape.waveform, amplitude: amplitude * shape.peak, offset, frequency, phase, output, ...burst.settings }, key: `${shape.waveform}|${base}` };
+  }
+
+  /**
+   * Generator `ch`'s trigger and burst registers as labrx settings (asg.py:240-250; red_pitaya_asg.v:293-304,
+   * red_pitaya_asg_ch.v:156-209): `cycles_per_burst` (0x18, 32 bits; 0 continuous), `bursts` (0x1c, 16 bits:
+   * repetitions after the first burst) and `delay_between_bursts` (0x20, µs from a burst's end to the next
+   * start). A delay of 0 with repetitions re-triggers inside the burst (the FPGA then plays continuously),
+   * as does a count beyond 65535 periods here (labrx's range); both are played continuously and reported.
+   */
+  private asgBurst(ch: 0 | 1, frequency: number, phase: number): { settings: { trigger: AsgTrigger; burstCycles: number; burstCount: number; burstPeriod: number }; key: string } {
+    const v = ch * 0x20;
+    const trigger = this.asg[ch]!.trigger;
+    let cycles = this.store.get(ASG_BASE + 0x18 + v) ?? 0;
+    const repeats = (this.store.get(ASG_BASE + 0x1c + v) ?? 0) & 0xffff;
+    const delayUs = this.store.get(ASG_BASE + 0x20 + v) ?? 0;
+    if (cycles > ASG_MAX_BURST_CYCLES || (cycles > 0 && repeats > 0 && delayUs === 0) || (cycles > 0 && !(frequency > 0))) {
+      this.warn(`asg${ch} cycles_per_burst ${cycles} with bursts ${repeats} and delay_between_bursts ${delayUs} µs is played continuously`);
+      cycles = 0;
+    }
+    const count = cycles > 0 ? repeats + 1 : 1;
+    let period = count > 1 ? asgBurstLengthS({ frequency, phase, burstCycles: cycles }) + delayUs * 1e-6 : ASG_DEFAULTS.burstPeriod;
+    if (period > ASG_BURST_PERIOD_MAX_S) {
+      this.warn(`asg${ch} bursts more than ${ASG_BURST_PERIOD_MAX_S} s apart are played ${ASG_BURST_PERIOD_MAX_S} s apart`);
+      period = ASG_BURST_PERIOD_MAX_S;
+    }
+    return { settings: { trigger, burstCycles: cycles, burstCount: count, burstPeriod: period }, key: `${trigger}|${cycles}|${count}|${period}` };
   }
 
   // ---- IQ modules ------------------------------------------------------------------------------
@@ -534,6 +600,18 @@ export class SimFpga {
       const w = wanted[slot] ?? null;
       const key = w ? `${w.owner}|${w.key}` : 'off';
       if (this.slots[slot]!.key !== key) this.apply(slot, w, key, now);
+    }
+    for (const ch of [0, 1] as const) {
+      const g = this.asg[ch]!;
+      if (!g.pulse) continue;
+      g.pulse = false;
+      const slot = this.slotOf(`asg${ch}`);
+      if (slot === null) continue;
+      if (!this.board.triggerAsg) {
+        this.warn(`asg${ch} software trigger: the board has no triggerAsg`);
+        continue;
+      }
+      this.board.triggerAsg(slot).subscribe({ error: (err: unknown) => this.warn(`asg${ch} trigger: ${(err as Error)?.message ?? String(err)}`) });
     }
   }
 

@@ -13,6 +13,8 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import {
+  asgHoldLevels,
+  asgIsContinuous,
   RED_PITAYA_125_14,
   SCOPE_SETTINGS,
   ScpiError,
@@ -28,7 +30,7 @@ import {
   type StreamBlock,
   raceLinkLoss,
 } from '@labrx/core';
-import { RP_COMMANDS, RP_SCPI, type AcqGain, TRIGGER_SOURCE_NAMES, WAVEFORM_NAMES, chain, fill, setLine } from '../protocol/redPitayaScpi.js';
+import { RP_COMMANDS, RP_SCPI, type AcqGain, GEN_TRIGGER_NAMES, TRIGGER_SOURCE_NAMES, WAVEFORM_NAMES, chain, fill, setLine } from '../protocol/redPitayaScpi.js';
 import type { ScpiResponse } from './ScpiResponseParser.js';
 import { ScpiTransport } from './ScpiTransport.js';
 import { ScpiRecorder } from '../recording/ScpiRecorder.js';
@@ -99,7 +101,10 @@ function decodeFloatsBE(payload: Buffer | string | undefined, expected: number, 
  * whole samples (DLY), so `t0` is exact to one sample; 'asg1' has no SCPI trigger source (SettingsError).
  *
  * `setAsg` sends one line per generator (with `VOLT 0` before the offset, so that
- * |amplitude| + |offset| ≤ 1 V holds at every step) and checks the error count. Over SCPI generator
+ * |amplitude| + |offset| ≤ 1 V holds at every step) and checks the error count. Triggers map to
+ * `SOUR<n>:TRig:SOUR` INT / EXT_PE / EXT_NE ('off' has no source: SettingsError); bursts to `BURS:NCYC`,
+ * `:NOR`, `:INT:PER` (µs) and `BURS:STAT BURST`, with `INITValue` / `BURS:LASTValue` at the levels PyRPL's
+ * FPGA holds (`asgHoldLevels`); `triggerAsg` is `SOUR<n>:TRig:INT`. Over SCPI generator
  * n drives output n only, the Red Pitaya plays no 'noise' (both SettingsError), and labrx's 'dc' (the
  * offset alone) is sent as `FUNC DC` with `VOLT 0`, since the DAC adds VOLT to the offset.
  *
@@ -224,9 +229,13 @@ export class ScpiBoard implements BoardDriver {
       if (settings.output !== 'off' && settings.output !== outputName) {
         throw new SettingsError(instrument, 'output', settings.output, `'off' or '${outputName}': over SCPI generator ${ch} drives output ${ch} only`);
       }
+      const source = GEN_TRIGGER_NAMES[settings.trigger];
+      if (source === undefined) {
+        throw new SettingsError(instrument, 'trigger', settings.trigger, "'immediately', 'ext-rising' or 'ext-falling' over SCPI (its INT source starts at OUTPUT ON; use 'immediately' and asg.trigger())");
+      }
       const on = settings.output !== 'off';
       const cmds: string[] = [
-        setLine(RP_SCPI.genTriggerSource, 'INT', ch),
+        setLine(RP_SCPI.genTriggerSource, source, ch),
         setLine(RP_SCPI.genBurstMode, 'CONTINUOUS', ch),
         setLine(RP_SCPI.genFunction, func as never, ch),
       ];
@@ -241,10 +250,34 @@ export class ScpiBoard implements BoardDriver {
         setLine(RP_SCPI.genOffset, settings.offset, ch),
         setLine(RP_SCPI.genAmplitude, amplitude, ch),
         setLine(RP_SCPI.genPhase, settings.phase, ch),
-        setLine(RP_SCPI.genOutput, on, ch),
       );
-      if (on) cmds.push(fill(RP_COMMANDS.genTrigger, undefined, ch));
+      if (!asgIsContinuous(settings)) {
+        // the levels PyRPL's FPGA holds before the first trigger and after a burst (asgHoldLevels), and the
+        // burst's shape, all while CONTINUOUS (so every step is valid), then BURST once
+        const holds = asgHoldLevels(settings);
+        cmds.push(setLine(RP_SCPI.genInitValue, holds.beforeV, ch));
+        if (settings.burstCycles > 0) {
+          cmds.push(
+            setLine(RP_SCPI.genBurstCount, 1, ch),
+            setLine(RP_SCPI.genBurstCycles, settings.burstCycles, ch),
+            setLine(RP_SCPI.genBurstPeriod, settings.burstPeriod * 1e6, ch),
+            setLine(RP_SCPI.genBurstCount, settings.burstCount, ch),
+            setLine(RP_SCPI.genLastValue, holds.afterV, ch),
+            setLine(RP_SCPI.genBurstMode, 'BURST', ch),
+          );
+        }
+      }
+      cmds.push(setLine(RP_SCPI.genOutput, on, ch));
+      if (on && settings.trigger === 'immediately') cmds.push(fill(RP_COMMANDS.genTrigger, undefined, ch));
       return this.checked$(cmds).pipe(map(() => settings));
+    });
+  }
+
+  /** `SOUR<n>:TRig:INT`: a software trigger (the generator restarts its waveform or burst sequence), error count checked. */
+  triggerAsg(index: number): Observable<void> {
+    return defer(() => {
+      if (!(index === 0 || index === 1)) throw new SettingsError('asg', 'index', index, 'an integer from 0 to 1');
+      return this.checked$([fill(RP_COMMANDS.genTrigger, undefined, index + 1)]).pipe(map(() => undefined));
     });
   }
 

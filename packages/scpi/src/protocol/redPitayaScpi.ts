@@ -1,4 +1,4 @@
-import type { TriggerSource, Waveform } from '@labrx/core';
+import type { AsgTrigger, TriggerSource, Waveform } from '@labrx/core';
 
 /**
  * How a value travels in an SCPI command and reply.
@@ -121,6 +121,13 @@ export const TRIGGER_SOURCE_NAMES: Readonly<Partial<Record<TriggerSource, AcqTri
   asg0: 'AWG_PE',
 });
 
+/** `SOUR<n>:TRig:SOUR` names by labrx generator trigger. 'off' has none: the Red Pitaya's INT source starts at `OUTPUT<n>:STATE ON`. */
+export const GEN_TRIGGER_NAMES: Readonly<Partial<Record<AsgTrigger, GenTriggerSource>>> = Object.freeze({
+  immediately: 'INT',
+  'ext-rising': 'EXT_PE',
+  'ext-falling': 'EXT_NE',
+});
+
 /** `SOUR<n>:FUNC` names by labrx waveform. 'noise' has none: the Red Pitaya generator plays no noise. */
 export const WAVEFORM_NAMES: Readonly<Partial<Record<Waveform, GenFunction>>> = Object.freeze({
   sine: 'SINE',
@@ -154,6 +161,11 @@ export const RP_SCPI = Object.freeze({
   genOutput: control('OUTPUT#:STATE', 'Control output <n>, ON or OFF (generator <n> drives output <n>).', onOffCodec),
   genTriggerSource: control('SOUR#:TRig:SOUR', 'Control the trigger source (INT, EXT_PE, EXT_NE, GATED).', choiceCodec(GEN_TRIGGER_SOURCES)),
   genBurstMode: control('SOUR#:BURS:STAT', 'Control the mode (CONTINUOUS, BURST, STREAM).', choiceCodec(GEN_BURST_MODES)),
+  genBurstCycles: control('SOUR#:BURS:NCYC', 'Control the cycles per burst (1 to 65535).', intCodec),
+  genBurstCount: control('SOUR#:BURS:NOR', 'Control the number of bursts (1 to 65536; 65536 = infinite).', intCodec),
+  genBurstPeriod: control('SOUR#:BURS:INT:PER', 'Control the burst period in µs (1 to 4e6).', numberCodec),
+  genLastValue: control('SOUR#:BURS:LASTValue', 'Control the level after a burst in V.', numberCodec),
+  genInitValue: control('SOUR#:INITValue', 'Control the level before the first trigger in V.', numberCodec),
   retOnError: control('RP:RET_ON_ERROR', 'Set whether failed queries reply with an empty line (firmware 2.07-43).', onOffCodec, false),
 });
 

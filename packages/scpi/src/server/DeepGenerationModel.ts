@@ -29,8 +29,9 @@ const fail = (what: string, code: number = RP_API_ERROR.EOOR) => new ScpiApiErro
  * Not modelled: the simulator's generator plays one table of at most `bufferSize` (16384) samples, so
  * a longer buffer is resampled to 16384 points by linear interpolation (content above 8192 cycles
  * per buffer is lost, and the zero-order hold of each DDR sample becomes a straight line); the
- * calibration (`SET:CALIB`) is exact already; a finite burst count repeats forever, as for the
- * standard generator.
+ * calibration (`SET:CALIB`) is exact already. In BURST mode the buffer is one period of the
+ * standard generator's bursts (`genToBoardSettings`: NCYC buffers per burst, NOR bursts, or one burst
+ * period repeated as a table when the held levels differ from the FPGA's).
  */
 export class DeepGenerationModel {
   private readonly channels: DeepGenChannel[];

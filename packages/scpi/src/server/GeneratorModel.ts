@@ -1,5 +1,5 @@
 import { EMPTY, catchError, ignoreElements, type Observable } from 'rxjs';
-import { SettingsError, resolveAsgSettings, type AsgOutput, type AsgSettings, type BoardDriver, type ResolvedAsgSettings } from '@labrx/core';
+import { ASG_DEFAULTS, ASG_MAX_BURST_COUNT, SettingsError, asgHoldLevels, resolveAsgSettings, type AsgOutput, type AsgSettings, type AsgTrigger, type BoardDriver, type ResolvedAsgSettings } from '@labrx/core';
 import type { ScpiErrorSink } from './errorSink.js';
 import { ScpiApiError, outOfRange, RP_API_ERROR } from './scpiErrors.js';
 
@@ -102,34 +102,52 @@ function shapeAt(s: GenState, x: number): number {
   }
 }
 
+/** labrx triggers by `SOUR<n>:TRig:SOUR`: GATED (bursts while DIO0_P is high) is played as 'off', waiting for `TRig:INT`. */
+const TRIGGER_OF_SOURCE: Readonly<Record<GenTriggerSource, AsgTrigger>> = { INT: 'immediately', EXT_PE: 'ext-rising', EXT_NE: 'ext-falling', GATED: 'off' };
+
+/** Volts within which `BURS:LASTValue` / `INITValue` count as the FPGA's own hold levels (a %g round trip is 1e-6 relative). */
+const HOLD_MATCH_V = 1e-5;
+
 /**
  * Maps a generator state onto the board's settings. Continuous SINE…SAWD map one to one; DC and
  * DC_NEG become a constant offset ±amplitude + offset (what the DAC outputs); PWM becomes an arbitrary
- * table with the duty cycle; BURST becomes an arbitrary table of one burst period (NCYC cycles then the
- * last value), repeated forever: the board's generators are periodic, so a finite NOR is not simulated.
- * External trigger sources keep the output off until `TRig:INT` (the simulator has no trigger input).
+ * table with the duty cycle. The trigger source maps to the board's `trigger` (INT 'immediately',
+ * EXT_PE/EXT_NE the simulator's external trigger input, GATED 'off'); `TRig:INT` is a software trigger
+ * (`GeneratorModel.trigger`). BURST maps to `burstCycles` = NCYC, `burstCount` = NOR, `burstPeriod` =
+ * INT:PER when the levels before and after a burst (INITValue, LASTValue) are the ones the FPGA holds
+ * (the waveform at its start phase, and at phase 0: see `asgHoldLevels`) and NOR is finite; otherwise
+ * (other levels, or NOR 65536 = infinite) it becomes an arbitrary table of one burst period (NCYC
+ * cycles then the last value) repeated forever.
  */
 export function genToBoardSettings(state: GenState, channel: number, tableLength: number): AsgSettings {
   // deep-memory generation plays the DDR buffer as an arbitrary waveform repeating at axiFrequency
   const s: GenState = state.axiTable ? { ...state, func: 'ARBITRARY', arbitrary: state.axiTable, frequency: state.axiFrequency } : state;
-  const on = s.output && (s.triggerSource === 'INT' || s.triggered);
-  const output: AsgOutput = on ? (channel === 0 ? 'out1' : 'out2') : 'off';
+  const output: AsgOutput = s.output ? (channel === 0 ? 'out1' : 'out2') : 'off';
+  const trigger = TRIGGER_OF_SOURCE[s.triggerSource];
   if (s.func === 'DC' || s.func === 'DC_NEG') {
     const v = s.offset + (s.func === 'DC' ? s.amplitude : -s.amplitude);
-    return { waveform: 'dc', amplitude: 0, offset: v, frequency: s.frequency, phase: s.phase, output };
+    return { waveform: 'dc', amplitude: 0, offset: v, frequency: s.frequency, phase: s.phase, output, trigger };
   }
-  if (s.burstMode === 'BURST') {
-    const periodS = s.burstPeriodUs * 1e-6;
-    const burstS = s.burstCycles / Math.max(s.frequency, 1e-300);
-    const last = s.amplitude > 0 ? Math.max(-1, Math.min(1, (s.lastValue - s.offset) / s.amplitude)) : 0;
-    const data = new Float64Array(tableLength);
-    for (let j = 0; j < tableLength; j++) {
-      const t = (j / tableLength) * periodS;
-      data[j] = t < burstS ? shapeAt(s, (((s.frequency * t + s.phase / 360) % 1) + 1) % 1) : last;
-    }
-    return { waveform: 'arbitrary', data, frequency: 1 / periodS, amplitude: s.amplitude, offset: s.offset, phase: 0, output };
+  const base: AsgSettings = { frequency: s.frequency, amplitude: s.amplitude, offset: s.offset, phase: s.phase, output, trigger };
+  const continuous = continuousSettings(s, base, tableLength);
+  if (s.burstMode !== 'BURST') return continuous;
+  const holds = asgHoldLevels({ ...ASG_DEFAULTS, ...continuous, data: continuous.data ? Array.from(continuous.data) : null });
+  if (s.burstRepetitions <= ASG_MAX_BURST_COUNT && Math.abs(holds.afterV - s.lastValue) <= HOLD_MATCH_V && Math.abs(holds.beforeV - s.initValue) <= HOLD_MATCH_V) {
+    return { ...continuous, burstCycles: s.burstCycles, burstCount: s.burstRepetitions, burstPeriod: s.burstPeriodUs / 1e6 };
   }
-  const base: AsgSettings = { frequency: s.frequency, amplitude: s.amplitude, offset: s.offset, phase: s.phase, output };
+  const periodS = s.burstPeriodUs * 1e-6;
+  const burstS = s.burstCycles / Math.max(s.frequency, 1e-300);
+  const last = s.amplitude > 0 ? Math.max(-1, Math.min(1, (s.lastValue - s.offset) / s.amplitude)) : 0;
+  const data = new Float64Array(tableLength);
+  for (let j = 0; j < tableLength; j++) {
+    const t = (j / tableLength) * periodS;
+    data[j] = t < burstS ? shapeAt(s, (((s.frequency * t + s.phase / 360) % 1) + 1) % 1) : last;
+  }
+  return { waveform: 'arbitrary', data, frequency: 1 / periodS, amplitude: s.amplitude, offset: s.offset, phase: 0, output, trigger };
+}
+
+/** The continuous waveform of `s` (SINE…SAWD as they are, PWM and ARBITRARY as tables). */
+function continuousSettings(s: GenState, base: AsgSettings, tableLength: number): AsgSettings {
   const waveform = CONTINUOUS_WAVEFORM[s.func];
   if (waveform) return { ...base, waveform };
   if (s.func === 'PWM') {
@@ -181,6 +199,25 @@ export class GeneratorModel {
         // Reported to the connection that sent the command, not swallowed.
         catchError((err: unknown) => {
           sink.pushApiError(new ScpiApiError(RP_API_ERROR.EOOR, `Failed to set generator ${this.index + 1}: ${(err as Error)?.message ?? String(err)}`), command);
+          return EMPTY;
+        }),
+      ),
+    );
+  }
+
+  /**
+   * `SOUR<n>:TRig:INT`: re-applies the state (marked triggered), then a software trigger on the board
+   * (`board.triggerAsg`): the generator starts its waveform or burst sequence now, whatever its source.
+   */
+  trigger(sink: ScpiErrorSink, command: string): void {
+    this.update({ triggered: true }, 'trigger', sink, command);
+    const board = this.board;
+    if (!board.triggerAsg) return;
+    this.enqueue(
+      board.triggerAsg(this.index).pipe(
+        ignoreElements(),
+        catchError((err: unknown) => {
+          sink.pushApiError(new ScpiApiError(RP_API_ERROR.EOOR, `Failed to trigger generator ${this.index + 1}: ${(err as Error)?.message ?? String(err)}`), command);
           return EMPTY;
         }),
       ),

@@ -40,7 +40,7 @@ export const GENERATE_COMMANDS: readonly ScpiCommand[] = [
     set: (c) => update(c, { output: c.params.bool() }, 'output state'),
   }),
   command('SOUR:TRig:INT', 'Run: trigger both generators together.', (c) => {
-    for (const g of c.device.gen) g.update({ triggered: true }, 'trigger', c.session, c.header);
+    for (const g of c.device.gen) g.trigger(c.session, c.header);
   }),
   ...control(RP_SCPI.genFrequency, {
     get: (c) => formatG(Math.fround(state(c).frequency)),
@@ -84,15 +84,15 @@ export const GENERATE_COMMANDS: readonly ScpiCommand[] = [
     get: (c) => state(c).burstMode,
     set: (c) => update(c, { burstMode: c.params.choice(GEN_BURST_MODES) }, 'generate mode'),
   }),
-  ...control('SOUR#:BURS:NCYC', 'Control the cycles per burst (1 to 65535).', {
+  ...control(RP_SCPI.genBurstCycles, {
     get: (c) => String(state(c).burstCycles),
     set: (c) => update(c, { burstCycles: intIn(c, 1, 65535, 'burst count') }, 'burst count'),
   }),
-  ...control('SOUR#:BURS:NOR', 'Control the number of bursts (1 to 65536; 65536 = infinite).', {
+  ...control(RP_SCPI.genBurstCount, {
     get: (c) => String(state(c).burstRepetitions),
     set: (c) => update(c, { burstRepetitions: intIn(c, 1, 65536, 'burst repetitions') }, 'burst repetitions'),
   }),
-  ...control('SOUR#:BURS:INT:PER', 'Control the burst period in µs (1 to 4e6).', {
+  ...control(RP_SCPI.genBurstPeriod, {
     get: (c) => formatG(state(c).burstPeriodUs),
     set: (c) => {
       const v = c.params.number();
@@ -100,7 +100,7 @@ export const GENERATE_COMMANDS: readonly ScpiCommand[] = [
       update(c, { burstPeriodUs: v }, 'burst period');
     },
   }),
-  ...control('SOUR#:BURS:LASTValue', 'Control the level after a burst in V.', {
+  ...control(RP_SCPI.genLastValue, {
     get: (c) => formatG(Math.fround(state(c).lastValue)),
     set: (c) => {
       const v = c.params.number('V');
@@ -116,7 +116,7 @@ export const GENERATE_COMMANDS: readonly ScpiCommand[] = [
       update(c, { initValue: v }, 'init value');
     },
   }),
-  ...control('SOUR#:INITValue', 'Control the level before the first trigger in V.', {
+  ...control(RP_SCPI.genInitValue, {
     get: (c) => formatG(Math.fround(state(c).initValue)),
     set: (c) => {
       const v = c.params.number('V');
@@ -131,5 +131,5 @@ export const GENERATE_COMMANDS: readonly ScpiCommand[] = [
       update(c, { triggerSource: source, triggered: source === 'INT' }, 'trigger source');
     },
   }),
-  command(RP_COMMANDS.genTrigger, 'Run: trigger generator <n> (restarts its waveform).', (c) => update(c, { triggered: true }, 'trigger')),
+  command(RP_COMMANDS.genTrigger, 'Run: trigger generator <n> (restarts its waveform or burst sequence).', (c) => c.device.gen[dacChannel(c)]!.trigger(c.session, c.header)),
 ];

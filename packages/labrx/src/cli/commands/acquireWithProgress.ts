@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { last, take, tap, type Observable } from 'rxjs';
-import { once } from '@labrx/core';
+import { once, type BoardInfo } from '@labrx/core';
 import type { Board } from '@labrx/instruments';
 import type { SavableResult } from '../../datafiles/index.js';
 import { checkOutputs, openBoard, progressBar, runCommand, settingsFrom, writeOutputs, type BoardFlags, type CliIo, type OutputFlags } from './instrumentFlags.js';
@@ -90,10 +90,11 @@ export function averagedAction<R extends { averages: number } & SavableResult>(i
 export function buildAveragedCommand<R extends { averages: number } & SavableResult>(
   io: CliIo,
   declaration: FlagSource,
-  spec: Omit<AveragedCommand<R>, 'flags'> & { readonly description: string },
+  spec: Omit<AveragedCommand<R>, 'flags'> & { readonly description: string; readonly info?: BoardInfo },
 ): Command {
   const cmd = new Command(spec.operation).description(spec.description);
-  const flags = addSettingFlags(cmd, declaration);
+  // the flags' help and choices from `info`'s rules (default: the Red Pitaya 125-14's)
+  const flags = addSettingFlags(cmd, declaration, spec.info);
   addMeasurementOptions(cmd);
   return cmd.action(averagedAction(io, { ...spec, flags }));
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliCommand } from '../CliCommand.js';
-import { RED_PITAYA_125_14, resolveSpecanSettings, SPECAN_SETTINGS } from '@labrx/core';
+import { resolveSpecanSettings, SPECAN_SETTINGS } from '@labrx/core';
+import { SIM_BOARD_INFO } from '@labrx/hw-sim';
 import { buildAveragedCommand } from './acquireWithProgress.js';
 import { describeSpectrum, processIo, type CliIo } from './instrumentFlags.js';
 
@@ -11,13 +12,17 @@ import { describeSpectrum, processIo, type CliIo } from './instrumentFlags.js';
  *
  * @example
  * labrx specan --span 1e6 --window flattop --unit dBm --averages 16 --asg0 frequency=2e5,amplitude=0.5,output=out1
+ * labrx specan --mode iq --center 5e6 --decimation 256 --window flattop   # iq2 demodulates in1: 5 MHz ± 244 kHz
  */
 export function buildSpecanCommand(io: CliIo = processIo): Command {
   return buildAveragedCommand(io, SPECAN_SETTINGS, {
     operation: 'specan',
-    description: 'measure one spectrum of in1 (ch1) and in2 (ch2)',
+    description: 'measure one spectrum of in1 (ch1) and in2 (ch2), or with --mode iq of one input around --center (ch1)',
     unit: 'spectra',
-    resolve: (settings) => resolveSpecanSettings(settings, RED_PITAYA_125_14),
+    // the simulator's info: a board with IQ modules, so --mode iq is offered and checked here; a board
+    // without them (plain SCPI) refuses it when it runs, with the same SettingsError (exit 2)
+    info: SIM_BOARD_INFO,
+    resolve: (settings) => resolveSpecanSettings(settings, SIM_BOARD_INFO),
     faces: (rp) => rp.specan,
     describe: describeSpectrum,
   });
