@@ -10,7 +10,8 @@ import { mulberry32 } from '@labrx/core/testing';
  *   is switched to something else (a network that stops, then recovers);
  * - `drop`: what arrives is thrown away (a black hole; the connection stays up);
  * - `truncate`: `bytes` more bytes go through, then the connection is cut;
- * - `corrupt`: one bit in every `every` bytes is flipped (seeded: the same bytes every run);
+ * - `corrupt`: one bit in every `every` bytes is flipped (seeded: the same bytes every run; take
+ *   `every` odd, as a multiple of 4 flips the same byte of every 32-bit word);
  * - `duplicate`: every chunk is sent twice;
  * - `cut`: every connection is destroyed at once (and new ones as they come).
  *

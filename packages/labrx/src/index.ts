@@ -111,7 +111,7 @@ export type { BoardProfile, ProfileModule, ProfileProblem } from '@labrx/instrum
 export { show, showLive, NotebookError, type ShowOptions as NotebookShowOptions, type ShowLiveOptions, type LivePlot, type LivePlotSummary, type NotebookDisplay } from './notebook/index.js';
 
 // Screens
-export { startStudio, MAX_CLIENT_BUFFERED_BYTES, STREAM_HIGH_WATER_BYTES, SIM_DEMO, measureChannel, defaultStudioStateDir, type Studio, type StudioOptions, type StudioDemo, type ShowHandle, type ShowOptions as StudioShowOptions, type ChannelMeasurements } from './studio/index.js';
+export { startStudio, MAX_CLIENT_BUFFERED_BYTES, PAGE_TIMEOUT_MS, STREAM_HIGH_WATER_BYTES, SIM_DEMO, measureChannel, defaultStudioStateDir, type Studio, type StudioOptions, type StudioDemo, type ShowHandle, type ShowOptions as StudioShowOptions, type ChannelMeasurements } from './studio/index.js';
 export { startRepl, completeSetting, SETTING_KINDS, type ReplOptions, type LabrxRepl } from './repl/index.js';
 
 // The blocking face

@@ -10,7 +10,7 @@ export { ByteQueue } from './protocol/ByteQueue.js';
 export { MonitorTransport, type MonitorTransportOptions, type RegisterTrafficTap } from './protocol/MonitorTransport.js';
 export { PyrplBoard, connectPyrplBoard, parsePyrplUrl, FpgaImageError, PYRPL_DEFAULT_PORT, type PyrplBoardOptions } from './driver/PyrplBoard.js';
 export { asgTable, NOISE_TABLE_RMS } from './driver/asgTable.js';
-export { startPyrplServer, type PyrplServer, type PyrplServerOptions } from './server/startPyrplServer.js';
+export { startPyrplServer, MAX_PYRPL_CLIENT_BYTES, type PyrplServer, type PyrplServerOptions } from './server/startPyrplServer.js';
 export { tableShape, type TableShape } from './server/tableShape.js';
 export { filterCutoffsHz, filterResponse } from './server/filterResponse.js';
 export { encodeFilterWord, filterStages, filterMaxShift, type FilterStage } from './map/filterWord.js';

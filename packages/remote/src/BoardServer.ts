@@ -148,6 +148,30 @@ interface BlockLoopEntry {
   refs: number;
 }
 
+/** A request checked as far as needs no state, waiting for its client's turn. */
+interface Parsed {
+  readonly msg: Msg;
+  readonly op: string;
+  readonly sb: ServedBoard;
+  readonly body: Record<string, unknown>;
+}
+
+/**
+ * Requests served per turn, round-robin between clients; then the event loop runs (network, timers)
+ * before the next turn. A request is small work (a settings check, a generator write, a frame copy).
+ */
+const REQUESTS_PER_TURN = 64;
+
+/**
+ * Bytes of requests one client may have waiting for its turn (their bodies, plus
+ * `QUEUED_REQUEST_OVERHEAD_BYTES` each for what a parsed request holds); a request that would go over
+ * it drops the client (streams and leases released) and discards its waiting requests.
+ */
+export const MAX_QUEUED_BYTES_PER_CLIENT = 4 << 20;
+
+/** What one waiting request is counted for beyond its body (the message and its parsed JSON), bytes. */
+const QUEUED_REQUEST_OVERHEAD_BYTES = 512;
+
 /** Largest window a client may ask for, frames. */
 const MAX_WINDOW = 1024;
 
@@ -173,6 +197,16 @@ class ServedBoard {
 const DEFAULT_MAX_REQUEST_BYTES = 256 * 1024;
 
 /**
+ * Streams (trace streams and gapless relays) one client may hold on one board. Each holds at most one
+ * trace frame (16 bytes per sample: 256 KiB at 16384 samples) or a relay queue bounded by its
+ * `bufferSamples`; a client asking for more is dropped (docs/reliability.md, "NATS board server").
+ */
+export const MAX_STREAMS_PER_CLIENT = 32;
+
+/** Leases (granted or waiting) one client may hold on one board; a client asking for more is dropped. */
+export const MAX_LEASES_PER_CLIENT = 32;
+
+/**
  * Serves boards on NATS (docs/decisions/0011-remote-boards.md). The server holds the one connection
  * to each board; clients (`connect('nats://host:4222/<name>/<board>')`) send settings as
  * request/reply and pull scope traces with credits: each `scope.next` request is answered with the
@@ -184,7 +218,12 @@ const DEFAULT_MAX_REQUEST_BYTES = 256 * 1024;
  * its `bufferSamples`, whose overflow it gets as a gap (docs/decisions/0016, "Remote boards").
  * A client not heard from for `clientTimeoutMs` loses its streams and leases, checked every
  * `heartbeatMs`: leases are free at most `clientTimeoutMs + heartbeatMs` after a client's last
- * message. Every message is answered; malformed ones get a `BadRequestError` reply.
+ * message. Every message is answered; malformed ones get a `BadRequestError` reply. A client holds at
+ * most `MAX_STREAMS_PER_CLIENT` streams and `MAX_LEASES_PER_CLIENT` leases on a board; one asking for
+ * more is dropped (a `BadRequestError` naming the limit), the server and other clients go on.
+ * Requests are served round-robin between clients (one of each per turn, `REQUESTS_PER_TURN` at most),
+ * each client's in the order they came, so a client flooding requests delays another by about a turn;
+ * a client with more than `MAX_QUEUED_BYTES_PER_CLIENT` of requests waiting is dropped.
  *
  * @example
  * const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
@@ -252,6 +291,15 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     sb.clients.delete(client.identity.id);
   };
 
+  /** A client asking for one stream (or lease) more than its bound is dropped, not served: throws the reply's error. */
+  const overLimit = (sb: ServedBoard, msg: Msg, client: ClientEntry, what: 'streams' | 'leases'): void => {
+    const limit = what === 'streams' ? MAX_STREAMS_PER_CLIENT : MAX_LEASES_PER_CLIENT;
+    if ((what === 'streams' ? client.streams : client.leases).size < limit) return;
+    const error = new BadRequestError(msg.subject, `a client may hold at most ${limit} ${what} on a board: client ${client.identity.id} was dropped (its streams and leases released)`);
+    dropClient(sb, client, error);
+    throw error;
+  };
+
   const clientOf = (sb: ServedBoard, identity: ClientIdentity): ClientEntry => {
     let c = sb.clients.get(identity.id);
     if (!c) {
@@ -280,6 +328,7 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     if (!msg.reply) throw new BadRequestError(msg.subject, 'scope.next needs a reply subject');
     let s = client.streams.get(sid);
     if (!s) {
+      overLimit(sb, msg, client, 'streams');
       const settings = resolveScopeSettings(body['settings'] as ScopeSettings | undefined, sb.board.info, SCOPE_DEFAULTS, 'scope');
       const wait = body['wait'] !== false;
       const owner = typeof body['owner'] === 'string' ? body['owner'].slice(0, 64) : 'scope';
@@ -341,6 +390,7 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     if (typeof sid !== 'string' || sid.length === 0 || sid.length > 128) throw new BadRequestError(msg.subject, 'sid must be a string of 1 to 128 characters');
     if (!msg.reply) throw new BadRequestError(msg.subject, 'stream.open needs a reply subject (where the blocks go)');
     if (client.streams.has(sid)) throw new BadRequestError(msg.subject, `stream ${sid} exists already`);
+    overLimit(sb, msg, client, 'streams');
     const window = body['window'];
     if (!Number.isInteger(window) || (window as number) < 1 || (window as number) > MAX_WINDOW) throw new BadRequestError(msg.subject, `window must be an integer from 1 to ${MAX_WINDOW}`);
     const settings = resolveStreamSettings(body['settings'] as StreamSettings | undefined, sb.board.info, 'scope.continuous');
@@ -399,7 +449,8 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     pump(relay);
   };
 
-  const handle = async (msg: Msg): Promise<void> => {
+  /** A message's board, op and body, checked as far as needs no state (its errors are replied to at once). */
+  const parse = (msg: Msg): Parsed => {
     const where = parseBoardSubject(msg.subject, name);
     if (!where) throw new BadRequestError(msg.subject, `not a subject of this server: labrx.${name}.<board>.<op>`);
     const sb = served.get(where.board);
@@ -412,8 +463,11 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
       throw new BadRequestError(msg.subject, `malformed JSON (${(error as Error).message})`);
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new BadRequestError(msg.subject, 'the body must be a JSON object');
-    const body = parsed as Record<string, unknown>;
-    if (where.op === 'info') {
+    return { msg, op: where.op, sb, body: parsed as Record<string, unknown> };
+  };
+
+  const handle = async ({ msg, op, sb, body }: Parsed): Promise<void> => {
+    if (op === 'info') {
       // `loops` and `clients` are live counts, for monitoring: one loop per distinct scope settings however many clients stream them
       // `streamGuarantee`: the served board's gapless stream ('exact', 'ring' or 'none'), relayed by `stream.open`
       replyOk(msg, { id: sb.board.id, info: sb.board.info, server: name, board: sb.name, heartbeatMs, clientTimeoutMs, loops: sb.loops.size + sb.blockLoops.size, clients: sb.clients.size, streamGuarantee: sb.board.scope.streamGuarantee });
@@ -422,7 +476,7 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     const identity = checkIdentity(body['client']);
     if (typeof identity === 'string') throw new BadRequestError(msg.subject, identity);
     const client = clientOf(sb, identity);
-    switch (where.op) {
+    switch (op) {
       case 'hb':
         stats.requests++;
         if (msg.reply) replyOk(msg, { streams: client.streams.size });
@@ -488,6 +542,7 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
         }
         if (!msg.reply) throw new BadRequestError(msg.subject, 'lease needs a reply subject');
         if (client.leases.has(lid)) throw new BadRequestError(msg.subject, `lease ${lid} exists already`);
+        overLimit(sb, msg, client, 'leases');
         const owner = typeof body['owner'] === 'string' ? body['owner'].slice(0, 64) : 'client';
         const reply = msg.reply;
         stats.requests++;
@@ -518,19 +573,74 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
         return;
       }
       default:
-        throw new BadRequestError(msg.subject, `unknown op '${where.op}': info, asg, iq, scope.next, scope.stop, stream.open, stream.credit, lease, release, hb`);
+        throw new BadRequestError(msg.subject, `unknown op '${op}': info, asg, iq, scope.next, scope.stop, stream.open, stream.credit, lease, release, hb`);
     }
+  };
+
+  // Requests wait in one queue per client (board and identity; '' for messages without one) and are
+  // served round-robin, one of each waiting client in turn, at most REQUESTS_PER_TURN per turn, so that
+  // a client flooding requests delays another by about one turn, not by all its requests.
+  const waiting = new Map<string, { readonly requests: Parsed[]; bytes: number }>();
+  let turn: ReturnType<typeof setImmediate> | null = null;
+  const serveTurn = (): void => {
+    turn = null;
+    for (let done = 0; done < REQUESTS_PER_TURN && waiting.size > 0; ) {
+      for (const [key, queue] of waiting) {
+        const request = queue.requests.shift()!;
+        queue.bytes -= request.msg.data.length + QUEUED_REQUEST_OVERHEAD_BYTES;
+        if (queue.requests.length === 0) waiting.delete(key);
+        handle(request).catch((error: unknown) => replyError(request.msg, error));
+        if (++done >= REQUESTS_PER_TURN) break;
+      }
+    }
+    if (waiting.size > 0) turn = setImmediate(serveTurn);
+  };
+  const admit = (msg: Msg): void => {
+    let request: Parsed;
+    try {
+      request = parse(msg);
+    } catch (error) {
+      replyError(msg, error);
+      return;
+    }
+    const c = request.body['client'];
+    const id = typeof c === 'object' && c !== null && typeof (c as { id?: unknown }).id === 'string' ? (c as { id: string }).id : '';
+    // a client is heard when its message is read, even if it then waits for its turn
+    const heard = request.sb.clients.get(id);
+    if (heard) heard.lastSeenMs = scheduler.now();
+    const key = `${request.sb.name}\u0000${id}`;
+    const cost = msg.data.length + QUEUED_REQUEST_OVERHEAD_BYTES;
+    let queue = waiting.get(key);
+    if (queue && queue.bytes + cost > MAX_QUEUED_BYTES_PER_CLIENT) {
+      // a client sending faster than it is served: dropped, its waiting requests discarded
+      waiting.delete(key);
+      const error = new BadRequestError(msg.subject, `client ${JSON.stringify(id)} has over ${MAX_QUEUED_BYTES_PER_CLIENT} bytes of requests waiting: dropped (its waiting requests discarded, its streams and leases released)`);
+      const client = request.sb.clients.get(id);
+      if (client) dropClient(request.sb, client, error);
+      replyError(msg, error);
+      return;
+    }
+    if (!queue) waiting.set(key, (queue = { requests: [], bytes: 0 }));
+    queue.requests.push(request);
+    queue.bytes += cost;
+    turn ??= setImmediate(serveTurn);
   };
 
   const sub: NatsSubscription = nats.subscribe(serverWildcard(name), {
     callback: (err, msg) => {
-      if (err) return;
-      handle(msg).catch((error: unknown) => replyError(msg, error));
+      if (err || closed) return;
+      admit(msg);
     },
   });
 
+  let lastTickMs = scheduler.now();
   const beat = interval(heartbeatMs, scheduler).subscribe({ next: () => {
     const now = scheduler.now();
+    const lateMs = now - lastTickMs - heartbeatMs;
+    lastTickMs = now;
+    // this process was busy (its own timer came late): what clients sent meanwhile waits unread in its
+    // socket, so that time is not their silence
+    if (lateMs > heartbeatMs) for (const sb of served.values()) for (const c of sb.clients.values()) c.lastSeenMs += lateMs;
     for (const sb of served.values()) {
       for (const client of [...sb.clients.values()]) if (now - client.lastSeenMs > clientTimeoutMs) dropClient(sb, client, new ConnectionLostError(`${name}/${sb.name}`, `no heartbeat from this client for ${Math.round(now - client.lastSeenMs)} ms: its streams and leases were released`));
     }
@@ -551,6 +661,10 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     async close() {
       if (closed) return;
       beat.unsubscribe();
+      // requests not yet served are dropped with the server (their clients' timeouts report it)
+      if (turn) clearImmediate(turn);
+      turn = null;
+      waiting.clear();
       // a gapless stream's client learns at once (a trace stream's from its watchdog, as before)
       for (const sb of served.values()) {
         for (const c of sb.clients.values()) {

@@ -1,4 +1,4 @@
-export { serveBoards, type BoardServer, type BoardServerStats, type ServeBoardsOptions } from './BoardServer.js';
+export { serveBoards, MAX_LEASES_PER_CLIENT, MAX_QUEUED_BYTES_PER_CLIENT, MAX_STREAMS_PER_CLIENT, type BoardServer, type BoardServerStats, type ServeBoardsOptions } from './BoardServer.js';
 export { RemoteBoardDriver, type RemoteBoardOptions } from './RemoteBoardDriver.js';
 export { connectRemoteBoard, type ConnectRemoteOptions } from './connectRemoteBoard.js';
 export { discoverBoards, type DiscoverOptions } from './discoverBoards.js';

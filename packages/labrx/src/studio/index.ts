@@ -1,7 +1,7 @@
 /**
  * The studio: live scope, spectrum analyzer and network analyzer plots in a local web page.
  */
-export { startStudio, MAX_CLIENT_BUFFERED_BYTES, type Studio, type StudioOptions } from './startStudio.js';
+export { startStudio, MAX_CLIENT_BUFFERED_BYTES, PAGE_TIMEOUT_MS, type Studio, type StudioOptions } from './startStudio.js';
 export { StudioSession, STREAM_HIGH_WATER_BYTES, type StudioChannel, type StudioSessionOptions, type StudioSessionContext } from './StudioSession.js';
 export { StudioShows, type ShowHandle, type ShowOptions, type ShownEntry, type ShownKind } from './StudioShows.js';
 export { SIM_DEMO, type StudioDemo } from './studioDemo.js';

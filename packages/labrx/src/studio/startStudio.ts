@@ -43,6 +43,15 @@ export interface StudioOptions {
    */
   readonly maxClientBufferedBytes?: number;
   /**
+   * A page that neither answers the studio's pings nor sends anything for this long (ms) is dropped,
+   * giving back what it held (the scope, the generators): a page behind a network that stopped, a
+   * machine that slept, a half-open connection. Pinged every `pageTimeoutMs / 2`; dropped between
+   * `pageTimeoutMs / 2` and `pageTimeoutMs` after its last sign of life, a round later when the
+   * studio's own process was stalled (default 30000, `PAGE_TIMEOUT_MS`). Browsers answer pings by
+   * themselves, in background tabs too.
+   */
+  readonly pageTimeoutMs?: number;
+  /**
    * A demonstration to open on (`SIM_DEMO` for the simulator): its generators are set and its NA
    * sweep taken when the studio starts; every page opens with the scope and spectrum analyzer
    * running with its settings. Default: none (the page opens stopped).
@@ -73,7 +82,7 @@ export interface Studio {
   readonly board: Board;
   /** Pages connected now. */
   readonly connections: number;
-  /** Pages dropped so far for holding more than `maxClientBufferedBytes` unsent. */
+  /** Pages dropped so far for holding more than `maxClientBufferedBytes` unsent, or for silence (`pageTimeoutMs`). */
   readonly droppedPages: number;
   /**
    * Plots `source$` live on every page under `name`, until it completes (the last value stays on
@@ -104,6 +113,9 @@ const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
  */
 export const MAX_CLIENT_BUFFERED_BYTES = 8 << 20;
 
+/** Default `pageTimeoutMs`: a page silent this long (ms; no pong, no message) is dropped. */
+export const PAGE_TIMEOUT_MS = 30_000;
+
 /**
  * Starts the studio: a local web page with live scope, spectrum analyzer and network analyzer plots
  * and their settings, fed over a WebSocket as binary frames.
@@ -124,6 +136,8 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
   if (host !== '127.0.0.1') throw new SettingsError('studio', 'host', host, "'127.0.0.1' (the studio listens on this machine only)");
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError('studio', 'port', port, 'an integer from 0 to 65535 (0: any free port)');
+  const pageTimeoutMs = options.pageTimeoutMs ?? PAGE_TIMEOUT_MS;
+  if (!(Number.isFinite(pageTimeoutMs) && pageTimeoutMs >= 100)) throw new SettingsError('studio', 'pageTimeoutMs', pageTimeoutMs, 'a number of ms ≥ 100');
   const assets = loadStudioAssets();
   const fleetBoard = options.board ?? options.fleet?.boards[0];
   const ownsBoard = fleetBoard === undefined;
@@ -204,7 +218,35 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
   });
 
   const maxBuffered = options.maxClientBufferedBytes ?? MAX_CLIENT_BUFFERED_BYTES;
+  /** Pages heard from (a pong or a message) since the last ping round. */
+  const heard = new WeakSet<WebSocket>();
+  // every pageTimeoutMs / 2: a page not heard from since the last round is dropped, the others pinged.
+  // The round is decided after the event loop has read the sockets once more (setImmediate runs after
+  // the poll phase), so answers that came while this process was busy count; and a round that comes
+  // late (a long stall, a machine that slept) drops no one.
+  const pingEveryMs = pageTimeoutMs / 2;
+  let lastRound = performance.now();
+  let round: ReturnType<typeof setImmediate> | null = null;
+  const pinger = setInterval(() => {
+    const now = performance.now();
+    const late = now - lastRound > 1.5 * pingEveryMs;
+    lastRound = now;
+    round ??= setImmediate(() => {
+      round = null;
+      for (const ws of wss.clients) {
+        if (!heard.has(ws) && !late) {
+          droppedPages++;
+          ws.terminate();
+          continue;
+        }
+        heard.delete(ws);
+        ws.ping();
+      }
+    });
+  }, pingEveryMs);
   function attach(ws: WebSocket): void {
+    heard.add(ws);
+    ws.on('pong', () => heard.add(ws));
     // Every send is checked against the socket's own queue (ws.bufferedAmount: the socket's
     // writableLength and ws's own buffer), never against the page's acknowledgements alone.
     const sent = () => session.drained();
@@ -228,6 +270,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
     );
     sessions.add(session);
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      heard.add(ws);
       if (isBinary) return session.handle('(binary)');
       session.handle(rawText(data));
     });
@@ -242,9 +285,14 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: Error): void => {
+      clearInterval(pinger);
+      if (round) clearImmediate(round);
+      reject(error);
+    };
+    server.once('error', failed);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });
@@ -265,6 +313,8 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
     show: (name, source$, showOptions) => shows.show(name, source$, showOptions),
     close() {
       closing ??= (async () => {
+        clearInterval(pinger);
+        if (round) clearImmediate(round);
         const released: Promise<void>[] = [];
         for (const s of sessions) {
           s.close();

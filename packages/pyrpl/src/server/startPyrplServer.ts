@@ -27,12 +27,22 @@ export interface PyrplServer extends TcpServer {
   readonly url: string;
   /** Reply bytes queued for clients and not yet sent (bounded: at most 1 MiB plus one reply per client). */
   readonly bufferedBytes: number;
-  /** Clients dropped for a protocol fault (unknown command, address outside the FPGA, stalled request). */
+  /** Clients dropped for a protocol fault (unknown command, address outside the FPGA, stalled request) or over `MAX_PYRPL_CLIENT_BYTES`. */
   readonly dropped: number;
+  /** The most bytes one client holds now (input not yet answered plus replies not yet sent), ≤ `MAX_PYRPL_CLIENT_BYTES`. */
+  readonly maxClientBytes: number;
 }
 
 /** Replies queued for one client beyond this many bytes pause its input until it reads. */
 const OUTPUT_HIGH_WATER_BYTES = 1 << 20;
+
+/**
+ * Bytes one client may hold on the server (input not yet answered plus replies not yet sent); a client
+ * over it is dropped. What the protocol needs stays below it: the largest request (a write of 65535
+ * words, 256 KiB), one received chunk (64 KiB), replies up to `OUTPUT_HIGH_WATER_BYTES` and the
+ * largest reply (a read of 65535 words, 256 KiB): 1.56 MiB. A guard, not a limit clients meet.
+ */
+export const MAX_PYRPL_CLIENT_BYTES = 2 << 20;
 
 function defaultOnError(err: unknown): void {
   process.emitWarning(`labrx PyRPL server: ${(err as Error)?.message ?? String(err)}`, 'LabrxPyrplWarning');
@@ -49,7 +59,8 @@ function defaultOnError(err: unknown): void {
  * stops in the middle of a request is dropped after `stallTimeoutMs`. Unmapped FPGA registers read 0,
  * as the FPGA's bus answers them; unaligned addresses too. Every client has its own input state; the
  * FPGA (registers, buffers) is shared, as on the board. Replies pause a client's input when over 1 MiB
- * are unsent, so memory per client stays bounded (one request of at most 256 KiB plus that).
+ * are unsent, so memory per client stays bounded (one request of at most 256 KiB plus that); a client
+ * holding more than `MAX_PYRPL_CLIENT_BYTES` is dropped.
  *
  * @example
  * const board = createSimBoard({ seed: 1 });
@@ -66,10 +77,13 @@ export async function startPyrplServer(options: PyrplServerOptions): Promise<Pyr
 
   const listener = await listenTcp({ host, port: requestedPort, onClose: () => fpga.dispose() }, (socket) => serve(socket));
   const { sockets } = listener;
+  /** Each client's input not yet answered (for `maxClientBytes`). */
+  const inputs = new Map<Socket, ByteQueue>();
 
   function serve(socket: Socket): void {
     socket.setNoDelay(true);
     const input = new ByteQueue();
+    inputs.set(socket, input);
     let header: { command: number; count: number; address: number; bytes: Buffer } | null = null;
     let stall: Subscription | null = null;
 
@@ -117,6 +131,7 @@ export async function startPyrplServer(options: PyrplServerOptions): Promise<Pyr
 
     socket.on('data', (chunk: Buffer) => {
       input.push(chunk);
+      if (input.length + socket.writableLength > MAX_PYRPL_CLIENT_BYTES) return drop();
       pump();
     });
     socket.on('drain', pump);
@@ -124,6 +139,7 @@ export async function startPyrplServer(options: PyrplServerOptions): Promise<Pyr
     socket.on('close', () => {
       stall?.unsubscribe();
       stall = null;
+      inputs.delete(socket);
       input.clear();
       header = null;
     });
@@ -132,6 +148,11 @@ export async function startPyrplServer(options: PyrplServerOptions): Promise<Pyr
   return tcpServer(listener, 'pyrpl', host, {
     get dropped() {
       return dropped;
+    },
+    get maxClientBytes() {
+      let most = 0;
+      for (const [s, input] of inputs) most = Math.max(most, input.length + s.writableLength);
+      return most;
     },
     get bufferedBytes() {
       let n = 0;
