@@ -573,7 +573,7 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
         return;
       }
       default:
-        throw new BadRequestError(msg.subject, `unknown op '${op}': info, asg, iq, scope.next, scope.stop, stream.open, stream.credit, lease, release, hb`);
+        throw new BadRequestError(msg.subject, `unknown op '${op}': info, asg, asg.trigger, iq, scope.next, scope.stop, stream.open, stream.credit, lease, release, hb`);
     }
   };
 
