@@ -1,11 +1,11 @@
-import { BehaviorSubject, defer, switchMap, tap, type Observable } from 'rxjs';
+import { BehaviorSubject, defer, switchMap, tap, type Observable, type Subscription } from 'rxjs';
 import { once, NotSupportedError, ResourceBusyError, resolveAsgSettings, ASG_DEFAULTS, type AsgSettings, type BoardDriver, type ResolvedAsgSettings } from '@labrx/core';
 import type { LeaseHolder, LeaseManager } from './leases/LeaseManager.js';
 
 /**
  * A signal generator (asg0 or asg1). `set` validates settings over the current ones (all or nothing),
  * applies them on the board and resolves with the settings in force; `settings` reads them back and
- * `settings$` streams them. While another pipeline (the network analyzer) leases the generator,
+ * `settings$` streams them — on a board shared through a server, also the changes other clients make. While another pipeline (the network analyzer) leases the generator,
  * `set` fails with `ResourceBusyError` unless called with that lease.
  *
  * @example
@@ -17,6 +17,8 @@ export class Asg {
   private readonly current: BehaviorSubject<ResolvedAsgSettings>;
   /** The settings in force, now and on every change. */
   readonly settings$: Observable<ResolvedAsgSettings>;
+  /** Follows the board's own report of the settings, where the driver has one (`BoardDriver.asgSettings$`). */
+  private readonly following: Subscription | null;
 
   constructor(
     private readonly driver: BoardDriver,
@@ -27,6 +29,8 @@ export class Asg {
     this.name = `asg${index}`;
     this.current = new BehaviorSubject<ResolvedAsgSettings>(ASG_DEFAULTS);
     this.settings$ = this.current.asObservable();
+    // a board shared through a server: another client's change arrives here too
+    this.following = driver.asgSettings$?.(index).subscribe({ next: (s) => this.current.next(s), error: () => undefined }) ?? null;
   }
 
   /** Get the settings in force. */
@@ -87,6 +91,7 @@ export class Asg {
 
   /** Ends `settings$` (board closed). */
   dispose(): void {
+    this.following?.unsubscribe();
     this.current.complete();
   }
 }

@@ -21,7 +21,7 @@ import { firstValueFrom } from 'rxjs';
 import { BadRequestError } from './BadRequestError.js';
 import { checkIdentity, holderName, type ClientIdentity } from './ClientIdentity.js';
 import { servedBoardLoop } from './servedBoardLoop.js';
-import { aliveSubject, NAME_PATTERN, parseBoardSubject, serverWildcard } from './subjects.js';
+import { aliveSubject, eventSubject, NAME_PATTERN, parseBoardSubject, serverWildcard } from './subjects.js';
 import { asgToWire } from './asgWire.js';
 import { BlockRelayQueue } from './BlockRelayQueue.js';
 import { base64ToFloat64, BLOCK_FRAME_OVERHEAD, blockFrame, decodeJson, errorFrame, okFrame } from './wireFrames.js';
@@ -254,6 +254,12 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
       // the connection is draining or closed: the client's watchdog reports the loss
     }
   };
+  // every client of a board hears a generator's settings whoever changed them (another client, a script in this process)
+  const asgEvents = [...served.values()].flatMap((sb) =>
+    [sb.board.asg0, sb.board.asg1].map((asg, index) =>
+      asg.settings$.subscribe({ next: (settings) => send(eventSubject(name, sb.name, 'asg'), okFrame({ index, settings: asgToWire(settings) })), error: () => undefined }),
+    ),
+  );
   const replyError = (msg: Msg, error: unknown): void => {
     stats.requests++;
     stats.errors++;
@@ -470,7 +476,18 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     if (op === 'info') {
       // `loops` and `clients` are live counts, for monitoring: one loop per distinct scope settings however many clients stream them
       // `streamGuarantee`: the served board's gapless stream ('exact', 'ring' or 'none'), relayed by `stream.open`
-      replyOk(msg, { id: sb.board.id, info: sb.board.info, server: name, board: sb.name, heartbeatMs, clientTimeoutMs, loops: sb.loops.size + sb.blockLoops.size, clients: sb.clients.size, streamGuarantee: sb.board.scope.streamGuarantee });
+      replyOk(msg, {
+        id: sb.board.id,
+        info: sb.board.info,
+        server: name,
+        board: sb.name,
+        heartbeatMs,
+        clientTimeoutMs,
+        loops: sb.loops.size + sb.blockLoops.size,
+        clients: sb.clients.size,
+        streamGuarantee: sb.board.scope.streamGuarantee,
+        asg: [asgToWire(sb.board.asg0.settings), asgToWire(sb.board.asg1.settings)],
+      });
       return;
     }
     const identity = checkIdentity(body['client']);
@@ -661,6 +678,7 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     async close() {
       if (closed) return;
       beat.unsubscribe();
+      for (const e of asgEvents) e.unsubscribe();
       // requests not yet served are dropped with the server (their clients' timeouts report it)
       if (turn) clearImmediate(turn);
       turn = null;

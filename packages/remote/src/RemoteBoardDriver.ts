@@ -20,7 +20,8 @@ import {
 } from '@labrx/core';
 import { asgFromWire, asgToWire } from './asgWire.js';
 import { localIdentity, type ClientIdentity } from './ClientIdentity.js';
-import { aliveSubject, boardSubject } from './subjects.js';
+import { aliveSubject, boardSubject, eventSubject } from './subjects.js';
+import { followAsgSettings, type FollowedAsgSettings } from './followAsgSettings.js';
 import { BLOCK_FRAME_OVERHEAD, decodeFrame, encodeJson } from './wireFrames.js';
 import { fromWireError } from './wireErrors.js';
 
@@ -55,6 +56,8 @@ interface InfoReply {
   readonly clientTimeoutMs: number;
   /** The served board's gapless stream (absent from servers older than the relay: none). */
   readonly streamGuarantee?: 'exact' | 'ring' | 'none';
+  /** The generators' settings in force (absent from servers that push no generator changes). */
+  readonly asg?: readonly unknown[];
 }
 
 /** One client-side scope stream: a server session that outlives each single-trace `acquire`. */
@@ -154,6 +157,9 @@ export class RemoteBoardDriver implements BoardDriver {
   private reconnecting = false;
   private lastReconnectMs = -Infinity;
   private closed = false;
+  private asgFollowed: FollowedAsgSettings | null = null;
+  /** The generators' settings in force as the server pushes them after any client's change (`BoardDriver.asgSettings$`). */
+  readonly asgSettings$?: (index: number) => Observable<ResolvedAsgSettings>;
 
   private constructor(
     private readonly options: RemoteBoardOptions,
@@ -161,6 +167,7 @@ export class RemoteBoardDriver implements BoardDriver {
     readonly info: BoardInfo,
     private readonly heartbeatMs: number,
     streamGuarantee: 'exact' | 'ring' | 'none' | undefined,
+    asg: readonly unknown[] | undefined,
   ) {
     this.identity = options.identity ?? localIdentity();
     const nc = options.nats;
@@ -178,6 +185,12 @@ export class RemoteBoardDriver implements BoardDriver {
       },
     });
     this.aliveSub = nc.subscribe(aliveSubject(options.server), { callback: () => (this.lastBeatMs = this.scheduler.now()) });
+    // what other clients of the board set on its generators (a server that pushes them)
+    if (asg?.length === 2) {
+      const followed = followAsgSettings(nc, eventSubject(options.server, options.board, 'asg'), asg);
+      this.asgFollowed = followed;
+      this.asgSettings$ = (index) => followed.settings$(index);
+    }
     const lostAfterMs = options.lostAfterMs ?? Math.max(3 * heartbeatMs, MIN_LOST_AFTER_MS);
     let lastTickMs = this.scheduler.now();
     this.timers = interval(heartbeatMs, this.scheduler).subscribe({ error: () => undefined, next: () => {
@@ -226,7 +239,7 @@ export class RemoteBoardDriver implements BoardDriver {
     // deep-memory captures, PIDs and IQ module configuration do not travel over NATS (yet): the remote
     // board offers one buffer per trace and no PIDs, so the served board's limits for them do not apply
     const { deepMemorySamples: _deep, pid: _pid, iqModule: _iqModule, ...info } = reply.info;
-    return new RemoteBoardDriver(options, id, Object.freeze(info), reply.heartbeatMs, reply.streamGuarantee);
+    return new RemoteBoardDriver(options, id, Object.freeze(info), reply.heartbeatMs, reply.streamGuarantee, reply.asg);
   }
 
   get scopeRunning(): boolean {
@@ -368,6 +381,7 @@ export class RemoteBoardDriver implements BoardDriver {
     if (this.closed) return;
     this.closed = true;
     this.timers.unsubscribe();
+    this.asgFollowed?.close();
     this.failStreams(new ConnectionLostError(this.id, 'board closed'), true);
     const nc = this.options.nats;
     if (!nc.isClosed()) {

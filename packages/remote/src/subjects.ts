@@ -5,6 +5,8 @@
  *   `scope.stop`, `stream.open`, `stream.credit`, `lease`, `release`, `hb`); the server subscribes to `labrx.<server>.>` and answers every one, an
  *   unknown board or op with an error reply.
  * - `labrx-alive.<server>`: the server's heartbeat, which clients watch to notice a dead server.
+ * - `labrx-event.<server>.<board>.<event>`: what the server tells every client of a board (`asg`: a
+ *   generator's settings in force after any change).
  */
 
 /** First token of every request subject. */
@@ -12,6 +14,14 @@ export const SUBJECT_ROOT = 'labrx';
 
 /** First token of the heartbeat subject (outside `labrx.>` so that a server never hears its own beats). */
 export const ALIVE_ROOT = 'labrx-alive';
+
+/** First token of event subjects (outside `labrx.>`, like the heartbeat). */
+export const EVENT_ROOT = 'labrx-event';
+
+/** The subject of `event` on `board` of server `server`, e.g. `labrx-event.lab1.board0.asg`. */
+export function eventSubject(server: string, board: string, event: string): string {
+  return `${EVENT_ROOT}.${server}.${board}.${event}`;
+}
 
 /** What a server or board name may be: one NATS subject token of letters, digits, '-' and '_'. */
 export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

@@ -37,6 +37,13 @@ export interface BoardDriver {
    */
   triggerAsg?(index: number): Observable<void>;
   /**
+   * Optional: generator `index`'s settings in force on the board, the current ones first, then each
+   * change made by anyone — for a board shared through a server, where other clients set it too (the
+   * NATS board server pushes them). Drivers that are the board's only writer leave it out: the
+   * generator instrument's own state is then the truth.
+   */
+  asgSettings$?(index: number): Observable<ResolvedAsgSettings>;
+  /**
    * Runs `fn` with the board's clock held at one instant, `nowMs` (scheduler time, ms): every setting
    * applied inside it takes effect at that instant, so a phase computed for `nowMs` holds exactly when a
    * generator restarts there. The simulator has it (its PyRPL register server phases the IQ
