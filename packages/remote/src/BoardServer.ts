@@ -43,6 +43,8 @@ export interface ServeBoardsOptions {
   readonly clientTimeoutMs?: number;
   /** Larger requests get a `BadRequestError` reply (bytes, default 256 KiB: an arbitrary waveform in base64 fits). */
   readonly maxRequestBytes?: number;
+  /** Bytes of requests one client may have waiting for its turn before it is dropped (default `MAX_QUEUED_BYTES_PER_CLIENT`, 4 MiB). */
+  readonly maxQueuedBytesPerClient?: number;
   /** Clock of the heartbeats (default: `preciseScheduler`, real time on a monotonic clock). */
   readonly scheduler?: SchedulerLike;
 }
@@ -240,6 +242,7 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
   const heartbeatMs = options.heartbeatMs ?? 1000;
   const clientTimeoutMs = options.clientTimeoutMs ?? 3 * heartbeatMs;
   const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+  const maxQueuedBytes = options.maxQueuedBytesPerClient ?? MAX_QUEUED_BYTES_PER_CLIENT;
   // monotonic (performance.now()): a wall-clock step (NTP, a suspended VM) must not look like silent clients
   const scheduler = options.scheduler ?? preciseScheduler;
   const served = new Map(names.map((n, i) => [n, new ServedBoard(n, boards[i]!)]));
@@ -628,10 +631,10 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
     const key = `${request.sb.name}\u0000${id}`;
     const cost = msg.data.length + QUEUED_REQUEST_OVERHEAD_BYTES;
     let queue = waiting.get(key);
-    if (queue && queue.bytes + cost > MAX_QUEUED_BYTES_PER_CLIENT) {
+    if (queue && queue.bytes + cost > maxQueuedBytes) {
       // a client sending faster than it is served: dropped, its waiting requests discarded
       waiting.delete(key);
-      const error = new BadRequestError(msg.subject, `client ${JSON.stringify(id)} has over ${MAX_QUEUED_BYTES_PER_CLIENT} bytes of requests waiting: dropped (its waiting requests discarded, its streams and leases released)`);
+      const error = new BadRequestError(msg.subject, `client ${JSON.stringify(id)} has over ${maxQueuedBytes} bytes of requests waiting: dropped (its waiting requests discarded, its streams and leases released)`);
       const client = request.sb.clients.get(id);
       if (client) dropClient(request.sb, client, error);
       replyError(msg, error);
