@@ -1,6 +1,7 @@
 import type { BoardInfo } from '@labrx/core';
 import type { RenderRequest } from '../signal/SignalModel.js';
 import type { LoopEngine } from './LoopEngine.js';
+import { sampleLoopSignal } from './sampleLoopSignal.js';
 
 const DAC_MAX = 8191 / 8192;
 
@@ -21,32 +22,7 @@ export function renderSignalFromLoop(engine: LoopEngine, info: BoardInfo, signal
     out.fill(0, from, to);
     return;
   }
-  const fs = info.sampleRateHz;
-  const dtS = req.decimation / fs;
-  const tFrom = req.armS + req.first * dtS;
-  const windowS = req.boxcar ? dtS : 0;
-  engine.advanceTo(tFrom + n * dtS + windowS);
-  const h = engine.history;
-  const loopDt = engine.dtS;
-  if (req.boxcar && windowS >= loopDt * (1 - 1e-9)) {
-    for (let j = 0; j < n; j++) {
-      const t = tFrom + j * dtS;
-      const a = Math.ceil(t / loopDt - 1e-9);
-      const b = Math.ceil((t + windowS) / loopDt - 1e-9);
-      let sum = 0;
-      for (let k = a; k < b; k++) sum += h.read(signal, k);
-      out[from + j] = b > a ? sum / (b - a) : h.read(signal, a);
-    }
-  } else {
-    const centre = req.boxcar ? (req.decimation - 1) / 2 / fs : 0;
-    for (let j = 0; j < n; j++) {
-      const x = (tFrom + j * dtS + centre) / loopDt;
-      const k = Math.floor(x);
-      const u = x - k;
-      const v0 = h.read(signal, k);
-      out[from + j] = u === 0 ? v0 : v0 + (h.read(signal, k + 1) - v0) * u;
-    }
-  }
+  sampleLoopSignal(engine, info, signal, req, out, from, to);
   for (let j = from; j < to; j++) {
     const v = Math.round(out[j]! * 8192) / 8192;
     out[j] = v > DAC_MAX ? DAC_MAX : v < -1 ? -1 : v;
