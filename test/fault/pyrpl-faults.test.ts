@@ -3,9 +3,8 @@ import { firstValueFrom } from 'rxjs';
 import { ConnectionLostError, LabrxError, TimeoutError } from '@labrx/core';
 import { createSimBoard, type SimBoard } from '@labrx/hw-sim';
 import { BUFFER_WORDS, addressOf, dspBase, connectPyrplBoard, startPyrplServer, type PyrplBoard, type PyrplServer } from '@labrx/pyrpl';
-import { connect, type Board, type Trace } from 'labrx';
-import { startFaultProxy, type FaultProxy } from '../helpers/faultProxy.js';
-import { CountingScheduler, outcome, socketHandles } from '../helpers/faultRig.js';
+import type { Trace } from 'labrx';
+import { outcome, withFaultyDriver, worstRoundTripMs, type FaultRigSpec } from '../helpers/faultRig.js';
 
 // Fault injection between the pyrpl:// driver and the PyRPL register server (issue #12): for each
 // fault the caller gets a typed error within the stated time or a correct result, never wrong data
@@ -44,51 +43,23 @@ test.after.always(async () => {
   await sim?.close();
 });
 
-interface Rig {
-  proxy: FaultProxy;
-  driver: PyrplBoard;
-  rp: Board;
-}
+/** The rig: a driver of the served board behind a fault proxy, the bystander answered after each fault. */
+const RIG: FaultRigSpec<PyrplBoard> = {
+  get server() {
+    return server;
+  },
+  connect: (port, scheduler) => connectPyrplBoard({ host: '127.0.0.1', port, timeoutMs: TIMEOUT_MS, scheduler }),
+  async checkBystander() {
+    const words = [...(await firstValueFrom(bystander.read$(IQ0, 7)))];
+    if (JSON.stringify(words) !== JSON.stringify(IQ0_WORDS)) throw new Error(`the bystander read ${JSON.stringify(words)}, not iq0's constants`);
+  },
+};
 
-/** A driver behind a fresh fault proxy; the body runs, then everything is closed and handles are counted. */
-async function withFaults(t: { is: (a: unknown, b: unknown, m?: string) => void; deepEqual: (a: unknown, b: unknown, m?: string) => void }, body: (rig: Rig) => Promise<void>): Promise<void> {
-  await settled();
-  const before = socketHandles();
-  const proxy = await startFaultProxy({ host: '127.0.0.1', port: server.port });
-  const scheduler = new CountingScheduler();
-  const driver = await connectPyrplBoard({ host: '127.0.0.1', port: proxy.port, timeoutMs: TIMEOUT_MS, scheduler });
-  const rp = await connect({ driver });
-  try {
-    await body({ proxy, driver, rp });
-  } finally {
-    await rp.close();
-    await proxy.close();
-  }
-  t.deepEqual([...(await firstValueFrom(bystander.read$(IQ0, 7)))], IQ0_WORDS, 'the bystander is answered');
-  await settled();
-  t.deepEqual(socketHandles(), before, 'no socket left behind');
-  t.is(scheduler.pending, 0, 'no timer of the driver left behind');
-}
-
-/** Waits until the server has only the bystander left (a few turns). */
-async function settled(): Promise<void> {
-  for (let i = 0; i < 200 && server.connections > 1; i++) await new Promise((r) => setTimeout(r, 10));
-  await new Promise((r) => setTimeout(r, 20));
-}
+/** A driver behind a fresh fault proxy (`withFaultyDriver`). */
+const withFaults = (t: Parameters<typeof withFaultyDriver>[0], body: Parameters<typeof withFaultyDriver<PyrplBoard>>[2]) => withFaultyDriver(t, RIG, body);
 
 /** The bystander's worst round trip (ms) for a read while `during` runs. */
-async function bystanderWorstMs(during: Promise<unknown>): Promise<number> {
-  let worst = 0;
-  let done = false;
-  void during.finally(() => (done = true)).catch(() => undefined);
-  while (!done) {
-    const t0 = performance.now();
-    await firstValueFrom(bystander.read$(IQ0, 7));
-    worst = Math.max(worst, performance.now() - t0);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return worst;
-}
+const bystanderWorstMs = (during: Promise<unknown>) => worstRoundTripMs(() => firstValueFrom(bystander.read$(IQ0, 7)), during);
 
 /** The trace the FPGA holds now (read by the bystander), as the driver builds it for triggerDelay 0. */
 async function fpgaTrace(): Promise<{ ch1: number[]; ch2: number[] }> {

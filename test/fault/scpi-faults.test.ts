@@ -3,9 +3,8 @@ import { ConnectionLostError, LabrxError, ScpiError, TimeoutError } from '@labrx
 import { createSimBoard, type SimBoard } from '@labrx/hw-sim';
 import { startScpiServer, type ScpiServer } from '@labrx/scpi';
 import { connectScpiBoard, type ScpiBoard } from '@labrx/scpi';
-import { connect, type Board } from 'labrx';
-import { startFaultProxy, type FaultProxy } from '../helpers/faultProxy.js';
-import { CountingScheduler, outcome, socketHandles as handles } from '../helpers/faultRig.js';
+import { connect } from 'labrx';
+import { outcome, withFaultyDriver, worstRoundTripMs, type FaultRigSpec } from '../helpers/faultRig.js';
 
 // Fault injection between the SCPI driver and the simulator's SCPI server (issue #12): for each
 // fault, the driver's caller gets a typed error within the stated time, no handle is left once the
@@ -37,51 +36,24 @@ test.after.always(async () => {
   await sim?.close();
 });
 
-interface Rig {
-  proxy: FaultProxy;
-  rp: Board;
-}
+/** The rig: a driver of the served board behind a fault proxy, the bystander answered after each fault. */
+const RIG: FaultRigSpec<ScpiBoard> = {
+  get server() {
+    return server;
+  },
+  connect: (port, scheduler) => connectScpiBoard({ host: '127.0.0.1', port, timeoutMs: TIMEOUT_MS, connectTimeoutMs: 5000, scheduler }),
+  async checkBystander() {
+    // the bystander was answered throughout, and still is
+    const idn = await bystander.query('*IDN?');
+    if (idn !== 'REDPITAYA,INSTR2025,,01-21') throw new Error(`the bystander read ${idn}`);
+  },
+};
 
-/** A driver behind a fresh fault proxy; the body runs, then everything is closed and handles are counted. */
-async function withFaults(t: { is: (a: unknown, b: unknown, m?: string) => void; deepEqual: (a: unknown, b: unknown, m?: string) => void }, body: (rig: Rig) => Promise<void>): Promise<void> {
-  await settled();
-  const before = handles();
-  const proxy = await startFaultProxy({ host: '127.0.0.1', port: server.port });
-  const scheduler = new CountingScheduler();
-  const driver = await connectScpiBoard({ host: '127.0.0.1', port: proxy.port, timeoutMs: TIMEOUT_MS, connectTimeoutMs: 5000, scheduler });
-  const rp = await connect({ driver });
-  try {
-    await body({ proxy, rp });
-  } finally {
-    await rp.close();
-    await proxy.close();
-  }
-  // the bystander was answered throughout, and still is
-  t.is(await bystander.query('*IDN?'), 'REDPITAYA,INSTR2025,,01-21');
-  await settled();
-  t.deepEqual(handles(), before, 'no socket left behind');
-  t.is(scheduler.pending, 0, 'no timer of the driver left behind');
-}
-
-/** Waits until the server has only the bystander left and closed sockets are gone (a few turns). */
-async function settled(): Promise<void> {
-  for (let i = 0; i < 200 && server.connections > 1; i++) await new Promise((r) => setTimeout(r, 10));
-  await new Promise((r) => setTimeout(r, 20));
-}
+/** A driver behind a fresh fault proxy (`withFaultyDriver`). */
+const withFaults = (t: Parameters<typeof withFaultyDriver>[0], body: Parameters<typeof withFaultyDriver<ScpiBoard>>[2]) => withFaultyDriver(t, RIG, body);
 
 /** Measures the bystander's *IDN? round trip while `during` runs. */
-async function bystanderWorstMs(during: Promise<unknown>): Promise<number> {
-  let worst = 0;
-  let done = false;
-  void during.finally(() => (done = true)).catch(() => undefined);
-  while (!done) {
-    const t0 = performance.now();
-    await bystander.query('*IDN?');
-    worst = Math.max(worst, performance.now() - t0);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return worst;
-}
+const bystanderWorstMs = (during: Promise<unknown>) => worstRoundTripMs(() => bystander.query('*IDN?'), during);
 
 test.serial('replies stall: TimeoutError at timeoutMs; when the network recovers, the link resynchronises and works', (t) =>
   withFaults(t, async ({ proxy, rp }) => {

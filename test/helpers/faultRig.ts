@@ -1,4 +1,7 @@
 import { asyncScheduler, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
+import type { BoardDriver } from '@labrx/core';
+import { connect, type Board } from 'labrx';
+import { startFaultProxy, type FaultProxy } from './faultProxy.js';
 
 /** Sockets and servers open in this process (drivers', proxies' and the servers' ends), sorted. */
 export const socketHandles = (): string[] =>
@@ -46,4 +49,60 @@ export async function outcome(op: Promise<unknown>): Promise<{ error: unknown; m
   } catch (error) {
     return { error, ms: performance.now() - t0 };
   }
+}
+
+/** What `withFaultyDriver` needs: the server under test, how to connect a driver, how to check the bystander. */
+export interface FaultRigSpec<D> {
+  /** The server (port, and how many connections it holds now). */
+  readonly server: { readonly port: number; readonly connections: number };
+  /** Connects a driver to `port` (the proxy) with its timers on `scheduler`. */
+  connect(port: number, scheduler: CountingScheduler): Promise<D & BoardDriver>;
+  /** Checks that a client of the same server, not behind the proxy, is answered (asserts itself). */
+  checkBystander(): Promise<void>;
+}
+
+/** Assertions `withFaultyDriver` makes. */
+type RigAssertions = { is: (a: unknown, b: unknown, m?: string) => void; deepEqual: (a: unknown, b: unknown, m?: string) => void };
+
+/**
+ * A driver behind a fresh fault proxy, as a `Board`; `body` runs, then board and proxy are closed and
+ * the leftovers counted: the bystander is answered, no socket and no driver timer remain.
+ */
+export async function withFaultyDriver<D>(t: RigAssertions, spec: FaultRigSpec<D>, body: (rig: { proxy: FaultProxy; driver: D; rp: Board }) => Promise<void>): Promise<void> {
+  await serverSettled(spec.server);
+  const before = socketHandles();
+  const proxy = await startFaultProxy({ host: '127.0.0.1', port: spec.server.port });
+  const scheduler = new CountingScheduler();
+  const driver = await spec.connect(proxy.port, scheduler);
+  const rp = await connect({ driver });
+  try {
+    await body({ proxy, driver, rp });
+  } finally {
+    await rp.close();
+    await proxy.close();
+  }
+  await spec.checkBystander();
+  await serverSettled(spec.server);
+  t.deepEqual(socketHandles(), before, 'no socket left behind');
+  t.is(scheduler.pending, 0, 'no timer of the driver left behind');
+}
+
+/** Waits until `server` has only the bystander left and closed sockets are gone (a few turns). */
+export async function serverSettled(server: { readonly connections: number }): Promise<void> {
+  for (let i = 0; i < 200 && server.connections > 1; i++) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 20));
+}
+
+/** The worst round trip (ms) of `probe` (a bystander's request), repeated while `during` runs. */
+export async function worstRoundTripMs(probe: () => Promise<unknown>, during: Promise<unknown>): Promise<number> {
+  let worst = 0;
+  let done = false;
+  void during.finally(() => (done = true)).catch(() => undefined);
+  while (!done) {
+    const t0 = performance.now();
+    await probe();
+    worst = Math.max(worst, performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return worst;
 }
