@@ -4,5 +4,7 @@ export default {
   extensions: { ts: 'module' },
   nodeArguments: ['--import=tsx'],
   workerThreads: false,
-  timeout: '60s',
+  // inactivity: no test of any file finished for this long (no test uses t.timeout(), see
+  // docs/decisions/0026-test-watchdog.md); scripts/test.mjs adds a hard limit per run
+  timeout: '4m',
 };

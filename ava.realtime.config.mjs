@@ -7,5 +7,5 @@ export default {
   ...base,
   files: ['test/**/*.realtime.test.ts'],
   concurrency: 1,
-  timeout: '120s',
+  timeout: '2m',
 };

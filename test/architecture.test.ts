@@ -128,3 +128,14 @@ test('tests, benchmarks and examples import packages by name, never packages/*/s
   }
   t.deepEqual(bad, []);
 });
+
+test('no test sets its own timeout with t.timeout() (it can stop AVA from ever timing a hung file out)', (t) => {
+  // AVA 7 ignores its inactivity timer while any t.timeout() period is open and never re-arms it:
+  // one hung test then keeps the whole run waiting (docs/decisions/0026-test-watchdog.md). Long tests
+  // rely on the run's timeout (ava.config.mjs) and bound their own waits instead.
+  const bad: string[] = [];
+  for (const file of sources('test')) {
+    if (/\bt\.timeout\(/.test(readFileSync(file, 'utf8').replaceAll('t.timeout()', ''))) bad.push(file);
+  }
+  t.deepEqual(bad, []);
+});

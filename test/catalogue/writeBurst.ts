@@ -15,7 +15,12 @@ const n = Number(nText);
 const catalogue = openCatalogue(path!);
 if (barrier !== undefined) {
   writeFileSync(join(barrier, `${tag ?? 'burst'}.ready`), '');
-  while (!existsSync(join(barrier, 'go'))) await new Promise((resolve) => setTimeout(resolve, 5));
+  // a parent that died before saying go must not leave this process waiting forever
+  const giveUp = Date.now() + 60_000;
+  while (!existsSync(join(barrier, 'go'))) {
+    if (Date.now() > giveUp) throw new Error(`writeBurst ${tag ?? ''}: no go in ${barrier} after 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 for (let i = 0; i < count; i++) {
   const ch1 = new Float64Array(n);

@@ -4,6 +4,7 @@ import { boardSubject, connectNats, decodeFrame, type NatsConnection } from '@la
 import { WebSocket } from '../helpers/pageSocket.js';
 import { natsServerAvailable, startNatsServer, type NatsServerProcess } from '../helpers/natsServer.js';
 import { testNeeding } from '../helpers/testNeeding.js';
+import { pollUntil } from '../helpers/until.js';
 
 // Issue #15 end to end, every party its own process: two `labrx serve` processes (lab1 and lab2,
 // one simulated board each), `labrx studio` on lab1's board over NATS with a page connected to it,
@@ -40,7 +41,6 @@ async function boardInfo(nc: NatsConnection, server: string, board: string): Pro
 }
 
 testNeeding(natsServerAvailable, 'nats-server', 'two board-server processes, the studio and a script in their own processes: the studio and the script share one acquisition of one board', async (t) => {
-  t.timeout(120_000);
   const children: ChildProcess[] = [];
   let nats: NatsServerProcess | undefined;
   let nc: NatsConnection | undefined;
@@ -67,9 +67,9 @@ testNeeding(natsServerAvailable, 'nats-server', 'two board-server processes, the
     });
     page.on('error', () => undefined);
     await new Promise<void>((resolve) => page!.on('open', resolve));
-    while (!hello) await sleep(10);
+    await pollUntil(() => hello !== undefined, () => sleep(10), "the studio's hello");
     // 16384 · 2048 / 125 MHz = 268 ms per acquisition: long against a NATS round trip on loopback
-    const settings = { ...hello.settings.scope, decimation: 2048 };
+    const settings = { ...hello!.settings.scope, decimation: 2048 };
     page.send(JSON.stringify({ type: 'run', instrument: 'scope', mode: 'run', settings }));
     const ackLoop = setInterval(() => page!.send(JSON.stringify({ type: 'ack', instrument: 'scope' })), 50);
     t.teardown(() => clearInterval(ackLoop));

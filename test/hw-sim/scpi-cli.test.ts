@@ -5,6 +5,7 @@ import { SettingsError } from '@labrx/core';
 import { isPlant, parseDutSpec, parseLabrxSimArgs, runLabrxSim } from '@labrx/hw-sim';
 import { connect } from 'labrx';
 import { RawClient } from '../scpi/scpiRawClient.js';
+import { pollUntil, sleepMs } from '../helpers/until.js';
 
 test('labrx-sim arguments: defaults, values, and SettingsError for anything else', (t) => {
   const d = parseLabrxSimArgs([])!;
@@ -73,7 +74,7 @@ test('runLabrxSim serves each board on its own port with seed + i, and stops on 
   signals.emit('SIGTERM');
   t.is(await done, 0);
   for (const c of clients) {
-    while (!c.closed) await new Promise((r) => setTimeout(r, 2));
+    await pollUntil(() => c.closed, () => sleepMs(2), 'a client closed by the server on SIGTERM');
   }
   await t.throwsAsync(RawClient.open(ports[0]!));
 });

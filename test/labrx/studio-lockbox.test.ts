@@ -8,6 +8,7 @@ import { connect, sideOfFringeLock, startStudio } from 'labrx';
 import { SettingsError } from '@labrx/core';
 import { decodeFrame, FRAME_KIND, parseClientMessage, type Frame, type ServerMessage } from 'labrx/testing';
 import { WebSocket, type WsClient } from '../helpers/pageSocket.js';
+import { pollUntil } from '../helpers/until.js';
 
 /**
  * The studio's lockbox panel over the WebSocket, as a page drives it: a side-of-fringe lock on a
@@ -177,7 +178,7 @@ test('lockbox panel: a page that goes unlocks the lock it started, not a script\
   });
   const plain = await openPage(scpi.port, scpi.token);
   plain.ws.send(JSON.stringify({ type: 'lock', preset: 'sideOfFringe', options: SIDE }));
-  while (!plain.texts.some((m) => m.type === 'error')) await new Promise((r) => setImmediate(r));
+  await pollUntil(() => plain.texts.some((m) => m.type === 'error'), () => new Promise((r) => setImmediate(r)), "the lockbox's error message");
   const hello = plain.texts.find((m) => m.type === 'hello') as Extract<ServerMessage, { type: 'hello' }>;
   t.is(hello.lockbox, null);
   t.like(plain.texts.find((m) => m.type === 'error'), { instrument: 'lockbox', error: { code: 'NoLockbox' } });

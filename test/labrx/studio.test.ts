@@ -10,6 +10,7 @@ import { minMaxEnvelope, envelopeStep } from 'labrx/testing';
 import { traceFrame } from 'labrx/testing';
 import { StudioSession } from 'labrx/testing';
 import type { ServerMessage } from 'labrx/testing';
+import { pollUntil } from '../helpers/until.js';
 
 // `ws` is a dependency of the labrx package, not of the tests: load it the way labrx does.
 const requireFromLabrx = createRequire(fileURLToPath(new URL('../../packages/labrx/package.json', import.meta.url)));
@@ -119,9 +120,7 @@ test('NA Single sends every point as measured, then the sweep; the peak is at f0
   const { clock, frames, texts, send, board } = await session();
   send({ type: 'run', instrument: 'na', mode: 'single', settings: { start: 5e5, stop: 2e6, points: 41, rbw: 2000 } });
   t.like(texts.find((m) => m.type === 'state' && m.instrument === 'na' && m.mode === 'single'), { type: 'state' });
-  while (!frames.some((f) => f.kind === FRAME_KIND.naSweep)) {
-    await clock.advanceBy(1);
-  }
+  await pollUntil(() => frames.some((f) => f.kind === FRAME_KIND.naSweep), () => clock.advanceBy(1), 'the NA sweep frame');
   const points = frames.filter((f) => f.kind === FRAME_KIND.naPoints);
   t.deepEqual(points.map((f) => f.done), Array.from({ length: 41 }, (_, i) => i + 1));
   t.true(points.every((f) => f.total === 41 && f.nPoints === 1));

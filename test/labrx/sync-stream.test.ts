@@ -45,7 +45,6 @@ test('stream settings are checked when stream() is called, and an exhausted or r
 });
 
 test('10,000 traces in virtual time keep memory flat', (t) => {
-  t.timeout(180_000);
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   const rps = connectSync({ sim: { seed: 9, virtualTime: true, noiseDensity: 0 } });

@@ -5,6 +5,7 @@ import type { ExecutionContext } from 'ava';
 import { startServedSim, testNats, type ServedSim } from './remoteFixture.js';
 import { startFaultProxy } from '../helpers/faultProxy.js';
 import { chirpStreamError, linearChirpTable } from '../helpers/chirp.js';
+import { pollUntil } from '../helpers/until.js';
 
 // The gapless stream of a remote board: the served board's own stream relayed over NATS
 // (docs/decisions/0016, "Remote boards"). The served simulator runs on virtual time, moved on one
@@ -153,10 +154,10 @@ testNats('two clients with the same stream settings share one board stream and g
 async function clockedSingle(rp: Board, clock: VirtualClock): Promise<unknown> {
   let got = false;
   const p = rp.scope.single({ decimation: 8 }, { wait: false }).finally(() => (got = true));
-  while (!got) {
+  await pollUntil(() => got, async () => {
     await clock.advanceBy(1);
     await sleep(2);
-  }
+  }, 'a scope trace over NATS');
   return p;
 }
 

@@ -5,7 +5,6 @@ import { NATS_SERVER, natsServerAvailable } from '../helpers/natsServer.js';
 import { testNeeding } from '../helpers/testNeeding.js';
 
 testNeeding(natsServerAvailable, 'nats-server', 'telescope tuning over three board-server processes: every board finds its own resonator within the NA resolution, through NATS', async (t) => {
-  t.timeout(180_000);
   const { boards, wallS } = await tuneTelescopeServed({ boards: 12, servers: 3, seed: 11, natsServer: NATS_SERVER! });
   t.is(boards.length, 12);
   // served by three processes: tel0, tel1, tel2, four boards each
