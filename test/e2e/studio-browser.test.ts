@@ -102,6 +102,11 @@ testNeeding(existsSync(CHROMIUM), `${CHROMIUM} (apt-get install -y chromium)`, '
     }
     t.true(peaks[1]!.f - peaks[0]!.f > 1.4e5, 'the peak moved with the generator');
 
+    // the generator's Trigger button: the board's software trigger, its time shown in the panel
+    await page.click('[data-instrument=asg0] [data-trigger]');
+    await page.waitForSelector('[data-instrument=asg0] [data-triggered]:has-text("triggered at")');
+    t.regex((await page.textContent('[data-instrument=asg0] [data-triggered]')) ?? '', /^triggered at \d+\.\d{6} s \(board time\)$/);
+
     // scope Run shows the acquisition rate; at decimation 1 a trace takes 131 µs
     await page.click('#scope [data-run=run]');
     await page.waitForFunction(() => window.labrx.scope.drawn >= 10, null, { timeout: 30_000 });

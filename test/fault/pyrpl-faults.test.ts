@@ -105,7 +105,9 @@ test.serial('replies stall: TimeoutError at timeoutMs; when the network recovers
     const worst = await bystanderWorstMs(op);
     const { error, ms } = await op;
     t.true(error instanceof TimeoutError, String(error));
-    t.true(ms >= TIMEOUT_MS - 1 && ms < TIMEOUT_MS + SLACK_MS, `${ms} ms`);
+    // not before the timeout, up to the event loop's cached time: a Node timer counts from the loop's
+    // time at its turn's start, so work earlier in that turn makes it fire that much early (2.5 ms seen)
+    t.true(ms >= TIMEOUT_MS - 50 && ms < TIMEOUT_MS + SLACK_MS, `${ms} ms`);
     t.true(worst < SLACK_MS, `the bystander waited ${worst} ms`);
     proxy.set('down', { kind: 'pass' }); // the held replies reach a socket the driver dropped
     t.like(await rp.asg0.set({ frequency: 3e4 }), { frequency: 3e4 });

@@ -40,7 +40,7 @@ const lockConfig = fc.record(
 const message = fc.oneof(
   fc.record(
     {
-      type: fc.constantFrom('run', 'settings', 'view', 'ack', 'hello', '', 'pause', 'export', 'save', 'history', 'overlay', 'profile', 'lock', 'lockConfig', 'lockPreset', 'unlock', 'waterfall'),
+      type: fc.constantFrom('run', 'settings', 'view', 'ack', 'hello', '', 'pause', 'export', 'save', 'history', 'overlay', 'profile', 'lock', 'lockConfig', 'lockPreset', 'unlock', 'trigger', 'waterfall'),
       instrument: fc.oneof(fc.constantFrom('scope', 'specan', 'na', 'asg0', 'asg1', 'studio', 'shown', 'fleet', 'waterfall'), fc.jsonValue()),
       id: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.jsonValue()),
       paused: fc.oneof(fc.boolean(), fc.jsonValue()),

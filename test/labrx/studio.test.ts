@@ -116,6 +116,33 @@ test('scope Run sends at most maxInFlight frames ahead of the page, always the n
   await board.close();
 });
 
+test("a generator's Trigger: a waiting ('off') burst starts when the page triggers it, the page hears 'triggered'; a leased generator answers ResourceBusyError", async (t) => {
+  const { clock, texts, send, board } = await session();
+  t.teardown(() => board.close());
+  // 1000 cycles of 1 kHz: a 1 s burst, far longer than a trace of 16384 × 64 × 8 ns = 8.4 ms
+  send({ type: 'settings', instrument: 'asg0', settings: { waveform: 'sine', frequency: 1e3, amplitude: 0.5, burstCycles: 1000, trigger: 'off', output: 'out1' } });
+  await pollUntil(() => texts.some((m) => m.type === 'applied' && m.instrument === 'asg0'), () => new Promise((r) => setImmediate(r)), "asg0's applied settings");
+  const rmsOf = (x: Float64Array) => Math.sqrt(x.reduce((sum, v) => sum + v * v, 0) / x.length);
+  // out1 → in2 (ch2): 0 V (the sine at 0°, held) until triggered
+  t.true(rmsOf((await clock.run(board.scope.single({ decimation: 64 }))).ch2) < 1e-3);
+  send({ type: 'trigger', instrument: 'asg0' });
+  await pollUntil(() => texts.some((m) => m.type === 'triggered'), () => new Promise((r) => setImmediate(r)), "the page's 'triggered'");
+  const triggered = texts.find((m) => m.type === 'triggered') as Extract<ServerMessage, { type: 'triggered' }>;
+  t.like(triggered, { instrument: 'asg0' });
+  t.is(triggered.boardTimeMs, clock.now());
+  // 8.39 ms = 8.39 periods of the burst: rms 0.5/√2 within 2 %
+  const rms = rmsOf((await clock.run(board.scope.single({ decimation: 64 }))).ch2);
+  t.true(Math.abs(rms / (0.5 / Math.SQRT2) - 1) < 0.02, `rms ${rms}`);
+  // a generator another program holds is not triggered from the page
+  const held = board.leases.lease$(['asg1'], 'script').subscribe();
+  send({ type: 'trigger', instrument: 'asg1' });
+  await pollUntil(() => texts.some((m) => m.type === 'error' && m.instrument === 'asg1'), () => new Promise((r) => setImmediate(r)), "asg1's error");
+  t.like(texts.find((m) => m.type === 'error' && m.instrument === 'asg1'), { error: { code: 'ResourceBusyError' } });
+  held.unsubscribe();
+  send({ type: 'trigger', instrument: 'asg2' });
+  t.like(texts.at(-1), { type: 'error', instrument: 'studio', error: { setting: 'instrument', value: '"asg2"' } });
+});
+
 test('NA Single sends every point as measured, then the sweep; the peak is at f0', async (t) => {
   const { clock, frames, texts, send, board } = await session();
   send({ type: 'run', instrument: 'na', mode: 'single', settings: { start: 5e5, stop: 2e6, points: 41, rbw: 2000 } });

@@ -13,6 +13,7 @@ import {
   type StudioExportable,
   type StudioExportFormat,
   type StudioFile,
+  type StudioGenerator,
   type StudioInstrument,
   type StudioPlot,
   type StudioModule,
@@ -330,7 +331,17 @@ export class StudioSession {
         return m.type === 'lock' ? this.lockPanel.lock(m) : this.lockPanel.unlock();
       case 'waterfall':
         return this.waterfall.handle(m);
+      case 'trigger':
+        return this.trigger(m.instrument);
     }
+  }
+
+  /** A generator's software trigger; the page hears 'triggered' or the typed error (NotSupportedError on a board without one, ResourceBusyError while leased). */
+  private trigger(generator: StudioGenerator): void {
+    this.board[generator].trigger().then(
+      () => this.send({ type: 'triggered', instrument: generator, boardTimeMs: this.board.driver.scheduler.now() }),
+      (error: unknown) => this.send({ type: 'error', instrument: generator, error: errorInfo(error) }),
+    );
   }
 
   /** The channel's queue fell: sends the newest waiting frames the acknowledgements allow. */

@@ -7,7 +7,11 @@ export const STUDIO_INSTRUMENTS = ['scope', 'specan', 'na'] as const;
 /** An instrument the page runs. */
 export type StudioInstrument = (typeof STUDIO_INSTRUMENTS)[number];
 /** Everything the page can set: the running instruments and the two generators. */
-export const STUDIO_SETTABLE = [...STUDIO_INSTRUMENTS, 'asg0', 'asg1'] as const;
+/** The generators, which the page sets and triggers. */
+export const STUDIO_GENERATORS = ['asg0', 'asg1'] as const;
+/** A generator of the studio's board. */
+export type StudioGenerator = (typeof STUDIO_GENERATORS)[number];
+export const STUDIO_SETTABLE = [...STUDIO_INSTRUMENTS, ...STUDIO_GENERATORS] as const;
 /** Something the page can set. */
 export type StudioSettable = (typeof STUDIO_SETTABLE)[number];
 /**
@@ -85,6 +89,8 @@ export type ClientMessage =
   | { readonly type: 'lockPreset'; readonly preset: StudioLockPreset; readonly options: Readonly<Record<string, number>> }
   /** Lockbox: unlock (outputs safe), whoever locked. */
   | { readonly type: 'unlock' }
+  /** A software trigger of a generator (`asg.trigger()`): its settings in force start their bursts now; answered by 'triggered' or 'error'. */
+  | { readonly type: 'trigger'; readonly instrument: StudioGenerator }
   /** The waterfall (spectrogram) panel: start, stop, acknowledge a frame (StudioWaterfall). */
   | WaterfallClientMessage;
 
@@ -216,6 +222,8 @@ export type ServerMessage =
   | { readonly type: 'file'; readonly instrument: StudioExportable; readonly id?: number; readonly format: StudioExportFormat; readonly files: readonly StudioFile[] }
   | { readonly type: 'state'; readonly instrument: StudioInstrument; readonly mode: 'idle' | 'single' | 'run'; readonly state: string; readonly holder: string | null }
   | { readonly type: 'applied'; readonly instrument: StudioSettable | StudioModule; readonly settings: unknown }
+  /** A generator was triggered (answering 'trigger'), at `boardTimeMs` on the board's clock (ms). */
+  | { readonly type: 'triggered'; readonly instrument: StudioGenerator; readonly boardTimeMs: number }
   | { readonly type: 'error'; readonly instrument: StudioSettable | StudioModule | 'studio' | 'lockbox' | 'waterfall'; readonly error: ErrorInfo }
   /** The waterfall panel's state, settings and (first) form fields; its rows go in frames of kind 10. */
   | WaterfallServerMessage;
@@ -322,10 +330,12 @@ export function parseClientMessage(text: string): ClientMessage {
     }
     case 'unlock':
       return { type: 'unlock' };
+    case 'trigger':
+      return { type: 'trigger', instrument: oneOf('instrument', STUDIO_GENERATORS) };
     case 'waterfall':
       return parseWaterfallMessage(m);
     default:
-      throw new SettingsError('studio', 'type', m.type, "one of 'run', 'settings', 'view', 'ack', 'pause', 'export', 'save', 'history', 'overlay', 'profile', 'lock', 'lockConfig', 'lockPreset', 'unlock', 'waterfall'");
+      throw new SettingsError('studio', 'type', m.type, "one of 'run', 'settings', 'view', 'ack', 'pause', 'export', 'save', 'history', 'overlay', 'profile', 'lock', 'lockConfig', 'lockPreset', 'unlock', 'trigger', 'waterfall'");
   }
 }
 

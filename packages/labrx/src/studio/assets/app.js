@@ -185,7 +185,10 @@ export async function main(token, socket) {
         send(mode === 'stop' ? { type: 'run', instrument: name, mode } : { type: 'run', instrument: name, mode, settings: gather(panel) });
       });
     }
-    if (generator) $('[data-apply]', panel).addEventListener('click', () => send({ type: 'settings', instrument: name, settings: gather(panel) }));
+    if (generator) {
+      $('[data-apply]', panel).addEventListener('click', () => send({ type: 'settings', instrument: name, settings: gather(panel) }));
+      $('[data-trigger]', panel).addEventListener('click', () => send({ type: 'trigger', instrument: name }));
+    }
     else wireTools(panel, name, undefined, () => plot[name]);
   }
   $('#scope [data-full]').addEventListener('click', () => plot.scope.zoomTo(null));
@@ -628,6 +631,10 @@ export async function main(token, socket) {
         if (m.instrument === 'specan') studio.specan.unit = m.settings.unit;
         if (m.instrument === 'na') studio.na.logscale = m.settings.logscale;
         clearError(m.instrument);
+        return;
+      case 'triggered':
+        clearError(m.instrument);
+        $('[data-triggered]', panelOf(m.instrument)).textContent = 'triggered at ' + (m.boardTimeMs / 1000).toFixed(6) + ' s (board time)';
         return;
       case 'state': {
         studio.states[m.instrument] = m;
