@@ -317,3 +317,59 @@ test('the scope reads the loop history as the analytic model would: a 5 kHz sine
     t.true(Math.abs(((dphi + 540) % 360) - 180) < 0.5, `decimation ${[8, 64, 1024][k]}: phase differs by ${dphi}°`);
   }
 });
+
+// The IQ module's input filter (PyRPL's acbandwidth, iq.py: inputfilter = −acbandwidth): a first-order
+// stage before the mixer, y += α·(x − y) per 8 ns cycle with α a power of two, the high-pass passing x − y.
+// Two modules at phases 0° and 90° read the demodulated tone as Z = I(0°) + j·I(90°) = A·H(f)·e^{jψ}.
+async function demodulatedThroughAc(frequencyHz: number, acBandwidthHz: number) {
+  const clock = new VirtualClock();
+  // the tone on the oscillator's 32-bit grid (125 MHz/2^32): no beat between them
+  const f = (Math.round((frequencyHz * 2 ** 32) / 125e6) * 125e6) / 2 ** 32;
+  const sim = createSimBoard({ seed: 2, noiseDensity: 1e-8, scheduler: clock, tones: [{ input: 'in1', frequency: f, amplitude: 0.2, phase: 30 }] });
+  try {
+    const base = { input: 'in1', frequencyHz: f, bandwidthHz: [100, 100], gain: 1, outputSignal: 'quadrature', acBandwidthHz } as const;
+    const r = await firstValueFrom(sim.iq.configure!(0, { ...base, phaseDeg: 0 }));
+    await firstValueFrom(sim.iq.configure!(1, { ...base, phaseDeg: 90 }));
+    // two 100 Hz quadrature stages settle to 1e-4 in ~ 25 ms; their 2f ripple is below (100 Hz/2f)²
+    await clock.advanceBy(60);
+    const i0 = await firstValueFrom(sim.sampler.sample('iq0'));
+    const i90 = await firstValueFrom(sim.sampler.sample('iq1'));
+    return { f, readBackHz: r.acBandwidthHz, z: { re: i0 / 0.2, im: i90 / 0.2 } };
+  } finally {
+    await sim.close();
+  }
+}
+const rotate = (z: C, deg: number): C => cmul(z, { re: Math.cos((deg * Math.PI) / 180), im: Math.sin((deg * Math.PI) / 180) });
+
+test("IQ input filter (acbandwidth), slow input: a 5 kHz tone through a ~5 kHz high-pass reads H = jx/(1 + jx), x = f/fc, within 0.2 % and 0.2°", async (t) => {
+  const { f, readBackHz, z } = await demodulatedThroughAc(5e3, 5e3);
+  // α = 2^−12 (5 kHz asked: the FPGA's nearest power of two): fc = −ln(1 − α)·125 MHz/2π = 4857 Hz
+  t.true(Math.abs(readBackHz - (-Math.log(1 - 2 ** -12) * 125e6) / (2 * Math.PI)) < 1e-6, `read back ${readBackHz} Hz`);
+  const x = f / readBackHz;
+  const h = cdiv({ re: 0, im: x }, { re: 1, im: x });
+  const measured = rotate(z, -30);
+  // loop steps of 0.512 µs, each stage fed the step's mean input: within 2e-5 of the continuous stage
+  // (InputFilter); the 14-bit sampler register rounds each reading by up to 6e-5 V of 0.2 V (3e-4)
+  t.true(Math.abs(Math.hypot(measured.re, measured.im) / Math.hypot(h.re, h.im) - 1) < 0.002, `|H| ${Math.hypot(measured.re, measured.im)}, theory ${Math.hypot(h.re, h.im)}`);
+  t.true(Math.abs(wrap(deg(measured) - deg(h))) < 0.2, `arg H ${deg(measured)}°, theory ${deg(h)}°`);
+  // off: the tone as it is
+  const off = await demodulatedThroughAc(5e3, 0);
+  t.is(off.readBackHz, 0);
+  t.true(Math.abs(Math.hypot(off.z.re, off.z.im) - 1) < 0.01 && Math.abs(wrap(deg(off.z) - 30)) < 1, `off: ${JSON.stringify(off.z)}`);
+});
+
+test('IQ input filter (acbandwidth), fast input: a 3 MHz tone reads the per-cycle stage 1 − α/(1 − (1 − α)e^{−jω}) within 1 % and 1°; a low-pass (negative) too', async (t) => {
+  for (const ac of [3e6, -3e6]) {
+    const { f, readBackHz, z } = await demodulatedThroughAc(3e6, ac);
+    // PyRPL's corner of α = 1/8 is 1.17 · (−ln(7/8)·125 MHz/2π) = 3.108 MHz (its empirical factor for 1/8)
+    const alpha = 2 ** Math.round(Math.log2(1 - Math.exp((-2 * Math.PI * Math.abs(readBackHz)) / 1.17 / 125e6)));
+    t.is(alpha, 1 / 8, `read back ${readBackHz} Hz`);
+    t.is(Math.sign(readBackHz), Math.sign(ac));
+    const w = (2 * Math.PI * f) / 125e6;
+    const lp = cdiv({ re: alpha, im: 0 }, { re: 1 - (1 - alpha) * Math.cos(w), im: (1 - alpha) * Math.sin(w) });
+    const h = ac > 0 ? { re: 1 - lp.re, im: -lp.im } : lp;
+    const measured = rotate(z, -30);
+    t.true(Math.abs(Math.hypot(measured.re, measured.im) / Math.hypot(h.re, h.im) - 1) < 0.01, `${ac} Hz: |H| ${Math.hypot(measured.re, measured.im)}, theory ${Math.hypot(h.re, h.im)}`);
+    t.true(Math.abs(wrap(deg(measured) - deg(h))) < 1, `${ac} Hz: arg H ${deg(measured)}°, theory ${deg(h)}°`);
+  }
+});

@@ -69,10 +69,13 @@ test.serial('IQ module as a continuous demodulator: configure() reads back alike
   t.teardown(() => local.close());
   const served = await connectPyrplSim(sim);
   t.teardown(served.close);
-  const settings = { input: 'in1', frequencyHz: f, phaseDeg: 10, bandwidthHz: [1000, 1000], gain: 1, outputSignal: 'quadrature' } as const;
+  // acbandwidth 50 Hz (the input's high-pass, register +0x120): 100 kHz passes it as 1 − 1.3e-7 at 0.03°
+  const settings = { input: 'in1', frequencyHz: f, phaseDeg: 10, bandwidthHz: [1000, 1000], gain: 1, outputSignal: 'quadrature', acBandwidthHz: 50 } as const;
   const a = await firstValueFrom(local.driver.iq!.configure!(0, settings));
   const b = await firstValueFrom(served.rp.driver.iq!.configure!(0, settings));
   t.deepEqual(b, a);
+  // held as a power of two: 50 Hz is α = 2^−18.6 of a cycle, rounded to 2^−19: −ln(1 − α)·125 MHz/2π = 37.94 Hz
+  t.true(Math.abs(a.acBandwidthHz - 37.94) < 0.01, `acbandwidth read back ${a.acBandwidthHz} Hz`);
   await clock.advanceBy(30);
   await new Promise((r) => setTimeout(r, 300));
   // I = 0.2·cos(30° − 10°) = 0.188 V once two 1 kHz stages settled (a few ms); the 2f ripple at 200 kHz

@@ -103,7 +103,7 @@ export class SimBoard implements BoardDriver {
   private readonly loop: LoopEngine;
   /** Why the DUT cannot run in closed loop (no time-domain model), or null. */
   private readonly loopUnavailable: SettingsError | null;
-  private readonly iqNames: IqNames[] = [0, 1, 2].map(() => ({ input: 'off', bandwidthWord: 0, frequencyStep: 0, phaseWord: 0 }));
+  private readonly iqNames: IqNames[] = [0, 1, 2].map(() => ({ input: 'off', bandwidthWord: 0, acWord: 0, frequencyStep: 0, phaseWord: 0 }));
   /** Generator values for the sampler while the loop is idle. */
   private readonly idleAsgs: AsgInLoop[];
   private readonly idleRng: Xoshiro128;

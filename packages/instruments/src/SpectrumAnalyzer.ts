@@ -122,7 +122,7 @@ export class SpectrumAnalyzer extends AcquiringInstrument<SpecanSettings, Resolv
     const stages = info.iqModule?.filterStages[SPECAN_IQ_MODULE] ?? 0;
     const bandwidthHz = new Array<number>(stages).fill(info.sampleRateHz / s.decimation);
     const config: IqModuleSettings = checkIqModuleChange(
-      { input: s.input, frequencyHz: s.center, phaseDeg: 0, bandwidthHz, gain: IQ_MODE_GAIN, amplitudeV: 0, outputDirect: 'off', outputSignal: 'quadrature' },
+      { input: s.input, frequencyHz: s.center, phaseDeg: 0, bandwidthHz, acBandwidthHz: 0, gain: IQ_MODE_GAIN, amplitudeV: 0, outputDirect: 'off', outputSignal: 'quadrature' },
       info,
       module,
     );

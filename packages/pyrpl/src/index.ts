@@ -14,6 +14,7 @@ export { startPyrplServer, MAX_PYRPL_CLIENT_BYTES, type PyrplServer, type PyrplS
 export { tableShape, type TableShape } from './server/tableShape.js';
 export { filterCutoffsHz, filterResponse } from './server/filterResponse.js';
 export { encodeFilterWord, filterStages, filterMaxShift, type FilterStage } from './map/filterWord.js';
+export { IQ_AC_BANDWIDTH_MAX_HZ, acBandwidthOf, acBandwidthWord } from './map/iqInputFilter.js';
 export { PyrplPids, PID_NUMERIC_REGISTERS, type RegisterPort } from './driver/PyrplPids.js';
 export { pyrplPidLimits, pyrplIqModuleLimits } from './map/moduleLimits.js';
 export { PyrplSampler } from './driver/PyrplSampler.js';

@@ -80,7 +80,12 @@ test('the form fields come from the declarations: kinds, units, ranges and choic
   t.deepEqual(pid.find((f) => f.name === 'outputDirect')!.choices, ['off', 'out1', 'out2', 'both']);
   t.deepEqual(pid.find((f) => f.name === 'input')!.choices, PYRPL.pid.inputs);
   t.like(pid.find((f) => f.name === 'paused'), { kind: 'boolean', default: false });
-  t.deepEqual(IQ_MODULE_SETTINGS.fields(PYRPL).map((f) => f.name), ['input', 'frequencyHz', 'phaseDeg', 'bandwidthHz', 'gain', 'amplitudeV', 'outputDirect', 'outputSignal']);
+  t.deepEqual(IQ_MODULE_SETTINGS.fields(PYRPL).map((f) => f.name), ['input', 'frequencyHz', 'phaseDeg', 'bandwidthHz', 'acBandwidthHz', 'gain', 'amplitudeV', 'outputDirect', 'outputSignal']);
+  // acbandwidth: ± the corner of the input filter's per-cycle coefficient 1/2 (PyRPL's factor 0.7 for it)
+  const acMax = 0.7 * ((-Math.log(0.5) * 125e6) / (2 * Math.PI));
+  t.like(IQ_MODULE_SETTINGS.fields(PYRPL).find((f) => f.name === 'acBandwidthHz'), { kind: 'number', unit: 'Hz', default: 0 });
+  t.true(Math.abs(PYRPL.iqModule.acBandwidthHz[1] - acMax) < 1e-6 && PYRPL.iqModule.acBandwidthHz[0] === -PYRPL.iqModule.acBandwidthHz[1]);
+  t.throws(() => checkIqModuleChange({ acBandwidthHz: 2e7 }, PYRPL, 'iq0'), { message: /iq0\.acBandwidthHz = 20000000 is not allowed: a number from -9652807\.5\d* to 9652807\.5\d* \(Hz\)/ });
 });
 
 test('the declared defaults are the FPGA\'s power-on PID registers, as the embedded simulator reads them back', async (t) => {

@@ -49,6 +49,11 @@ export interface IqModuleLimits {
   readonly amplitudeV: ValueRange;
   /** Quadrature filter stages of each module, by index (PyRPL: 2, 2, 4). */
   readonly filterStages: readonly number[];
+  /**
+   * Input filter corner, Hz (PyRPL's `acbandwidth`): [−max, max], positive a high-pass (AC coupling),
+   * negative a low-pass, 0 off.
+   */
+  readonly acBandwidthHz: ValueRange;
 }
 
 /** Fixed facts about a board model (units in the names). */

@@ -52,6 +52,12 @@ export const IQ_MODULE_SETTINGS = defineSettings(
       doc: 'quadrature filter cutoffs (positive low-pass, negative high-pass, 0 off)',
     }),
     /**
+     * Corner of the input's first-order filter before the mixer, Hz (PyRPL's `acbandwidth`): positive a
+     * high-pass that removes offsets and slow drifts, negative a low-pass, 0 off. The FPGA holds powers of
+     * two of its per-cycle coefficient: the read-back is the corner in force.
+     */
+    acBandwidthHz: setting({ rule: iqRange((l) => l.acBandwidthHz, 'Hz'), default: 0, unit: 'Hz', doc: 'input high-pass corner before the mixer (negative: a low-pass; 0 off)' }),
+    /**
      * Gain from the demodulated quadrature to the module's output signal (dimensionless): outputs
      * gain·I. On PyRPL's FPGA this is quadrature_factor/2 (an integer register: steps of 0.5), not
      * PyRPL's `gain`, which re-modulates the quadratures onto output_direct (an IQ filter labrx leaves off).

@@ -6,6 +6,12 @@ import type { FilterStage } from '@labrx/pyrpl';
  * per cycle becomes y = x + (y − x)·(1 − α)^cycles per step, exact for the held input; a high-pass
  * stage outputs x − y. Values in counts (floats). The loop's kernel (LoopEngine.runChunk) steps it
  * inline from `decay`, `highpass` and `y`.
+ *
+ * A sampled signal is not held, though: the value at a step's start stands for a signal that moves
+ * during the step. The IQ modules' input filter (acbandwidth) therefore feeds each stage the mean of its
+ * input at the step's two ends, y = x̄ + (y − x̄)·decay with x̄ = (x_prev + x)/2 (`previous` keeps
+ * x_prev per stage): its response is then the FPGA's within 2·10⁻⁵ where the held input is 0.8 % off
+ * (α = 2⁻¹², 64 cycles a step, test/hw-sim/closed-loop.test.ts). The PIDs keep the held input.
  */
 export class InputFilter {
   /** (1 − α)^cycles per stage. */
@@ -14,6 +20,8 @@ export class InputFilter {
   highpass = new Uint8Array(0);
   /** Each stage's state (counts). */
   y = new Float64Array(0);
+  /** Each stage's input at the last step (for the step's mean input; used by the IQ modules' kernel). */
+  previous = new Float64Array(0);
   private key = '';
 
   constructor(private readonly cycles: number) {}
@@ -26,6 +34,7 @@ export class InputFilter {
     this.decay = Float64Array.from(stages, (s) => Math.pow(1 - s.alpha, this.cycles));
     this.highpass = Uint8Array.from(stages, (s) => (s.highpass ? 1 : 0));
     this.y = new Float64Array(stages.length);
+    this.previous = new Float64Array(stages.length);
   }
 
   /** Sets every stage to its steady state for a constant input x. */

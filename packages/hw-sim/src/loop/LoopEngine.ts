@@ -401,7 +401,20 @@ export class LoopEngine {
             // 2j·x·e^{−jθ} = 2x·(sin θ + j cos θ)
             const ph = iq.demodPhase;
             ph.at(f, t0);
-            const xin = bus[input]!;
+            let xin = bus[input]!;
+            // the input filter (acbandwidth) before the mixer, each stage fed the mean of its input over
+            // the step (InputFilter: the FPGA's response within 2e-5 for a sampled signal)
+            const inDecay = iq.input.decay;
+            if (inDecay.length !== 0) {
+              const inY = iq.input.y, inPrev = iq.input.previous, inHighpass = iq.input.highpass;
+              for (let s = 0; s < inDecay.length; s++) {
+                const mean = 0.5 * (inPrev[s]! + xin);
+                inPrev[s] = xin;
+                const y = mean + (inY[s]! - mean) * inDecay[s]!;
+                inY[s] = y;
+                xin = inHighpass[s] !== 0 ? xin - y : y;
+              }
+            }
             zr = 2 * xin * ph.sin;
             zi = 2 * xin * ph.cos;
           } else {
@@ -410,15 +423,22 @@ export class LoopEngine {
               const tone = tones[i]!;
               const d = tone.frequencyHz - f;
               if (Math.abs(d) >= fastLimit) continue;
+              let tr = tone.re, ti = tone.im;
+              if (iq.input.decay.length !== 0) {
+                // the input filter's response at the tone (the FPGA's per-cycle stages, exactly)
+                const h = iq.inputResponse(tone.frequencyHz);
+                tr = tone.re * h.re - tone.im * h.im;
+                ti = tone.re * h.im + tone.im * h.re;
+              }
               if (d === 0) {
-                zr += tone.re;
-                zi += tone.im;
+                zr += tr;
+                zi += ti;
               } else {
                 const c = d * t0;
                 const a = TWO_PI * (c - Math.floor(c));
                 const ca = Math.cos(a), sa = Math.sin(a);
-                zr += tone.re * ca - tone.im * sa;
-                zi += tone.re * sa + tone.im * ca;
+                zr += tr * ca - ti * sa;
+                zi += tr * sa + ti * ca;
               }
             }
           }

@@ -1,5 +1,5 @@
 import { type IqModuleSettings, type IqOutputSignal, type PidOutputDirect, type ResolvedIqModuleSettings } from '@labrx/core';
-import { decodeFixed, encodeFilterWord, encodeFixed, fieldOf, filterCutoffsHz, filterStages, pyrplIqModuleLimits, toSigned, type FixedPointField } from '@labrx/pyrpl';
+import { acBandwidthOf, acBandwidthWord, decodeFixed, encodeFilterWord, encodeFixed, fieldOf, filterCutoffsHz, filterStages, IQ_INPUT_FILTER, pyrplIqModuleLimits, toSigned, type FixedPointField } from '@labrx/pyrpl';
 import { LOOP_SIGNALS, loopSignalIndex } from './dspSignals.js';
 import type { IqBlock, IqRegisters } from './IqBlock.js';
 
@@ -22,20 +22,22 @@ const amplitudeField = fieldOf('iq0', 'amplitude') as FixedPointField;
 export interface IqNames {
   input: string;
   bandwidthWord: number;
+  /** The input filter's word (acbandwidth). */
+  acWord: number;
   frequencyStep: number;
   phaseWord: number;
 }
 
 /** Power-on configuration of an IQ module: nothing demodulated, no output. */
 export function iqResetRegisters(): IqRegisters {
-  return { input: -1, frequencyHz: 0, phaseDeg: 0, stages: [], gain: 0, amplitudeV: 0, outputDirect: 0, outputSignal: 0 };
+  return { input: -1, frequencyHz: 0, phaseDeg: 0, stages: [], inputStages: [], gain: 0, amplitudeV: 0, outputDirect: 0, outputSignal: 0 };
 }
 
 /**
  * The registers settings `s` (validated by the caller against `IQ_MODULE_SETTINGS` with
  * `SIM_IQ_MODULE_LIMITS`) lead to for IQ module `index`, quantised as the FPGA holds them (PyRPL's iq.py): frequency
  * a 32-bit phase step of 125 MHz / 2^32, phase 32 bits of a turn, the quadrature filter's cutoffs
- * rounded to the FPGA's powers of two, gain = g3/2 with g3 (quadrature_factor) an 18-bit integer, amplitude 18 bits
+ * rounded to the FPGA's powers of two (the input filter, acbandwidth, too), gain = g3/2 with g3 (quadrature_factor) an 18-bit integer, amplitude 18 bits
  * (2^17 = 1 V). Nothing changes on the module (the caller writes the result).
  */
 export function resolveIqConfig(index: number, s: IqModuleSettings, block: IqBlock, names: IqNames): { regs: IqRegisters; names: IqNames } {
@@ -47,11 +49,13 @@ export function resolveIqConfig(index: number, s: IqModuleSettings, block: IqBlo
   if (frequencyHz !== undefined) n.frequencyStep = Math.min(2 ** 32 - 1, Math.round((frequencyHz * 2 ** 32) / FPGA_HZ));
   if (phaseDeg !== undefined) n.phaseWord = ((Math.round((phaseDeg / 360) * 2 ** 32) % 2 ** 32) + 2 ** 32) % 2 ** 32;
   if (bw !== undefined) n.bandwidthWord = encodeFilterWord(bw, filter.stages, filter.shiftBits, filter.minBwHz);
+  if (s.acBandwidthHz !== undefined) n.acWord = acBandwidthWord(s.acBandwidthHz);
   const regs: IqRegisters = {
     input: loopSignalIndex(n.input)!,
     frequencyHz: (n.frequencyStep * FPGA_HZ) / 2 ** 32,
     phaseDeg: (n.phaseWord * 360) / 2 ** 32,
     stages: bw !== undefined ? filterStages(n.bandwidthWord, filter.stages, filter.shiftBits, filter.minBwHz) : r.stages,
+    inputStages: s.acBandwidthHz !== undefined ? filterStages(n.acWord, IQ_INPUT_FILTER.stages, IQ_INPUT_FILTER.shiftBits, IQ_INPUT_FILTER.minBwHz) : r.inputStages,
     gain: gain !== undefined ? toSigned(encodeFixed(quadratureField, Math.round(2 * gain)), quadratureField.bits) / 2 : r.gain,
     amplitudeV: amplitudeV !== undefined ? decodeFixed(amplitudeField, encodeFixed(amplitudeField, amplitudeV)) : r.amplitudeV,
     outputDirect: s.outputDirect !== undefined ? DIRECTS[s.outputDirect] : r.outputDirect,
@@ -68,6 +72,7 @@ export function readIqConfig(index: number, regs: IqRegisters, names: IqNames): 
     frequencyHz: regs.frequencyHz,
     phaseDeg: regs.phaseDeg,
     bandwidthHz: Object.freeze(filterCutoffsHz(names.bandwidthWord, filter.stages, filter.shiftBits, filter.minBwHz)),
+    acBandwidthHz: acBandwidthOf(names.acWord),
     gain: regs.gain,
     amplitudeV: regs.amplitudeV,
     outputDirect: DIRECT_NAMES[regs.outputDirect]!,

@@ -3,6 +3,7 @@ import { SettingsError, type IqModuleSettings, type IqOutputSignal, type PidOutp
 import { decodeFixed, encodeFixed, toSigned, type FixedPointField } from '../map/fieldCodec.js';
 import { encodeFilterWord } from '../map/filterWord.js';
 import { DSP_SIGNALS, FPGA_CLOCK_HZ, dspBase, fieldOf, type DspSignal } from '../map/registerMap.js';
+import { acBandwidthOf, acBandwidthWord } from '../map/iqInputFilter.js';
 import { filterCutoffsHz } from '../server/filterResponse.js';
 import type { RegisterPort } from './PyrplPids.js';
 
@@ -22,7 +23,7 @@ const quadratureField = fieldOf('iq0', 'quadrature_factor') as FixedPointField;
  * red_pitaya_iq_modulator_block.v; an integer, so gain has steps of 0.5) with g1 = g4 = 0 (+0x110,
  * +0x11C: PyRPL's `gain`, which re-modulates the filtered quadratures onto output_direct — an IQ filter
  * labrx does not offer, so output_direct carries the oscillator alone, as PyRPL's NA and PDH set it up),
- * amplitude (+0x114, 2^17 = 1 V), the quadrature
+ * amplitude (+0x114, 2^17 = 1 V), the input filter (+0x120, acbandwidth = −inputfilter, iq.py:218-234), the quadrature
  * filter (+0x124, 2 stages, 4 on iq2); the module's sync bit is set so its oscillator runs. The
  * settings arrive validated (`IQ_MODULE_SETTINGS`, ranges from `pyrplIqModuleLimits`); then read back.
  */
@@ -47,6 +48,7 @@ export function configurePyrplIq(port: RegisterPort, index: number, s: IqModuleS
     }
     if (s.amplitudeV !== undefined) writes.push([base + 0x114, encodeFixed(ampField, s.amplitudeV)]);
     if (s.bandwidthHz !== undefined) writes.push([base + 0x124, encodeFilterWord(s.bandwidthHz, stages, 5, 10)]);
+    if (s.acBandwidthHz !== undefined) writes.push([base + 0x120, acBandwidthWord(s.acBandwidthHz)]);
     const sync = base + 0xc;
     const bit = 1 << DSP_SIGNALS[m];
     const done$ = writes.length ? forkJoin(writes.map(([a, w]) => port.write$(a, [w]))) : defer(() => [[]]);
@@ -63,8 +65,8 @@ export function readPyrplIq(port: RegisterPort, index: number): Observable<Resol
   return defer(() => {
     const base = dspBase(moduleName(index));
     const stages = index === 2 ? 4 : 2;
-    return forkJoin([port.read$(base, 2), port.read$(base + 0x104, 7), port.read$(base + 0x124, 1)]).pipe(
-      map(([routing, regs, filter]): ResolvedIqModuleSettings => {
+    return forkJoin([port.read$(base, 2), port.read$(base + 0x104, 7), port.read$(base + 0x120, 2)]).pipe(
+      map(([routing, regs, [inputFilter, filter]]): ResolvedIqModuleSettings => {
         const phaseWord = regs[0]!;
         let phaseDeg = -(phaseWord * 360) / 2 ** 32;
         if (phaseDeg <= -180) phaseDeg += 360;
@@ -77,7 +79,8 @@ export function readPyrplIq(port: RegisterPort, index: number): Observable<Resol
           outputSignal: sig === 0 || sig === 4 ? 'quadrature' : sig === 1 ? 'output_direct' : 'off',
           gain: toSigned(regs[5]! & 0x3ffff, 18) / 2,
           amplitudeV: decodeFixed(ampField, regs[4]! & 0x3ffff),
-          bandwidthHz: Object.freeze(filterCutoffsHz(filter[0]!, stages, 5, 10)),
+          bandwidthHz: Object.freeze(filterCutoffsHz(filter!, stages, 5, 10)),
+          acBandwidthHz: acBandwidthOf(inputFilter!),
         });
       }),
     );

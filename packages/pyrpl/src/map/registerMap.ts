@@ -150,6 +150,12 @@ function pidModule(index: 0 | 1 | 2): ModuleDecl {
   };
 }
 
+/**
+ * An IQ module's input filter (PyRPL's `inputfilter`, read as `acbandwidth = −inputfilter`): one stage,
+ * 5 shift bits, 50 Hz minimum bandwidth (red_pitaya_iq_block.v:35-37).
+ */
+export const IQ_INPUT_FILTER = Object.freeze({ stages: 1, shiftBits: 5, minBwHz: 50 });
+
 /** The IQ modules: iq.py:269-417, red_pitaya_iq_block.v:33-177 (iq2 has 4 quadrature filter stages, red_pitaya_dsp.v:418). */
 function iqModule(index: 0 | 1 | 2): ModuleDecl {
   const name = `iq${index}` as const;
@@ -169,7 +175,7 @@ function iqModule(index: 0 | 1 | 2): ModuleDecl {
       reg('amplitude', 0x114, 'rw', 'modulation amplitude (2^17 = 1 V); the modulation output is amplitude·sin', { field: fixed(18, 2 ** 17, true, 'V') }),
       reg('quadrature_factor', 0x118, 'rw', 'gain 3', { field: fixed(18, 1, true, '1') }),
       reg('g4', 0x11c, 'rw', 'gain 4 (2^8 = 1)', { field: fixed(18, 2 ** 8, true, '1') }),
-      ...inputFilter(1, 5, 50),
+      ...inputFilter(IQ_INPUT_FILTER.stages, IQ_INPUT_FILTER.shiftBits, IQ_INPUT_FILTER.minBwHz),
       reg('bandwidth', 0x124, 'rw', 'quadrature filter stages (FilterRegister)'),
       reg('na_averages', 0x130, 'rw', 'cycles summed per NA point', { field: int(32) }),
       reg('na_sleepcycles', 0x134, 'rw', 'cycles waited before summing', { field: int(32) }),

@@ -4,6 +4,7 @@ import { BUFFER_WORDS, DSP_SIGNALS, FPGA_CLOCK_HZ, PYRPL_MODULES, asgControlBits
 import { decodeField, toSigned } from '../map/fieldCodec.js';
 import { fieldOf, type DspSignal } from '../map/registerMap.js';
 import { filterCutoffsHz, filterResponse } from './filterResponse.js';
+import { acBandwidthOf } from '../map/iqInputFilter.js';
 import { ScopeModel } from './ScopeModel.js';
 import { dspBase } from '../map/registerMap.js';
 import { tableShape, type TableShape } from './tableShape.js';
@@ -220,6 +221,7 @@ export class SimFpga {
           frequencyHz: ((word(0x108) >>> 0) * FPGA_CLOCK_HZ) / 2 ** 32,
           phaseDeg: phaseDeg <= -180 ? phaseDeg + 360 : phaseDeg,
           bandwidthHz: filterCutoffsHz(word(0x124), index === 2 ? 4 : 2, 5, 10),
+          acBandwidthHz: acBandwidthOf(word(0x120)),
           // labrx's gain scales the quadrature outputs: g3 (quadrature_factor) / 2
           gain: toSigned(word(0x118) & 0x3ffff, 18) / 2,
           outputSignal: signals[word(0x10c) & 0xf] ?? 'off',
@@ -306,7 +308,7 @@ export class SimFpga {
       if (n >= IQ_FIRST && n < IQ_FIRST + 3) {
         if (off >= 0x140 && off <= 0x150) return;
         this.store.set(a, v >>> 0);
-        if (off === 0x0 || off === 0x104 || off === 0x108 || off === 0x10c || off === 0x110 || off === 0x124) this.iqDirty.add(n - IQ_FIRST);
+        if (off === 0x0 || off === 0x104 || off === 0x108 || off === 0x10c || off === 0x110 || off === 0x120 || off === 0x124) this.iqDirty.add(n - IQ_FIRST);
         if (off === 0x108) this.iqFrequencyWritten(n - IQ_FIRST);
         return;
       }
@@ -526,7 +528,7 @@ export class SimFpga {
         const rot = -TWO_PI * (delta - Math.floor(delta));
         let re = z.re * Math.cos(rot) - z.im * Math.sin(rot);
         let im = z.re * Math.sin(rot) + z.im * Math.cos(rot);
-        const h = filterResponse(filterCutoffsHz(this.iqReg(index, 0x120), 1, 5, 50), frequencyHz);
+        const h = filterResponse([-acBandwidthOf(this.iqReg(index, 0x120))], frequencyHz);
         [re, im] = [re * h.re - im * h.im, re * h.im + im * h.re];
         finish(re, im);
       },
