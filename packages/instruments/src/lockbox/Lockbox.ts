@@ -243,8 +243,9 @@ export class Lockbox {
       const info = this.modules.driver.info;
       // all validated against the declaration (IQ_MODULE_SETTINGS) before any module is written
       const changes = inputs.map((i) => {
+        // the input AC-coupled at 1/128 of the modulation, as PyRPL's InputIq sets it (lockbox/input.py:570)
         const settings: IqModuleSettings = on
-          ? { input: i.iqInput, frequencyHz: i.iqFrequencyHz, phaseDeg: i.iqPhaseDeg, bandwidthHz: [i.iqBandwidthHz, i.iqBandwidthHz], gain: i.iqGain, amplitudeV: i.iqAmplitudeV, outputDirect: i.iqOutput, outputSignal: 'quadrature' }
+          ? { input: i.iqInput, frequencyHz: i.iqFrequencyHz, phaseDeg: i.iqPhaseDeg, bandwidthHz: [i.iqBandwidthHz, i.iqBandwidthHz], acBandwidthHz: i.iqFrequencyHz / 128, gain: i.iqGain, amplitudeV: i.iqAmplitudeV, outputDirect: i.iqOutput, outputSignal: 'quadrature' }
           : { amplitudeV: 0, outputDirect: 'off', gain: 0 };
         return [Number(i.signal.slice(2)), checkIqModuleChange(settings, info, i.signal)] as const;
       });
