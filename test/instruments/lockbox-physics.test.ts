@@ -80,6 +80,10 @@ test('Fabry–Perot PDH lock: locked from a sweep within 260 ms; residual detuni
   await lockAndMeasure(t, r, config, 0.2598);
   // the PDH error's peak-to-peak, calibrated with the sampler: 4·J0(β)·J1(β)·P for β = 0.5 rad, P = 0.8 V (Black 2001), within 2 %
   const pdh = r.rp.lockbox.calibration.pdh!;
+  // its IQ module's input is AC-coupled at 20 MHz/128 = 156 kHz, as PyRPL's InputIq does: held as the
+  // FPGA's power of two, α = 2^−7, read as PyRPL does: 1.01 · (−ln(1 − α)·125 MHz/2π) = 157.6 kHz
+  const iq = await r.rp.iq0.get();
+  t.true(Math.abs(iq.acBandwidthHz - (1.01 * -Math.log(1 - 2 ** -7) * 125e6) / (2 * Math.PI)) < 1e-6, `acbandwidth ${iq.acBandwidthHz} Hz`);
   const theory = 4 * 0.938470 * 0.242268 * 0.8;
   t.true(Math.abs(pdh.max - pdh.min - theory) < 0.02 * theory, `pdh p-p ${pdh.max - pdh.min} V vs ${theory} V`);
   const { mean, rms } = await residual(r, 'detuningHz');
