@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 const ava = fileURLToPath(new URL('../node_modules/ava/entrypoints/cli.mjs', import.meta.url));
 const args = process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'));
 const override = Number(process.env.LABRX_TEST_PHASE_LIMIT_S);
+/** The signal that stopped the run from outside, if any. */
+let interrupted = null;
 const phases = [
   { name: 'parallel', config: [], limitS: 20 * 60 },
   { name: 'real-time', config: ['--config', 'ava.realtime.config.mjs'], limitS: 5 * 60 },
@@ -38,7 +40,10 @@ function runPhase({ name, config, limitS }) {
       killGroup('SIGTERM');
       setTimeout(() => killGroup('SIGKILL'), 5000).unref();
     }, limitMs);
-    const forward = (signal) => () => killGroup(signal);
+    const forward = (signal) => () => {
+      interrupted = signal;
+      killGroup(signal);
+    };
     const onInt = forward('SIGINT');
     const onTerm = forward('SIGTERM');
     process.on('SIGINT', onInt);
@@ -58,5 +63,7 @@ let status = 0;
 for (const phase of phases) {
   const phaseStatus = await runPhase(phase);
   status ||= phaseStatus;
+  // stopped from outside (Ctrl-C, a CI runner's SIGTERM): no further phase
+  if (interrupted) process.exit(interrupted === 'SIGINT' ? 130 : 143);
 }
 process.exit(status);
