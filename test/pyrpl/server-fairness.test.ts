@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { MAX_PYRPL_CLIENT_BYTES, decodeWords, readRequest, writeRequest } from '@labrx/pyrpl';
 import { RawClient } from './pyrplRawClient.js';
 import { servePyrplSim } from './pyrplSim.js';
+import { pollUntil, sleepMs } from '../helpers/until.js';
 
 // Bounded memory per client and fairness on the PyRPL register server (issue #12): a greedy client
 // flooding reads of whole scope buffers does not hold another client up for more than a turn or two;
@@ -38,6 +39,7 @@ test('a client flooding 20000 reads of a whole scope buffer does not stall anoth
     const one = Buffer.from(${JSON.stringify(header)});
     s.on('connect', () => s.write(Buffer.concat(Array.from({ length: ${requests} }, () => one))));
     s.on('data', (d) => { n += d.length; });
+    s.on('error', () => process.exit(0)); // the server closed first (the test's teardown): done
     setInterval(() => process.stdout.write(n + '\\n'), 5);
     process.stdin.on('data', () => process.exit(0));
   `;
@@ -45,7 +47,7 @@ test('a client flooding 20000 reads of a whole scope buffer does not stall anoth
   let received = 0;
   greedy.stdout.setEncoding('latin1').on('data', (d: string) => (received = Number(d.trim().split('\n').at(-1))));
   t.teardown(() => void greedy.stdin.end('quit'));
-  while (received < 4 * REPLY_BYTES) await new Promise((resolve) => setTimeout(resolve, 1));
+  await pollUntil(() => received >= 4 * REPLY_BYTES, () => sleepMs(1), 'the greedy client to receive its first buffers');
 
   let worstMs = 0;
   let fraction = 0;

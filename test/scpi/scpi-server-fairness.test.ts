@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { MAX_CLIENT_BYTES, startScpiServer } from '@labrx/scpi';
 import { fakeBoard } from './scpiFakeBoard.js';
 import { RawClient } from './scpiRawClient.js';
+import { pollUntil, sleepMs } from '../helpers/until.js';
 
 // Fairness between SCPI clients (issue #12, case 4): one client sending one line of thousands of
 // chained data queries must not be served to the end before anyone else is answered.
@@ -30,6 +31,7 @@ test('a line of 2000 chained ACQ:SOUR1:DATA? does not stall another client: it i
     let n = 0;
     s.on('connect', () => s.write('ACQ:START;TRIG NOW\\r\\n' + Array.from({ length: ${queries} }, () => ':ACQ:SOUR1:DATA?').join(';') + '\\r\\n'));
     s.on('data', (d) => { n += d.length; });
+    s.on('error', () => process.exit(0)); // the server closed first (the test's teardown): done
     setInterval(() => process.stdout.write(n + '\\n'), 5);
     process.stdin.on('data', () => process.exit(0));
   `;
@@ -43,7 +45,7 @@ test('a line of 2000 chained ACQ:SOUR1:DATA? does not stall another client: it i
     hostile.stdin.end('quit');
   });
   // wait until the flood has started coming back
-  while (received < 4 * TRACE_BYTES) await new Promise((resolve) => setTimeout(resolve, 1));
+  await pollUntil(() => received >= 4 * TRACE_BYTES, () => sleepMs(1), 'the hostile client to receive its first traces');
 
   // ten queries of the other client are answered while the flood is still far from done: each is
   // served within a turn or two of the hostile client's (about one trace), not after all of it

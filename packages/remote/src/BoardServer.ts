@@ -257,10 +257,19 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
       // the connection is draining or closed: the client's watchdog reports the loss
     }
   };
-  // every client of a board hears a generator's settings whoever changed them (another client, a script in this process)
+  // every client of a board hears a generator's settings whoever changed them (another client, a script in this process),
+  // numbered per board so that a client applies only what is newer than its info reply's snapshot (followAsgSettings)
+  const asgSeq = new Map<string, number>();
   const asgEvents = [...served.values()].flatMap((sb) =>
     [sb.board.asg0, sb.board.asg1].map((asg, index) =>
-      asg.settings$.subscribe({ next: (settings) => send(eventSubject(name, sb.name, 'asg'), okFrame({ index, settings: asgToWire(settings) })), error: () => undefined }),
+      asg.settings$.subscribe({
+        next: (settings) => {
+          const seq = (asgSeq.get(sb.name) ?? 0) + 1;
+          asgSeq.set(sb.name, seq);
+          send(eventSubject(name, sb.name, 'asg'), okFrame({ index, settings: asgToWire(settings), seq }));
+        },
+        error: () => undefined,
+      }),
     ),
   );
   const replyError = (msg: Msg, error: unknown): void => {
@@ -490,6 +499,7 @@ export async function serveBoards(options: ServeBoardsOptions): Promise<BoardSer
         clients: sb.clients.size,
         streamGuarantee: sb.board.scope.streamGuarantee,
         asg: [asgToWire(sb.board.asg0.settings), asgToWire(sb.board.asg1.settings)],
+        asgSeq: asgSeq.get(sb.name) ?? 0,
       });
       return;
     }

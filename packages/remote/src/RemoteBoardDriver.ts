@@ -58,6 +58,8 @@ interface InfoReply {
   readonly streamGuarantee?: 'exact' | 'ring' | 'none';
   /** The generators' settings in force (absent from servers that push no generator changes). */
   readonly asg?: readonly unknown[];
+  /** The number of the last generator change pushed before this snapshot (absent from older servers). */
+  readonly asgSeq?: number;
 }
 
 /** One client-side scope stream: a server session that outlives each single-trace `acquire`. */
@@ -167,7 +169,7 @@ export class RemoteBoardDriver implements BoardDriver {
     readonly info: BoardInfo,
     private readonly heartbeatMs: number,
     streamGuarantee: 'exact' | 'ring' | 'none' | undefined,
-    asg: readonly unknown[] | undefined,
+    asgFollowed: FollowedAsgSettings | null,
   ) {
     this.identity = options.identity ?? localIdentity();
     const nc = options.nats;
@@ -185,11 +187,10 @@ export class RemoteBoardDriver implements BoardDriver {
       },
     });
     this.aliveSub = nc.subscribe(aliveSubject(options.server), { callback: () => (this.lastBeatMs = this.scheduler.now()) });
-    // what other clients of the board set on its generators (a server that pushes them)
-    if (asg?.length === 2) {
-      const followed = followAsgSettings(nc, eventSubject(options.server, options.board, 'asg'), asg);
-      this.asgFollowed = followed;
-      this.asgSettings$ = (index) => followed.settings$(index);
+    // what other clients of the board set on its generators (a server that pushes them; open() began it)
+    if (asgFollowed) {
+      this.asgFollowed = asgFollowed;
+      this.asgSettings$ = (index) => asgFollowed.settings$(index);
     }
     const lostAfterMs = options.lostAfterMs ?? Math.max(3 * heartbeatMs, MIN_LOST_AFTER_MS);
     let lastTickMs = this.scheduler.now();
@@ -235,11 +236,22 @@ export class RemoteBoardDriver implements BoardDriver {
   /** Asks the server for the board's facts and returns a driver for it; `ConnectionLostError` when nobody serves it. */
   static async open(options: RemoteBoardOptions): Promise<RemoteBoardDriver> {
     const id = options.id ?? `nats://${options.server}/${options.board}`;
-    const reply = (await request(options.nats, boardSubject(options.server, options.board, 'info'), {}, options.requestTimeoutMs ?? 5000, id, 'info')) as InfoReply;
+    // listening for the generators' changes before asking: the info reply's snapshot and the pushes after it leave no gap
+    const asg = followAsgSettings(options.nats, eventSubject(options.server, options.board, 'asg'));
+    let reply: InfoReply;
+    try {
+      reply = (await request(options.nats, boardSubject(options.server, options.board, 'info'), {}, options.requestTimeoutMs ?? 5000, id, 'info')) as InfoReply;
+    } catch (error) {
+      asg.close();
+      throw error;
+    }
+    const pushed = reply.asg?.length === 2;
+    if (pushed) asg.begin(reply.asg!, reply.asgSeq);
+    else asg.close();
     // deep-memory captures, PIDs and IQ module configuration do not travel over NATS (yet): the remote
     // board offers one buffer per trace and no PIDs, so the served board's limits for them do not apply
     const { deepMemorySamples: _deep, pid: _pid, iqModule: _iqModule, ...info } = reply.info;
-    return new RemoteBoardDriver(options, id, Object.freeze(info), reply.heartbeatMs, reply.streamGuarantee, reply.asg);
+    return new RemoteBoardDriver(options, id, Object.freeze(info), reply.heartbeatMs, reply.streamGuarantee, pushed ? asg : null);
   }
 
   get scopeRunning(): boolean {

@@ -5,7 +5,7 @@ export { discoverBoards, type DiscoverOptions } from './discoverBoards.js';
 export { BadRequestError } from './BadRequestError.js';
 export { localIdentity, holderName, type ClientIdentity } from './ClientIdentity.js';
 export { connectNats, natsAuthFromEnv, natsConnectionOptions, parseNatsUrl, hasCredentials, isLoopbackHost, type NatsAuth, type ParsedNatsUrl } from './natsOptions.js';
-export { boardSubject, aliveSubject, serverWildcard } from './subjects.js';
+export { boardSubject, aliveSubject, eventSubject, serverWildcard } from './subjects.js';
 export { FRAME, decodeFrame, traceFrame, blockFrame } from './wireFrames.js';
 export { BlockRelayQueue } from './BlockRelayQueue.js';
 export type { NatsConnection } from 'nats';
