@@ -26,8 +26,8 @@ export interface IqRegisters {
  * An IQ module as a continuous demodulator on the DSP bus (the envelope model of plant/Plant.ts):
  * its registers and state. Its oscillator is θ(t) = 2π·f·t in board time. The loop's kernel
  * (LoopEngine.runChunk, inline for speed) steps it once per loop step: it forms the complex
- * amplitude z of its input (after its input filter, acbandwidth: stepped with the held input when slow,
- * its per-cycle response when fast) relative to θ, in the convention of `IqResult` (A·sin(θ + ψ) reads
+ * amplitude z of its input (after its input filter, acbandwidth: each stage fed the step's mean input
+ * when slow, see InputFilter; its exact per-cycle response when fast) relative to θ, in the convention of `IqResult` (A·sin(θ + ψ) reads
  * A·e^{jψ}), turns it by −phase, low-passes I and Q through its quadrature filter stages
  * (first-order, exact for the held step) and outputs gain·I:
  * - an input slower than the loop's fast-tone limit is mixed sample by sample: z = 2j·x·e^{−jθ};

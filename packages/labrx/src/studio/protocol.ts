@@ -6,11 +6,11 @@ import { ASG_SETTINGS, formatSettingValue, IQ_MODULE_SETTINGS, LabrxError, NA_SE
 export const STUDIO_INSTRUMENTS = ['scope', 'specan', 'na'] as const;
 /** An instrument the page runs. */
 export type StudioInstrument = (typeof STUDIO_INSTRUMENTS)[number];
-/** Everything the page can set: the running instruments and the two generators. */
 /** The generators, which the page sets and triggers. */
 export const STUDIO_GENERATORS = ['asg0', 'asg1'] as const;
 /** A generator of the studio's board. */
 export type StudioGenerator = (typeof STUDIO_GENERATORS)[number];
+/** Everything the page can set: the running instruments and the two generators. */
 export const STUDIO_SETTABLE = [...STUDIO_INSTRUMENTS, ...STUDIO_GENERATORS] as const;
 /** Something the page can set. */
 export type StudioSettable = (typeof STUDIO_SETTABLE)[number];

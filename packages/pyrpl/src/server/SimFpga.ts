@@ -2,7 +2,7 @@ import type { Subscription } from 'rxjs';
 import { ASG_BURST_PERIOD_MAX_S, ASG_DEFAULTS, ASG_MAX_BURST_CYCLES, asgBurstLengthS, resolveAsgSettings, type AsgSettings, type AsgTrigger, type BoardDriver, type ResolvedAsgSettings } from '@labrx/core';
 import { BUFFER_WORDS, DSP_SIGNALS, FPGA_CLOCK_HZ, PYRPL_MODULES, asgControlBits } from '../map/registerMap.js';
 import { decodeField, toSigned } from '../map/fieldCodec.js';
-import { fieldOf, type DspSignal } from '../map/registerMap.js';
+import { IQ_INPUT_FILTER, fieldOf, type DspSignal } from '../map/registerMap.js';
 import { filterCutoffsHz, filterResponse } from './filterResponse.js';
 import { acBandwidthOf } from '../map/iqInputFilter.js';
 import { ScopeModel } from './ScopeModel.js';
@@ -528,7 +528,7 @@ export class SimFpga {
         const rot = -TWO_PI * (delta - Math.floor(delta));
         let re = z.re * Math.cos(rot) - z.im * Math.sin(rot);
         let im = z.re * Math.sin(rot) + z.im * Math.cos(rot);
-        const h = filterResponse([-acBandwidthOf(this.iqReg(index, 0x120))], frequencyHz);
+        const h = filterResponse(filterCutoffsHz(this.iqReg(index, 0x120), IQ_INPUT_FILTER.stages, IQ_INPUT_FILTER.shiftBits, IQ_INPUT_FILTER.minBwHz), frequencyHz);
         [re, im] = [re * h.re - im * h.im, re * h.im + im * h.re];
         finish(re, im);
       },
